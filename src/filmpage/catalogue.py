@@ -1,0 +1,185 @@
+"""The whole catalogue: final slugs, related titles resolved, and the browse indexes.
+
+Everything here needs all films at once; it is the last check before anything is
+written. Work is linear in the number of films (dictionaries, one sort per index).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from .errors import Problems
+from .model import KNOWN_ROLES, Film, RelatedTitle
+from .slugs import slugify
+
+
+@dataclass(frozen=True)
+class Group:
+    """A page of films sharing a genre or a year."""
+
+    slug: str
+    name: str
+    films: tuple[Film, ...]
+
+
+@dataclass(frozen=True)
+class PersonRole:
+    key: str
+    label: str
+    films: tuple[Film, ...]
+
+
+@dataclass(frozen=True)
+class Person:
+    slug: str
+    name: str
+    roles: tuple[PersonRole, ...]
+
+    @property
+    def film_count(self) -> int:
+        return len({f.slug for r in self.roles for f in r.films})
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    films: tuple[Film, ...]  # published films, by title
+    by_slug: dict[str, Film]
+    genres: tuple[Group, ...]
+    people: tuple[Person, ...]
+    years: tuple[Group, ...]
+
+
+def name_slug(name: str) -> str:
+    """The slug of a genre or person; a hash when the name has no letters or digits."""
+    return slugify(name) or "n-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+
+
+def sort_key(film: Film) -> tuple:
+    return (film.title.casefold(), film.year, film.slug)
+
+
+def build_catalogue(
+    films: list[Film], problems: Problems, static_files: frozenset[str], drafts: bool = False
+) -> Catalogue:
+    """Assign slugs, check catalogue-wide rules, resolve related titles, build indexes."""
+    films = assign_slugs(films, problems)
+    published = [f for f in films if drafts or not f.draft]
+    by_slug = {f.slug: f for f in published}
+    all_slugs = {f.slug for f in films}
+    resolved = []
+    for film in published:
+        if film.poster is not None and film.poster not in static_files:
+            line, column = film.positions.get("poster", (0, 0))
+            problems.error(film.file, line, column, "poster",
+                           f"no file static/{film.poster}; expected an image under static/")
+        related = tuple(_resolve(film, r, by_slug, all_slugs, problems) for r in film.related)
+        resolved.append(replace(film, related=related) if film.related else film)
+    resolved.sort(key=sort_key)
+    by_slug = {f.slug: f for f in resolved}
+    return Catalogue(
+        films=tuple(resolved),
+        by_slug=by_slug,
+        genres=_groups((g, f) for f in resolved for g in f.genres),
+        people=_people(resolved),
+        years=tuple(
+            Group(str(y), str(y), tuple(fs))
+            for y, fs in sorted(_bucket((f.year, f) for f in resolved).items())
+        ),
+    )
+
+
+def assign_slugs(films: list[Film], problems: Problems) -> list[Film]:
+    """The contract's rule: derived slugs that collide all get ``-<year>``; any collision
+    left, or one that involves an explicit slug, is an error naming both files."""
+    derived: dict[str, list[Film]] = defaultdict(list)
+    out: list[Film] = []
+    for film in sorted(films, key=lambda f: f.file):
+        if film.slug_given:
+            out.append(film)
+            continue
+        base = slugify(film.title)
+        if not base:
+            line, column = film.positions.get("title", (1, 0))
+            problems.error(film.file, line, column, "title",
+                           f"cannot make a URL slug from {film.title!r}; add a 'slug' field")
+            continue
+        derived[base].append(film)
+    for base, group in derived.items():
+        for film in group:
+            out.append(replace(film, slug=base if len(group) == 1 else f"{base}-{film.year}"))
+    owner: dict[str, Film] = {}
+    unique = []
+    for film in sorted(out, key=lambda f: f.file):
+        key = unicodedata.normalize("NFC", film.slug).casefold()
+        first = owner.get(key)
+        if first is not None:
+            line, column = film.positions.get("slug", film.positions.get("title", (1, 0)))
+            problems.error(film.file, line, column, "slug", f"slug '{film.slug}' is already "
+                           f"used by {first.file}; set a different 'slug' in one of them")
+            continue
+        owner[key] = film
+        unique.append(film)
+    return unique
+
+
+def _resolve(film: Film, entry: RelatedTitle, by_slug: dict[str, Film], all_slugs: set[str],
+             problems: Problems) -> RelatedTitle:
+    if entry.slug is None:
+        return entry
+    target = by_slug.get(entry.slug)
+    if target is None:
+        if entry.slug in all_slugs:  # a draft left out of this build: show it unlinked
+            return replace(entry, slug=None, title=entry.title or entry.slug)
+        index = film.related.index(entry)
+        problems.error(film.file, entry.line, entry.column, f"related[{index}]",
+                       f"no film with slug '{entry.slug}' in this catalogue; expected the slug "
+                       f"of a film here, or an external title {{title, director, year, url}}")
+        return entry
+    directors = target.directors
+    return replace(entry, title=target.title, year=target.year,
+                   director=", ".join(directors) or entry.director)
+
+
+def _bucket(pairs) -> dict:
+    out: dict = defaultdict(list)
+    for key, film in pairs:
+        if not out[key] or out[key][-1] is not film:
+            out[key].append(film)
+    return out
+
+
+def _groups(pairs) -> tuple[Group, ...]:
+    names: dict[str, str] = {}
+    buckets = _bucket(((name_slug(n), names.setdefault(name_slug(n), n)), f) for n, f in pairs)
+    return tuple(
+        Group(slug, name, tuple(fs))
+        for (slug, name), fs in sorted(buckets.items(), key=lambda kv: kv[0][1].casefold())
+    )
+
+
+def _people(films: list[Film]) -> tuple[Person, ...]:
+    names: dict[str, str] = {}
+    roles: dict[str, dict[str, list[Film]]] = defaultdict(lambda: defaultdict(list))
+    labels: dict[str, str] = {}
+    for film in films:
+        for role in film.credits:
+            labels.setdefault(role.key, KNOWN_ROLES.get(role.key, (role.label,))[0])
+            for credit in role.people:
+                slug = name_slug(credit.name)
+                names.setdefault(slug, credit.name)
+                bucket = roles[slug][role.key]
+                if not bucket or bucket[-1] is not film:
+                    bucket.append(film)
+    order = {key: i for i, key in enumerate(KNOWN_ROLES)}
+    people = []
+    for slug, by_role in roles.items():
+        person_roles = tuple(
+            PersonRole(key, labels[key], tuple(fs))
+            for key, fs in sorted(by_role.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))
+        )
+        people.append(Person(slug, names[slug], person_roles))
+    people.sort(key=lambda p: (p.name.casefold(), p.slug))
+    return tuple(people)

@@ -1,0 +1,160 @@
+"""The command line: parse options, call a command, print what happened. No logic here."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import webbrowser
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .commands.build import OUTPUT_DIR, build, load_site
+from .commands.scaffold import init_site, new_film
+from .commands.serve import make_server
+from .errors import FilmpageError, Problem
+from .settings import load_settings
+from .errors import Problems
+
+
+def _report(problems: list[Problem], quiet: bool = False) -> None:
+    for problem in problems:
+        if problem.severity == "warning" and quiet:
+            continue
+        color = "yellow" if problem.severity == "warning" else "red"
+        click.secho(str(problem), fg=color, err=True)
+
+
+def handle_errors(command):
+    """Print a FilmpageError as placed messages and exit 1; no traceback unless --debug."""
+
+    @functools.wraps(command)
+    def wrapper(*args, debug: bool = False, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except FilmpageError as exc:
+            if debug:
+                raise
+            _report(exc.problems)
+            errors = sum(1 for p in exc.problems if p.severity == "error") or len(exc.problems)
+            click.secho(f"{errors} error{'s' if errors != 1 else ''}; nothing was written.",
+                        fg="red", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("interrupted; the output folder was left as it was.", err=True)
+            sys.exit(130)
+
+    return click.option("--debug", is_flag=True, help="Show a traceback for errors.")(wrapper)
+
+
+root_option = click.option(
+    "--root", "-s", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+    show_default=True, help="The site folder (holding filmpage.yml and content/).",
+)
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+verbose_option = click.option("-v", "--verbose", is_flag=True, help="Print more detail.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="filmpage")
+def main() -> None:
+    """filmpage: build a storefront-style static site from film records."""
+
+
+@main.command("build")
+@root_option
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help=f"Output folder.  [default: ROOT/{OUTPUT_DIR}]")
+@click.option("--drafts", is_flag=True, help="Include films marked draft.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@quiet_option
+@verbose_option
+@handle_errors
+def build_command(root: Path, out: Path | None, drafts: bool, strict: bool, quiet: bool,
+                  verbose: bool) -> None:
+    """Build the site into site/ (or --out), replacing it only when the build succeeds."""
+    result = build(root, out, drafts=drafts, strict=strict)
+    _report(result.warnings, quiet)
+    if verbose:
+        click.echo(f"wrote {result.files} files to {result.out}")
+    if not quiet:
+        w = len(result.warnings)
+        click.echo(f"Built {result.films} film{'s' if result.films != 1 else ''}, "
+                   f"{result.pages} pages, {w} warning{'s' if w != 1 else ''} "
+                   f"in {result.seconds:.2f} s -> {_shown(result.out)}")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) or "."
+    except ValueError:
+        return str(path)
+
+
+@main.command("check")
+@root_option
+@click.option("--drafts", is_flag=True, help="Check films marked draft as published.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@quiet_option
+@handle_errors
+def check_command(root: Path, drafts: bool, strict: bool, quiet: bool) -> None:
+    """Check every record and the settings; report all problems; write nothing."""
+    site = load_site(root, drafts=drafts, strict=strict)
+    _report(site.warnings, quiet)
+    if not quiet:
+        n = len(site.catalogue.films)
+        click.echo(f"OK: {n} film{'s' if n != 1 else ''}, {len(site.warnings)} warnings.")
+
+
+@main.command("new")
+@click.argument("title")
+@click.option("--year", "-y", type=int, required=True, help="The film's year.")
+@click.option("--slug", help="The file name and URL slug (default: from the title).")
+@root_option
+@handle_errors
+def new_command(title: str, year: int, slug: str | None, root: Path) -> None:
+    """Write a new film record content/films/<slug>.md (never overwrites)."""
+    path = new_film(root, title, year, slug)
+    click.echo(f"created {path.relative_to(root)}")
+
+
+@main.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="Film Catalogue", show_default=True, help="The site title.")
+@handle_errors
+def init_command(directory: Path, title: str) -> None:
+    """Create a new site in DIRECTORY with settings and one example film."""
+    for path in init_site(directory, title):
+        click.echo(f"created {path}")
+    click.echo(f"Next: cd {directory} && filmpage build")
+
+
+@main.command("serve")
+@root_option
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; another than 127.0.0.1 exposes the preview.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help=f"Output folder.  [default: ROOT/{OUTPUT_DIR}]")
+@click.option("--drafts", is_flag=True, help="Include films marked draft.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@handle_errors
+def serve_command(root: Path, port: int, host: str, out: Path | None, drafts: bool,
+                  open_browser: bool) -> None:
+    """Build the site, then serve it on http://127.0.0.1:PORT/ until Ctrl-C."""
+    result = build(root, out, drafts=drafts)
+    _report(result.warnings)
+    base_path = load_settings(root, Problems()).base_path
+    server = make_server(result.out, host, port, base_path)
+    address = f"http://{host if ':' not in host else f'[{host}]'}:{server.server_address[1]}"
+    click.echo(f"Built {result.films} films. Serving {_shown(result.out)} at "
+               f"{address}{base_path} (Ctrl-C to stop)")
+    if open_browser:
+        webbrowser.open(address + base_path)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped.")
+    finally:
+        server.server_close()

@@ -1,0 +1,1 @@
+"""What the CLI does, as functions a library user can call: build, check, serve, new, init."""

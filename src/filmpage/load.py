@@ -1,0 +1,127 @@
+"""Files to records: find the film files, read them safely, split front matter from plot.
+
+A record is still untyped (a positioned YAML tree); :mod:`filmpage.model` gives it types.
+Each file is read on its own, so this stage can run in parallel and be cached per file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import yamldoc
+from .errors import Problems
+
+FILMS_DIR = Path("content") / "films"
+RECORD_SUFFIXES = (".md", ".markdown", ".yaml", ".yml")
+MAX_FILE_BYTES = 1024 * 1024
+"""A record larger than this (1 MiB) is refused before it is parsed."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """One film file, parsed but not yet checked: ``tree`` is its YAML mapping."""
+
+    file: str  # path relative to the site root, with forward slashes, for messages
+    tree: yamldoc.Map
+    body: str  # the Markdown plot of a .md file ("" for YAML files)
+    body_line: int  # the file line where the body starts
+
+
+def find_records(root: Path, problems: Problems) -> list[str]:
+    """Every record file under ``content/films``, as sorted root-relative POSIX paths.
+
+    Hidden files and folders are skipped; a symlink that leads outside the site is refused.
+    """
+    films = root / FILMS_DIR
+    if not films.is_dir():
+        return []
+    real_root = root.resolve()
+    found = []
+    for folder, dirs, files in os.walk(films, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        here = Path(folder)
+        if not here.resolve().is_relative_to(real_root):
+            problems.error(_rel(root, here), 0, 0, "", "a symlink leads outside the site; refused")
+            dirs[:] = []
+            continue
+        for name in files:
+            if name.startswith(".") or not name.lower().endswith(RECORD_SUFFIXES):
+                continue
+            path = here / name
+            rel = _rel(root, path)
+            if not path.resolve().is_relative_to(real_root):
+                problems.error(rel, 0, 0, "", "a symlink leads outside the site; refused")
+                continue
+            found.append(rel)
+    return sorted(found)
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def read_record(root: Path, file: str, problems: Problems) -> Record | None:
+    """Read and parse one record file; report what is wrong with it and return None."""
+    path = root / file
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.error(
+                file, 0, 0, "", f"file is {size} bytes; the limit is {MAX_FILE_BYTES} (1 MiB)"
+            )
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.error(file, 0, 0, "", f"cannot read the file: {exc.strerror}")
+        return None
+    return parse_record(data, file, problems)
+
+
+def parse_record(data: bytes, file: str, problems: Problems) -> Record | None:
+    """Parse the bytes of a record file (``file`` decides the kind and names it in messages)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.error(file, line, 0, "", f"not UTF-8 text (bad byte at offset {exc.start})")
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        problems.error(file, line, 0, "", "the file contains a NUL character")
+        return None
+    if file.lower().endswith((".yaml", ".yml")):
+        front, body, offset, body_line = text, "", 0, 0
+    else:
+        split = _split_front_matter(text, file, problems)
+        if split is None:
+            return None
+        front, body, offset, body_line = split
+    before = len(problems.items)
+    tree = yamldoc.parse(front, file, problems, offset)
+    if tree is None:
+        if len(problems.items) == before:
+            problems.error(file, offset + 1, 0, "", "the front matter is empty; "
+                           "expected a mapping with at least title and year")
+        return None
+    if not isinstance(tree, yamldoc.Map):
+        problems.error(file, tree.line, tree.column, "",
+                       f"expected a mapping of fields, got {yamldoc.describe(tree)}")
+        return None
+    return Record(file, tree, body, body_line)
+
+
+def _split_front_matter(text: str, file: str, problems: Problems):
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        problems.error(file, 1, 1, "", "expected YAML front matter: the file must start "
+                       "with a line '---'")
+        return None
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), 1, i + 2
+    problems.error(file, 1, 1, "", "the front matter opened here is never closed by a line '---'")
+    return None

@@ -1,0 +1,414 @@
+"""The typed film: frozen dataclasses, and the one function that builds them from a record.
+
+``film_from_record`` enforces every per-record rule of the content contract and reports
+each violation with its file, line, column and field. Rules that need the whole catalogue
+(slug collisions, related slugs, poster files) belong to :mod:`filmpage.catalogue`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from . import yamldoc
+from .errors import Problems
+from .load import Record
+from .markup import render_markdown
+from .slugs import is_slug
+
+KNOWN_ROLES = {
+    # key: (singular label, plural label)
+    "directors": ("Director", "Directors"),
+    "writers": ("Writer", "Writers"),
+    "producers": ("Producer", "Producers"),
+    "cast": ("Cast", "Cast"),
+    "cinematography": ("Cinematography", "Cinematography"),
+    "editors": ("Editor", "Editors"),
+    "music": ("Music", "Music"),
+}
+
+FIELDS = (
+    "title", "year", "slug", "original_title", "tagline", "runtime", "release_date",
+    "genres", "countries", "languages", "content_rating", "studio", "distributor",
+    "poster", "trailer", "credits", "critics", "top_critics", "customer_reviews",
+    "related", "offers", "source", "draft", "plot",
+)  # fmt: skip
+CRITICS_FIELDS = ("reviews_counted", "fresh", "rotten", "average_rating", "tomatometer")
+QUOTE_FIELDS = ("quote", "verdict", "critic", "publication", "url")
+REVIEW_FIELDS = ("title", "body", "rating", "author", "date")
+RELATED_FIELDS = ("title", "director", "year", "url", "slug")
+OFFER_FIELDS = ("type", "price", "currency", "quality", "url")
+FRESH_THRESHOLD = 60
+YEAR_RANGE = (1870, 2100)
+
+
+@dataclass(frozen=True)
+class Credit:
+    name: str
+    character: str = ""
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    label: str  # singular or plural to match the number of people
+    people: tuple[Credit, ...]
+
+
+@dataclass(frozen=True)
+class Critics:
+    """The critics' aggregate; ``tomatometer`` is computed from the counts when known."""
+
+    reviews_counted: int | None = None
+    fresh: int | None = None
+    rotten: int | None = None
+    average_rating: float | None = None
+    tomatometer: int | None = None
+
+    @property
+    def state(self) -> str | None:
+        if self.tomatometer is None:
+            return None
+        return "fresh" if self.tomatometer >= FRESH_THRESHOLD else "rotten"
+
+
+@dataclass(frozen=True)
+class CriticQuote:
+    quote: str
+    verdict: str | None = None
+    critic: str | None = None
+    publication: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class CustomerReview:
+    body_html: str
+    title: str | None = None
+    rating: float | None = None
+    author: str | None = None
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class RelatedTitle:
+    """An entry of "Viewers Also Bought": ``slug`` set for a film of this catalogue."""
+
+    title: str
+    slug: str | None = None
+    director: str | None = None
+    year: int | None = None
+    url: str | None = None
+    line: int = 0  # where the entry stands, for errors found when resolving it
+    column: int = 0
+
+
+@dataclass(frozen=True)
+class Offer:
+    type: str | None = None
+    price: Decimal | None = None
+    currency: str | None = None
+    quality: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Film:
+    file: str
+    title: str
+    year: int
+    slug: str  # final slug; the catalogue fills in derived ones
+    slug_given: bool = False
+    original_title: str | None = None
+    tagline: str | None = None
+    runtime: int | None = None
+    release_date: dt.date | None = None
+    genres: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    content_rating: str | None = None
+    studio: str | None = None
+    distributor: str | None = None
+    poster: str | None = None
+    trailer: str | None = None
+    credits: tuple[Role, ...] = ()
+    critics: Critics | None = None
+    top_critics: tuple[CriticQuote, ...] = ()
+    customer_reviews: tuple[CustomerReview, ...] = ()
+    related: tuple[RelatedTitle, ...] = ()
+    offers: tuple[Offer, ...] = ()
+    source: tuple[tuple[str, str], ...] = ()
+    draft: bool = False
+    plot_html: str = ""
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+
+    @property
+    def directors(self) -> tuple[str, ...]:
+        return tuple(c.name for r in self.credits if r.key == "directors" for c in r.people)
+
+    @property
+    def customer_rating(self) -> float | None:
+        """The average of the customer ratings given, or None when none is."""
+        ratings = [r.rating for r in self.customer_reviews if r.rating is not None]
+        return sum(ratings) / len(ratings) if ratings else None
+
+    @property
+    def customer_rating_count(self) -> int:
+        return sum(1 for r in self.customer_reviews if r.rating is not None)
+
+    @property
+    def date(self) -> dt.date:
+        """The film's date for sorting and feeds: its release date, else 1 January of its year."""
+        return self.release_date or dt.date(self.year, 1, 1)
+
+
+def tomatometer(fresh: int, counted: int) -> int:
+    """round(100 × fresh / counted), halves rounded up, in integers (no float drift)."""
+    return (200 * fresh + counted) // (2 * counted)
+
+
+def film_from_record(record: Record, problems: Problems) -> Film | None:
+    """Check one record against the contract; a Film, or None with every problem reported."""
+    tree, read = record.tree, yamldoc.Reader(record.file, problems)
+    before = len(problems.errors)
+    read.warn_unknown(tree, FIELDS)
+    get = tree.get
+
+    title = read.text(get("title"), "title")
+    if title is None and "title" not in tree.entries:
+        read.error(None, "title", "required field is missing", fallback=tree)
+    elif title is None and get("title") is not None:
+        read.error(get("title"), "title", "expected text, got nothing")
+    year = read.integer(get("year"), "year", *YEAR_RANGE)
+    if get("year") is None:
+        read.error(None, "year", "required field is missing", fallback=tree)
+
+    slug = read.text(get("slug"), "slug")
+    if slug is not None and not is_slug(slug):
+        read.error(get("slug"), "slug", f"expected lowercase ASCII letters, digits and single "
+                   f"hyphens (like 'last-train-home'), got {slug!r}")
+    poster = read.text(get("poster"), "poster")
+    if poster is not None and not safe_relative_path(poster):
+        read.error(get("poster"), "poster", f"expected a path inside static/, got {poster!r}")
+
+    plot = record.body if record.body.strip() else (read.text(get("plot"), "plot") or "")
+    film = Film(
+        file=record.file,
+        title=title or "",
+        year=year or 0,
+        slug=slug or "",
+        slug_given=slug is not None,
+        original_title=read.text(get("original_title"), "original_title"),
+        tagline=read.text(get("tagline"), "tagline"),
+        runtime=read.integer(get("runtime"), "runtime", 1),
+        release_date=read.date(get("release_date"), "release_date"),
+        genres=read.text_list(get("genres"), "genres"),
+        countries=read.text_list(get("countries"), "countries"),
+        languages=read.text_list(get("languages"), "languages"),
+        content_rating=read.text(get("content_rating"), "content_rating"),
+        studio=read.text(get("studio"), "studio"),
+        distributor=read.text(get("distributor"), "distributor"),
+        poster=poster,
+        trailer=read.url(get("trailer"), "trailer"),
+        credits=_credits(read, read.mapping(get("credits"), "credits")),
+        critics=_critics(read, read.mapping(get("critics"), "critics")),
+        top_critics=tuple(_quotes(read, read.seq(get("top_critics"), "top_critics"))),
+        customer_reviews=tuple(
+            _reviews(read, read.seq(get("customer_reviews"), "customer_reviews"))
+        ),
+        related=tuple(_related(read, read.seq(get("related"), "related"))),
+        offers=tuple(_offers(read, read.seq(get("offers"), "offers"))),
+        source=_source(read, read.mapping(get("source"), "source")),
+        draft=bool(read.boolean(get("draft"), "draft")),
+        plot_html=render_markdown(plot),
+        positions={k: (n.line, n.column) for k, (n, _) in tree.entries.items()},
+    )
+    return film if len(problems.errors) == before else None
+
+
+_UNSAFE_PATH = re.compile(r"(^|/)\.\.?(/|$)|\\|%|\x00|^/|^[a-zA-Z]:|//")
+
+
+def safe_relative_path(path: str) -> bool:
+    """A relative POSIX path with no ``..``, ``.``, backslash, percent, NUL or drive."""
+    return bool(path) and not _UNSAFE_PATH.search(path) and not path.endswith("/")
+
+
+def _credits(read: yamldoc.Reader, node: yamldoc.Map | None) -> tuple[Role, ...]:
+    if node is None:
+        return ()
+    roles = []
+    for key, (_, value) in node.entries.items():
+        where = f"credits.{key}"
+        items = value.items if isinstance(value, yamldoc.Seq) else [value]
+        people = []
+        for i, item in enumerate(items):
+            at = f"{where}[{i}]" if isinstance(value, yamldoc.Seq) else where
+            if isinstance(item, yamldoc.Map):
+                read.warn_unknown(item, ("name", "character"), f"{at}.")
+                name = read.text(item.get("name"), f"{at}.name")
+                if name is None:
+                    read.error(item.get("name"), f"{at}.name", "required field is missing",
+                               fallback=item)
+                    continue
+                people.append(Credit(name, read.text(item.get("character"), f"{at}.character")
+                                     or ""))
+            elif item is not None:
+                name = read.text(item, at)
+                if name is not None:
+                    people.append(Credit(name))
+        if people:
+            singular, plural = KNOWN_ROLES.get(key, (_humanize(key), _humanize(key)))
+            roles.append(Role(key, singular if len(people) == 1 else plural, tuple(people)))
+    return tuple(roles)
+
+
+def _humanize(key: str) -> str:
+    words = key.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _critics(read: yamldoc.Reader, node: yamldoc.Map | None) -> Critics | None:
+    if node is None:
+        return None
+    read.warn_unknown(node, CRITICS_FIELDS, "critics.")
+    counted = read.integer(node.get("reviews_counted"), "critics.reviews_counted", 0)
+    fresh = read.integer(node.get("fresh"), "critics.fresh", 0)
+    rotten = read.integer(node.get("rotten"), "critics.rotten", 0)
+    average = read.number(node.get("average_rating"), "critics.average_rating", 0, 10)
+    given = read.integer(node.get("tomatometer"), "critics.tomatometer", 0, 100)
+    if counted is None and fresh is not None and rotten is not None:
+        counted = fresh + rotten
+    if counted is not None:
+        if fresh is None and rotten is not None and rotten <= counted:
+            fresh = counted - rotten
+        if rotten is None and fresh is not None and fresh <= counted:
+            rotten = counted - fresh
+        if fresh is not None and rotten is not None and fresh + rotten != counted:
+            read.error(node.get("reviews_counted") or node.get("fresh"),
+                       "critics.reviews_counted", f"fresh + rotten must equal reviews_counted: "
+                       f"{fresh} + {rotten} is not {counted}")
+            return None
+    score = given
+    if counted and fresh is not None:
+        score = tomatometer(fresh, counted)
+        if given is not None and given != score:
+            read.error(node.get("tomatometer"), "critics.tomatometer", f"{given} disagrees with "
+                       f"{score} computed from fresh/reviews_counted ({fresh}/{counted})")
+            return None
+    return Critics(counted, fresh, rotten, average, score)
+
+
+def _items(read: yamldoc.Reader, nodes: list, field: str, known: tuple[str, ...]):
+    """Yield (path, mapping) for each list entry that is a mapping; report the others."""
+    for i, node in enumerate(nodes):
+        at = f"{field}[{i}]"
+        item = read.mapping(node, at)
+        if item is not None:
+            read.warn_unknown(item, known, f"{at}.")
+            yield at, item
+
+
+def _required_text(read: yamldoc.Reader, item: yamldoc.Map, at: str, key: str) -> str | None:
+    value = read.text(item.get(key), f"{at}.{key}")
+    if value is None and (item.get(key) is None or isinstance(item.get(key), yamldoc.Scalar)):
+        read.error(item.get(key), f"{at}.{key}", "required field is missing", fallback=item)
+    return value
+
+
+def _choice(read: yamldoc.Reader, node, field: str, choices: tuple[str, ...]) -> str | None:
+    value = read.text(node, field)
+    if value is not None and value.lower() not in choices:
+        return read.error(node, field, f"expected {' or '.join(choices)}, got {value!r}")
+    return value.lower() if value else None
+
+
+def _quotes(read, nodes):
+    for at, item in _items(read, nodes, "top_critics", QUOTE_FIELDS):
+        quote = _required_text(read, item, at, "quote")
+        verdict = _choice(read, item.get("verdict"), f"{at}.verdict", ("fresh", "rotten"))
+        critic = read.text(item.get("critic"), f"{at}.critic")
+        publication = read.text(item.get("publication"), f"{at}.publication")
+        url = read.url(item.get("url"), f"{at}.url")
+        if quote:
+            yield CriticQuote(quote, verdict, critic, publication, url)
+
+
+def _reviews(read, nodes):
+    for at, item in _items(read, nodes, "customer_reviews", REVIEW_FIELDS):
+        body = _required_text(read, item, at, "body")
+        title = read.text(item.get("title"), f"{at}.title")
+        rating = read.number(item.get("rating"), f"{at}.rating", 1, 5)
+        author = read.text(item.get("author"), f"{at}.author")
+        date = read.date(item.get("date"), f"{at}.date")
+        if body:
+            yield CustomerReview(render_markdown(body), title, rating, author, date)
+
+
+def _related(read, nodes):
+    for i, node in enumerate(nodes):
+        at = f"related[{i}]"
+        if isinstance(node, yamldoc.Scalar):
+            slug = read.text(node, at)
+            if slug is not None and not is_slug(slug):
+                read.error(node, at, f"expected the slug of a film in this catalogue or a "
+                           f"mapping with a title, got {slug!r}")
+            elif slug:
+                yield RelatedTitle("", slug=slug, line=node.line, column=node.column)
+            continue
+        item = read.mapping(node, at)
+        if item is None:
+            continue
+        read.warn_unknown(item, RELATED_FIELDS, f"{at}.")
+        slug = read.text(item.get("slug"), f"{at}.slug")
+        title = read.text(item.get("title"), f"{at}.title")
+        if slug is None and title is None:
+            read.error(item.get("title"), f"{at}.title", "required field is missing",
+                       fallback=item)
+            continue
+        yield RelatedTitle(
+            title=title or "",
+            slug=slug,
+            director=read.text(item.get("director"), f"{at}.director"),
+            year=read.integer(item.get("year"), f"{at}.year", *YEAR_RANGE),
+            url=read.url(item.get("url"), f"{at}.url"),
+            line=item.line,
+            column=item.column,
+        )
+
+
+def _offers(read, nodes):
+    for at, item in _items(read, nodes, "offers", OFFER_FIELDS):
+        kind = _choice(read, item.get("type"), f"{at}.type", ("buy", "rent"))
+        price = None
+        price_node = item.get("price")
+        if price_node is not None:
+            text = price_node.text.strip() if isinstance(price_node, yamldoc.Scalar) else ""
+            try:
+                price = Decimal(text) if re.fullmatch(r"[0-9]+(\.[0-9]+)?", text) else None
+            except InvalidOperation:  # pragma: no cover - the pattern rules it out
+                price = None
+            if price is None and not (isinstance(price_node, yamldoc.Scalar)
+                                      and price_node.is_null):
+                read.error(price_node, f"{at}.price", f"expected a price like 12.99, got "
+                           f"{yamldoc.describe(price_node)}")
+        yield Offer(
+            type=kind,
+            price=price,
+            currency=read.text(item.get("currency"), f"{at}.currency"),
+            quality=read.text(item.get("quality"), f"{at}.quality"),
+            url=read.url(item.get("url"), f"{at}.url"),
+        )
+
+
+def _source(read, node: yamldoc.Map | None) -> tuple[tuple[str, str], ...]:
+    if node is None:
+        return ()
+    pairs = []
+    for key, (_, value) in node.entries.items():
+        text = read.text(value, f"source.{key}")
+        if text is not None:
+            pairs.append((key, text))
+    return tuple(pairs)

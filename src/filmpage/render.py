@@ -1,0 +1,183 @@
+"""Catalogue to pages: the list of pages a site has, and Jinja to turn each into bytes.
+
+Templates come from the site's ``templates/`` first, then the built-in theme, file by
+file (a ``ChoiceLoader``). Autoescape is on for HTML and XML and undefined names are
+errors, so a template typo fails the build instead of printing an empty string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import __version__
+from .catalogue import Catalogue, name_slug
+from .errors import FilmpageError, Problem
+from .settings import Settings
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹",
+                    "CAD": "CA$", "AUD": "A$", "KRW": "₩"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file: where it goes, which template renders it, and with what."""
+
+    path: str  # relative to the output folder, e.g. "films/last-train-home/index.html"
+    template: str
+    context: dict[str, Any]
+
+    @property
+    def url_path(self) -> str:
+        """The site path this file is served at (``films/x/``), for links and sitemaps."""
+        return self.path.removesuffix("index.html")
+
+
+def plan_pages(catalogue: Catalogue) -> list[Page]:
+    """Every page of the site, in a fixed order."""
+    pages = [Page("index.html", "index.html", {"films": catalogue.films})]
+    for film in catalogue.films:
+        related = {r.slug: catalogue.by_slug[r.slug] for r in film.related if r.slug}
+        pages.append(Page(f"films/{film.slug}/index.html", "film.html",
+                          {"film": film, "related_films": related}))
+    pages.append(Page("genres/index.html", "genres.html", {"genres": catalogue.genres}))
+    pages += [Page(f"genres/{g.slug}/index.html", "genre.html", {"genre": g})
+              for g in catalogue.genres]
+    pages.append(Page("people/index.html", "people.html", {"people": catalogue.people}))
+    pages += [Page(f"people/{p.slug}/index.html", "person.html", {"person": p})
+              for p in catalogue.people]
+    pages.append(Page("years/index.html", "years.html", {"years": catalogue.years}))
+    pages += [Page(f"years/{y.slug}/index.html", "year.html", {"year": y})
+              for y in catalogue.years]
+    pages.append(Page("404.html", "404.html", {}))
+    listed = [p.url_path for p in pages if p.path != "404.html"]
+    newest = sorted(catalogue.films, key=lambda f: (f.date, f.slug), reverse=True)
+    pages.append(Page("sitemap.xml", "sitemap.xml", {"paths": listed}))
+    pages.append(Page("feed.xml", "feed.xml", {"films": newest}))
+    pages.append(Page("robots.txt", "robots.txt", {}))
+    return pages
+
+
+def make_environment(settings: Settings, template_dirs: list[Path]) -> jinja2.Environment:
+    """A Jinja environment over the site's templates, then the theme's, with our helpers."""
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs]),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    base = settings.base_path
+    env.globals.update(
+        site=settings,
+        version=__version__,
+        url=lambda path="": base + str(path).lstrip("/"),
+        absolute_url=settings.absolute,
+        slug=name_slug,
+    )
+    env.filters.update(
+        runtime=format_runtime,
+        price=format_price,
+        rating=format_rating,
+        percent=lambda n: f"{n}%",
+        json_script=json_script,
+        hue=title_hue,
+        long_date=long_date,
+        atom_date=atom_date,
+    )
+    return env
+
+
+def render_page(env: jinja2.Environment, page: Page) -> bytes:
+    """Render one page, turning template faults into a placed FilmpageError."""
+    try:
+        template = env.get_template(page.template)
+        return template.render(page=page, **page.context).encode("utf-8")
+    except jinja2.TemplateSyntaxError as exc:
+        raise FilmpageError(Problem(exc.filename or exc.name or page.template, exc.lineno or 0,
+                                    0, "", f"template syntax: {exc.message}")) from exc
+    except jinja2.TemplateNotFound as exc:
+        raise FilmpageError(Problem(page.template, 0, 0, "",
+                                    f"template not found: {exc.name}")) from exc
+    except jinja2.TemplateError as exc:
+        file, line = _template_frame(exc, page.template)
+        raise FilmpageError(Problem(file, line, 0, "", f"while rendering {page.path}: "
+                                    f"{exc.message or exc}")) from exc
+
+
+def render_pages(env: jinja2.Environment, pages: list[Page]) -> Iterator[tuple[str, bytes]]:
+    for page in pages:
+        yield page.path, render_page(env, page)
+
+
+def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int]:
+    """The template file and line where a render error happened (Jinja keeps them)."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".txt")):
+            return frame.filename, frame.lineno or 0
+    return fallback, 0
+
+
+def format_runtime(minutes: int) -> str:
+    hours, mins = divmod(minutes, 60)
+    if not hours:
+        return f"{mins} min"
+    return f"{hours} hr {mins} min" if mins else f"{hours} hr"
+
+
+def format_price(price: Decimal | None, currency: str | None) -> str:
+    if price is None:
+        return ""
+    amount = f"{price:.2f}" if price != price.to_integral() or currency else f"{price}"
+    code = (currency or "").upper()
+    symbol = CURRENCY_SYMBOLS.get(code)
+    if symbol:
+        return f"{symbol}{amount}"
+    return f"{amount} {code}".strip()
+
+
+def format_rating(value: float, digits: int = 1) -> str:
+    """8.4 -> '8.4', 4.0 -> '4', 4.333 -> '4.3'."""
+    text = f"{value:.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")  # fmt: skip
+
+
+def long_date(date: dt.date) -> str:
+    """'22 January 2010', the same under every locale."""
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
+def atom_date(date: dt.date | None) -> str:
+    """RFC 3339 midnight UTC of a content date; SOURCE_DATE_EPOCH (or the epoch) if none."""
+    if date is None:
+        epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
+        return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{date.isoformat()}T00:00:00Z"
+
+
+def title_hue(title: str) -> int:
+    """A stable colour (hue in degrees) for a film's placeholder poster."""
+    return int.from_bytes(hashlib.sha1(title.encode()).digest()[:2], "big") % 360
+
+
+def json_script(value: Any) -> Markup:
+    """JSON safe to embed in a <script> element: no '</script>' or '<!--' can break out."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))

@@ -1,0 +1,90 @@
+"""Site settings from ``filmpage.yml``: validated, defaulted, frozen.
+
+Every setting error is reported at once, with its line, before any film is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import yamldoc
+from .errors import Problems
+
+SETTINGS_FILE = "filmpage.yml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    title: str = "Film Catalogue"
+    description: str = ""
+    base_url: str = "/"
+    language: str = "en"
+    related_heading: str = "Viewers Also Bought"
+
+    @property
+    def base_path(self) -> str:
+        """The path part of ``base_url``, always starting and ending with ``/``."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def site_origin(self) -> str:
+        """``scheme://host`` of ``base_url``, or empty when it is a bare path."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+    def absolute(self, path: str) -> str:
+        """The absolute URL of a site path like ``films/x/`` (a root path when no host)."""
+        return self.site_origin + self.base_path + path.lstrip("/")
+
+
+FIELDS = tuple(Settings.__dataclass_fields__)
+
+
+def load_settings(root: Path, problems: Problems) -> Settings:
+    """Read ``root/filmpage.yml``; defaults for absent fields, or the whole file when absent."""
+    path = root / SETTINGS_FILE
+    if not path.is_file():
+        return Settings()
+    try:
+        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
+        problems.error(SETTINGS_FILE, 0, 0, "", f"not UTF-8 text (byte {exc.start})")
+        return Settings()
+    except OSError as exc:
+        problems.error(SETTINGS_FILE, 0, 0, "", f"cannot read: {exc.strerror}")
+        return Settings()
+    return settings_from_text(text, SETTINGS_FILE, problems)
+
+
+def settings_from_text(text: str, file: str, problems: Problems) -> Settings:
+    tree = yamldoc.parse(text, file, problems)
+    if tree is None:
+        return Settings()
+    read = yamldoc.Reader(file, problems)
+    if not isinstance(tree, yamldoc.Map):
+        read.error(tree, "", f"expected a mapping of settings, got {yamldoc.describe(tree)}")
+        return Settings()
+    read.warn_unknown(tree, FIELDS)
+    values = {}
+    for name in ("title", "description", "language", "related_heading"):
+        value = read.text(tree.get(name), name)
+        if value is not None:
+            values[name] = value
+    base = read.text(tree.get("base_url"), "base_url")
+    if base is not None:
+        parts = urlsplit(base)
+        if base.startswith("/") and not base.startswith("//") or yamldoc.is_web_url(base):
+            if parts.query or parts.fragment:
+                read.error(tree.get("base_url"), "base_url", "expected no query or fragment")
+            else:
+                values["base_url"] = base
+        else:
+            read.error(
+                tree.get("base_url"),
+                "base_url",
+                f"expected an http(s) URL or a path starting with '/', got {base!r}",
+            )
+    return Settings(**values)

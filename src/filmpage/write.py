@@ -1,0 +1,124 @@
+"""Output: write a whole site into a fresh folder, then swap it in for the old one.
+
+A build never leaves a half-written site: files go to a temporary folder beside the
+output, and only when every file is written is the old output moved aside and the new
+one renamed into place. A folder that does not carry our marker is never replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import FilmpageError, Problems
+
+MARKER = ".filmpage-site"
+MARKER_TEXT = b"This folder is written by filmpage build and replaced on every build.\n"
+
+
+def collect_static(dirs: list[tuple[Path, str]], problems: Problems) -> dict[str, Path]:
+    """Static files to copy, by output path; later folders override earlier ones by path.
+
+    ``dirs`` pairs each folder with the root its files must stay inside; a symlink that
+    leads out of that root is refused.
+    """
+    files: dict[str, Path] = {}
+    for folder, must_stay_in in dirs:
+        if not folder.is_dir():
+            continue
+        real_root = must_stay_in.resolve()
+        for here, subdirs, names in os.walk(folder, followlinks=True):
+            subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+            for name in sorted(names):
+                if name.startswith("."):
+                    continue
+                path = Path(here) / name
+                rel = path.relative_to(folder).as_posix()
+                if not path.resolve().is_relative_to(real_root):
+                    problems.error(f"static/{rel}", 0, 0, "",
+                                   "a symlink leads outside the site; refused")
+                    continue
+                files[rel] = path
+    return files
+
+
+def check_output_paths(pages: Iterable[str], static: dict[str, Path], problems: Problems):
+    """Two things may not write one file, even when the paths differ only by case or by
+    Unicode normalization (they would on macOS and Windows file systems)."""
+    seen: dict[str, str] = {}
+    for path in pages:
+        seen[_fold(path)] = path
+    for rel in static:
+        if _fold(rel) in seen:
+            problems.error(f"static/{rel}", 0, 0, "",
+                           f"would overwrite the generated page {seen[_fold(rel)]}")
+
+
+def _fold(path: str) -> str:
+    return unicodedata.normalize("NFC", path).casefold()
+
+
+def is_ours(out: Path) -> bool:
+    return (out / MARKER).is_file()
+
+
+def check_output_folder(out: Path, root: Path) -> None:
+    """Refuse an output folder we did not create, or one that holds the site itself."""
+    if out.exists() and not out.is_dir():
+        raise FilmpageError(f"{out}: exists and is not a folder; refusing to replace it")
+    real_out, real_root = out.resolve(), root.resolve()
+    if real_root.is_relative_to(real_out):
+        raise FilmpageError(f"{out}: the output folder would contain the site's own files; "
+                            "choose another --out")
+    if out.exists() and any(out.iterdir()) and not is_ours(out):
+        raise FilmpageError(
+            f"{out}: exists and was not made by filmpage (no {MARKER} file in it); "
+            "refusing to replace it. Choose another --out, or move that folder away."
+        )
+
+
+def write_site(out: Path, files: Iterable[tuple[str, bytes]], static: dict[str, Path]) -> int:
+    """Write every file into a new folder and swap it in for ``out``; return files written."""
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    count = 0
+    try:
+        for rel, source in static.items():
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            count += 1
+        for rel, data in files:
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            count += 1
+        (staging / ".nojekyll").write_bytes(b"")
+        (staging / MARKER).write_bytes(MARKER_TEXT)
+        staging.chmod(0o755)
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return count
+
+
+def _swap(staging: Path, out: Path) -> None:
+    if not out.exists():
+        staging.rename(out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    old.rmdir()
+    out.rename(old)
+    try:
+        staging.rename(out)
+    except BaseException:
+        old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
