@@ -68,6 +68,9 @@ def build_catalogue(
     films = assign_slugs(films, problems)
     published = [f for f in films if drafts or not f.draft]
     by_slug = {f.slug: f for f in published}
+    by_title: dict[str, list[Film]] = defaultdict(list)
+    for f in published:
+        by_title[f.title.casefold()].append(f)
     all_slugs = {f.slug for f in films}
     resolved = []
     for film in published:
@@ -75,7 +78,8 @@ def build_catalogue(
             line, column = film.positions.get("poster", (0, 0))
             problems.error(film.file, line, column, "poster",
                            f"no file static/{film.poster}; expected an image under static/")
-        related = tuple(_resolve(film, r, by_slug, all_slugs, problems) for r in film.related)
+        related = tuple(_resolve(film, _match_title(r, by_title), by_slug, all_slugs, problems)
+                        for r in film.related)
         resolved.append(replace(film, related=related) if film.related else film)
     resolved.sort(key=sort_key)
     by_slug = {f.slug: f for f in resolved}
@@ -141,6 +145,20 @@ def _resolve(film: Film, entry: RelatedTitle, by_slug: dict[str, Film], all_slug
     directors = target.directors
     return replace(entry, title=target.title, year=target.year,
                    director=", ".join(directors) or entry.director)
+
+
+def _match_title(entry: RelatedTitle, by_title: dict[str, list[Film]]) -> RelatedTitle:
+    """Link an external title to the one film here with that title (and the director and
+    year, where the entry gives them); leave it external when none or several match."""
+    if entry.slug is not None or entry.url is not None:
+        return entry
+    matches = [
+        f for f in by_title.get(entry.title.casefold(), ())
+        if (entry.year is None or entry.year == f.year)
+        and (entry.director is None or entry.director.casefold() in
+             {d.casefold() for d in f.directors})
+    ]
+    return replace(entry, slug=matches[0].slug) if len(matches) == 1 else entry
 
 
 def _bucket(pairs) -> dict:
