@@ -13,9 +13,8 @@ from . import __version__
 from .commands.build import OUTPUT_DIR, build, load_site
 from .commands.scaffold import init_site, new_film
 from .commands.serve import make_server
-from .errors import FilmpageError, Problem
+from .errors import FilmpageError, Problem, Problems
 from .settings import load_settings
-from .errors import Problems
 
 
 def _report(problems: list[Problem], quiet: bool = False) -> None:
@@ -37,9 +36,12 @@ def handle_errors(command):
             if debug:
                 raise
             _report(exc.problems)
-            errors = sum(1 for p in exc.problems if p.severity == "error") or len(exc.problems)
-            click.secho(f"{errors} error{'s' if errors != 1 else ''}; nothing was written.",
-                        fg="red", err=True)
+            errors = sum(1 for p in exc.problems if p.severity == "error")
+            warnings = len(exc.problems) - errors
+            summary = f"{errors} error{'s' if errors != 1 else ''}"
+            if warnings:
+                summary += f", {warnings} warning{'s' if warnings != 1 else ''}"
+            click.secho(f"{summary}; nothing was written.", fg="red", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("interrupted; the output folder was left as it was.", err=True)

@@ -7,7 +7,7 @@ stop the run at once raises :class:`FilmpageError`, which carries the same field
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True, order=True)
@@ -71,7 +71,10 @@ class Problems:
         return sorted(p for p in self.items if p.severity == "warning")
 
     def raise_if_errors(self, strict: bool = False) -> None:
-        """Raise one FilmpageError holding every error (and, when strict, every warning)."""
-        fatal = self.errors + (self.warnings if strict else [])
-        if fatal:
-            raise FilmpageError(fatal)
+        """Raise one FilmpageError holding every problem, when there is an error (or, when
+        ``strict``, a warning, which then counts as an error)."""
+        items = self.items
+        if strict:
+            items = [replace(p, severity="error") for p in items]
+        if any(p.severity == "error" for p in items):
+            raise FilmpageError(items)

@@ -85,7 +85,9 @@ def parse_record(data: bytes, file: str, problems: Problems) -> Record | None:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        problems.error(file, line, 0, "", f"not UTF-8 text (bad byte at offset {exc.start})")
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.error(file, line, column, "", f"not UTF-8 text: byte 0x{data[exc.start]:02x} "
+                       "cannot start a character; save the file as UTF-8")
         return None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")

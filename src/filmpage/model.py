@@ -172,7 +172,6 @@ def tomatometer(fresh: int, counted: int) -> int:
 def film_from_record(record: Record, problems: Problems) -> Film | None:
     """Check one record against the contract; a Film, or None with every problem reported."""
     tree, read = record.tree, yamldoc.Reader(record.file, problems)
-    before = len(problems.errors)
     read.warn_unknown(tree, FIELDS)
     get = tree.get
 
@@ -225,7 +224,9 @@ def film_from_record(record: Record, problems: Problems) -> Film | None:
         plot_html=render_markdown(plot),
         positions={k: (n.line, n.column) for k, (n, _) in tree.entries.items()},
     )
-    return film if len(problems.errors) == before else None
+    # A film with a bad field still goes on to the catalogue checks (related slugs,
+    # collisions), so one run reports everything; the build fails on the errors anyway.
+    return film if title and year else None
 
 
 _UNSAFE_PATH = re.compile(r"(^|/)\.\.?(/|$)|\\|%|\x00|^/|^[a-zA-Z]:|//")

@@ -91,8 +91,10 @@ def parse(text: str, file: str, problems: Problems, line_offset: int = 0) -> Nod
     try:
         root = yaml.compose(text, Loader=_Loader)
         if root is not None and ("&" in text or "*" in text):
-            _reject_anchors(text, file, problems, line_offset)
+            if _reject_anchors(text, file, problems, line_offset):
+                return None
     except yaml.MarkedYAMLError as exc:
+        exc.filmpage_offset = line_offset
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else 0
         column = mark.column + 1 if mark else 0
@@ -103,20 +105,35 @@ def parse(text: str, file: str, problems: Problems, line_offset: int = 0) -> Nod
         return None
     if root is None:
         return None
-    before = len(problems.errors)
-    tree = _convert(root, file, problems, line_offset, set(), 0)
-    return tree if len(problems.errors) == before else None
+    # Faults inside the tree (a duplicate key, a bad tag) are reported and the offending
+    # entry dropped, so the rest of the document can still be checked in the same run.
+    return _convert(root, file, problems, line_offset, 0)
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     problem = exc.problem or "invalid YAML"
     if "\\t" in problem or "tab" in problem:
         return "a tab character cannot indent YAML; use spaces"
-    context = f"{exc.context} " if exc.context else ""
-    return f"invalid YAML: {context}{problem}".replace("  ", " ")
+    message = f"invalid YAML: {problem}"
+    if exc.context:
+        started = ""
+        if exc.context_mark and exc.problem_mark and exc.context_mark != exc.problem_mark:
+            started = f" started at line {exc.context_mark.line + 1 + _offset(exc)}"
+        message += f" ({exc.context}{started})"
+    return message
 
 
-def _reject_anchors(text: str, file: str, problems: Problems, line_offset: int) -> None:
+def _offset(exc: yaml.MarkedYAMLError) -> int:
+    return getattr(exc, "filmpage_offset", 0)
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+
+
+def _reject_anchors(text: str, file: str, problems: Problems, line_offset: int) -> bool:
+    """Report every anchor and alias; True when there was one."""
+    found = False
     for event in yaml.parse(text, Loader=_Loader):
         anchor = getattr(event, "anchor", None)
         if isinstance(event, yaml.AliasEvent) or anchor:
@@ -129,16 +146,15 @@ def _reject_anchors(text: str, file: str, problems: Problems, line_offset: int) 
                 "",
                 f"YAML {what} '{anchor}' is not allowed; write the value out in full",
             )
+            found = True
+    return found
 
 
-def _convert(node, file: str, problems: Problems, offset: int, seen: set[int], depth: int):
+def _convert(node, file: str, problems: Problems, offset: int, depth: int):
     line, column = node.start_mark.line + 1 + offset, node.start_mark.column + 1
-    if id(node) in seen:
-        problems.error(file, line, column, "", "YAML aliases are not allowed")
-        return None
-    seen.add(id(node))
     if node.tag not in _ALLOWED_TAGS:
-        problems.error(file, line, column, "", f"YAML tag '{node.tag}' is not allowed")
+        problems.error(file, line, column, "", f"YAML tag '{_short_tag(node.tag)}' is not "
+                       "allowed; write plain text, numbers, lists and mappings")
         return None
     if depth > MAX_DEPTH:
         problems.error(file, line, column, "", f"nested more than {MAX_DEPTH} levels deep")
@@ -149,12 +165,12 @@ def _convert(node, file: str, problems: Problems, offset: int, seen: set[int], d
         problems.error(file, line, column, "", f"more than {MAX_ITEMS} entries")
         return None
     if isinstance(node, yaml.SequenceNode):
-        items = [_convert(n, file, problems, offset, seen, depth + 1) for n in node.value]
+        items = [_convert(n, file, problems, offset, depth + 1) for n in node.value]
         return Seq(items, line, column)
     entries: dict[str, tuple[Scalar, Node]] = {}
     for key_node, value_node in node.value:
-        key = _convert(key_node, file, problems, offset, seen, depth + 1)
-        value = _convert(value_node, file, problems, offset, seen, depth + 1)
+        key = _convert(key_node, file, problems, offset, depth + 1)
+        value = _convert(value_node, file, problems, offset, depth + 1)
         if key is None:
             continue
         if not isinstance(key, Scalar):

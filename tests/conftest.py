@@ -1,0 +1,115 @@
+"""Shared helpers: write tiny sites into tmp_path, build them, read the HTML a user gets."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from filmpage.commands.build import build
+from filmpage.errors import FilmpageError
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+EXAMPLE_RECORD = (
+    SHARED / "examples" / "last-train-home.md"
+    if (SHARED / "examples" / "last-train-home.md").is_file()
+    else REPO / "content" / "films" / "last-train-home.md"
+)
+EXAMPLE_SETTINGS = (
+    SHARED / "examples" / "filmpage.yml"
+    if (SHARED / "examples" / "filmpage.yml").is_file()
+    else REPO / "filmpage.yml"
+)
+
+
+def film(title: str = "A Film", year: int = 2001, body: str = "A plot.", **fields) -> str:
+    """A minimal record; extra fields are given as YAML text, e.g. runtime="90"."""
+    lines = [f"title: {title}", f"year: {year}"] + [f"{k}: {v}" for k, v in fields.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n" + body + "\n"
+
+
+def write_site(root: Path, films: dict[str, str], settings: str | None = None) -> Path:
+    """Write ``films`` (file name -> text) under root/content/films, and settings if given."""
+    folder = root / "content" / "films"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in films.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text) if text.startswith("\n") else text,
+                        encoding="utf-8")
+    if settings is not None:
+        (root / "filmpage.yml").write_text(settings, encoding="utf-8")
+    return root
+
+
+def build_errors(root: Path, **options) -> list[str]:
+    """Build and return the error lines the user would see (fails if the build succeeds)."""
+    with pytest.raises(FilmpageError) as info:
+        build(root, **options)
+    return [str(p) for p in info.value.problems]
+
+
+def read(root: Path, path: str) -> str:
+    return (root / "site" / path).read_text(encoding="utf-8")
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self.skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def text_of(html: str) -> str:
+    """The visible text of a page, whitespace folded, entities decoded."""
+    parser = _Text()
+    parser.feed(html)
+    return re.sub(r"\s+", " ", unescape(" ".join(parser.parts))).strip()
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.urls.append((tag, name, value))
+
+
+def links_of(html: str) -> list[tuple[str, str, str]]:
+    """(tag, attribute, url) for every href and src in a page."""
+    parser = _Links()
+    parser.feed(html)
+    return parser.urls
+
+
+def section(html: str, css_class: str) -> str:
+    """The HTML of the first <section class="css_class"> of a page."""
+    match = re.search(rf'<section class="{css_class}".*?</section>', html, re.S)
+    assert match, f"no section {css_class}"
+    return match.group(0)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """An empty site folder."""
+    return tmp_path / "mysite"
