@@ -181,7 +181,7 @@ def film_from_record(record: Record, problems: Problems) -> Film | None:
     elif title is None and get("title") is not None:
         read.error(get("title"), "title", "expected text, got nothing")
     year = read.integer(get("year"), "year", *YEAR_RANGE)
-    if get("year") is None:
+    if "year" not in tree.entries:
         read.error(None, "year", "required field is missing", fallback=tree)
 
     slug = read.text(get("slug"), "slug")
@@ -314,7 +314,7 @@ def _items(read: yamldoc.Reader, nodes: list, field: str, known: tuple[str, ...]
 
 def _required_text(read: yamldoc.Reader, item: yamldoc.Map, at: str, key: str) -> str | None:
     value = read.text(item.get(key), f"{at}.{key}")
-    if value is None and (item.get(key) is None or isinstance(item.get(key), yamldoc.Scalar)):
+    if value is None and (key not in item.entries or isinstance(item.get(key), yamldoc.Scalar)):
         read.error(item.get(key), f"{at}.{key}", "required field is missing", fallback=item)
     return value
 

@@ -37,20 +37,20 @@ _ALLOWED_TAGS = {
 
 
 class Scalar:
-    """A scalar as the user typed it; ``kind`` is YAML's reading (str, int, bool, null...)."""
+    """A scalar exactly as the user typed it; ``is_null`` for a plain empty, ``~`` or null.
 
-    __slots__ = ("column", "kind", "line", "text")
+    No YAML 1.1 reading is applied: ``NO`` stays "NO" and ``1917`` stays "1917"; each
+    typed reader below decides what text it accepts.
+    """
 
-    def __init__(self, text: str, kind: str, line: int, column: int):
-        self.text, self.kind, self.line, self.column = text, kind, line, column
+    __slots__ = ("column", "is_null", "line", "text")
 
-    @property
-    def is_null(self) -> bool:
-        return self.kind == "null"
+    def __init__(self, text: str, is_null: bool, line: int, column: int):
+        self.text, self.is_null, self.line, self.column = text, is_null, line, column
 
 
 class Seq:
-    __slots__ = ("column", "items", "line")
+    __slots__ = ("broken", "column", "items", "line")
 
     def __init__(self, items: list[Node], line: int, column: int):
         self.items, self.line, self.column = items, line, column
@@ -59,9 +59,9 @@ class Seq:
 class Map:
     """A mapping; ``entries`` maps each key's text to (key node, value node), in order."""
 
-    __slots__ = ("column", "entries", "line")
+    __slots__ = ("broken", "column", "entries", "line")
 
-    def __init__(self, entries: dict[str, tuple[Scalar, Node]], line: int, column: int):
+    def __init__(self, entries: dict[str, tuple[Scalar, Node | None]], line: int, column: int):
         self.entries, self.line, self.column = entries, line, column
 
     def get(self, key: str) -> Node | None:
@@ -87,30 +87,26 @@ def parse(text: str, file: str, problems: Problems, line_offset: int = 0) -> Nod
     """Parse one YAML document into our tree; report faults (placed in the file) and return None.
 
     ``line_offset`` is the number of file lines before ``text`` (the front matter's ``---``).
+    The tree is built from libyaml's event stream with an explicit stack: libyaml's own
+    composer recurses, and deep nesting would crash the process before any limit applied.
     """
     try:
-        root = yaml.compose(text, Loader=_Loader)
-        if root is not None and ("&" in text or "*" in text):
-            if _reject_anchors(text, file, problems, line_offset):
-                return None
+        return _build(yaml.parse(text, Loader=_Loader), file, problems, line_offset)
     except yaml.MarkedYAMLError as exc:
-        exc.filmpage_offset = line_offset
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else 0
         column = mark.column + 1 if mark else 0
-        problems.error(file, line, column, "", _yaml_message(exc))
+        problems.error(file, line, column, "", _yaml_message(exc, line_offset))
         return None
-    except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks its errors
-        problems.error(file, line_offset + 1, 0, "", f"invalid YAML: {exc}")
+    except _TooBig:
         return None
-    if root is None:
-        return None
-    # Faults inside the tree (a duplicate key, a bad tag) are reported and the offending
-    # entry dropped, so the rest of the document can still be checked in the same run.
-    return _convert(root, file, problems, line_offset, 0)
 
 
-def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+class _TooBig(Exception):
+    """A size limit was passed: the document is given up whole."""
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError, line_offset: int) -> str:
     problem = exc.problem or "invalid YAML"
     if "\\t" in problem or "tab" in problem:
         return "a tab character cannot indent YAML; use spaces"
@@ -118,76 +114,102 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     if exc.context:
         started = ""
         if exc.context_mark and exc.problem_mark and exc.context_mark != exc.problem_mark:
-            started = f" started at line {exc.context_mark.line + 1 + _offset(exc)}"
+            started = f" started at line {exc.context_mark.line + 1 + line_offset}"
         message += f" ({exc.context}{started})"
     return message
-
-
-def _offset(exc: yaml.MarkedYAMLError) -> int:
-    return getattr(exc, "filmpage_offset", 0)
 
 
 def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
 
 
-def _reject_anchors(text: str, file: str, problems: Problems, line_offset: int) -> bool:
-    """Report every anchor and alias; True when there was one."""
-    found = False
-    for event in yaml.parse(text, Loader=_Loader):
-        anchor = getattr(event, "anchor", None)
-        if isinstance(event, yaml.AliasEvent) or anchor:
-            mark = event.start_mark
-            what = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
-            problems.error(
-                file,
-                mark.line + 1 + line_offset,
-                mark.column + 1,
-                "",
-                f"YAML {what} '{anchor}' is not allowed; write the value out in full",
-            )
-            found = True
-    return found
+_NULLS = {"", "~", "null", "Null", "NULL"}
 
 
-def _convert(node, file: str, problems: Problems, offset: int, depth: int):
-    line, column = node.start_mark.line + 1 + offset, node.start_mark.column + 1
-    if node.tag not in _ALLOWED_TAGS:
-        problems.error(file, line, column, "", f"YAML tag '{_short_tag(node.tag)}' is not "
-                       "allowed; write plain text, numbers, lists and mappings")
-        return None
-    if depth > MAX_DEPTH:
-        problems.error(file, line, column, "", f"nested more than {MAX_DEPTH} levels deep")
-        return None
-    if isinstance(node, yaml.ScalarNode):
-        return Scalar(node.value, node.tag[len(_CORE) :], line, column)
-    if len(node.value) > MAX_ITEMS:
-        problems.error(file, line, column, "", f"more than {MAX_ITEMS} entries")
-        return None
-    if isinstance(node, yaml.SequenceNode):
-        items = [_convert(n, file, problems, offset, depth + 1) for n in node.value]
-        return Seq(items, line, column)
-    entries: dict[str, tuple[Scalar, Node]] = {}
-    for key_node, value_node in node.value:
-        key = _convert(key_node, file, problems, offset, depth + 1)
-        value = _convert(value_node, file, problems, offset, depth + 1)
+def _build(events, file: str, problems: Problems, offset: int) -> Node | None:
+    """Our tree from parser events. Faults inside it (a duplicate key, a bad tag, an
+    anchor) are reported and the entry dropped, so the rest can still be checked."""
+    root: list[Node | None] = []
+    stack: list[tuple[Seq | Map, list]] = []  # open collections, with pending map key
+    documents = 0
+
+    def place(node):
+        if not stack:
+            root.append(node)
+            return
+        parent, pending = stack[-1]
+        if isinstance(parent, Seq):
+            if node is not None:
+                parent.items.append(node)
+            return
+        if not pending:  # a key
+            pending.append(node)
+            return
+        key = pending.pop()
         if key is None:
-            continue
+            return
         if not isinstance(key, Scalar):
             problems.error(file, key.line, key.column, "", "a key must be plain text")
+        elif key.text in parent.entries:
+            first = parent.entries[key.text][0]
+            problems.error(file, key.line, key.column, key.text,
+                           f"duplicate key (first defined at line {first.line}); keep one")
+        else:
+            parent.entries[key.text] = (key, node)
+
+    for event in events:
+        kind = type(event)
+        if kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                mark = event.start_mark
+                problems.error(file, mark.line + 1 + offset, mark.column + 1, "",
+                               "expected one YAML document, found another")
+                return None
             continue
-        if key.text in entries:
-            first = entries[key.text][0]
-            problems.error(
-                file,
-                key.line,
-                key.column,
-                key.text,
-                f"duplicate key (first defined at line {first.line}); keep one",
-            )
+        if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
             continue
-        entries[key.text] = (key, value)
-    return Map(entries, line, column)
+        if kind in (yaml.SequenceEndEvent, yaml.MappingEndEvent):
+            done, _ = stack.pop()
+            place(done if not getattr(done, "broken", False) else None)
+            continue
+        mark = event.start_mark
+        line, column = mark.line + 1 + offset, mark.column + 1
+        bad = None
+        if kind is yaml.AliasEvent:
+            bad = f"YAML alias '{event.anchor}' is not allowed; write the value out in full"
+        elif event.anchor:
+            bad = f"YAML anchor '{event.anchor}' is not allowed; write the value out in full"
+        elif event.tag not in (None, "!") and event.tag not in _ALLOWED_TAGS:
+            bad = (f"YAML tag '{_short_tag(event.tag)}' is not allowed; write plain text, "
+                   "numbers, lists and mappings")
+        if bad:
+            problems.error(file, line, column, "", bad)
+        if kind is yaml.ScalarEvent:
+            plain = event.style in (None, "") and event.tag is None
+            node = Scalar(event.value, plain and event.value in _NULLS, line, column)
+            place(None if bad else node)
+        elif kind is yaml.AliasEvent:
+            place(None)
+        else:
+            if len(stack) >= MAX_DEPTH:
+                problems.error(file, line, column, "", f"nested more than {MAX_DEPTH} levels deep")
+                raise _TooBig
+            collection = Seq([], line, column) if kind is yaml.SequenceStartEvent else Map(
+                {}, line, column)
+            if bad:
+                collection.broken = True
+            stack.append((collection, []))
+            continue
+        if stack and _size(stack[-1][0]) > MAX_ITEMS:
+            parent = stack[-1][0]
+            problems.error(file, parent.line, parent.column, "", f"more than {MAX_ITEMS} entries")
+            raise _TooBig
+    return root[0] if root else None
+
+
+def _size(node: Seq | Map) -> int:
+    return len(node.items) if isinstance(node, Seq) else len(node.entries)
 
 
 class Reader:
