@@ -131,10 +131,10 @@ def test_nesting_depth_limit(site):
                       f"{yamldoc.MAX_DEPTH} levels deep"]
 
 
-@pytest.mark.parametrize("opener", ["[", "{a: ", "\n  - ", "- "])
-def test_hostile_nesting_within_the_size_limit_is_refused_quickly(site, opener):
+@pytest.mark.parametrize(("start", "opener"), [(" ", "["), (" ", "{a: "), ("\n  ", "- ")])
+def test_hostile_nesting_within_the_size_limit_is_refused_quickly(site, start, opener):
     # libyaml's own composer recurses and crashes the process on this; ours does not.
-    text = "---\ntitle: A\nyear: 2001\ngenres: " + opener * 300_000 + "\n---\n"
+    text = "---\ntitle: A\nyear: 2001\ngenres:" + start + opener * 200_000 + "\n---\n"
     started = time.perf_counter()
     errors = errors_for(site, text)
     assert time.perf_counter() - started < 2
