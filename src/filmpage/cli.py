@@ -58,7 +58,7 @@ quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print errors on
 verbose_option = click.option("-v", "--verbose", is_flag=True, help="Print more detail.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="filmpage", context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="filmpage")
 def main() -> None:
     """filmpage: build a storefront-style static site from film records."""

@@ -1,0 +1,5 @@
+"""``python -m filmpage`` runs the command line."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,158 @@
+"""The command line, through click's CliRunner and as a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from filmpage import __version__
+from filmpage.cli import main
+
+from .conftest import film, read, write_site
+
+
+def run(*args: str, cwd: Path | None = None):
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(main, list(args))
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(main, list(args))
+    finally:
+        os.chdir(old)
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and result.output == f"filmpage, version {__version__}\n"
+
+
+def test_help_lists_every_command():
+    result = run("--help")
+    for command in ("build", "check", "new", "init", "serve"):
+        assert f"  {command} " in result.output
+
+
+def test_each_command_has_help():
+    for command in ("build", "check", "new", "init", "serve"):
+        result = run(command, "--help")
+        assert result.exit_code == 0 and "Usage: filmpage " + command in result.output
+
+
+def test_build_prints_one_summary_line(site):
+    write_site(site, {"a.md": film()})
+    result = run("build", "--root", str(site))
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("Built 1 film, 10 pages, 0 warnings in ")
+
+
+def test_build_quiet_prints_nothing(site):
+    write_site(site, {"a.md": film()})
+    result = run("build", "-q", "--root", str(site))
+    assert result.exit_code == 0 and result.output == ""
+
+
+def test_build_errors_are_listed_with_exit_1_and_no_traceback(site):
+    write_site(site, {"a.md": film(year=1200), "b.md": film("B", genre="x", related="[zz]")})
+    result = run("build", "--root", str(site))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "content/films/a.md:3:7: year: expected a whole number from 1870 to 2100, got 1200",
+        "content/films/b.md:4:1: warning: genre: unknown field; did you mean 'genres'?",
+        "content/films/b.md:5:11: related[0]: no film with slug 'zz' in this catalogue; "
+        "expected the slug of a film here, or an external title {title, director, year, url}",
+        "2 errors, 1 warning; nothing was written.",
+    ]
+    assert "Traceback" not in result.output
+    assert not (site / "site").exists()
+
+
+def test_build_drafts_and_out(site, tmp_path):
+    write_site(site, {"a.md": film(draft="true")})
+    out = tmp_path / "out"
+    result = run("build", "--root", str(site), "--drafts", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert (out / "films/a-film/index.html").is_file()
+
+
+def test_build_strict(site):
+    write_site(site, {"a.md": film(colour="red")})
+    assert run("build", "--root", str(site)).exit_code == 0
+    result = run("build", "--strict", "--root", str(site))
+    assert result.exit_code == 1
+    assert "content/films/a.md:4:1: colour: unknown field" in result.output
+
+
+def test_check_writes_nothing(site):
+    write_site(site, {"a.md": film()})
+    result = run("check", "--root", str(site))
+    assert result.exit_code == 0 and result.output == "OK: 1 film, 0 warnings.\n"
+    assert not (site / "site").exists()
+    (site / "content/films/b.md").write_text("---\ntitle: B\n---\n")
+    result = run("check", "--root", str(site))
+    assert result.exit_code == 1
+    assert "content/films/b.md:2:1: year: required field is missing" in result.output
+
+
+def test_new_writes_a_record_that_builds_and_refuses_to_overwrite(site):
+    site.mkdir()
+    result = run("new", "Les Misérables: Part 1", "--year", "2012", "--root", str(site))
+    assert result.exit_code == 0
+    path = site / "content/films/les-miserables-part-1.md"
+    assert result.output == "created content/films/les-miserables-part-1.md\n"
+    assert 'title: "Les Misérables: Part 1"' in path.read_text()
+    assert run("check", "--drafts", "--root", str(site)).exit_code == 0
+    path.write_text(path.read_text().replace("draft: true", "draft: false"))
+    assert run("build", "--root", str(site)).exit_code == 0
+    assert "Les Misérables: Part 1" in read(site, "films/les-miserables-part-1/index.html")
+    again = run("new", "Les Misérables: Part 1", "--year", "2012", "--root", str(site))
+    assert again.exit_code == 1
+    assert "content/films/les-miserables-part-1.md: already exists; not overwritten" in (
+        again.output)
+
+
+def test_new_rejects_a_year_out_of_range(site):
+    site.mkdir()
+    result = run("new", "X", "--year", "3000", "--root", str(site))
+    assert result.exit_code == 1 and "year 3000 is out of range" in result.output
+
+
+def test_init_creates_a_site_that_builds(tmp_path):
+    result = run("init", "newsite", "--title", "Club Films", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "newsite"
+    assert (site / "filmpage.yml").is_file()
+    assert run("build", "--root", str(site)).exit_code == 0
+    assert "Club Films" in read(site, "index.html")
+    assert (site / "site/films/example-film/index.html").is_file()
+    again = run("init", "newsite", cwd=tmp_path)
+    assert again.exit_code == 1 and "is not empty" in again.output
+
+
+def test_debug_shows_the_traceback(site):
+    write_site(site, {"a.md": film(year=1200)})
+    result = run("build", "--debug", "--root", str(site))
+    assert result.exit_code == 1 and result.exception is not None
+    assert type(result.exception).__name__ == "FilmpageError"
+
+
+def test_real_subprocess_build_from_the_site_folder(site):
+    write_site(site, {"a.md": film()})
+    done = subprocess.run([sys.executable, "-m", "filmpage", "build"], cwd=site,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Built 1 film, 10 pages, 0 warnings in ")
+    assert done.stdout.rstrip().endswith("-> site")
+    bad = write_site(site, {"b.md": "---\ntitle: [\n---\n"})
+    done = subprocess.run([sys.executable, "-m", "filmpage", "build"], cwd=bad,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.startswith("content/films/b.md:3:1: invalid YAML")
+    assert "Traceback" not in done.stderr
