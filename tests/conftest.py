@@ -59,21 +59,35 @@ def read(root: Path, path: str) -> str:
 
 
 class _Text(HTMLParser):
+    """Collects the text a reader (and a screen reader) gets: no scripts, styles or
+    ``aria-hidden`` subtrees."""
+
+    VOID = {"img", "br", "hr", "meta", "link", "input", "source"}
+
     def __init__(self):
         super().__init__()
         self.parts: list[str] = []
-        self.skip = 0
+        self.hidden: list[str] = []  # open tags that hide their content
+        self.open: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
-            self.skip += 1
+        if tag in self.VOID:
+            return
+        self.open.append(tag)
+        if tag in ("script", "style") or ("aria-hidden", "true") in attrs:
+            self.hidden.append(len(self.open))
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style"):
-            self.skip -= 1
+        if tag in self.VOID or tag not in self.open:
+            return
+        while self.open:
+            if self.hidden and self.hidden[-1] == len(self.open):
+                self.hidden.pop()
+            if self.open.pop() == tag:
+                break
 
     def handle_data(self, data):
-        if not self.skip:
+        if not self.hidden:
             self.parts.append(data)
 
 

@@ -14,7 +14,7 @@ import os
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -149,8 +149,8 @@ def format_price(price: Decimal | None, currency: str | None) -> str:
 
 
 def format_rating(value: float, digits: int = 1) -> str:
-    """8.4 -> '8.4', 4.0 -> '4', 4.333 -> '4.3'."""
-    text = f"{value:.{digits}f}"
+    """8.4 -> '8.4', 4.0 -> '4', 4.25 -> '4.3' (halves up, not to even)."""
+    text = str(Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
