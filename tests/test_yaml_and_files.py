@@ -180,3 +180,9 @@ def test_symlinked_record_outside_the_site_is_refused(site, tmp_path):
 def test_hidden_files_and_other_suffixes_are_ignored(site):
     write_site(site, {"ok.md": film("Fine"), ".draft.md": "broken", "notes.txt": "x"})
     assert build(site).films == 1
+
+
+def test_control_character_is_placed(site):
+    assert errors_for(site, "---\ntitle: A\nyear: 2001\ntagline: bad\x01char\n---\n") == [
+        f"{F}:4:13: invalid character U+0001 (control characters are not allowed in YAML)"
+    ]

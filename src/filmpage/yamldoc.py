@@ -98,6 +98,16 @@ def parse(text: str, file: str, problems: Problems, line_offset: int = 0) -> Nod
         column = mark.column + 1 if mark else 0
         problems.error(file, line, column, "", _yaml_message(exc, line_offset))
         return None
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line = before.count("\n") + 1 + line_offset
+        column = exc.position - (before.rfind("\n") + 1) + 1
+        problems.error(file, line, column, "", f"invalid character U+{exc.character:04X} "
+                       "(control characters are not allowed in YAML)")
+        return None
+    except yaml.YAMLError as exc:  # pragma: no cover - every libyaml error is one of the above
+        problems.error(file, line_offset + 1, 0, "", f"invalid YAML: {exc}")
+        return None
     except _TooBig:
         return None
 

@@ -1,0 +1,111 @@
+"""Property-based tests: no input makes filmpage fail in any way but its own error."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from filmpage.commands.build import build
+from filmpage.errors import FilmpageError
+from filmpage.markup import render_markdown, sanitize
+
+FIELDS = ["title", "year", "slug", "runtime", "genres", "credits", "critics", "top_critics",
+          "customer_reviews", "related", "offers", "draft", "poster", "trailer", "release_date"]
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
+                    st.floats(allow_nan=False), st.text(max_size=30),
+                    st.sampled_from(["NO", "off", "1917", "2009-01-01", "~", "../x", "a-b"]))
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                            st.dictionaries(st.sampled_from(FIELDS + ["quote", "body", "name",
+                                                                      "title", "rating"]),
+                                            inner, max_size=4)),
+    max_leaves=12,
+)
+records = st.dictionaries(st.sampled_from(FIELDS), values, max_size=8)
+
+
+def _build_bytes(data: bytes, name: str = "f.md") -> None:
+    root = Path(tempfile.mkdtemp(prefix="prop-"))
+    try:
+        (root / "content/films").mkdir(parents=True)
+        (root / "content/films" / name).write_bytes(data)
+        try:
+            build(root)
+        except FilmpageError as exc:
+            assert exc.problems, "an error must say what is wrong"
+            for problem in exc.problems:
+                assert problem.file and problem.message
+            assert not (root / "site").exists()
+        else:
+            assert (root / "site/index.html").is_file()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_give_a_site_or_our_error(data):
+    _build_bytes(data)
+    _build_bytes(b"---\n" + data + b"\n---\n")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records)
+def test_arbitrary_yaml_records_give_a_site_or_our_error(record):
+    text = yaml.safe_dump(record, allow_unicode=True, sort_keys=False)
+    _build_bytes(("---\n" + text + "---\nPlot.\n").encode())
+    _build_bytes(text.encode(), "f.yaml")
+
+
+FORBIDDEN_TAGS = {"script", "style", "iframe", "object", "embed", "img", "svg", "math",
+                  "form", "input", "base", "meta", "link"}
+
+
+class _Audit(HTMLParser):
+    """Every element and attribute of a fragment, for checking what a browser would run."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs += [(name, value or "") for name, value in attrs]
+
+
+def assert_inert(html: str) -> None:
+    audit = _Audit()
+    audit.feed(html)
+    assert not FORBIDDEN_TAGS & set(audit.tags), html
+    for name, value in audit.attrs:
+        assert not name.startswith("on") and name not in ("style", "src", "srcdoc"), html
+        if name == "href":
+            scheme = urlsplit(value.strip()).scheme.lower()
+            assert scheme in ("http", "https", "mailto"), html
+
+
+html_bits = st.sampled_from([
+    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<a href='javascript:x'>a</a>",
+    "<a href=\"JaVaScRiPt:alert(1)\">b</a>", "<svg onload=alert(1)>", "<iframe src=x>",
+    "[c](javascript:alert(1))", "[d](data:text/html;base64,PHNjcmlwdD4=)", "<b onclick=x>b</b>",
+    "<a href='vbscript:x'>v</a>", "<style>*{}</style>", "<object data=x>", "**bold**", "`code`",
+    "<scr<script>ipt>alert(1)</script>", "<a href=\"&#106;avascript:x\">e</a>", "\n\n", "> q",
+    "<p style='x'>s</p>", "<math><mtext><table><mglyph><style><img src=x onerror=1>",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(html_bits, st.text(max_size=20)), max_size=8))
+def test_sanitized_markdown_never_carries_script(parts):
+    assert_inert(render_markdown("".join(parts)))
+    assert_inert(sanitize("".join(parts)))
