@@ -40,8 +40,7 @@ def write_site(root: Path, films: dict[str, str], settings: str | None = None) -
     for name, text in films.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text) if text.startswith("\n") else text,
-                        encoding="utf-8")
+        path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
     if settings is not None:
         (root / "filmpage.yml").write_text(settings, encoding="utf-8")
     return root
@@ -62,7 +61,7 @@ class _Text(HTMLParser):
     """Collects the text a reader (and a screen reader) gets: no scripts, styles or
     ``aria-hidden`` subtrees."""
 
-    VOID = {"img", "br", "hr", "meta", "link", "input", "source"}
+    VOID = frozenset({"img", "br", "hr", "meta", "link", "input", "source"})
 
     def __init__(self):
         super().__init__()

@@ -44,19 +44,28 @@ def test_example_page_shows_every_fact_of_the_record(example):
     text = text_of(html)
     head = text_of(re.search(r'<header class="film-head">.*?</header>', html, re.S).group(0))
     assert head.startswith("Last Train Home (2009) Original title 归途列车")
-    for fact in ("Runtime 1 hr 25 min", "Rated NR", "Genre Documentary",
-                 "Countries Canada, China", "Languages Mandarin, Sichuanese",
-                 "Studio EyeSteelFilm", "Distributor Zeitgeist Films"):
+    for fact in (
+        "Runtime 1 hr 25 min",
+        "Rated NR",
+        "Genre Documentary",
+        "Countries Canada, China",
+        "Languages Mandarin, Sichuanese",
+        "Studio EyeSteelFilm",
+        "Distributor Zeitgeist Films",
+    ):
         assert fact in head
     assert "130 million migrant workers journey to their home villages" in text
     credits = text_of(section(html, "credits"))
     assert credits == (
         "Cast & Crew Director Lixin Fan Producers Mila Aung-Thwin Daniel Cross "
         "Cinematography Lixin Fan Editors Mary Stephen Lixin Fan Music Olivier Alary "
-        "Cast Zhang Changhua as Self Chen Suqin as Self Zhang Qin as Self Zhang Yang as Self")
+        "Cast Zhang Changhua as Self Chen Suqin as Self Zhang Qin as Self Zhang Yang as Self"
+    )
     critics = text_of(section(html, "critics"))
-    assert critics.startswith("Critics 100% Fresh Tomatometer Reviews Counted 51 Fresh 51 "
-                              "Rotten 0 Average Rating 8.4/10 Top Critics")
+    assert critics.startswith(
+        "Critics 100% Fresh Tomatometer Reviews Counted 51 Fresh 51 "
+        "Rotten 0 Average Rating 8.4/10 Top Critics"
+    )
     record = EXAMPLE_RECORD.read_text(encoding="utf-8")
     quotes = re.findall(r'^    quote: "(.*)"$', record, re.M)
     assert len(quotes) == 4
@@ -66,30 +75,54 @@ def test_example_page_shows_every_fact_of_the_record(example):
     assert critics.count("Fresh") == 6
     reviews = text_of(section(html, "reviews"))
     assert reviews.startswith("Customer Reviews 3 reviews")
-    for title in ("Shocking, brutally honest and engrossing",
-                  "How Documentaries Should be Made", "Beautiful"):
+    for title in (
+        "Shocking, brutally honest and engrossing",
+        "How Documentaries Should be Made",
+        "Beautiful",
+    ):
         assert title in reviews
     for body in re.findall(r'^    body: "(.*)"$', record, re.M):
         assert body in reviews
     related = text_of(section(html, "related"))
-    assert related == ("Viewers Also Bought Up the Yangtze Yung Chang Waste Land Lucy Walker "
-                       "The Way We Get By Aron Gaudet Beijing Taxi Miao Wang "
-                       "The Human Experience Charles Kinnane")
+    assert related == (
+        "Viewers Also Bought Up the Yangtze Yung Chang Waste Land Lucy Walker "
+        "The Way We Get By Aron Gaudet Beijing Taxi Miao Wang "
+        "The Human Experience Charles Kinnane"
+    )
 
 
 def test_example_page_sections_are_in_the_contract_order(example):
     html = read(example, "films/last-train-home/index.html")
-    markers = ['class="film-title"', 'class="original-title"', 'class="fact-runtime"',
-               'class="fact-rating"', 'class="fact-genres"', 'class="film-poster"',
-               'class="plot"', 'class="credits"', 'class="critics"', 'class="quotes"',
-               'class="reviews"', 'class="related"']
+    markers = [
+        'class="film-title"',
+        'class="original-title"',
+        'class="fact-runtime"',
+        'class="fact-rating"',
+        'class="fact-genres"',
+        'class="film-poster"',
+        'class="plot"',
+        'class="credits"',
+        'class="critics"',
+        'class="quotes"',
+        'class="reviews"',
+        'class="related"',
+    ]
     positions = [html.index(m) for m in markers]
     assert positions == sorted(positions)
 
 
 def test_every_person_of_the_example_has_a_page(example):
-    for slug in ("lixin-fan", "mila-aung-thwin", "daniel-cross", "mary-stephen",
-                 "olivier-alary", "zhang-changhua", "chen-suqin", "zhang-qin", "zhang-yang"):
+    for slug in (
+        "lixin-fan",
+        "mila-aung-thwin",
+        "daniel-cross",
+        "mary-stephen",
+        "olivier-alary",
+        "zhang-changhua",
+        "chen-suqin",
+        "zhang-qin",
+        "zhang-yang",
+    ):
         assert (example / f"site/people/{slug}/index.html").is_file()
     page = text_of(read(example, "people/lixin-fan/index.html"))
     assert "Lixin Fan" in page and "Director" in page and "Cinematography" in page
@@ -98,10 +131,20 @@ def test_every_person_of_the_example_has_a_page(example):
 
 def test_site_files_for_search_engines_feeds_and_pages(example):
     site = example / "site"
-    for path in ("index.html", "404.html", "sitemap.xml", "feed.xml", "robots.txt",
-                 ".nojekyll", "genres/documentary/index.html", "years/2009/index.html",
-                 "genres/index.html", "people/index.html", "years/index.html",
-                 "css/filmpage.css"):
+    for path in (
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "feed.xml",
+        "robots.txt",
+        ".nojekyll",
+        "genres/documentary/index.html",
+        "years/2009/index.html",
+        "genres/index.html",
+        "people/index.html",
+        "years/index.html",
+        "css/filmpage.css",
+    ):
         assert (site / path).is_file(), path
     sitemap = read(example, "sitemap.xml")
     assert "<loc>https://example.github.io/films/films/last-train-home/</loc>" in sitemap
@@ -116,9 +159,15 @@ def test_site_files_for_search_engines_feeds_and_pages(example):
 
 
 def test_feed_lists_newest_first(site):
-    write_site(site, {"a.md": film("Old", 1990), "b.md": film("New", 2020),
-                      "c.md": film("Mid", 2020, release_date="2020-06-01")},
-               settings="base_url: https://x.example/\n")
+    write_site(
+        site,
+        {
+            "a.md": film("Old", 1990),
+            "b.md": film("New", 2020),
+            "c.md": film("Mid", 2020, release_date="2020-06-01"),
+        },
+        settings="base_url: https://x.example/\n",
+    )
     build(site)
     feed = read(site, "feed.xml")
     titles = re.findall(r"<entry>\s*<title>(.*?)</title>", feed)
@@ -157,8 +206,11 @@ def test_root_base_url_links_start_at_the_root(site):
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_two_builds_are_byte_identical_across_folders_order_and_time_zone(tmp_path):
@@ -205,7 +257,8 @@ def test_site_templates_and_static_override_the_theme_file_by_file(site):
     write_site(site, {"a.md": film()})
     (site / "templates").mkdir()
     (site / "templates/404.html").write_text(
-        '{% extends "base.html" %}{% block content %}<p>Lost in the archive</p>{% endblock %}')
+        '{% extends "base.html" %}{% block content %}<p>Lost in the archive</p>{% endblock %}'
+    )
     (site / "static/css").mkdir(parents=True)
     (site / "static/css/filmpage.css").write_text("body { color: red }")
     (site / "static/favicon.ico").write_bytes(b"icon")
@@ -222,19 +275,25 @@ def test_template_syntax_error_names_the_file_and_line(site):
     (site / "templates/404.html").write_text("<p>\n{% if %}\n")
     errors = build_errors(site)
     assert len(errors) == 1
-    assert errors[0].endswith("templates/404.html:2: template syntax: Expected an expression, "
-                              "got 'end of statement block'")
+    assert errors[0].endswith(
+        "templates/404.html:2: template syntax: Expected an expression, "
+        "got 'end of statement block'"
+    )
 
 
 def test_template_typo_is_an_error_not_an_empty_string(site):
     write_site(site, {"a.md": film()})
     (site / "templates").mkdir()
     (site / "templates/404.html").write_text(
-        '{% extends "base.html" %}{% block content %}\n\n{{ film.titel }}{% endblock %}')
+        '{% extends "base.html" %}{% block content %}\n\n{{ film.titel }}{% endblock %}'
+    )
     errors = build_errors(site)
     assert len(errors) == 1
-    assert re.fullmatch(r".*templates/404\.html:3: while rendering 404\.html: 'film' is "
-                        r"undefined", errors[0]), errors[0]
+    assert re.fullmatch(
+        r".*templates/404\.html:3: while rendering 404\.html: 'film' is "
+        r"undefined",
+        errors[0],
+    ), errors[0]
 
 
 def test_static_file_may_not_overwrite_a_page(site):
@@ -242,7 +301,8 @@ def test_static_file_may_not_overwrite_a_page(site):
     (site / "static").mkdir()
     (site / "static/index.html").write_text("x")
     assert build_errors(site) == [
-        "static/index.html: would overwrite the generated page index.html"]
+        "static/index.html: would overwrite the generated page index.html"
+    ]
 
 
 def test_failed_build_leaves_the_previous_site_as_it_was(site):

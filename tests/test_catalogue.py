@@ -29,10 +29,16 @@ def catalogue_of(records: dict[str, str], static=frozenset(), drafts=False):
 
 @pytest.mark.parametrize(
     ("title", "slug"),
-    [("Last Train Home", "last-train-home"), ("归途列车", "gui-tu-lie-che"),
-     ("Amélie", "amelie"), ("Schindler's List", "schindlers-list"),
-     ("Москва слезам не верит", "moskva-slezam-ne-verit"), ("WALL·E", "wall-e"),
-     ("  Spaces -- and -- dashes ", "spaces-and-dashes"), ("!!!", "")],
+    [
+        ("Last Train Home", "last-train-home"),
+        ("归途列车", "gui-tu-lie-che"),
+        ("Amélie", "amelie"),
+        ("Schindler's List", "schindlers-list"),
+        ("Москва слезам не верит", "moskva-slezam-ne-verit"),
+        ("WALL·E", "wall-e"),
+        ("  Spaces -- and -- dashes ", "spaces-and-dashes"),
+        ("!!!", ""),
+    ],
 )
 def test_slugify(title, slug):
     assert slugify(title) == slug
@@ -54,8 +60,9 @@ def test_collision_that_remains_is_an_error_naming_both_files():
 
 
 def test_collision_with_an_explicit_slug_is_an_error():
-    _, problems = catalogue_of({"a.md": film("Heat", 1995),
-                                "b.md": film("Other", 2000, slug="heat")})
+    _, problems = catalogue_of(
+        {"a.md": film("Heat", 1995), "b.md": film("Other", 2000, slug="heat")}
+    )
     assert [str(p) for p in problems.errors] == [
         "content/films/b.md:4:1: slug: slug 'heat' is already used by content/films/a.md; "
         "set a different 'slug' in one of them"
@@ -63,8 +70,13 @@ def test_collision_with_an_explicit_slug_is_an_error():
 
 
 def test_derived_slug_with_year_colliding_with_explicit_slug_is_an_error():
-    _, problems = catalogue_of({"a.md": film("Heat", 1995), "b.md": film("Heat", 1986),
-                                "c.md": film("X", 2000, slug="heat-1995")})
+    _, problems = catalogue_of(
+        {
+            "a.md": film("Heat", 1995),
+            "b.md": film("Heat", 1986),
+            "c.md": film("X", 2000, slug="heat-1995"),
+        }
+    )
     assert len(problems.errors) == 1
     assert "slug 'heat-1995' is already used by content/films/a.md" in str(problems.errors[0])
 
@@ -82,28 +94,40 @@ def test_drafts_keep_their_slugs_stable():
 
 
 def test_related_by_slug_takes_the_target_title_director_and_year():
-    cat, problems = catalogue_of({
-        "a.md": film("Alpha", related="[beta]"),
-        "b.md": film("Beta", 1999, credits="{directors: [Dee, Eve]}"),
-    })
+    cat, problems = catalogue_of(
+        {
+            "a.md": film("Alpha", related="[beta]"),
+            "b.md": film("Beta", 1999, credits="{directors: [Dee, Eve]}"),
+        }
+    )
     assert problems.items == []
     (rel,) = cat.by_slug["alpha"].related
     assert (rel.slug, rel.title, rel.director, rel.year) == ("beta", "Beta", "Dee, Eve", 1999)
 
 
 def test_external_related_title_links_to_the_one_matching_film():
-    cat, _ = catalogue_of({
-        "a.md": film("Alpha", related="[{title: beta, director: Dee}, {title: Beta, "
-                     "director: Someone Else}, {title: Gamma}, {title: Beta, url: 'https://x.y/'}]"),
-        "b.md": film("Beta", 1999, credits="{directors: [Dee]}"),
-    })
+    cat, _ = catalogue_of(
+        {
+            "a.md": film(
+                "Alpha",
+                related="[{title: beta, director: Dee}, {title: Beta, "
+                "director: Someone Else}, {title: Gamma}, {title: Beta, url: 'https://x.y/'}]",
+            ),
+            "b.md": film("Beta", 1999, credits="{directors: [Dee]}"),
+        }
+    )
     slugs = [r.slug for r in cat.by_slug["alpha"].related]
     assert slugs == ["beta", None, None, None]
 
 
 def test_ambiguous_external_title_stays_external():
-    cat, _ = catalogue_of({"a.md": film("Alpha", related="[{title: Heat}]"),
-                           "b.md": film("Heat", 1986), "c.md": film("Heat", 1995)})
+    cat, _ = catalogue_of(
+        {
+            "a.md": film("Alpha", related="[{title: Heat}]"),
+            "b.md": film("Heat", 1986),
+            "c.md": film("Heat", 1995),
+        }
+    )
     assert cat.by_slug["alpha"].related[0].slug is None
 
 
@@ -116,16 +140,27 @@ def test_related_to_a_draft_is_shown_unlinked_when_drafts_are_left_out():
 
 
 def test_indexes_of_genres_people_and_years():
-    cat, _ = catalogue_of({
-        "a.md": film("Alpha", 2001, genres="[Drama, Sci-Fi]",
-                     credits="{directors: [Ann], cast: [{name: Bob, character: X}, Ann]}"),
-        "b.md": film("Beta", 1999, genres="[drama]", credits="{writers: [Ann]}"),
-    })
+    cat, _ = catalogue_of(
+        {
+            "a.md": film(
+                "Alpha",
+                2001,
+                genres="[Drama, Sci-Fi]",
+                credits="{directors: [Ann], cast: [{name: Bob, character: X}, Ann]}",
+            ),
+            "b.md": film("Beta", 1999, genres="[drama]", credits="{writers: [Ann]}"),
+        }
+    )
     assert [(g.slug, g.name, [f.slug for f in g.films]) for g in cat.genres] == [
-        ("drama", "Drama", ["alpha", "beta"]), ("sci-fi", "Sci-Fi", ["alpha"])]
+        ("drama", "Drama", ["alpha", "beta"]),
+        ("sci-fi", "Sci-Fi", ["alpha"]),
+    ]
     ann = next(p for p in cat.people if p.slug == "ann")
     assert [(r.label, [f.slug for f in r.films]) for r in ann.roles] == [
-        ("Director", ["alpha"]), ("Writer", ["beta"]), ("Cast", ["alpha"])]
+        ("Director", ["alpha"]),
+        ("Writer", ["beta"]),
+        ("Cast", ["alpha"]),
+    ]
     assert ann.film_count == 2
     assert [(y.name, len(y.films)) for y in cat.years] == [("1999", 1), ("2001", 1)]
 
@@ -137,22 +172,38 @@ def test_name_slug_of_a_name_without_letters_is_stable():
 
 @pytest.mark.parametrize(
     ("fresh", "counted", "score"),
-    [(51, 51, 100), (0, 10, 0), (1, 8, 13), (1, 200, 1), (1, 201, 0), (3, 8, 38), (5, 8, 63),
-     (2, 3, 67), (1, 3, 33)],
+    [
+        (51, 51, 100),
+        (0, 10, 0),
+        (1, 8, 13),
+        (1, 200, 1),
+        (1, 201, 0),
+        (3, 8, 38),
+        (5, 8, 63),
+        (2, 3, 67),
+        (1, 3, 33),
+    ],
 )
 def test_tomatometer_rounds_halves_up(fresh, counted, score):
     assert tomatometer(fresh, counted) == score
 
 
 def test_fresh_and_rotten_states_at_the_threshold():
-    films, _ = films_from({"a.md": film(critics="{tomatometer: 60}"),
-                           "b.md": film("B", critics="{tomatometer: 59}")})
+    films, _ = films_from(
+        {"a.md": film(critics="{tomatometer: 60}"), "b.md": film("B", critics="{tomatometer: 59}")}
+    )
     assert [f.critics.state for f in films] == ["fresh", "rotten"]
 
 
 def test_customer_rating_average_and_count():
-    (f,), _ = films_from({"a.md": film(customer_reviews="[{body: a, rating: 5}, "
-                                       "{body: b, rating: 4}, {body: c, rating: 4}, {body: d}]")})
+    (f,), _ = films_from(
+        {
+            "a.md": film(
+                customer_reviews="[{body: a, rating: 5}, "
+                "{body: b, rating: 4}, {body: c, rating: 4}, {body: d}]"
+            )
+        }
+    )
     assert f.customer_rating == pytest.approx(13 / 3)
     assert f.customer_rating_count == 3
 

@@ -115,7 +115,8 @@ def test_new_writes_a_record_that_builds_and_refuses_to_overwrite(site):
     again = run("new", "Les Misérables: Part 1", "--year", "2012", "--root", str(site))
     assert again.exit_code == 1
     assert "content/films/les-miserables-part-1.md: already exists; not overwritten" in (
-        again.output)
+        again.output
+    )
 
 
 def test_new_rejects_a_year_out_of_range(site):
@@ -145,14 +146,24 @@ def test_debug_shows_the_traceback(site):
 
 def test_real_subprocess_build_from_the_site_folder(site):
     write_site(site, {"a.md": film()})
-    done = subprocess.run([sys.executable, "-m", "filmpage", "build"], cwd=site,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "filmpage", "build"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Built 1 film, 10 pages, 0 warnings in ")
     assert done.stdout.rstrip().endswith("-> site")
     bad = write_site(site, {"b.md": "---\ntitle: [\n---\n"})
-    done = subprocess.run([sys.executable, "-m", "filmpage", "build"], cwd=bad,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "filmpage", "build"],
+        cwd=bad,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1
     assert done.stderr.startswith("content/films/b.md:3:1: invalid YAML")
     assert "Traceback" not in done.stderr

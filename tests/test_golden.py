@@ -16,8 +16,11 @@ from .update_golden import EXPECTED, SOURCE
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".filmpage-site"}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".filmpage-site"
+    }
 
 
 def test_golden_site_matches_expected_output(tmp_path):
@@ -28,8 +31,16 @@ def test_golden_site_matches_expected_output(tmp_path):
     assert sorted(got) == sorted(expected)
     for name, data in expected.items():
         if got[name] != data:
-            diff = "\n".join(difflib.unified_diff(
-                data.decode(errors="replace").splitlines(),
-                got[name].decode(errors="replace").splitlines(), "expected", "got", lineterm=""))
-            raise AssertionError(f"{name} differs (refresh with python tests/update_golden.py "
-                                 f"if this change is deliberate):\n{diff[:4000]}")
+            diff = "\n".join(
+                difflib.unified_diff(
+                    data.decode(errors="replace").splitlines(),
+                    got[name].decode(errors="replace").splitlines(),
+                    "expected",
+                    "got",
+                    lineterm="",
+                )
+            )
+            raise AssertionError(
+                f"{name} differs (refresh with python tests/update_golden.py "
+                f"if this change is deliberate):\n{diff[:4000]}"
+            )

@@ -16,18 +16,42 @@ from filmpage.commands.build import build
 from filmpage.errors import FilmpageError
 from filmpage.markup import render_markdown, sanitize
 
-FIELDS = ["title", "year", "slug", "runtime", "genres", "credits", "critics", "top_critics",
-          "customer_reviews", "related", "offers", "draft", "poster", "trailer", "release_date"]
+FIELDS = [
+    "title",
+    "year",
+    "slug",
+    "runtime",
+    "genres",
+    "credits",
+    "critics",
+    "top_critics",
+    "customer_reviews",
+    "related",
+    "offers",
+    "draft",
+    "poster",
+    "trailer",
+    "release_date",
+]
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
-                    st.floats(allow_nan=False), st.text(max_size=30),
-                    st.sampled_from(["NO", "off", "1917", "2009-01-01", "~", "../x", "a-b"]))
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False),
+    st.text(max_size=30),
+    st.sampled_from(["NO", "off", "1917", "2009-01-01", "~", "../x", "a-b"]),
+)
 values = st.recursive(
     scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(st.sampled_from(FIELDS + ["quote", "body", "name",
-                                                                      "title", "rating"]),
-                                            inner, max_size=4)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(
+            st.sampled_from([*FIELDS, "quote", "body", "name", "title", "rating"]),
+            inner,
+            max_size=4,
+        ),
+    ),
     max_leaves=12,
 )
 records = st.dictionaries(st.sampled_from(FIELDS), values, max_size=8)
@@ -66,8 +90,21 @@ def test_arbitrary_yaml_records_give_a_site_or_our_error(record):
     _build_bytes(text.encode(), "f.yaml")
 
 
-FORBIDDEN_TAGS = {"script", "style", "iframe", "object", "embed", "img", "svg", "math",
-                  "form", "input", "base", "meta", "link"}
+FORBIDDEN_TAGS = {
+    "script",
+    "style",
+    "iframe",
+    "object",
+    "embed",
+    "img",
+    "svg",
+    "math",
+    "form",
+    "input",
+    "base",
+    "meta",
+    "link",
+}
 
 
 class _Audit(HTMLParser):
@@ -94,14 +131,30 @@ def assert_inert(html: str) -> None:
             assert scheme in ("http", "https", "mailto"), html
 
 
-html_bits = st.sampled_from([
-    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<a href='javascript:x'>a</a>",
-    "<a href=\"JaVaScRiPt:alert(1)\">b</a>", "<svg onload=alert(1)>", "<iframe src=x>",
-    "[c](javascript:alert(1))", "[d](data:text/html;base64,PHNjcmlwdD4=)", "<b onclick=x>b</b>",
-    "<a href='vbscript:x'>v</a>", "<style>*{}</style>", "<object data=x>", "**bold**", "`code`",
-    "<scr<script>ipt>alert(1)</script>", "<a href=\"&#106;avascript:x\">e</a>", "\n\n", "> q",
-    "<p style='x'>s</p>", "<math><mtext><table><mglyph><style><img src=x onerror=1>",
-])
+html_bits = st.sampled_from(
+    [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "<a href='javascript:x'>a</a>",
+        '<a href="JaVaScRiPt:alert(1)">b</a>',
+        "<svg onload=alert(1)>",
+        "<iframe src=x>",
+        "[c](javascript:alert(1))",
+        "[d](data:text/html;base64,PHNjcmlwdD4=)",
+        "<b onclick=x>b</b>",
+        "<a href='vbscript:x'>v</a>",
+        "<style>*{}</style>",
+        "<object data=x>",
+        "**bold**",
+        "`code`",
+        "<scr<script>ipt>alert(1)</script>",
+        '<a href="&#106;avascript:x">e</a>',
+        "\n\n",
+        "> q",
+        "<p style='x'>s</p>",
+        "<math><mtext><table><mglyph><style><img src=x onerror=1>",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -26,38 +26,71 @@ def errors_for(site, data: bytes | str, name: str = "f.md") -> list[str]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("---\ntitle: A\nyear: 2001\nyear: 2002\n---\n",
-         [f"{F}:4:1: year: duplicate key (first defined at line 3); keep one"]),
-        ("---\ntitle: A\nyear: 2001\ntagline: &t x\nstudio: *t\n---\n",
-         [f"{F}:4:10: YAML anchor 't' is not allowed; write the value out in full",
-          f"{F}:5:9: YAML alias 't' is not allowed; write the value out in full"]),
-        ("---\ntitle: A\nyear: 2001\nstudio: !!python/object:os.system x\n---\n",
-         [f"{F}:4:9: YAML tag '!!python/object:os.system' is not allowed; write plain text, "
-          "numbers, lists and mappings"]),
-        ("---\ntitle: A\nyear: 2001\nstudio: !!binary aGk=\n---\n",
-         [f"{F}:4:9: YAML tag '!!binary' is not allowed; write plain text, numbers, lists "
-          "and mappings"]),
-        ("---\ntitle: A\nyear: 2001\ngenres: !!set {a, b}\n---\n",
-         [f"{F}:4:9: YAML tag '!!set' is not allowed; write plain text, numbers, lists and "
-          "mappings"]),
-        ("---\ntitle: A\nyear: 2001\nstudio: !local x\n---\n",
-         [f"{F}:4:9: YAML tag '!local' is not allowed; write plain text, numbers, lists and "
-          "mappings"]),
-        ("---\ntitle: A\n\tyear: 2001\n---\n",
-         [f"{F}:3:1: a tab character cannot indent YAML; use spaces"]),
-        ("---\ntitle: [A\nyear: 2001\n---\n",
-         [f"{F}:3:5: invalid YAML: did not find expected ',' or ']' (while parsing a flow "
-          "sequence started at line 2)"]),
-        ("---\ntitle: A\nyear: 2001\n",
-         [f"{F}:1:1: the front matter opened here is never closed by a line '---'"]),
-        ("title: A\nyear: 2001\n",
-         [f"{F}:1:1: expected YAML front matter: the file must start with a line '---'"]),
+        (
+            "---\ntitle: A\nyear: 2001\nyear: 2002\n---\n",
+            [f"{F}:4:1: year: duplicate key (first defined at line 3); keep one"],
+        ),
+        (
+            "---\ntitle: A\nyear: 2001\ntagline: &t x\nstudio: *t\n---\n",
+            [
+                f"{F}:4:10: YAML anchor 't' is not allowed; write the value out in full",
+                f"{F}:5:9: YAML alias 't' is not allowed; write the value out in full",
+            ],
+        ),
+        (
+            "---\ntitle: A\nyear: 2001\nstudio: !!python/object:os.system x\n---\n",
+            [
+                f"{F}:4:9: YAML tag '!!python/object:os.system' is not allowed; write plain text, "
+                "numbers, lists and mappings"
+            ],
+        ),
+        (
+            "---\ntitle: A\nyear: 2001\nstudio: !!binary aGk=\n---\n",
+            [
+                f"{F}:4:9: YAML tag '!!binary' is not allowed; write plain text, numbers, lists "
+                "and mappings"
+            ],
+        ),
+        (
+            "---\ntitle: A\nyear: 2001\ngenres: !!set {a, b}\n---\n",
+            [
+                f"{F}:4:9: YAML tag '!!set' is not allowed; write plain text, numbers, lists and "
+                "mappings"
+            ],
+        ),
+        (
+            "---\ntitle: A\nyear: 2001\nstudio: !local x\n---\n",
+            [
+                f"{F}:4:9: YAML tag '!local' is not allowed; write plain text, numbers, lists and "
+                "mappings"
+            ],
+        ),
+        (
+            "---\ntitle: A\n\tyear: 2001\n---\n",
+            [f"{F}:3:1: a tab character cannot indent YAML; use spaces"],
+        ),
+        (
+            "---\ntitle: [A\nyear: 2001\n---\n",
+            [
+                f"{F}:3:5: invalid YAML: did not find expected ',' or ']' (while parsing a flow "
+                "sequence started at line 2)"
+            ],
+        ),
+        (
+            "---\ntitle: A\nyear: 2001\n",
+            [f"{F}:1:1: the front matter opened here is never closed by a line '---'"],
+        ),
+        (
+            "title: A\nyear: 2001\n",
+            [f"{F}:1:1: expected YAML front matter: the file must start with a line '---'"],
+        ),
         ("---\n- A\n- 2001\n---\n", [f"{F}:2:1: expected a mapping of fields, got a list"]),
         ("---\njust text\n---\n", [f"{F}:2:1: expected a mapping of fields, got 'just text'"]),
-        ("---\n---\nPlot only.\n",
-         [f"{F}:2: the front matter is empty; expected a mapping with at least title and year"]),
-        ("---\ntitle: A\nyear: 2001\n[1, 2]: x\n---\n",
-         [f"{F}:4:1: a key must be plain text"]),
+        (
+            "---\n---\nPlot only.\n",
+            [f"{F}:2: the front matter is empty; expected a mapping with at least title and year"],
+        ),
+        ("---\ntitle: A\nyear: 2001\n[1, 2]: x\n---\n", [f"{F}:4:1: a key must be plain text"]),
     ],
 )
 def test_yaml_faults_are_placed_from_the_top_of_the_file(site, text, expected):
@@ -79,8 +112,16 @@ def test_nul_byte(site):
 
 @pytest.mark.parametrize(
     ("field", "typed"),
-    [("countries", "NO"), ("languages", "off"), ("languages", "yes"), ("tagline", "1e3"),
-     ("studio", "0x1F"), ("distributor", "2001-01-01"), ("studio", "~no"), ("tagline", "1:20")],
+    [
+        ("countries", "NO"),
+        ("languages", "off"),
+        ("languages", "yes"),
+        ("tagline", "1e3"),
+        ("studio", "0x1F"),
+        ("distributor", "2001-01-01"),
+        ("studio", "~no"),
+        ("tagline", "1:20"),
+    ],
 )
 def test_yaml11_values_are_the_text_typed(site, field, typed):
     write_site(site, {"f.md": film(**{field: typed})})
@@ -92,16 +133,15 @@ def test_yaml11_title_and_bool_title(site):
     write_site(site, {"a.md": film("No"), "b.md": film("1917", 2019), "c.md": film("3.14", 2020)})
     build(site)
     assert (site / "site/films/no/index.html").is_file()
-    assert "<h1 class=\"film-title\">1917 " in read(site, "films/1917/index.html")
-    assert "<h1 class=\"film-title\">3.14 " in read(site, "films/3-14/index.html")
+    assert '<h1 class="film-title">1917 ' in read(site, "films/1917/index.html")
+    assert '<h1 class="film-title">3.14 ' in read(site, "films/3-14/index.html")
 
 
 def test_bom_and_crlf_give_the_same_output_as_lf(tmp_path):
     text = film("Same", credits="{directors: [X]}", body="Line one.\n\nLine two.")
     lf = write_site(tmp_path / "lf", {"f.md": text})
     crlf = write_site(tmp_path / "crlf", {})
-    (crlf / "content/films/f.md").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n")
-                                              .encode())
+    (crlf / "content/films/f.md").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
     build(lf)
     build(crlf)
     for page in ("films/same/index.html", "index.html", "feed.xml"):
@@ -127,8 +167,9 @@ def test_file_size_limit_is_checked_before_parsing(site):
 def test_nesting_depth_limit(site):
     deep = "[" * (yamldoc.MAX_DEPTH + 5) + "]" * (yamldoc.MAX_DEPTH + 5)
     errors = errors_for(site, f"---\ntitle: A\nyear: 2001\ngenres: {deep}\n---\n")
-    assert errors == [f"{F}:4:{8 + yamldoc.MAX_DEPTH}: nested more than "
-                      f"{yamldoc.MAX_DEPTH} levels deep"]
+    assert errors == [
+        f"{F}:4:{8 + yamldoc.MAX_DEPTH}: nested more than {yamldoc.MAX_DEPTH} levels deep"
+    ]
 
 
 @pytest.mark.parametrize(("start", "opener"), [(" ", "["), (" ", "{a: "), ("\n  ", "- ")])
@@ -148,15 +189,21 @@ def test_list_length_limit(site):
 
 
 def test_every_error_of_a_build_is_reported_sorted_by_file(site):
-    write_site(site, {
-        "b.md": film(runtime="-1"),
-        "a.md": "---\ntitle: A\nyear: x\n---\n",
-        "c/d.md": "---\ntitle: [\n---\n",
-        "ok.md": film("Fine"),
-    })
+    write_site(
+        site,
+        {
+            "b.md": film(runtime="-1"),
+            "a.md": "---\ntitle: A\nyear: x\n---\n",
+            "c/d.md": "---\ntitle: [\n---\n",
+            "ok.md": film("Fine"),
+        },
+    )
     errors = build_errors(site)
     assert [e.split(":")[0] for e in errors] == [
-        "content/films/a.md", "content/films/b.md", "content/films/c/d.md"]
+        "content/films/a.md",
+        "content/films/b.md",
+        "content/films/c/d.md",
+    ]
 
 
 def test_reader_boolean_words():

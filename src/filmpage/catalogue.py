@@ -76,10 +76,17 @@ def build_catalogue(
     for film in published:
         if film.poster is not None and film.poster not in static_files:
             line, column = film.positions.get("poster", (0, 0))
-            problems.error(film.file, line, column, "poster",
-                           f"no file static/{film.poster}; expected an image under static/")
-        related = tuple(_resolve(film, _match_title(r, by_title), by_slug, all_slugs, problems)
-                        for r in film.related)
+            problems.error(
+                film.file,
+                line,
+                column,
+                "poster",
+                f"no file static/{film.poster}; expected an image under static/",
+            )
+        related = tuple(
+            _resolve(film, _match_title(r, by_title), by_slug, all_slugs, problems)
+            for r in film.related
+        )
         resolved.append(replace(film, related=related) if film.related else film)
     resolved.sort(key=sort_key)
     by_slug = {f.slug: f for f in resolved}
@@ -107,8 +114,13 @@ def assign_slugs(films: list[Film], problems: Problems) -> list[Film]:
         base = slugify(film.title)
         if not base:
             line, column = film.positions.get("title", (1, 0))
-            problems.error(film.file, line, column, "title",
-                           f"cannot make a URL slug from {film.title!r}; add a 'slug' field")
+            problems.error(
+                film.file,
+                line,
+                column,
+                "title",
+                f"cannot make a URL slug from {film.title!r}; add a 'slug' field",
+            )
             continue
         derived[base].append(film)
     for base, group in derived.items():
@@ -121,16 +133,27 @@ def assign_slugs(films: list[Film], problems: Problems) -> list[Film]:
         first = owner.get(key)
         if first is not None:
             line, column = film.positions.get("slug", film.positions.get("title", (1, 0)))
-            problems.error(film.file, line, column, "slug", f"slug '{film.slug}' is already "
-                           f"used by {first.file}; set a different 'slug' in one of them")
+            problems.error(
+                film.file,
+                line,
+                column,
+                "slug",
+                f"slug '{film.slug}' is already "
+                f"used by {first.file}; set a different 'slug' in one of them",
+            )
             continue
         owner[key] = film
         unique.append(film)
     return unique
 
 
-def _resolve(film: Film, entry: RelatedTitle, by_slug: dict[str, Film], all_slugs: set[str],
-             problems: Problems) -> RelatedTitle:
+def _resolve(
+    film: Film,
+    entry: RelatedTitle,
+    by_slug: dict[str, Film],
+    all_slugs: set[str],
+    problems: Problems,
+) -> RelatedTitle:
     if entry.slug is None:
         return entry
     target = by_slug.get(entry.slug)
@@ -138,13 +161,19 @@ def _resolve(film: Film, entry: RelatedTitle, by_slug: dict[str, Film], all_slug
         if entry.slug in all_slugs:  # a draft left out of this build: show it unlinked
             return replace(entry, slug=None, title=entry.title or entry.slug)
         index = film.related.index(entry)
-        problems.error(film.file, entry.line, entry.column, f"related[{index}]",
-                       f"no film with slug '{entry.slug}' in this catalogue; expected the slug "
-                       f"of a film here, or an external title {{title, director, year, url}}")
+        problems.error(
+            film.file,
+            entry.line,
+            entry.column,
+            f"related[{index}]",
+            f"no film with slug '{entry.slug}' in this catalogue; expected the slug "
+            f"of a film here, or an external title {{title, director, year, url}}",
+        )
         return entry
     directors = target.directors
-    return replace(entry, title=target.title, year=target.year,
-                   director=", ".join(directors) or entry.director)
+    return replace(
+        entry, title=target.title, year=target.year, director=", ".join(directors) or entry.director
+    )
 
 
 def _match_title(entry: RelatedTitle, by_title: dict[str, list[Film]]) -> RelatedTitle:
@@ -153,10 +182,13 @@ def _match_title(entry: RelatedTitle, by_title: dict[str, list[Film]]) -> Relate
     if entry.slug is not None or entry.url is not None:
         return entry
     matches = [
-        f for f in by_title.get(entry.title.casefold(), ())
+        f
+        for f in by_title.get(entry.title.casefold(), ())
         if (entry.year is None or entry.year == f.year)
-        and (entry.director is None or entry.director.casefold() in
-             {d.casefold() for d in f.directors})
+        and (
+            entry.director is None
+            or entry.director.casefold() in {d.casefold() for d in f.directors}
+        )
     ]
     return replace(entry, slug=matches[0].slug) if len(matches) == 1 else entry
 

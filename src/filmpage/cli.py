@@ -51,8 +51,12 @@ def handle_errors(command):
 
 
 root_option = click.option(
-    "--root", "-s", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-    show_default=True, help="The site folder (holding filmpage.yml and content/).",
+    "--root",
+    "-s",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The site folder (holding filmpage.yml and content/).",
 )
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 verbose_option = click.option("-v", "--verbose", is_flag=True, help="Print more detail.")
@@ -66,15 +70,20 @@ def main() -> None:
 
 @main.command("build")
 @root_option
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path),
-              help=f"Output folder.  [default: ROOT/{OUTPUT_DIR}]")
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Output folder.  [default: ROOT/{OUTPUT_DIR}]",
+)
 @click.option("--drafts", is_flag=True, help="Include films marked draft.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @quiet_option
 @verbose_option
 @handle_errors
-def build_command(root: Path, out: Path | None, drafts: bool, strict: bool, quiet: bool,
-                  verbose: bool) -> None:
+def build_command(
+    root: Path, out: Path | None, drafts: bool, strict: bool, quiet: bool, verbose: bool
+) -> None:
     """Build the site into site/ (or --out), replacing it only when the build succeeds."""
     result = build(root, out, drafts=drafts, strict=strict)
     _report(result.warnings, quiet)
@@ -82,9 +91,11 @@ def build_command(root: Path, out: Path | None, drafts: bool, strict: bool, quie
         click.echo(f"wrote {result.files} files to {result.out}")
     if not quiet:
         w = len(result.warnings)
-        click.echo(f"Built {result.films} film{'s' if result.films != 1 else ''}, "
-                   f"{result.pages} pages, {w} warning{'s' if w != 1 else ''} "
-                   f"in {result.seconds:.2f} s -> {_shown(result.out)}")
+        click.echo(
+            f"Built {result.films} film{'s' if result.films != 1 else ''}, "
+            f"{result.pages} pages, {w} warning{'s' if w != 1 else ''} "
+            f"in {result.seconds:.2f} s -> {_shown(result.out)}"
+        )
 
 
 def _shown(path: Path) -> str:
@@ -135,23 +146,34 @@ def init_command(directory: Path, title: str) -> None:
 @main.command("serve")
 @root_option
 @click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; another than 127.0.0.1 exposes the preview.")
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path),
-              help=f"Output folder.  [default: ROOT/{OUTPUT_DIR}]")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; another than 127.0.0.1 exposes the preview.",
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Output folder.  [default: ROOT/{OUTPUT_DIR}]",
+)
 @click.option("--drafts", is_flag=True, help="Include films marked draft.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
 @handle_errors
-def serve_command(root: Path, port: int, host: str, out: Path | None, drafts: bool,
-                  open_browser: bool) -> None:
+def serve_command(
+    root: Path, port: int, host: str, out: Path | None, drafts: bool, open_browser: bool
+) -> None:
     """Build the site, then serve it on http://127.0.0.1:PORT/ until Ctrl-C."""
     result = build(root, out, drafts=drafts)
     _report(result.warnings)
     base_path = load_settings(root, Problems()).base_path
     server = make_server(result.out, host, port, base_path)
     address = f"http://{host if ':' not in host else f'[{host}]'}:{server.server_address[1]}"
-    click.echo(f"Built {result.films} films. Serving {_shown(result.out)} at "
-               f"{address}{base_path} (Ctrl-C to stop)")
+    click.echo(
+        f"Built {result.films} films. Serving {_shown(result.out)} at "
+        f"{address}{base_path} (Ctrl-C to stop)"
+    )
     if open_browser:
         webbrowser.open(address + base_path)
     try:

@@ -86,8 +86,14 @@ def parse_record(data: bytes, file: str, problems: Problems) -> Record | None:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        problems.error(file, line, column, "", f"not UTF-8 text: byte 0x{data[exc.start]:02x} "
-                       "cannot start a character; save the file as UTF-8")
+        problems.error(
+            file,
+            line,
+            column,
+            "",
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x} "
+            "cannot start a character; save the file as UTF-8",
+        )
         return None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -106,12 +112,22 @@ def parse_record(data: bytes, file: str, problems: Problems) -> Record | None:
     tree = yamldoc.parse(front, file, problems, offset)
     if tree is None:
         if len(problems.items) == before:
-            problems.error(file, offset + 1, 0, "", "the front matter is empty; "
-                           "expected a mapping with at least title and year")
+            problems.error(
+                file,
+                offset + 1,
+                0,
+                "",
+                "the front matter is empty; expected a mapping with at least title and year",
+            )
         return None
     if not isinstance(tree, yamldoc.Map):
-        problems.error(file, tree.line, tree.column, "",
-                       f"expected a mapping of fields, got {yamldoc.describe(tree)}")
+        problems.error(
+            file,
+            tree.line,
+            tree.column,
+            "",
+            f"expected a mapping of fields, got {yamldoc.describe(tree)}",
+        )
         return None
     return Record(file, tree, body, body_line)
 
@@ -119,8 +135,9 @@ def parse_record(data: bytes, file: str, problems: Problems) -> Record | None:
 def _split_front_matter(text: str, file: str, problems: Problems):
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
-        problems.error(file, 1, 1, "", "expected YAML front matter: the file must start "
-                       "with a line '---'")
+        problems.error(
+            file, 1, 1, "", "expected YAML front matter: the file must start with a line '---'"
+        )
         return None
     for i in range(1, len(lines)):
         if lines[i].rstrip() in ("---", "..."):

@@ -186,8 +186,12 @@ def film_from_record(record: Record, problems: Problems) -> Film | None:
 
     slug = read.text(get("slug"), "slug")
     if slug is not None and not is_slug(slug):
-        read.error(get("slug"), "slug", f"expected lowercase ASCII letters, digits and single "
-                   f"hyphens (like 'last-train-home'), got {slug!r}")
+        read.error(
+            get("slug"),
+            "slug",
+            f"expected lowercase ASCII letters, digits and single "
+            f"hyphens (like 'last-train-home'), got {slug!r}",
+        )
     poster = read.text(get("poster"), "poster")
     if poster is not None and not safe_relative_path(poster):
         read.error(get("poster"), "poster", f"expected a path inside static/, got {poster!r}")
@@ -251,11 +255,13 @@ def _credits(read: yamldoc.Reader, node: yamldoc.Map | None) -> tuple[Role, ...]
                 read.warn_unknown(item, ("name", "character"), f"{at}.")
                 name = read.text(item.get("name"), f"{at}.name")
                 if name is None:
-                    read.error(item.get("name"), f"{at}.name", "required field is missing",
-                               fallback=item)
+                    read.error(
+                        item.get("name"), f"{at}.name", "required field is missing", fallback=item
+                    )
                     continue
-                people.append(Credit(name, read.text(item.get("character"), f"{at}.character")
-                                     or ""))
+                people.append(
+                    Credit(name, read.text(item.get("character"), f"{at}.character") or "")
+                )
             elif item is not None:
                 name = read.text(item, at)
                 if name is not None:
@@ -288,16 +294,22 @@ def _critics(read: yamldoc.Reader, node: yamldoc.Map | None) -> Critics | None:
         if rotten is None and fresh is not None and fresh <= counted:
             rotten = counted - fresh
         if fresh is not None and rotten is not None and fresh + rotten != counted:
-            read.error(node.get("reviews_counted") or node.get("fresh"),
-                       "critics.reviews_counted", f"fresh + rotten must equal reviews_counted: "
-                       f"{fresh} + {rotten} is not {counted}")
+            read.error(
+                node.get("reviews_counted") or node.get("fresh"),
+                "critics.reviews_counted",
+                f"fresh + rotten must equal reviews_counted: {fresh} + {rotten} is not {counted}",
+            )
             return None
     score = given
     if counted and fresh is not None:
         score = tomatometer(fresh, counted)
         if given is not None and given != score:
-            read.error(node.get("tomatometer"), "critics.tomatometer", f"{given} disagrees with "
-                       f"{score} computed from fresh/reviews_counted ({fresh}/{counted})")
+            read.error(
+                node.get("tomatometer"),
+                "critics.tomatometer",
+                f"{given} disagrees with "
+                f"{score} computed from fresh/reviews_counted ({fresh}/{counted})",
+            )
             return None
     return Critics(counted, fresh, rotten, average, score)
 
@@ -354,8 +366,12 @@ def _related(read, nodes):
         if isinstance(node, yamldoc.Scalar):
             slug = read.text(node, at)
             if slug is not None and not is_slug(slug):
-                read.error(node, at, f"expected the slug of a film in this catalogue or a "
-                           f"mapping with a title, got {slug!r}")
+                read.error(
+                    node,
+                    at,
+                    f"expected the slug of a film in this catalogue or a "
+                    f"mapping with a title, got {slug!r}",
+                )
             elif slug:
                 yield RelatedTitle("", slug=slug, line=node.line, column=node.column)
             continue
@@ -366,8 +382,7 @@ def _related(read, nodes):
         slug = read.text(item.get("slug"), f"{at}.slug")
         title = read.text(item.get("title"), f"{at}.title")
         if slug is None and title is None:
-            read.error(item.get("title"), f"{at}.title", "required field is missing",
-                       fallback=item)
+            read.error(item.get("title"), f"{at}.title", "required field is missing", fallback=item)
             continue
         yield RelatedTitle(
             title=title or "",
@@ -391,10 +406,14 @@ def _offers(read, nodes):
                 price = Decimal(text) if re.fullmatch(r"[0-9]+(\.[0-9]+)?", text) else None
             except InvalidOperation:  # pragma: no cover - the pattern rules it out
                 price = None
-            if price is None and not (isinstance(price_node, yamldoc.Scalar)
-                                      and price_node.is_null):
-                read.error(price_node, f"{at}.price", f"expected a price like 12.99, got "
-                           f"{yamldoc.describe(price_node)}")
+            if price is None and not (
+                isinstance(price_node, yamldoc.Scalar) and price_node.is_null
+            ):
+                read.error(
+                    price_node,
+                    f"{at}.price",
+                    f"expected a price like 12.99, got {yamldoc.describe(price_node)}",
+                )
         yield Offer(
             type=kind,
             price=price,

@@ -49,17 +49,23 @@ def plan_pages(catalogue: Catalogue) -> list[Page]:
     pages = [Page("index.html", "index.html", {"films": catalogue.films})]
     for film in catalogue.films:
         related = {r.slug: catalogue.by_slug[r.slug] for r in film.related if r.slug}
-        pages.append(Page(f"films/{film.slug}/index.html", "film.html",
-                          {"film": film, "related_films": related}))
+        pages.append(
+            Page(
+                f"films/{film.slug}/index.html",
+                "film.html",
+                {"film": film, "related_films": related},
+            )
+        )
     pages.append(Page("genres/index.html", "genres.html", {"genres": catalogue.genres}))
-    pages += [Page(f"genres/{g.slug}/index.html", "genre.html", {"genre": g})
-              for g in catalogue.genres]
+    pages += [
+        Page(f"genres/{g.slug}/index.html", "genre.html", {"genre": g}) for g in catalogue.genres
+    ]
     pages.append(Page("people/index.html", "people.html", {"people": catalogue.people}))
-    pages += [Page(f"people/{p.slug}/index.html", "person.html", {"person": p})
-              for p in catalogue.people]
+    pages += [
+        Page(f"people/{p.slug}/index.html", "person.html", {"person": p}) for p in catalogue.people
+    ]
     pages.append(Page("years/index.html", "years.html", {"years": catalogue.years}))
-    pages += [Page(f"years/{y.slug}/index.html", "year.html", {"year": y})
-              for y in catalogue.years]
+    pages += [Page(f"years/{y.slug}/index.html", "year.html", {"year": y}) for y in catalogue.years]
     pages.append(Page("404.html", "404.html", {}))
     listed = [p.url_path for p in pages if p.path != "404.html"]
     newest = sorted(catalogue.films, key=lambda f: (f.date, f.slug), reverse=True)
@@ -106,15 +112,24 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
         template = env.get_template(page.template)
         return template.render(page=page, **page.context).encode("utf-8")
     except jinja2.TemplateSyntaxError as exc:
-        raise FilmpageError(Problem(exc.filename or exc.name or page.template, exc.lineno or 0,
-                                    0, "", f"template syntax: {exc.message}")) from exc
+        raise FilmpageError(
+            Problem(
+                exc.filename or exc.name or page.template,
+                exc.lineno or 0,
+                0,
+                "",
+                f"template syntax: {exc.message}",
+            )
+        ) from exc
     except jinja2.TemplateNotFound as exc:
-        raise FilmpageError(Problem(page.template, 0, 0, "",
-                                    f"template not found: {exc.name}")) from exc
+        raise FilmpageError(
+            Problem(page.template, 0, 0, "", f"template not found: {exc.name}")
+        ) from exc
     except jinja2.TemplateError as exc:
         file, line = _template_frame(exc, page.template)
-        raise FilmpageError(Problem(file, line, 0, "", f"while rendering {page.path}: "
-                                    f"{exc.message or exc}")) from exc
+        raise FilmpageError(
+            Problem(file, line, 0, "", f"while rendering {page.path}: {exc.message or exc}")
+        ) from exc
 
 
 def render_pages(env: jinja2.Environment, pages: list[Page]) -> Iterator[tuple[str, bytes]]:

@@ -76,7 +76,7 @@ def settings_from_text(text: str, file: str, problems: Problems) -> Settings:
     base = read.text(tree.get("base_url"), "base_url")
     if base is not None:
         parts = urlsplit(base)
-        if base.startswith("/") and not base.startswith("//") or yamldoc.is_web_url(base):
+        if (base.startswith("/") and not base.startswith("//")) or yamldoc.is_web_url(base):
             if parts.query or parts.fragment:
                 read.error(tree.get("base_url"), "base_url", "expected no query or fragment")
             else:

@@ -39,8 +39,9 @@ def collect_static(dirs: list[tuple[Path, str]], problems: Problems) -> dict[str
                 path = Path(here) / name
                 rel = path.relative_to(folder).as_posix()
                 if not path.resolve().is_relative_to(real_root):
-                    problems.error(f"static/{rel}", 0, 0, "",
-                                   "a symlink leads outside the site; refused")
+                    problems.error(
+                        f"static/{rel}", 0, 0, "", "a symlink leads outside the site; refused"
+                    )
                     continue
                 files[rel] = path
     return files
@@ -54,8 +55,9 @@ def check_output_paths(pages: Iterable[str], static: dict[str, Path], problems: 
         seen[_fold(path)] = path
     for rel in static:
         if _fold(rel) in seen:
-            problems.error(f"static/{rel}", 0, 0, "",
-                           f"would overwrite the generated page {seen[_fold(rel)]}")
+            problems.error(
+                f"static/{rel}", 0, 0, "", f"would overwrite the generated page {seen[_fold(rel)]}"
+            )
 
 
 def _fold(path: str) -> str:
@@ -72,8 +74,9 @@ def check_output_folder(out: Path, root: Path) -> None:
         raise FilmpageError(f"{out}: exists and is not a folder; refusing to replace it")
     real_out, real_root = out.resolve(), root.resolve()
     if real_root.is_relative_to(real_out):
-        raise FilmpageError(f"{out}: the output folder would contain the site's own files; "
-                            "choose another --out")
+        raise FilmpageError(
+            f"{out}: the output folder would contain the site's own files; choose another --out"
+        )
     if out.exists() and any(out.iterdir()) and not is_ours(out):
         raise FilmpageError(
             f"{out}: exists and was not made by filmpage (no {MARKER} file in it); "
@@ -121,4 +124,3 @@ def _swap(staging: Path, out: Path) -> None:
         old.rename(out)
         raise
     shutil.rmtree(old, ignore_errors=True)
-

@@ -102,8 +102,13 @@ def parse(text: str, file: str, problems: Problems, line_offset: int = 0) -> Nod
         before = text[: exc.position]
         line = before.count("\n") + 1 + line_offset
         column = exc.position - (before.rfind("\n") + 1) + 1
-        problems.error(file, line, column, "", f"invalid character U+{exc.character:04X} "
-                       "(control characters are not allowed in YAML)")
+        problems.error(
+            file,
+            line,
+            column,
+            "",
+            f"invalid character U+{exc.character:04X} (control characters are not allowed in YAML)",
+        )
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - every libyaml error is one of the above
         problems.error(file, line_offset + 1, 0, "", f"invalid YAML: {exc}")
@@ -162,8 +167,13 @@ def _build(events, file: str, problems: Problems, offset: int) -> Node | None:
             problems.error(file, key.line, key.column, "", "a key must be plain text")
         elif key.text in parent.entries:
             first = parent.entries[key.text][0]
-            problems.error(file, key.line, key.column, key.text,
-                           f"duplicate key (first defined at line {first.line}); keep one")
+            problems.error(
+                file,
+                key.line,
+                key.column,
+                key.text,
+                f"duplicate key (first defined at line {first.line}); keep one",
+            )
         else:
             parent.entries[key.text] = (key, node)
 
@@ -173,8 +183,13 @@ def _build(events, file: str, problems: Problems, offset: int) -> Node | None:
             documents += 1
             if documents > 1:
                 mark = event.start_mark
-                problems.error(file, mark.line + 1 + offset, mark.column + 1, "",
-                               "expected one YAML document, found another")
+                problems.error(
+                    file,
+                    mark.line + 1 + offset,
+                    mark.column + 1,
+                    "",
+                    "expected one YAML document, found another",
+                )
                 return None
             continue
         if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
@@ -191,8 +206,10 @@ def _build(events, file: str, problems: Problems, offset: int) -> Node | None:
         elif event.anchor:
             bad = f"YAML anchor '{event.anchor}' is not allowed; write the value out in full"
         elif event.tag not in (None, "!") and event.tag not in _ALLOWED_TAGS:
-            bad = (f"YAML tag '{_short_tag(event.tag)}' is not allowed; write plain text, "
-                   "numbers, lists and mappings")
+            bad = (
+                f"YAML tag '{_short_tag(event.tag)}' is not allowed; write plain text, "
+                "numbers, lists and mappings"
+            )
         if bad:
             problems.error(file, line, column, "", bad)
         if kind is yaml.ScalarEvent:
@@ -205,8 +222,9 @@ def _build(events, file: str, problems: Problems, offset: int) -> Node | None:
             if len(stack) >= MAX_DEPTH:
                 problems.error(file, line, column, "", f"nested more than {MAX_DEPTH} levels deep")
                 raise _TooBig
-            collection = Seq([], line, column) if kind is yaml.SequenceStartEvent else Map(
-                {}, line, column)
+            collection = (
+                Seq([], line, column) if kind is yaml.SequenceStartEvent else Map({}, line, column)
+            )
             if bad:
                 collection.broken = True
             stack.append((collection, []))
@@ -230,9 +248,7 @@ class Reader:
 
     def error(self, node: Node | None, field: str, message: str, fallback: Node | None = None):
         at = node or fallback
-        self.problems.error(
-            self.file, at.line if at else 1, at.column if at else 0, field, message
-        )
+        self.problems.error(self.file, at.line if at else 1, at.column if at else 0, field, message)
         return None
 
     def warn_unknown(self, mapping: Map, known: tuple[str, ...] | set[str], prefix: str = ""):
@@ -269,12 +285,14 @@ class Reader:
             return None
         text = node.text.strip() if isinstance(node, Scalar) else ""
         if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", text):
-            return self.error(node, field, f"expected a number from {low:g} to {high:g}, "
-                              f"got {describe(node)}")
+            return self.error(
+                node, field, f"expected a number from {low:g} to {high:g}, got {describe(node)}"
+            )
         value = float(text)
         if not low <= value <= high:
-            return self.error(node, field, f"expected a number from {low:g} to {high:g}, "
-                              f"got {text}")
+            return self.error(
+                node, field, f"expected a number from {low:g} to {high:g}, got {text}"
+            )
         return value
 
     def boolean(self, node: Node | None, field: str) -> bool | None:

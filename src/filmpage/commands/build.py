@@ -70,8 +70,9 @@ def template_dirs(root: Path) -> list[Path]:
     return unique
 
 
-def build(root: Path, out: Path | None = None, drafts: bool = False,
-          strict: bool = False) -> BuildResult:
+def build(
+    root: Path, out: Path | None = None, drafts: bool = False, strict: bool = False
+) -> BuildResult:
     """Build the site under ``root`` into ``out`` (default ``root/site``), atomically."""
     started = time.perf_counter()
     out = out if out is not None else root / OUTPUT_DIR
@@ -84,5 +85,11 @@ def build(root: Path, out: Path | None = None, drafts: bool = False,
     env = make_environment(site.settings, template_dirs(root))
     rendered = list(render_pages(env, pages))  # render all before touching the output
     files = write_site(out, rendered, site.static)
-    return BuildResult(len(site.catalogue.films), len(pages), files, site.warnings,
-                       time.perf_counter() - started, out)
+    return BuildResult(
+        len(site.catalogue.films),
+        len(pages),
+        files,
+        site.warnings,
+        time.perf_counter() - started,
+        out,
+    )

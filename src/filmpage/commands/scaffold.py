@@ -75,8 +75,9 @@ def new_film(root: Path, title: str, year: int, slug: str | None = None) -> Path
     if path.exists():
         raise FilmpageError(f"{path.relative_to(root)}: already exists; not overwritten")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(RECORD_TEMPLATE.format(title=quote_yaml(title.strip()), year=year),
-                    encoding="utf-8")
+    path.write_text(
+        RECORD_TEMPLATE.format(title=quote_yaml(title.strip()), year=year), encoding="utf-8"
+    )
     return path
 
 

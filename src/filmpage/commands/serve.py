@@ -104,12 +104,14 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         return None
 
 
-def make_server(root: Path, host: str = "127.0.0.1", port: int = 8000,
-                base_path: str = "/") -> ThreadingHTTPServer:
+def make_server(
+    root: Path, host: str = "127.0.0.1", port: int = 8000, base_path: str = "/"
+) -> ThreadingHTTPServer:
     """A server for ``root``; ``port`` 0 picks a free one (see ``server.server_address``)."""
     allowed = set(LOCAL_HOSTS)
     if host not in ("127.0.0.1", "localhost", "::1"):
         allowed.add(host.lower())
-    handler = partial(PreviewHandler, root=root.resolve(), base_path=base_path,
-                      allowed_hosts=allowed)
+    handler = partial(
+        PreviewHandler, root=root.resolve(), base_path=base_path, allowed_hosts=allowed
+    )
     return ThreadingHTTPServer((host, port), handler)
