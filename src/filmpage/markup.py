@@ -15,6 +15,7 @@ against a small allowlist. The policy, documented in the README:
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import markdown
@@ -55,10 +56,70 @@ def sanitize(html: str) -> str:
     return _cleaner()(html)
 
 
+MAX_MARKDOWN_CHARS = 10_000
+"""Longest plot or review body accepted (a long plot is about 4,000 characters)."""
+MAX_MARKDOWN_TOTAL = 50_000
+"""Most Markdown accepted in one record, plot and reviews together."""
+MAX_NESTING = 2
+_NOT_A_TAG = re.compile(r"<(?![/]?[A-Za-z][A-Za-z0-9-]{0,30}(?:\s[^<>]{0,500})?>)")
+
+
+class MarkupError(ValueError):
+    """Markdown that cannot be rendered safely (nested beyond what the parser can take)."""
+
+
+def defuse(text: str) -> str:
+    """Neutralise the constructs that make Python-Markdown slow, in linear time.
+
+    Python-Markdown scans from every ``[`` and ``(`` to its match, and its raw-HTML
+    pass (the standard library's HTMLParser) rescans from every unclosed ``<``, so a
+    few thousand of them take seconds. Real text never needs them: a ``<`` that does not
+    begin a short, complete tag becomes ``&lt;``, and brackets and parentheses that are
+    unmatched or nested more than two deep are escaped. Either way the reader sees the
+    same characters.
+    """
+    if "<" in text:
+        text = _NOT_A_TAG.sub("&lt;", text)
+    if "[" not in text and "(" not in text:
+        return text
+    keep = [True] * len(text)
+    for opener, closer in ("[]", "()"):
+        open_at: list[int] = []
+        escaped = False
+        for i, char in enumerate(text):
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == opener:
+                if len(open_at) >= MAX_NESTING:
+                    keep[i] = False
+                open_at.append(i)
+            elif char == closer:
+                if open_at:
+                    if not keep[open_at.pop()]:
+                        keep[i] = False
+                else:
+                    keep[i] = False
+        for i in open_at:
+            keep[i] = False
+    if all(keep):
+        return text
+    return "".join(c if k else "\\" + c for c, k in zip(text, keep, strict=True))
+
+
 def render_markdown(text: str) -> str:
-    """Markdown to sanitized HTML; empty text gives an empty string."""
+    """Markdown to sanitized HTML; empty text gives an empty string.
+
+    The caller checks the length against ``MAX_MARKDOWN_CHARS``; a text nested beyond
+    what the parser can take raises :class:`MarkupError`.
+    """
     if not text.strip():
         return ""
     md = _markdown()
     md.reset()
-    return sanitize(md.convert(text)).strip()
+    try:
+        html = md.convert(defuse(text))
+    except RecursionError as exc:
+        raise MarkupError("Markdown nested too deeply (lists or quotes inside each other)") from exc
+    return sanitize(html).strip()

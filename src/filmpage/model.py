@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from . import yamldoc
 from .errors import Problems
 from .load import Record
-from .markup import render_markdown
+from .markup import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_TOTAL, MarkupError, render_markdown
 from .slugs import is_slug
 
 KNOWN_ROLES = {
@@ -196,7 +196,14 @@ def film_from_record(record: Record, problems: Problems) -> Film | None:
     if poster is not None and not safe_relative_path(poster):
         read.error(get("poster"), "poster", f"expected a path inside static/, got {poster!r}")
 
-    plot = record.body if record.body.strip() else (read.text(get("plot"), "plot") or "")
+    budget = [MAX_MARKDOWN_TOTAL]
+    if record.body.strip():
+        plot_html = _markdown(read, record.body, "plot", (record.body_line, 1), budget)
+    else:
+        plot_node = get("plot")
+        plot = read.text(plot_node, "plot") or ""
+        at = (plot_node.line, plot_node.column) if plot_node else (0, 0)
+        plot_html = _markdown(read, plot, "plot", at, budget)
     film = Film(
         file=record.file,
         title=title or "",
@@ -219,13 +226,13 @@ def film_from_record(record: Record, problems: Problems) -> Film | None:
         critics=_critics(read, read.mapping(get("critics"), "critics")),
         top_critics=tuple(_quotes(read, read.seq(get("top_critics"), "top_critics"))),
         customer_reviews=tuple(
-            _reviews(read, read.seq(get("customer_reviews"), "customer_reviews"))
+            _reviews(read, read.seq(get("customer_reviews"), "customer_reviews"), budget)
         ),
         related=tuple(_related(read, read.seq(get("related"), "related"))),
         offers=tuple(_offers(read, read.seq(get("offers"), "offers"))),
         source=_source(read, read.mapping(get("source"), "source")),
         draft=bool(read.boolean(get("draft"), "draft")),
-        plot_html=render_markdown(plot),
+        plot_html=plot_html,
         positions={k: (n.line, n.column) for k, (n, _) in tree.entries.items()},
     )
     # A film with a bad field still goes on to the catalogue checks (related slugs,
@@ -349,7 +356,36 @@ def _quotes(read, nodes):
             yield CriticQuote(quote, verdict, critic, publication, url)
 
 
-def _reviews(read, nodes):
+def _markdown(read, text: str, field: str, at: tuple[int, int], budget: list[int]) -> str:
+    """Render untrusted Markdown within the documented limits, reporting what exceeds them."""
+    line, column = at
+    if len(text) > MAX_MARKDOWN_CHARS:
+        read.problems.error(
+            read.file,
+            line,
+            column,
+            field,
+            f"{len(text)} characters of Markdown; the limit is {MAX_MARKDOWN_CHARS}",
+        )
+        return ""
+    budget[0] -= len(text)
+    if budget[0] < 0:
+        read.problems.error(
+            read.file,
+            line,
+            column,
+            field,
+            f"the record holds more than {MAX_MARKDOWN_TOTAL} characters of Markdown in all",
+        )
+        return ""
+    try:
+        return render_markdown(text)
+    except MarkupError as exc:
+        read.problems.error(read.file, line, column, field, str(exc))
+        return ""
+
+
+def _reviews(read, nodes, budget: list[int]):
     for at, item in _items(read, nodes, "customer_reviews", REVIEW_FIELDS):
         body = _required_text(read, item, at, "body")
         title = read.text(item.get("title"), f"{at}.title")
@@ -357,7 +393,9 @@ def _reviews(read, nodes):
         author = read.text(item.get("author"), f"{at}.author")
         date = read.date(item.get("date"), f"{at}.date")
         if body:
-            yield CustomerReview(render_markdown(body), title, rating, author, date)
+            node = item.get("body")
+            html = _markdown(read, body, f"{at}.body", (node.line, node.column), budget)
+            yield CustomerReview(html, title, rating, author, date)
 
 
 def _related(read, nodes):
