@@ -86,3 +86,13 @@ def test_markdown_nested_too_deeply_is_a_placed_error(site):
         "content/films/f.md:5:1: plot: Markdown nested too deeply (lists or quotes inside "
         "each other)"
     ]
+
+
+def test_a_failed_conversion_does_not_spoil_the_next_one():
+    from filmpage.markup import MarkupError
+
+    with pytest.raises(MarkupError):
+        render_markdown("1. " * 3000)
+    assert render_markdown("A plot.<script>x</script> **Still** here.") == (
+        "<p>A plot. <strong>Still</strong> here.</p>"
+    )

@@ -121,5 +121,9 @@ def render_markdown(text: str) -> str:
     try:
         html = md.convert(defuse(text))
     except RecursionError as exc:
+        _markdown.cache_clear()  # its parser state is left half-unwound: never reuse it
         raise MarkupError("Markdown nested too deeply (lists or quotes inside each other)") from exc
+    except BaseException:
+        _markdown.cache_clear()
+        raise
     return sanitize(html).strip()

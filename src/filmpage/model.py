@@ -195,6 +195,7 @@ def film_from_record(record: Record, problems: Problems) -> Film | None:
     poster = read.text(get("poster"), "poster")
     if poster is not None and not safe_relative_path(poster):
         read.error(get("poster"), "poster", f"expected a path inside static/, got {poster!r}")
+        poster = None
 
     budget = [MAX_MARKDOWN_TOTAL]
     if record.body.strip():

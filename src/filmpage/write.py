@@ -88,6 +88,7 @@ def write_site(out: Path, files: Iterable[tuple[str, bytes]], static: dict[str, 
     """Write every file into a new folder and swap it in for ``out``; return files written."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     count = 0
     try:
@@ -109,6 +110,14 @@ def write_site(out: Path, files: Iterable[tuple[str, bytes]], static: dict[str, 
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return count
+
+
+def remove_leftovers(out: Path) -> None:
+    """Delete the staging folders of builds that were killed before they could clean up."""
+    for pattern in (f".{out.name}.new-*", f".{out.name}.old-*"):
+        for leftover in out.parent.glob(pattern):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _swap(staging: Path, out: Path) -> None:

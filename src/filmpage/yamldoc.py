@@ -96,7 +96,11 @@ def parse(text: str, file: str, problems: Problems, line_offset: int = 0) -> Nod
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else 0
         column = mark.column + 1 if mark else 0
-        problems.error(file, line, column, "", _yaml_message(exc, line_offset))
+        message = _yaml_message(exc, line_offset)
+        lines = text.split("\n")
+        if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+            message = "a tab character cannot indent YAML; use spaces"
+        problems.error(file, line, column, "", message)
         return None
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
@@ -145,6 +149,7 @@ def _build(events, file: str, problems: Problems, offset: int) -> Node | None:
     """Our tree from parser events. Faults inside it (a duplicate key, a bad tag, an
     anchor) are reported and the entry dropped, so the rest can still be checked."""
     root: list[Node | None] = []
+    aliases_seen: set[str] = set()
     stack: list[tuple[Seq | Map, list]] = []  # open collections, with pending map key
     documents = 0
 
@@ -202,6 +207,10 @@ def _build(events, file: str, problems: Problems, offset: int) -> Node | None:
         line, column = mark.line + 1 + offset, mark.column + 1
         bad = None
         if kind is yaml.AliasEvent:
+            if event.anchor in aliases_seen:  # one report per alias name is enough
+                place(None)
+                continue
+            aliases_seen.add(event.anchor)
             bad = f"YAML alias '{event.anchor}' is not allowed; write the value out in full"
         elif event.anchor:
             bad = f"YAML anchor '{event.anchor}' is not allowed; write the value out in full"

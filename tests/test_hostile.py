@@ -1,0 +1,55 @@
+"""The hostile corpus in tests/hostile: every case built alone, its outcome exactly as expected."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from filmpage.commands.build import build
+from filmpage.errors import FilmpageError
+
+CORPUS = Path(__file__).parent / "hostile"
+CASES = sorted(
+    p for p in CORPUS.iterdir() if p.suffix in (".md", ".yaml") and p.name != "README.md"
+)
+
+
+def test_the_corpus_is_large_enough():
+    assert len(CASES) >= 40
+    assert all(p.with_name(p.name + ".expected").is_file() for p in CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[p.name for p in CASES])
+def test_hostile_case(tmp_path, case):
+    expected = case.with_name(case.name + ".expected").read_text(encoding="utf-8").splitlines()
+    root = tmp_path / "site-root"
+    (root / "content/films").mkdir(parents=True)
+    shutil.copy(case, root / "content/films" / case.name)
+    if expected[0] != "builds":
+        with pytest.raises(FilmpageError) as info:
+            build(root)
+        assert [str(p) for p in info.value.problems] == expected
+        assert not (root / "site").exists()
+        return
+    build(root)
+    page = (root / "site/films/case/index.html").read_text(encoding="utf-8")
+    assert "<script" not in page.lower()
+    for line in expected[1:]:
+        kind, _, value = line.partition(": ")
+        if kind == "plot":
+            plot = re.search(
+                r'<h2 id="plot-heading">Plot Summary</h2>\s*(.*?)\s*</section>', page, re.S
+            )
+            assert plot and plot.group(1) == value
+        elif kind == "review":
+            review = re.search(r'<div class="review-body">(.*?)</div>', page, re.S)
+            assert review and review.group(1) == value
+        elif kind == "contains":
+            assert value in page
+        elif kind == "lacks":
+            assert value not in page
+        else:
+            raise AssertionError(f"unknown expectation {line!r}")

@@ -1,0 +1,74 @@
+"""A build killed or interrupted at any moment leaves the previous site exactly as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from filmpage.commands.build import build
+
+from .conftest import film, write_site
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def big_site(tmp_path) -> Path:
+    root = tmp_path / "big"
+    films = {
+        f"f{i:04}.md": film(
+            f"Film {i}",
+            1950 + i % 70,
+            genres="[Drama, Crime]",
+            credits=f"{{directors: [Person {i % 97}]}}",
+            body="A plot. " * 40,
+        )
+        for i in range(1500)
+    }
+    write_site(root, films)
+    build(root)
+    (root / "content/films/f0000.md").write_text(film("Changed Title", 1999))
+    return root
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+def test_killed_build_leaves_the_old_site_intact(big_site, sig):
+    before = _digest(big_site / "site")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "filmpage", "build"],
+        cwd=big_site,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    staging = []
+    while proc.poll() is None and time.monotonic() < deadline:
+        staging = list(big_site.glob(".site.new-*"))
+        if staging and any(staging[0].rglob("index.html")):
+            break  # it is writing the new site: stop it now
+        time.sleep(0.002)
+    assert staging, "the build finished before it could be interrupted"
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    if sig == signal.SIGINT:
+        assert "interrupted; the output folder was left as it was." in err
+        assert "Traceback" not in err
+    assert _digest(big_site / "site") == before
+    assert "Changed Title" not in (big_site / "site/index.html").read_text()
+    build(big_site)  # the next build cleans up and completes
+    assert not list(big_site.glob(".site.*"))
+    assert "Changed Title" in (big_site / "site/index.html").read_text()
