@@ -1,0 +1,94 @@
+"""Safety properties that span stages: determinism, contained paths, escaped JSON."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from filmpage.commands.build import build
+from filmpage.render import json_script
+
+from .conftest import REPO, build_errors, film, read, write_site
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_same_bytes_under_another_time_zone_and_locale(tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    for root in (one, two):
+        shutil.copytree(REPO / "content", root / "content")
+        shutil.copy(REPO / "filmpage.yml", root / "filmpage.yml")
+    build(one)
+    env = {
+        **os.environ,
+        "TZ": "Asia/Kathmandu",
+        "LC_ALL": "C.UTF-8",
+        "LANG": "C.UTF-8",
+        "PYTHONHASHSEED": "12345",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "filmpage", "build", "-q"],
+        cwd=two,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert _digest(one / "site") == _digest(two / "site")
+
+
+def test_dates_come_from_content_or_source_date_epoch(site, monkeypatch):
+    site.mkdir()
+    build(site)
+    assert "<updated>1970-01-01T00:00:00Z</updated>" in read(site, "feed.xml")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build(site)
+    assert "<updated>2023-11-14T22:13:20Z</updated>" in read(site, "feed.xml")
+
+
+def test_embedded_json_cannot_break_out_of_a_script_element():
+    value = {"title": "</script><script>alert(1)</script>", "x": "<!-- & \u2028"}
+    text = str(json_script(value))
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == value
+
+
+def test_static_symlink_leaving_the_site_is_refused(site, tmp_path):
+    write_site(site, {"a.md": film()})
+    (tmp_path / "outside.txt").write_text("secret")
+    (site / "static").mkdir()
+    (site / "static/leak.txt").symlink_to(tmp_path / "outside.txt")
+    assert build_errors(site) == ["static/leak.txt: a symlink leads outside the site; refused"]
+
+
+def test_static_file_clashing_with_a_page_by_case_or_normalization(site):
+    write_site(site, {"a.md": film()})
+    (site / "static/films/a-film").mkdir(parents=True)
+    (site / "static/films/a-film/INDEX.html").write_text("x")
+    (site / "static/Index.html").write_text("x")
+    assert build_errors(site) == [
+        "static/Index.html: would overwrite the generated page index.html",
+        "static/films/a-film/INDEX.html: would overwrite the generated page "
+        "films/a-film/index.html",
+    ]
+
+
+def test_records_with_one_slug_by_unicode_normalization_are_an_error(site):
+    composed, decomposed = "Caf\u00e9", "Cafe\u0301"
+    write_site(site, {"a.md": film(composed), "b.md": film(decomposed)})
+    assert build_errors(site) == [
+        "content/films/b.md:2:1: slug: slug 'cafe-2001' is already used by content/films/a.md; "
+        "set a different 'slug' in one of them"
+    ]
