@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .commands.build import OUTPUT_DIR, build, load_site
+from .commands.parallel import default_jobs
 from .commands.scaffold import init_site, new_film
 from .commands.serve import make_server
 from .errors import FilmpageError, Problem, Problems
@@ -60,6 +61,13 @@ root_option = click.option(
 )
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 verbose_option = click.option("-v", "--verbose", is_flag=True, help="Print more detail.")
+jobs_option = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, None),
+    default=None,
+    help="Processes to use.  [default: one per core]",
+)
 
 
 @click.group(name="filmpage", context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,14 +86,21 @@ def main() -> None:
 )
 @click.option("--drafts", is_flag=True, help="Include films marked draft.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@jobs_option
 @quiet_option
 @verbose_option
 @handle_errors
 def build_command(
-    root: Path, out: Path | None, drafts: bool, strict: bool, quiet: bool, verbose: bool
+    root: Path,
+    out: Path | None,
+    drafts: bool,
+    strict: bool,
+    jobs: int | None,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Build the site into site/ (or --out), replacing it only when the build succeeds."""
-    result = build(root, out, drafts=drafts, strict=strict)
+    result = build(root, out, drafts=drafts, strict=strict, jobs=jobs)
     _report(result.warnings, quiet)
     if verbose:
         click.echo(f"wrote {result.files} files to {result.out}")
@@ -109,11 +124,17 @@ def _shown(path: Path) -> str:
 @root_option
 @click.option("--drafts", is_flag=True, help="Check films marked draft as published.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@jobs_option
 @quiet_option
+@verbose_option
 @handle_errors
-def check_command(root: Path, drafts: bool, strict: bool, quiet: bool) -> None:
+def check_command(
+    root: Path, drafts: bool, strict: bool, jobs: int | None, quiet: bool, verbose: bool
+) -> None:
     """Check every record and the settings; report all problems; write nothing."""
-    site = load_site(root, drafts=drafts, strict=strict)
+    site = load_site(root, drafts=drafts, strict=strict, jobs=jobs or default_jobs())
+    if verbose:
+        click.echo(f"checked {len(site.catalogue.films)} films, {len(site.static)} static files")
     _report(site.warnings, quiet)
     if not quiet:
         n = len(site.catalogue.films)

@@ -46,6 +46,10 @@ class FilmpageError(Exception):
         self.problems: list[Problem] = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):
+        # Keep every placed problem when the error crosses a process boundary.
+        return (FilmpageError, (self.problems,))
+
 
 @dataclass
 class Problems:

@@ -238,7 +238,7 @@ def film_from_record(record: Record, problems: Problems) -> Film | None:
     )
     # A film with a bad field still goes on to the catalogue checks (related slugs,
     # collisions), so one run reports everything; the build fails on the errors anyway.
-    return film if title and year else None
+    return film if title else None
 
 
 _UNSAFE_PATH = re.compile(r"(^|/)\.\.?(/|$)|\\|%|\x00|^/|^[a-zA-Z]:|//")

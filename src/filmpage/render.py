@@ -92,6 +92,9 @@ def make_environment(settings: Settings, template_dirs: list[Path]) -> jinja2.En
         url=lambda path="": base + str(path).lstrip("/"),
         absolute_url=settings.absolute,
         slug=name_slug,
+        # Filled by fill_cards; created here because imported macro modules keep a copy
+        # of the globals they saw first, so the dict must exist (and be filled in place).
+        cards={},
     )
     env.filters.update(
         runtime=format_runtime,
@@ -135,6 +138,28 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
 def render_pages(env: jinja2.Environment, pages: list[Page]) -> Iterator[tuple[str, bytes]]:
     for page in pages:
         yield page.path, render_page(env, page)
+
+
+CARD_TEMPLATE = '{% import "_macros.html" as m %}{{ m.card(film) }}'
+
+
+def fill_cards(env: jinja2.Environment, films) -> None:
+    """Render each film's catalogue card once, into the ``cards`` global: the grids of the
+    home, genre, person and year pages reuse it instead of rendering it again per page."""
+    template = env.from_string(CARD_TEMPLATE)
+    try:
+        env.globals["cards"].update((f.slug, Markup(template.render(film=f))) for f in films)
+    except jinja2.TemplateError as exc:
+        file, line = _template_frame(exc, "_macros.html")
+        raise FilmpageError(
+            Problem(
+                file,
+                line,
+                0,
+                "",
+                f"while rendering a film card: {getattr(exc, 'message', None) or exc}",
+            )
+        ) from exc
 
 
 def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int]:

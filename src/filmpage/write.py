@@ -11,7 +11,8 @@ import os
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import FilmpageError, Problems
@@ -84,24 +85,20 @@ def check_output_folder(out: Path, root: Path) -> None:
         )
 
 
-def write_site(out: Path, files: Iterable[tuple[str, bytes]], static: dict[str, Path]) -> int:
-    """Write every file into a new folder and swap it in for ``out``; return files written."""
+@contextmanager
+def staged_output(out: Path) -> Iterator[Path]:
+    """A fresh folder beside ``out`` to write the new site into.
+
+    When the ``with`` block succeeds, the folder gets ``.nojekyll`` and our marker and is
+    swapped in for ``out``; when it fails in any way (an error, Ctrl-C), it is removed and
+    ``out`` is left as it was.
+    """
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    count = 0
     try:
-        for rel, source in static.items():
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-            count += 1
-        for rel, data in files:
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            count += 1
+        yield staging
         (staging / ".nojekyll").write_bytes(b"")
         (staging / MARKER).write_bytes(MARKER_TEXT)
         staging.chmod(0o755)
@@ -109,6 +106,29 @@ def write_site(out: Path, files: Iterable[tuple[str, bytes]], static: dict[str, 
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def write_file(staging: Path, rel: str, data: bytes) -> None:
+    target = staging / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+def copy_static(staging: Path, static: dict[str, Path]) -> int:
+    for rel, source in static.items():
+        target = staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    return len(static)
+
+
+def write_site(out: Path, files: Iterable[tuple[str, bytes]], static: dict[str, Path]) -> int:
+    """Write every file into a new folder and swap it in for ``out``; return files written."""
+    with staged_output(out) as staging:
+        count = copy_static(staging, static)
+        for rel, data in files:
+            write_file(staging, rel, data)
+            count += 1
     return count
 
 

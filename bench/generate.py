@@ -1,0 +1,247 @@
+"""Generate a synthetic catalogue of N realistic film records (about 5 KB each).
+
+    python bench/generate.py 10000 /tmp/cat10k [--seed 1]
+
+Deterministic for a given N and seed: full credits, four critic quotes, three customer
+reviews, related titles (slugs of other films and external titles), offers and a plot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from pathlib import Path
+
+WORDS = [
+    "the",
+    "a",
+    "of",
+    "and",
+    "to",
+    "in",
+    "is",
+    "that",
+    "it",
+    "was",
+    "for",
+    "on",
+    "with",
+    "as",
+    "his",
+    "her",
+    "they",
+    "at",
+    "be",
+    "this",
+    "from",
+    "by",
+    "film",
+    "story",
+    "family",
+    "city",
+    "night",
+    "river",
+    "train",
+    "home",
+    "love",
+    "war",
+    "time",
+    "year",
+    "world",
+    "life",
+    "light",
+    "dark",
+    "house",
+    "road",
+    "journey",
+    "memory",
+    "winter",
+    "summer",
+    "secret",
+    "letter",
+    "music",
+    "stranger",
+    "village",
+    "factory",
+    "worker",
+    "mother",
+    "father",
+    "brother",
+    "sister",
+    "daughter",
+    "son",
+    "friend",
+    "enemy",
+    "dream",
+    "silence",
+]
+FIRST = [
+    "Ada",
+    "Ben",
+    "Cai",
+    "Dee",
+    "Eli",
+    "Fay",
+    "Gus",
+    "Hal",
+    "Ida",
+    "Jun",
+    "Kai",
+    "Lea",
+    "Max",
+    "Noa",
+    "Oli",
+    "Pia",
+    "Quinn",
+    "Ray",
+    "Sam",
+    "Tia",
+]
+LAST = [
+    "Fan",
+    "Chang",
+    "Walker",
+    "Gaudet",
+    "Wang",
+    "Kinnane",
+    "Baichwal",
+    "Fricke",
+    "Reggio",
+    "Glass",
+    "Stearns",
+    "Moreau",
+    "Ode",
+    "Bakr",
+    "Lind",
+    "Reyes",
+    "Marlowe",
+    "Tanaka",
+    "Okafor",
+    "Silva",
+    "Novak",
+    "Haddad",
+    "Kowalski",
+    "Ivanova",
+]
+GENRES = [
+    "Drama",
+    "Documentary",
+    "Comedy",
+    "Thriller",
+    "Crime",
+    "Romance",
+    "Horror",
+    "Animation",
+    "Western",
+    "Musical",
+    "Mystery",
+    "War",
+    "History",
+    "Family",
+    "Fantasy",
+    "Science-Fiction",
+]
+COUNTRIES = [
+    "France",
+    "China",
+    "Canada",
+    "Japan",
+    "Brazil",
+    "India",
+    "Nigeria",
+    "Mexico",
+    "Germany",
+    "Italy",
+]
+
+
+def words(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n))
+
+
+def person(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+
+
+def record(i: int, n: int, rng: random.Random) -> str:
+    title = f"{words(rng, 2).title()} {i}"
+    year = rng.randint(1920, 2024)
+    cast = "\n".join(
+        f"    - {{name: {person(rng)}, character: {words(rng, 2).title()}}}" for _ in range(8)
+    )
+    counted = rng.randint(5, 300)
+    fresh = rng.randint(0, counted)
+    critics = (
+        f"{{reviews_counted: {counted}, fresh: {fresh}, rotten: {counted - fresh}, "
+        f"average_rating: {rng.randint(20, 95) / 10}}}"
+    )
+    quotes = "\n".join(
+        f"  - {{verdict: {rng.choice(['fresh', 'rotten'])}, critic: {person(rng)}, "
+        f'publication: The {words(rng, 1).title()} Review, quote: "{words(rng, 35)}."}}'
+        for _ in range(4)
+    )
+    reviews = "\n".join(
+        f'  - {{title: "{words(rng, 4).capitalize()}", rating: {rng.randint(1, 5)}, '
+        f'author: {rng.choice(FIRST)}, body: "{words(rng, 60)}."}}'
+        for _ in range(3)
+    )
+    related = [f"film-{rng.randrange(n):06d}" for _ in range(3)]
+    related_yaml = "\n".join(f"  - {slug}" for slug in related)
+    return f"""---
+title: {title}
+slug: film-{i:06d}
+year: {year}
+runtime: {rng.randint(70, 190)}
+release_date: {year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}
+genres: [{", ".join(sorted(rng.sample(GENRES, 2)))}]
+countries: [{rng.choice(COUNTRIES)}]
+languages: [English]
+content_rating: {rng.choice(["G", "PG", "PG-13", "R", "NR"])}
+studio: {words(rng, 1).title()} Pictures
+credits:
+  directors: [{person(rng)}]
+  writers: [{person(rng)}, {person(rng)}]
+  producers: [{person(rng)}, {person(rng)}]
+  cinematography: [{person(rng)}]
+  editors: [{person(rng)}]
+  music: [{person(rng)}]
+  cast:
+{cast}
+critics: {critics}
+top_critics:
+{quotes}
+customer_reviews:
+{reviews}
+related:
+{related_yaml}
+  - {{title: {words(rng, 2).title()}, director: {person(rng)}, year: {rng.randint(1950, 2020)}}}
+offers:
+  - {{type: buy, price: {rng.randint(5, 20)}.99, currency: USD, url: "https://shop.example.org/{i}"}}
+  - {{type: rent, price: 3.99, currency: USD, quality: SD}}
+---
+{words(rng, 90).capitalize()}.
+
+{words(rng, 70).capitalize()}.
+"""
+
+
+def generate(n: int, root: Path, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    films = root / "content" / "films"
+    films.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (films / f"film-{i:06d}.md").write_text(record(i, n, rng), encoding="utf-8")
+    (root / "filmpage.yml").write_text("title: Benchmark Catalogue\nbase_url: /\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int)
+    parser.add_argument("root", type=Path)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    generate(args.n, args.root, args.seed)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""Spread per-film work over processes, with results in input order.
+
+The pool forks after the catalogue and templates are loaded, so each worker inherits
+them instead of receiving a pickled copy; only the work items and results cross process
+boundaries. With one job, or little work, everything runs in this process, and the
+results are the same either way.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_ITEMS_PER_JOB = 16
+"""Below this many items per process, forking costs more than it saves."""
+
+_worker_state: dict[str, Any] = {}  # set once in each worker process by the pool initializer
+
+
+def default_jobs() -> int:
+    """One process per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _initialize(state: Any) -> None:
+    _worker_state["state"] = state
+
+
+def _call(func: Callable[[Any, T], R], item: T) -> R:
+    return func(_worker_state["state"], item)
+
+
+def parallel_map(
+    func: Callable[[Any, T], R], items: Sequence[T], jobs: int, state: Any = None
+) -> list[R]:
+    """``[func(state, item) for item in items]``, spread over ``jobs`` processes.
+
+    ``func`` must be a module-level function; ``state`` reaches the workers by fork.
+    """
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    if jobs <= 1 or len(items) < MIN_ITEMS_PER_JOB * 2 or not forkable:
+        return [func(state, item) for item in items]
+    jobs = min(jobs, len(items) // MIN_ITEMS_PER_JOB)
+    context = multiprocessing.get_context("fork")
+    chunksize = max(1, len(items) // (jobs * 8))
+    with context.Pool(jobs, initializer=_initialize, initargs=(state,)) as pool:
+        return pool.map(partial(_call, func), items, chunksize=chunksize)

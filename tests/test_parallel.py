@@ -1,0 +1,78 @@
+"""Parallel builds: the same bytes whatever the number of processes."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from filmpage.commands.build import build
+from filmpage.commands.parallel import MIN_ITEMS_PER_JOB, parallel_map
+from filmpage.errors import FilmpageError
+
+from .conftest import film, write_site
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _square(offset: int, item: int) -> int:
+    return item * item + offset
+
+
+def test_parallel_map_keeps_order_and_passes_state():
+    items = list(range(MIN_ITEMS_PER_JOB * 4))
+    assert parallel_map(_square, items, 2, 7) == [i * i + 7 for i in items]
+    assert parallel_map(_square, items, 1, 7) == [i * i + 7 for i in items]
+
+
+@pytest.fixture
+def medium_site(tmp_path) -> Path:
+    """Enough films that two processes really share the loading and rendering."""
+    films = {
+        f"f{i:03}.md": film(
+            f"Film {i}",
+            1990 + i % 30,
+            genres=f"[G{i % 7}]",
+            credits=f"{{directors: [D {i % 11}], cast: [A {i % 13}]}}",
+            related=f"[film-{(i + 1) % 120}]" if i % 3 else "[]",
+            slug=f"film-{i}",
+        )
+        for i in range(120)
+    }
+    return write_site(tmp_path / "medium", films)
+
+
+def test_parallel_and_single_process_builds_are_byte_identical(medium_site, tmp_path):
+    build(medium_site, out=tmp_path / "one", jobs=1)
+    build(medium_site, out=tmp_path / "two", jobs=2)
+    one, two = _digest(tmp_path / "one"), _digest(tmp_path / "two")
+    assert len(one) > 150 and one == two
+
+
+def test_errors_found_in_worker_processes_are_all_reported(medium_site):
+    (medium_site / "content/films/f005.md").write_text(film("Bad", 1200, slug="film-5"))
+    (medium_site / "content/films/f077.md").write_text(film("Worse", runtime="-3", slug="film-77"))
+    with pytest.raises(FilmpageError) as info:
+        build(medium_site, jobs=2)
+    assert [str(p) for p in info.value.problems] == [
+        "content/films/f005.md:3:7: year: expected a whole number from 1870 to 2100, got 1200",
+        "content/films/f077.md:4:10: runtime: expected a whole number of at least 1, got -3",
+    ]
+
+
+def test_template_error_in_a_worker_keeps_its_place(medium_site):
+    (medium_site / "templates").mkdir()
+    (medium_site / "templates/film.html").write_text("<p>\n{{ film.nope }}</p>")
+    with pytest.raises(FilmpageError) as info:
+        build(medium_site, jobs=2)
+    (problem,) = info.value.problems
+    assert problem.file.endswith("templates/film.html") and problem.line == 2
+    assert "has no attribute 'nope'" in problem.message
+    assert not (medium_site / "site").exists()
