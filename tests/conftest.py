@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import textwrap
 from html import unescape
@@ -51,6 +52,15 @@ def build_errors(root: Path, **options) -> list[str]:
     with pytest.raises(FilmpageError) as info:
         build(root, **options)
     return [str(p) for p in info.value.problems]
+
+
+def digest(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` with the SHA-256 of its bytes, to compare whole sites."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def read(root: Path, path: str) -> str:

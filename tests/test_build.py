@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -19,6 +18,7 @@ from .conftest import (
     EXAMPLE_SETTINGS,
     REPO,
     build_errors,
+    digest,
     film,
     links_of,
     read,
@@ -205,14 +205,6 @@ def test_root_base_url_links_start_at_the_root(site):
     assert 'href="/css/filmpage.css"' in read(site, "404.html")
 
 
-def _digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 def test_two_builds_are_byte_identical_across_folders_order_and_time_zone(tmp_path):
     first = tmp_path / "one"
     shutil.copytree(REPO / "content", first / "content")
@@ -232,9 +224,9 @@ def test_two_builds_are_byte_identical_across_folders_order_and_time_zone(tmp_pa
             os.environ.pop("TZ", None)
         else:
             os.environ["TZ"] = old_tz
-    assert _digest(first / "site") == _digest(second / "site")
+    assert digest(first / "site") == digest(second / "site")
     build(first)
-    assert _digest(first / "site") == _digest(second / "site")
+    assert digest(first / "site") == digest(second / "site")
 
 
 def test_plot_and_reviews_are_sanitized(site):
@@ -308,10 +300,10 @@ def test_static_file_may_not_overwrite_a_page(site):
 def test_failed_build_leaves_the_previous_site_as_it_was(site):
     write_site(site, {"a.md": film("Alpha")})
     build(site)
-    before = _digest(site / "site")
+    before = digest(site / "site")
     (site / "content/films/b.md").write_text(film("Beta", related="[ghost]"))
     build_errors(site)
-    assert _digest(site / "site") == before
+    assert digest(site / "site") == before
     assert sorted(p.name for p in site.iterdir()) == ["content", "site"]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import signal
 import subprocess
 import sys
@@ -13,15 +12,7 @@ import pytest
 
 from filmpage.commands.build import build
 
-from .conftest import film, write_site
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+from .conftest import digest, film, write_site
 
 
 @pytest.fixture
@@ -45,7 +36,7 @@ def big_site(tmp_path) -> Path:
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
 def test_killed_build_leaves_the_old_site_intact(big_site, sig):
-    before = _digest(big_site / "site")
+    before = digest(big_site / "site")
     proc = subprocess.Popen(
         [sys.executable, "-m", "filmpage", "build"],
         cwd=big_site,
@@ -67,7 +58,7 @@ def test_killed_build_leaves_the_old_site_intact(big_site, sig):
     if sig == signal.SIGINT:
         assert "interrupted; the output folder was left as it was." in err
         assert "Traceback" not in err
-    assert _digest(big_site / "site") == before
+    assert digest(big_site / "site") == before
     assert "Changed Title" not in (big_site / "site/index.html").read_text()
     build(big_site)  # the next build cleans up and completes
     assert not list(big_site.glob(".site.*"))

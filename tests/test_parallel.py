@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -11,15 +10,7 @@ from filmpage.commands.build import build
 from filmpage.commands.parallel import MIN_ITEMS_PER_JOB, parallel_map
 from filmpage.errors import FilmpageError
 
-from .conftest import film, write_site
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+from .conftest import digest, film, write_site
 
 
 def _square(offset: int, item: int) -> int:
@@ -52,7 +43,7 @@ def medium_site(tmp_path) -> Path:
 def test_parallel_and_single_process_builds_are_byte_identical(medium_site, tmp_path):
     build(medium_site, out=tmp_path / "one", jobs=1)
     build(medium_site, out=tmp_path / "two", jobs=2)
-    one, two = _digest(tmp_path / "one"), _digest(tmp_path / "two")
+    one, two = digest(tmp_path / "one"), digest(tmp_path / "two")
     assert len(one) > 150 and one == two
 
 

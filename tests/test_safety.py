@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 from filmpage.commands.build import build
 from filmpage.render import json_script
 
-from .conftest import REPO, build_errors, film, read, write_site
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+from .conftest import REPO, build_errors, digest, film, read, write_site
 
 
 def test_same_bytes_under_another_time_zone_and_locale(tmp_path):
@@ -46,7 +36,7 @@ def test_same_bytes_under_another_time_zone_and_locale(tmp_path):
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert _digest(one / "site") == _digest(two / "site")
+    assert digest(one / "site") == digest(two / "site")
 
 
 def test_dates_come_from_content_or_source_date_epoch(site, monkeypatch):

@@ -61,6 +61,13 @@ root_option = click.option(
 )
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 verbose_option = click.option("-v", "--verbose", is_flag=True, help="Print more detail.")
+out_option = click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Output folder.  [default: ROOT/{OUTPUT_DIR}]",
+)
+drafts_option = click.option("--drafts", is_flag=True, help="Include films marked draft.")
 jobs_option = click.option(
     "--jobs",
     "-j",
@@ -78,13 +85,8 @@ def main() -> None:
 
 @main.command("build")
 @root_option
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(file_okay=False, path_type=Path),
-    help=f"Output folder.  [default: ROOT/{OUTPUT_DIR}]",
-)
-@click.option("--drafts", is_flag=True, help="Include films marked draft.")
+@out_option
+@drafts_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @jobs_option
 @quiet_option
@@ -173,13 +175,8 @@ def init_command(directory: Path, title: str) -> None:
     show_default=True,
     help="Address to listen on; another than 127.0.0.1 exposes the preview.",
 )
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(file_okay=False, path_type=Path),
-    help=f"Output folder.  [default: ROOT/{OUTPUT_DIR}]",
-)
-@click.option("--drafts", is_flag=True, help="Include films marked draft.")
+@out_option
+@drafts_option
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
 @handle_errors
 def serve_command(
