@@ -75,6 +75,11 @@ def plan_pages(catalogue: Catalogue) -> list[Page]:
     return pages
 
 
+def extra_files(settings: Settings) -> dict[str, bytes]:
+    """Files that come from settings rather than templates: the custom domain's CNAME."""
+    return {"CNAME": settings.cname.encode() + b"\n"} if settings.cname else {}
+
+
 def make_environment(settings: Settings, template_dirs: list[Path]) -> jinja2.Environment:
     """A Jinja environment over the site's templates, then the theme's, with our helpers."""
     env = jinja2.Environment(

@@ -5,6 +5,7 @@ Every setting error is reported at once, with its line, before any film is read.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ class Settings:
     base_url: str = "/"
     language: str = "en"
     related_heading: str = "Viewers Also Bought"
+    cname: str = ""  # a custom domain for GitHub Pages, written to the site's CNAME file
 
     @property
     def base_path(self) -> str:
@@ -73,6 +75,16 @@ def settings_from_text(text: str, file: str, problems: Problems) -> Settings:
         value = read.text(tree.get(name), name)
         if value is not None:
             values[name] = value
+    cname = read.text(tree.get("cname"), "cname")
+    if cname is not None:
+        if re.fullmatch(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", cname):
+            values["cname"] = cname
+        else:
+            read.error(
+                tree.get("cname"),
+                "cname",
+                f"expected a domain name like films.example.org, got {cname!r}",
+            )
     base = read.text(tree.get("base_url"), "base_url")
     if base is not None:
         parts = urlsplit(base)

@@ -17,7 +17,7 @@ from ..catalogue import Catalogue, build_catalogue
 from ..errors import Problem, Problems
 from ..load import find_records, read_record
 from ..model import Film, film_from_record
-from ..render import Page, fill_cards, make_environment, plan_pages, render_page
+from ..render import Page, extra_files, fill_cards, make_environment, plan_pages, render_page
 from ..settings import Settings, load_settings
 from ..theme import theme_dir
 from ..write import (
@@ -107,15 +107,19 @@ def build(
     site = load_site(root, drafts, strict, jobs)
     pages = plan_pages(site.catalogue)
     problems = Problems()
-    check_output_paths((p.path for p in pages), site.static, problems)
-    problems.raise_if_errors()
     env = make_environment(site.settings, template_dirs(root))
     fill_cards(env, site.catalogue.films)
     chunks = [
         range(i, min(i + PAGES_PER_TASK, len(pages))) for i in range(0, len(pages), PAGES_PER_TASK)
     ]
+    extras = extra_files(site.settings)
+    check_output_paths([*(p.path for p in pages), *extras], site.static, problems)
+    problems.raise_if_errors()
     with staged_output(out) as staging:
         files = copy_static(staging, site.static)
+        for rel, data in extras.items():
+            write_file(staging, rel, data)
+        files += len(extras)
         files += sum(parallel_map(_render_chunk, chunks, jobs, _RenderJob(env, pages, staging)))
     return BuildResult(
         len(site.catalogue.films),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .. import __version__
 from ..errors import FilmpageError
 from ..load import FILMS_DIR
 from ..model import YEAR_RANGE
@@ -56,6 +57,54 @@ The plot of the example film. Replace this record with your own films.
 """
 
 
+WORKFLOW_PATH = Path(".github") / "workflows" / "pages.yml"
+WORKFLOW = """\
+# Build the site with filmpage and publish it with GitHub Pages on every push to the
+# default branch. In the repository's settings, under Pages, choose "GitHub Actions".
+name: Publish to GitHub Pages
+
+on:
+  push:
+    branches: [main, master]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: Install filmpage
+        run: pip install -r requirements.txt
+      - name: Build the site
+        run: filmpage build --strict
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: site
+
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"""
+
+
 def quote_yaml(text: str) -> str:
     """``text`` as a YAML double-quoted scalar (JSON strings are valid YAML)."""
     return json.dumps(text, ensure_ascii=False)
@@ -89,6 +138,8 @@ def init_site(target: Path, title: str = "Film Catalogue") -> list[Path]:
         target / SETTINGS_FILE: SETTINGS_TEMPLATE.format(title=quote_yaml(title)),
         target / FILMS_DIR / "example-film.md": EXAMPLE_FILM,
         target / ".gitignore": "site/\n",
+        target / "requirements.txt": f"filmpage=={__version__}\n",
+        target / WORKFLOW_PATH: WORKFLOW,
     }
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
