@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import time
 import webbrowser
 from pathlib import Path
 
@@ -14,9 +15,8 @@ from .commands.build import OUTPUT_DIR, build, load_site
 from .commands.deploy import deploy
 from .commands.parallel import default_jobs
 from .commands.scaffold import init_site, new_film
-from .commands.serve import make_server
-from .errors import FilmpageError, Problem, Problems
-from .settings import load_settings
+from .commands.serve import start_preview
+from .errors import FilmpageError, Problem
 
 
 def _report(problems: list[Problem], quiet: bool = False) -> None:
@@ -179,28 +179,42 @@ def init_command(directory: Path, title: str) -> None:
 @out_option
 @drafts_option
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@click.option("--no-reload", is_flag=True, help="Do not watch for changes or reload pages.")
 @handle_errors
 def serve_command(
-    root: Path, port: int, host: str, out: Path | None, drafts: bool, open_browser: bool
+    root: Path,
+    port: int,
+    host: str,
+    out: Path | None,
+    drafts: bool,
+    open_browser: bool,
+    no_reload: bool,
 ) -> None:
-    """Build the site, then serve it on http://127.0.0.1:PORT/ until Ctrl-C."""
-    result = build(root, out, drafts=drafts)
-    _report(result.warnings)
-    base_path = load_settings(root, Problems()).base_path
-    server = make_server(result.out, host, port, base_path)
-    address = f"http://{host if ':' not in host else f'[{host}]'}:{server.server_address[1]}"
+    """Build and serve the site on http://127.0.0.1:PORT/, rebuilding on every change."""
+    running = start_preview(
+        root,
+        out,
+        host,
+        port,
+        drafts,
+        reload=not no_reload,
+        log=lambda message: click.echo(message, err=True),
+    )
+    _report(running.first.warnings)
+    watching = "" if no_reload else "; watching for changes"
     click.echo(
-        f"Built {result.films} films. Serving {_shown(result.out)} at "
-        f"{address}{base_path} (Ctrl-C to stop)"
+        f"Built {running.first.films} films. Serving {_shown(running.first.out)} at "
+        f"{running.url}{watching} (Ctrl-C to stop)"
     )
     if open_browser:
-        webbrowser.open(address + base_path)
+        webbrowser.open(running.url)
     try:
-        server.serve_forever()
+        while True:
+            time.sleep(3600)
     except KeyboardInterrupt:
         click.echo("stopped.")
     finally:
-        server.server_close()
+        running.stop()
 
 
 @main.command("deploy")

@@ -1,0 +1,151 @@
+"""Live reload: real server, real event stream, real edits on disk."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import time
+
+import pytest
+
+from filmpage.commands.serve import EVENTS_PATH, start_preview
+
+from .conftest import film, write_site
+
+
+@pytest.fixture
+def live(tmp_path):
+    root = write_site(
+        tmp_path / "s",
+        {"a.md": film("Alpha"), "b.md": film("Beta")},
+        settings="base_url: https://user.github.io/repo/\n",
+    )
+    messages: list[str] = []
+    running = start_preview(root, port=0, log=messages.append)
+    running.root, running.messages = root, messages
+    yield running
+    running.stop()
+
+
+def get(running, path: str) -> tuple[int, str]:
+    host, port = running.server.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=10)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    body = response.read().decode()
+    conn.close()
+    return response.status, body
+
+
+class EventStream:
+    """An open connection to the server's event stream, read line by line."""
+
+    def __init__(self, running):
+        host, port = running.server.server_address[:2]
+        self.conn = http.client.HTTPConnection(host, port, timeout=15)
+        self.conn.request("GET", EVENTS_PATH)
+        self.response = self.conn.getresponse()
+        assert self.response.getheader("Content-Type") == "text/event-stream"
+        assert self.response.fp.readline() == b": connected\n"
+
+    def next_event(self, timeout: float = 15) -> tuple[str, str]:
+        deadline = time.monotonic() + timeout
+        name = ""
+        while time.monotonic() < deadline:
+            line = self.response.fp.readline().decode().rstrip("\n")
+            if line.startswith("event: "):
+                name = line[len("event: ") :]
+            elif line.startswith("data: ") and name:
+                return name, line[len("data: ") :]
+        raise AssertionError("no event arrived")
+
+    def close(self):
+        self.conn.close()
+
+
+def test_an_edit_reloads_the_page_with_the_change(live):
+    stream = EventStream(live)
+    started = time.monotonic()
+    (live.root / "content/films/a.md").write_text(film("Alpha Revised"))
+    assert stream.next_event()[0] == "reload"
+    assert time.monotonic() - started < 10
+    status, page = get(live, "/repo/films/alpha-revised/")
+    assert status == 200 and "Alpha Revised" in page
+    stream.close()
+
+
+def test_the_reload_script_is_only_in_served_pages(live):
+    _, page = get(live, "/repo/")
+    assert "new EventSource" in page and page.rstrip().endswith("</html>")
+    on_disk = (live.root / "site/index.html").read_text()
+    assert "EventSource" not in on_disk
+    status, css = get(live, "/repo/css/filmpage.css")
+    assert status == 200 and "EventSource" not in css
+
+
+def test_a_bad_edit_keeps_serving_and_shows_the_error_until_fixed(live):
+    stream = EventStream(live)
+    (live.root / "content/films/b.md").write_text("---\ntitle: Beta\nyear: [\n---\n")
+    name, data = stream.next_event()
+    assert name == "builderror" and "content/films/b.md:4:1: invalid YAML" in data
+    status, page = get(live, "/repo/films/beta/")
+    assert status == 200 and "Beta" in page
+    assert 'id="filmpage-error"' in page and "content/films/b.md:4:1" in page
+    assert "invalid YAML" in "\n".join(live.messages)
+    (live.root / "content/films/b.md").write_text(film("Beta Fixed"))
+    assert stream.next_event()[0] == "reload"
+    _, page = get(live, "/repo/films/beta-fixed/")
+    assert 'id="filmpage-error"' not in page
+    stream.close()
+
+
+def test_a_burst_of_saves_gives_one_rebuild(live):
+    stream = EventStream(live)
+    for i in range(6):
+        (live.root / "content/films/a.md").write_text(film("Alpha" + "!" * i, body="x" * i))
+        time.sleep(0.03)
+    assert stream.next_event()[0] == "reload"
+    time.sleep(1.0)
+    assert len([m for m in live.messages if m.startswith("rebuilt")]) == 1
+    stream.close()
+
+
+def test_settings_and_templates_are_watched(live):
+    stream = EventStream(live)
+    (live.root / "templates").mkdir()
+    (live.root / "templates/404.html").write_text(
+        "{% extends 'base.html' %}{% block content %}Gone fishing{% endblock %}"
+    )
+    assert stream.next_event()[0] == "reload"
+    status, page = get(live, "/repo/nowhere/")
+    assert status == 404 and "Gone fishing" in page
+    (live.root / "filmpage.yml").write_text(
+        "title: Renamed\nbase_url: https://user.github.io/repo/\n"
+    )
+    assert stream.next_event()[0] == "reload"
+    assert "Renamed" in get(live, "/repo/")[1]
+    stream.close()
+
+
+def test_no_reload_serves_plain_pages(tmp_path):
+    root = write_site(tmp_path / "s", {"a.md": film("Alpha")})
+    running = start_preview(root, port=0, reload=False)
+    try:
+        _, page = get(running, "/")
+        assert "EventSource" not in page
+        assert get(running, EVENTS_PATH)[0] == 404
+    finally:
+        running.stop()
+
+
+def test_requests_wait_for_a_rebuild_in_progress(live):
+    with live.preview.lock:  # as a rebuild holds it
+        host, port = live.server.server_address[:2]
+        sock = socket.create_connection((host, port), timeout=5)
+        sock.sendall(b"GET /repo/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        sock.settimeout(0.5)
+        with pytest.raises(TimeoutError):
+            sock.recv(1)
+    sock.settimeout(5)
+    assert sock.recv(12) == b"HTTP/1.0 200"
+    sock.close()
