@@ -1,0 +1,1 @@
+"""Importers: film lists from other tools, turned into records of the content contract."""
