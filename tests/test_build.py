@@ -304,7 +304,7 @@ def test_failed_build_leaves_the_previous_site_as_it_was(site):
     (site / "content/films/b.md").write_text(film("Beta", related="[ghost]"))
     build_errors(site)
     assert digest(site / "site") == before
-    assert sorted(p.name for p in site.iterdir()) == ["content", "site"]
+    assert sorted(p.name for p in site.iterdir()) == [".filmpage-cache", "content", "site"]
 
 
 def test_deleted_films_leave_no_stale_pages(site):

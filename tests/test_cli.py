@@ -50,7 +50,9 @@ def test_build_prints_one_summary_line(site):
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith("Built 1 film, 10 pages, 0 warnings in ")
+    assert lines[0].startswith(
+        "Built 1 film, 10 pages (10 rendered, 0 reused, 0 removed), 0 warnings in "
+    )
 
 
 def test_build_quiet_prints_nothing(site):
@@ -154,7 +156,7 @@ def test_real_subprocess_build_from_the_site_folder(site):
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Built 1 film, 10 pages, 0 warnings in ")
+    assert done.stdout.startswith("Built 1 film, 10 pages (10 rendered, 0 reused")
     assert done.stdout.rstrip().endswith("-> site")
     bad = write_site(site, {"b.md": "---\ntitle: [\n---\n"})
     done = subprocess.run(

@@ -97,10 +97,11 @@ def make_environment(settings: Settings, template_dirs: list[Path]) -> jinja2.En
         url=lambda path="": base + str(path).lstrip("/"),
         absolute_url=settings.absolute,
         slug=name_slug,
-        # Filled by fill_cards; created here because imported macro modules keep a copy
-        # of the globals they saw first, so the dict must exist (and be filled in place).
-        cards={},
+        # Created here, before any template is loaded, because imported macro modules
+        # keep a copy of the globals they saw first; its films are set by the build.
+        cards=None,
     )
+    env.globals["cards"] = Cards(env)
     env.filters.update(
         runtime=format_runtime,
         price=format_price,
@@ -148,23 +149,26 @@ def render_pages(env: jinja2.Environment, pages: list[Page]) -> Iterator[tuple[s
 CARD_TEMPLATE = '{% import "_macros.html" as m %}{{ m.card(film) }}'
 
 
-def fill_cards(env: jinja2.Environment, films) -> None:
-    """Render each film's catalogue card once, into the ``cards`` global: the grids of the
-    home, genre, person and year pages reuse it instead of rendering it again per page."""
-    template = env.from_string(CARD_TEMPLATE)
-    try:
-        env.globals["cards"].update((f.slug, Markup(template.render(film=f))) for f in films)
-    except jinja2.TemplateError as exc:
-        file, line = _template_frame(exc, "_macros.html")
-        raise FilmpageError(
-            Problem(
-                file,
-                line,
-                0,
-                "",
-                f"while rendering a film card: {getattr(exc, 'message', None) or exc}",
-            )
-        ) from exc
+class Cards(dict):
+    """Each film's catalogue card, rendered the first time a grid asks for it and then
+    reused by every other grid (home, genre, person and year pages)."""
+
+    def __init__(self, env: jinja2.Environment):
+        super().__init__()
+        self.env = env
+        self.films: dict = {}
+
+    def __missing__(self, slug: str) -> Markup:
+        try:
+            card = Markup(self.env.from_string(CARD_TEMPLATE).render(film=self.films[slug]))
+        except jinja2.TemplateError as exc:
+            file, line = _template_frame(exc, "_macros.html")
+            message = getattr(exc, "message", None) or str(exc)
+            raise FilmpageError(
+                Problem(file, line, 0, "", f"while rendering a film card: {message}")
+            ) from exc
+        self[slug] = card
+        return card
 
 
 def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int]:

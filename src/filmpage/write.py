@@ -115,11 +115,24 @@ def write_file(staging: Path, rel: str, data: bytes) -> None:
 
 
 def copy_static(staging: Path, static: dict[str, Path]) -> int:
+    """Copy the static files, keeping their modification times (so unchanged files look
+    unchanged to sync and deploy tools)."""
     for rel, source in static.items():
         target = staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        shutil.copy2(source, target)
     return len(static)
+
+
+def link_file(previous: Path, staging: Path, rel: str) -> None:
+    """Carry an unchanged page over from the previous output: a hard link (the same file,
+    its timestamp kept), or a copy where links are not possible."""
+    target = staging / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(previous / rel, target)
+    except OSError:
+        shutil.copy2(previous / rel, target)
 
 
 def write_site(out: Path, files: Iterable[tuple[str, bytes]], static: dict[str, Path]) -> int:

@@ -7,24 +7,39 @@ are then rendered into a staging folder that replaces the output only when all i
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment
 
+from .. import __version__
+from ..cache import (
+    Cache,
+    digest,
+    film_fingerprints,
+    fingerprint,
+    input_signature,
+    load_cache,
+    save_cache,
+    template_hashes,
+    unchanged,
+)
 from ..catalogue import Catalogue, build_catalogue
 from ..errors import Problem, Problems
-from ..load import find_records, read_record
+from ..load import MAX_FILE_BYTES, find_records, read_record
 from ..model import Film, film_from_record
-from ..render import Page, extra_files, fill_cards, make_environment, plan_pages, render_page
-from ..settings import Settings, load_settings
+from ..render import Page, extra_files, make_environment, plan_pages, render_page
+from ..settings import SETTINGS_FILE, Settings, load_settings
 from ..theme import theme_dir
 from ..write import (
     check_output_folder,
     check_output_paths,
     collect_static,
     copy_static,
+    is_ours,
+    link_file,
     staged_output,
     write_file,
 )
@@ -52,17 +67,43 @@ class BuildResult:
     warnings: list[Problem]
     seconds: float
     out: Path
+    rendered: int = 0
+    reused: int = 0
+    removed: int = 0
 
 
-def load_site(root: Path, drafts: bool = False, strict: bool = False, jobs: int = 1) -> Site:
-    """Read and check everything; raise one FilmpageError holding every problem."""
+def load_site(
+    root: Path,
+    drafts: bool = False,
+    strict: bool = False,
+    jobs: int = 1,
+    cache: Cache | None = None,
+) -> Site:
+    """Read and check everything; raise one FilmpageError holding every problem.
+
+    With a ``cache``, a record whose bytes are unchanged is not parsed again, and the
+    cache is updated with what was parsed.
+    """
     problems = Problems()
     settings = load_settings(root, problems)
+    files = find_records(root, problems)
+    known = cache.records if cache is not None else {}
+    hashes = {file: _file_hash(root / file) for file in files} if cache is not None else {}
+    results: dict[str, tuple[Film | None, list[Problem]]] = {}
+    for file in files:
+        entry = known.get(file)
+        if entry is not None and entry[0] == hashes.get(file):
+            results[file] = (entry[1], entry[2])
+    missing = [file for file in files if file not in results]
+    results.update(zip(missing, parallel_map(_load_film, missing, jobs, root), strict=True))
     films = []
-    for film, found in parallel_map(_load_film, find_records(root, problems), jobs, root):
+    for file in files:
+        film, found = results[file]
         problems.extend(found)
         if film is not None:
             films.append(film)
+    if cache is not None:
+        cache.records = {f: (hashes[f], *results[f]) for f in files if hashes.get(f)}
     theme = theme_dir()
     static = collect_static([(theme / "static", theme), (root / "static", root)], problems)
     catalogue = build_catalogue(films, problems, frozenset(static), drafts)
@@ -78,6 +119,17 @@ def _load_film(root: Path, file: str) -> tuple[Film | None, list[Problem]]:
     return film, problems.items
 
 
+def _file_hash(path: Path) -> bytes:
+    """The hash of a record file's bytes; empty for one too large to read (its error comes
+    from the loader)."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return b""
+        return digest(path.read_bytes())
+    except OSError:
+        return b""
+
+
 def template_dirs(root: Path) -> list[Path]:
     """The site's templates first, then the theme's (the same folder only once)."""
     dirs = [root / "templates", theme_dir() / "templates"]
@@ -88,39 +140,84 @@ def template_dirs(root: Path) -> list[Path]:
     return unique
 
 
+def input_files(root: Path) -> list[Path]:
+    """Every file a build reads, for the nothing-changed check."""
+    found = []
+    for folder in (
+        root / "content",
+        root / "templates",
+        root / "static",
+        theme_dir() / "templates",
+        theme_dir() / "static",
+    ):
+        for here, dirs, names in os.walk(folder, followlinks=True):
+            dirs.sort()
+            found += [Path(here) / name for name in sorted(names)]
+    return [root / SETTINGS_FILE, *found]
+
+
 def build(
     root: Path,
     out: Path | None = None,
     drafts: bool = False,
     strict: bool = False,
     jobs: int | None = None,
+    clean: bool = False,
 ) -> BuildResult:
     """Build the site under ``root`` into ``out`` (default ``root/site``), atomically.
 
-    ``jobs`` processes share the per-film work (default: one per core); the output is
-    the same for any number.
+    ``jobs`` processes share the per-film work (default: one per core), and only the
+    pages whose inputs changed since the last build are rendered again (``clean`` forces
+    a full build); the output is the same bytes either way.
     """
     started = time.perf_counter()
     jobs = jobs or default_jobs()
     out = out if out is not None else root / OUTPUT_DIR
     check_output_folder(out, root)
-    site = load_site(root, drafts, strict, jobs)
+    cache = Cache() if clean else load_cache(out)
+    options = f"{drafts}|{strict}|{out.absolute()}|{os.environ.get('SOURCE_DATE_EPOCH')}"
+    signature, newest = input_signature(input_files(root), options)
+    if unchanged(cache, signature, newest) and is_ours(out):
+        films, pages, warnings = cache.summary
+        return BuildResult(
+            films, pages, 0, warnings, time.perf_counter() - started, out, reused=pages
+        )
+    site = load_site(root, drafts, strict, jobs, cache)
     pages = plan_pages(site.catalogue)
     problems = Problems()
-    env = make_environment(site.settings, template_dirs(root))
-    fill_cards(env, site.catalogue.films)
-    chunks = [
-        range(i, min(i + PAGES_PER_TASK, len(pages))) for i in range(0, len(pages), PAGES_PER_TASK)
-    ]
     extras = extra_files(site.settings)
     check_output_paths([*(p.path for p in pages), *extras], site.static, problems)
     problems.raise_if_errors()
+    env = make_environment(site.settings, template_dirs(root))
+    env.globals["cards"].films = site.catalogue.by_slug
+    fingerprints = page_fingerprints(env, site, pages)
+    previous = out if is_ours(out) else None
+    stale = [
+        i
+        for i, page in enumerate(pages)
+        if previous is None
+        or cache.pages.get(page.path) != fingerprints[page.path]
+        or not (previous / page.path).is_file()
+    ]
+    chunks = [stale[i : i + PAGES_PER_TASK] for i in range(0, len(stale), PAGES_PER_TASK)]
     with staged_output(out) as staging:
         files = copy_static(staging, site.static)
         for rel, data in extras.items():
             write_file(staging, rel, data)
         files += len(extras)
+        stale_set = set(stale)
+        for i, page in enumerate(pages):
+            if i not in stale_set:
+                link_file(previous, staging, page.path)
+        files += len(pages) - len(stale)
         files += sum(parallel_map(_render_chunk, chunks, jobs, _RenderJob(env, pages, staging)))
+    current = {p.path for p in pages}
+    removed = sum(1 for path in cache.pages if path not in current)
+    cache.pages = fingerprints
+    cache.signature = signature
+    cache.summary = (len(site.catalogue.films), len(pages), site.warnings)
+    cache.written_ns = time.time_ns()
+    save_cache(out, cache)
     return BuildResult(
         len(site.catalogue.films),
         len(pages),
@@ -128,7 +225,24 @@ def build(
         site.warnings,
         time.perf_counter() - started,
         out,
+        rendered=len(stale),
+        reused=len(pages) - len(stale),
+        removed=removed,
     )
+
+
+def page_fingerprints(env: Environment, site: Site, pages: list[Page]) -> dict[str, bytes]:
+    """Each page's fingerprint: its templates, the settings and version, and its data."""
+    templates = template_hashes(env)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")  # the feed's date when no film has one
+    common = digest(f"{__version__}|{site.settings!r}|{epoch}".encode())
+    films = film_fingerprints(site.catalogue.films)
+    return {
+        page.path: digest(
+            templates.get(page.template, b"?") + common + fingerprint(page.context, films)
+        )
+        for page in pages
+    }
 
 
 PAGES_PER_TASK = 16
@@ -141,7 +255,7 @@ class _RenderJob:
     staging: Path
 
 
-def _render_chunk(job: _RenderJob, indices: range) -> int:
+def _render_chunk(job: _RenderJob, indices: list[int]) -> int:
     """Render some pages and write them into the staging folder (runs in a worker)."""
     for i in indices:
         page = job.pages[i]

@@ -137,7 +137,7 @@ def init_site(target: Path, title: str = "Film Catalogue") -> list[Path]:
     files = {
         target / SETTINGS_FILE: SETTINGS_TEMPLATE.format(title=quote_yaml(title)),
         target / FILMS_DIR / "example-film.md": EXAMPLE_FILM,
-        target / ".gitignore": "site/\n",
+        target / ".gitignore": "site/\n.filmpage-cache/\n",
         target / "requirements.txt": f"filmpage=={__version__}\n",
         target / WORKFLOW_PATH: WORKFLOW,
     }

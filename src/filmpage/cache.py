@@ -1,0 +1,161 @@
+"""The build cache: what the last build read and wrote, so the next one redoes only what
+changed.
+
+It lives in a hidden folder beside the output (``.filmpage-cache``), is safe to delete,
+and is ignored when it was written by another filmpage version. It holds:
+
+* each record file's parsed Film (and its problems), keyed by a hash of the file's bytes;
+* each output page's fingerprint: a hash of its template and every template that one
+  pulls in, the settings, and every film the page shows;
+* a signature of every input's size and modification time, so a build with nothing
+  changed can stop at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import meta
+
+from . import __version__
+
+CACHE_DIR = ".filmpage-cache"
+CACHE_FILE = "build.pickle"
+
+
+@dataclass
+class Cache:
+    version: str = __version__
+    records: dict[str, tuple[bytes, Any, list]] = field(default_factory=dict)
+    pages: dict[str, bytes] = field(default_factory=dict)
+    signature: bytes = b""
+    summary: tuple | None = None  # films, pages and warnings of the last build
+    written_ns: int = 0  # when the last build finished (time.time_ns())
+
+
+def cache_path(out: Path) -> Path:
+    return out.absolute().parent / CACHE_DIR / f"{out.name}-{CACHE_FILE}"
+
+
+def load_cache(out: Path) -> Cache:
+    """The last build's cache for ``out``, or an empty one (missing, stale or unreadable)."""
+    try:
+        with open(cache_path(out), "rb") as handle:
+            cache = pickle.load(handle)
+    except Exception:  # a cache is only ever a shortcut: any problem means start afresh
+        return Cache()
+    return cache if isinstance(cache, Cache) and cache.version == __version__ else Cache()
+
+
+def save_cache(out: Path, cache: Cache) -> None:
+    path = cache_path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    with open(temporary, "wb") as handle:
+        pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+RACY_SECONDS = 2
+"""Files changed this close to the last build may not show it in their mtime yet."""
+
+
+def input_signature(paths: list[Path], extra: str) -> tuple[bytes, int]:
+    """A hash of every input's path, size and modification time, plus ``extra`` (options),
+    and the newest modification time among them (in nanoseconds)."""
+    h = hashlib.blake2b(extra.encode(), digest_size=16)
+    newest = 0
+    for path in paths:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        newest = max(newest, st.st_mtime_ns)
+        h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.digest(), newest
+
+
+def unchanged(cache: Cache, signature: bytes, newest: int) -> bool:
+    """True when no input changed since the cached build, as far as sizes and times can
+    tell. Like git's racy-index rule, inputs modified within ``RACY_SECONDS`` of that build
+    are not trusted: a change in the same clock tick would not move their mtime."""
+    return (
+        cache.signature == signature
+        and cache.summary is not None
+        and newest < cache.written_ns - RACY_SECONDS * 1_000_000_000
+    )
+
+
+def template_hashes(env: jinja2.Environment) -> dict[str, bytes]:
+    """For every template, a hash of its source and of every template it pulls in
+    (extends, import, include), so that editing one template touches only its users."""
+    loader = env.loader
+    names = loader.list_templates() if loader else []
+    sources: dict[str, str] = {}
+    refs: dict[str, set[str]] = {}
+    for name in names:
+        try:
+            source = loader.get_source(env, name)[0]
+            refs[name] = {r for r in meta.find_referenced_templates(env.parse(source)) if r}
+        except jinja2.TemplateError:
+            source, refs[name] = "", set()
+        sources[name] = source
+    hashes = {}
+    for name in names:
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(refs.get(current, ()))
+        h = hashlib.blake2b(digest_size=16)
+        for dep in sorted(seen):
+            h.update(dep.encode() + b"\0" + sources.get(dep, "").encode() + b"\0")
+        hashes[name] = h.digest()
+    return hashes
+
+
+def fingerprint(value: Any, films: dict[int, bytes]) -> bytes:
+    """A hash of a page's context: films by their own fingerprints, everything else by repr."""
+    h = hashlib.blake2b(digest_size=16)
+    _feed(h, value, films)
+    return h.digest()
+
+
+def _feed(h, value: Any, films: dict[int, bytes]) -> None:
+    known = films.get(id(value))
+    if known is not None:
+        h.update(b"F" + known)
+    elif isinstance(value, dict):
+        h.update(b"{")
+        for key, item in value.items():
+            h.update(repr(key).encode())
+            _feed(h, item, films)
+        h.update(b"}")
+    elif isinstance(value, list | tuple):
+        h.update(b"[")
+        for item in value:
+            _feed(h, item, films)
+        h.update(b"]")
+    elif hasattr(value, "__dataclass_fields__"):
+        h.update(type(value).__name__.encode() + b"(")
+        for name in value.__dataclass_fields__:
+            _feed(h, getattr(value, name), films)
+        h.update(b")")
+    else:
+        h.update(repr(value).encode() + b"\0")
+
+
+def film_fingerprints(films) -> dict[int, bytes]:
+    """Each film object's fingerprint, by identity: a hash of its full (resolved) value."""
+    return {id(f): digest(pickle.dumps(f, protocol=pickle.HIGHEST_PROTOCOL)) for f in films}

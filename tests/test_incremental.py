@@ -1,0 +1,186 @@
+"""Incremental builds: after any sequence of edits, the same bytes as a clean full build."""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from filmpage.commands.build import build
+from filmpage.errors import FilmpageError
+
+from .conftest import digest, film, write_site
+
+GENRES = ["Drama", "Comedy", "Documentary", "Crime"]
+PEOPLE = ["Ann Lee", "Bo Chen", "Cy Diaz", "Di Ode", "Eve Roe"]
+
+
+def _record(rng: random.Random, slug: str, slugs: list[str]) -> str:
+    related = [s for s in rng.sample(slugs, min(2, len(slugs))) if s != slug]
+    return film(
+        f"Film {slug.upper()} {rng.randint(0, 3)}",
+        rng.randint(1990, 1995),
+        slug=slug,
+        genres=f"[{', '.join(rng.sample(GENRES, rng.randint(0, 2)))}]",
+        credits=f"{{directors: [{rng.choice(PEOPLE)}], cast: [{rng.choice(PEOPLE)}]}}",
+        critics=f"{{reviews_counted: 10, fresh: {rng.randint(0, 10)}}}",
+        related=f"[{', '.join(related)}]",
+        draft=rng.choice(["false", "false", "false", "true"]),
+        body=f"Plot {rng.randint(0, 9)}.",
+    )
+
+
+def _slugs(root: Path) -> list[str]:
+    return sorted(p.stem for p in (root / "content/films").glob("*.md"))
+
+
+def _edit(rng: random.Random, root: Path) -> str:
+    films = root / "content/films"
+    slugs = _slugs(root)
+    op = rng.choice(
+        [
+            "add",
+            "change",
+            "change",
+            "rename",
+            "delete",
+            "template",
+            "settings",
+            "static",
+            "noop",
+            "broken",
+        ]
+    )
+    if op == "add" or not slugs:
+        slug = f"f{rng.randint(100, 999)}"
+        (films / f"{slug}.md").write_text(_record(rng, slug, [*slugs, slug]))
+    elif op == "change":
+        slug = rng.choice(slugs)
+        (films / f"{slug}.md").write_text(_record(rng, slug, slugs))
+    elif op == "rename":
+        slug = rng.choice(slugs)
+        new = f"f{rng.randint(100, 999)}"
+        if new not in slugs:
+            (films / f"{slug}.md").unlink()
+            (films / f"{new}.md").write_text(_record(rng, new, [s for s in slugs if s != slug]))
+            for other in _slugs(root):  # drop links to the old slug, as a user would
+                path = films / f"{other}.md"
+                path.write_text(
+                    path.read_text()
+                    .replace(f"{slug}, ", "")
+                    .replace(f", {slug}]", "]")
+                    .replace(f"[{slug}]", "[]")
+                )
+    elif op == "delete" and len(slugs) > 1:
+        slug = rng.choice(slugs)
+        (films / f"{slug}.md").unlink()
+        for other in _slugs(root):
+            path = films / f"{other}.md"
+            path.write_text(
+                path.read_text()
+                .replace(f"{slug}, ", "")
+                .replace(f", {slug}]", "]")
+                .replace(f"[{slug}]", "[]")
+            )
+    elif op == "template":
+        (root / "templates").mkdir(exist_ok=True)
+        name = rng.choice(["404.html", "genre.html", "_macros_extra.html"])
+        if name == "_macros_extra.html":
+            path = root / "templates/film.html"
+            if path.exists() and rng.random() < 0.5:
+                path.unlink()
+            else:
+                path.write_text(
+                    '{% extends "base.html" %}{% block content %}<h1>{{ film.title }}'
+                    f"</h1>v{rng.randint(0, 9)}{{% endblock %}}"
+                )
+        else:
+            (root / "templates" / name).write_text(
+                '{% extends "base.html" %}{% block content %}'
+                f"Variant {rng.randint(0, 9)}{{% endblock %}}"
+            )
+    elif op == "settings":
+        title = rng.choice(["Club", "Archive", "Festival"])
+        base = rng.choice(["/", "https://x.example/films/"])
+        (root / "filmpage.yml").write_text(f"title: {title}\nbase_url: {base}\n")
+    elif op == "static":
+        (root / "static").mkdir(exist_ok=True)
+        path = root / "static" / rng.choice(["a.txt", "b.txt"])
+        if path.exists() and rng.random() < 0.3:
+            path.unlink()
+        else:
+            path.write_text("static " * rng.randint(1, 5))
+    elif op == "broken":
+        (films / "zz-broken.md").write_text("---\ntitle: [\n---\n")
+    return op
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_incremental_builds_equal_clean_builds(tmp_path, seed):
+    rng = random.Random(seed)
+    root = tmp_path / "site-root"
+    write_site(root, {})
+    for _ in range(5):
+        _edit(rng, root)
+    for step in range(14):
+        op = _edit(rng, root)
+        try:
+            build(root, jobs=rng.choice([1, 2]))
+        except FilmpageError:
+            with pytest.raises(FilmpageError):
+                build(root, out=tmp_path / "clean", clean=True)
+            (root / "content/films/zz-broken.md").unlink(missing_ok=True)
+            continue
+        build(root, out=tmp_path / "clean", clean=True)
+        assert digest(root / "site") == digest(tmp_path / "clean"), f"step {step}: {op}"
+
+
+def test_only_affected_pages_are_rendered_and_the_rest_keep_their_files(site):
+    write_site(
+        site,
+        {
+            "a.md": film("Alpha", genres="[Drama]", credits="{directors: [Ann]}", slug="alpha"),
+            "b.md": film("Beta", genres="[Comedy]", credits="{directors: [Bob]}", slug="beta"),
+        },
+    )
+    first = build(site)
+    assert (first.rendered, first.reused) == (first.pages, 0)
+    comedy = site / "site/genres/comedy/index.html"
+    before = comedy.stat()
+    (site / "content/films/a.md").write_text(
+        film("Alpha Two", genres="[Drama]", credits="{directors: [Ann]}", slug="alpha")
+    )
+    second = build(site)
+    # the film, its genre, person and year pages, the home page and feed, and the genre,
+    # people and year indexes (their data holds the films they count)
+    assert second.rendered == 9
+    after = comedy.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    (site / "templates").mkdir()
+    (site / "templates/person.html").write_text("{{ person.name }}")
+    third = build(site)
+    assert third.rendered == 2  # the two person pages, nothing else
+    (site / "content/films/b.md").unlink()
+    fourth = build(site)  # beta, its genre (comedy) and its person (bob)
+    assert fourth.removed == 3 and not (site / "site/films/beta").exists()
+
+
+def test_a_build_with_nothing_changed_stops_early(site):
+    write_site(site, {"a.md": film()})
+    build(site)
+    past = time.time() - 60
+    for path in [*site.rglob("content/**/*"), site]:
+        os.utime(path, (past, past))
+    build(site)  # written well after the inputs' times: the next one may trust them
+    result = build(site)
+    assert (result.rendered, result.reused, result.files) == (0, result.pages, 0)
+    assert "A Film" in (site / "site/films/a-film/index.html").read_text()
+
+
+def test_clean_ignores_the_cache(site):
+    write_site(site, {"a.md": film()})
+    build(site)
+    assert build(site, clean=True).rendered == build(site, clean=True).pages
