@@ -39,27 +39,46 @@ class Cache:
     written_ns: int = 0  # when the last build finished (time.time_ns())
 
 
-def cache_path(out: Path) -> Path:
-    return out.absolute().parent / CACHE_DIR / f"{out.name}-{CACHE_FILE}"
+def cache_path(out: Path, part: str = CACHE_FILE) -> Path:
+    return out.absolute().parent / CACHE_DIR / f"{out.name}-{part}"
+
+
+STATE_FILE = "state.pickle"  # the small part: signature, time and summary of the last build
+
+
+def _read(path: Path):
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # a cache is only ever a shortcut: any problem means start afresh
+        return None
+
+
+def load_state(out: Path) -> Cache:
+    """The last build's signature, time and summary only: enough to see that nothing
+    changed without reading the records (the large part)."""
+    state = _read(cache_path(out, STATE_FILE))
+    return state if isinstance(state, Cache) and state.version == __version__ else Cache()
 
 
 def load_cache(out: Path) -> Cache:
     """The last build's cache for ``out``, or an empty one (missing, stale or unreadable)."""
-    try:
-        with open(cache_path(out), "rb") as handle:
-            cache = pickle.load(handle)
-    except Exception:  # a cache is only ever a shortcut: any problem means start afresh
-        return Cache()
+    cache = _read(cache_path(out))
     return cache if isinstance(cache, Cache) and cache.version == __version__ else Cache()
 
 
 def save_cache(out: Path, cache: Cache) -> None:
-    path = cache_path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    with open(temporary, "wb") as handle:
-        pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, path)
+    """Write the cache, and its small state part beside it, each atomically."""
+    state = Cache(
+        cache.version, signature=cache.signature, summary=cache.summary, written_ns=cache.written_ns
+    )
+    for part, value in ((CACHE_FILE, cache), (STATE_FILE, state)):
+        path = cache_path(out, part)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        with open(temporary, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
 
 
 def digest(data: bytes) -> bytes:

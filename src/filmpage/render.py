@@ -157,10 +157,13 @@ class Cards(dict):
         super().__init__()
         self.env = env
         self.films: dict = {}
+        self.template: jinja2.Template | None = None
 
     def __missing__(self, slug: str) -> Markup:
         try:
-            card = Markup(self.env.from_string(CARD_TEMPLATE).render(film=self.films[slug]))
+            if self.template is None:
+                self.template = self.env.from_string(CARD_TEMPLATE)
+            card = Markup(self.template.render(film=self.films[slug]))
         except jinja2.TemplateError as exc:
             file, line = _template_frame(exc, "_macros.html")
             message = getattr(exc, "message", None) or str(exc)

@@ -22,6 +22,7 @@ from ..cache import (
     fingerprint,
     input_signature,
     load_cache,
+    load_state,
     save_cache,
     template_hashes,
     unchanged,
@@ -174,14 +175,15 @@ def build(
     jobs = jobs or default_jobs()
     out = out if out is not None else root / OUTPUT_DIR
     check_output_folder(out, root)
-    cache = Cache() if clean else load_cache(out)
     options = f"{drafts}|{strict}|{out.absolute()}|{os.environ.get('SOURCE_DATE_EPOCH')}"
     signature, newest = input_signature(input_files(root), options)
-    if unchanged(cache, signature, newest) and is_ours(out):
-        films, pages, warnings = cache.summary
+    state = Cache() if clean else load_state(out)
+    if unchanged(state, signature, newest) and is_ours(out):
+        films, pages, warnings = state.summary
         return BuildResult(
             films, pages, 0, warnings, time.perf_counter() - started, out, reused=pages
         )
+    cache = Cache() if clean else load_cache(out)
     site = load_site(root, drafts, strict, jobs, cache)
     pages = plan_pages(site.catalogue)
     problems = Problems()
