@@ -1,0 +1,85 @@
+"""Benchmark filmpage builds on a synthetic catalogue, reporting ratios measured in one run.
+
+    python bench/run.py 10000 [--seed 1] [--dir /tmp/filmpage-bench]
+
+Generates N films (bench/generate.py), then times, each in a fresh child process:
+a cold build with one process (the peer every ratio is against), a cold build with all
+cores, a rebuild with nothing changed, a rebuild after one film is edited, and one after
+a template is edited. Prints wall time, CPU time and peak memory (max RSS of the child).
+Timings on shared machines are noisy: compare the ratios, and rerun to see the spread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+
+def run(root: Path, *args: str) -> tuple[float, float, int, str]:
+    """Run `filmpage build` in a child; (wall s, CPU s, peak MB of that child, summary)."""
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "filmpage", "build", *args],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    out, err = child.stdout.read(), child.stderr.read()
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(err)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, out.strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/filmpage-bench"))
+    args = parser.parse_args()
+    root = args.dir / f"films-{args.n}"
+    shutil.rmtree(root, ignore_errors=True)
+    generate(args.n, root, args.seed)
+    edited = root / "content/films/film-000000.md"
+    template = root / "templates/person.html"
+    rows = []
+
+    def settle() -> None:
+        time.sleep(2.5)  # let the files age past the racy-mtime window
+
+    rows.append(("cold, 1 process", *run(root, "--clean", "--jobs", "1")))
+    rows.append((f"cold, {os.cpu_count()} processes", *run(root, "--clean")))
+    settle()
+    rows.append(("no-op rebuild", *run(root)))
+    edited.write_text(edited.read_text().replace("runtime: ", "runtime: 1", 1))
+    rows.append(("one film edited", *run(root)))
+    template.parent.mkdir(exist_ok=True)
+    template.write_text(
+        '{% extends "base.html" %}{% block content %}{{ person.name }}{% endblock %}'
+    )
+    rows.append(("person template edited", *run(root)))
+    peer = rows[0][1]
+    print(
+        f"{args.n} films, seed {args.seed}, {os.cpu_count()} cores, Python {sys.version.split()[0]}"
+    )
+    print(f"{'build':<26}{'wall s':>9}{'CPU s':>9}{'peak MB':>9}{'vs cold 1p':>12}  pages")
+    for name, wall, cpu, peak, summary in rows:
+        pages = summary[summary.find("(") + 1 : summary.find(")")]
+        print(f"{name:<26}{wall:>9.2f}{cpu:>9.2f}{peak:>9}{wall / peer:>12.3f}  {pages}")
+
+
+if __name__ == "__main__":
+    main()
