@@ -169,3 +169,24 @@ def test_real_subprocess_build_from_the_site_folder(site):
     assert done.returncode == 1
     assert done.stderr.startswith("content/films/b.md:3:1: invalid YAML")
     assert "Traceback" not in done.stderr
+
+
+def test_build_progress_is_reported_for_builds_that_take_a_while(site, monkeypatch):
+    from filmpage.cli import ProgressReport
+
+    write_site(site, {"a.md": film(), "b.md": film("B")})
+    monkeypatch.setattr(ProgressReport, "DELAY", 0.0)  # as if the build were slow
+    result = run("build", "--root", str(site), "--jobs", "1")
+    lines = result.output.splitlines()
+    assert "loading 2/2" in lines and "rendering 11/11" in lines
+    assert lines[-1].startswith("Built 2 films, 11 pages (11 rendered")
+
+
+def test_progress_callback_sees_every_stage_to_the_end(site):
+    from filmpage.commands.build import build
+
+    write_site(site, {f"f{i}.md": film(f"F{i}") for i in range(40)})
+    seen: dict[str, tuple[int, int]] = {}
+    build(site, jobs=2, progress=lambda stage, done, total: seen.update({stage: (done, total)}))
+    assert seen["loading"] == (40, 40)
+    assert seen["rendering"][0] == seen["rendering"][1] > 40

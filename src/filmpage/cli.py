@@ -107,12 +107,56 @@ def build_command(
     verbose: bool,
 ) -> None:
     """Build the site into site/ (or --out), replacing it only when the build succeeds."""
-    result = build(root, out, drafts=drafts, strict=strict, jobs=jobs, clean=clean)
+    report = ProgressReport() if not quiet else None
+    try:
+        result = build(
+            root,
+            out,
+            drafts=drafts,
+            strict=strict,
+            jobs=jobs,
+            clean=clean,
+            progress=report or (lambda *_: None),
+        )
+    finally:
+        if report:
+            report.finish()
     _report(result.warnings, quiet)
     if verbose:
         click.echo(f"wrote {result.files} files to {result.out}")
     if not quiet:
         click.echo(_summary(result))
+
+
+class ProgressReport:
+    """Shows a build's progress once it has taken more than a moment: a bar that redraws
+    itself on a terminal, a plain line per stage (and every tenth) otherwise."""
+
+    DELAY = 1.0
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.tty = sys.stderr.isatty()
+        self.last: tuple[str, int] = ("", -1)
+        self.drawn = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if time.monotonic() - self.started < self.DELAY or not total:
+            return
+        tenth = done * 10 // total
+        if self.tty:
+            width = 30
+            filled = done * width // total
+            bar = "#" * filled + "-" * (width - filled)
+            click.echo(f"\r{stage:<10}[{bar}] {done}/{total}", err=True, nl=False)
+            self.drawn = True
+        elif (stage, tenth) != self.last:
+            click.echo(f"{stage} {done}/{total}", err=True)
+        self.last = (stage, tenth)
+
+    def finish(self) -> None:
+        if self.drawn:
+            click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
 
 
 def _summary(result) -> str:

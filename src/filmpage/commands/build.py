@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,13 @@ from .parallel import default_jobs, parallel_map
 
 OUTPUT_DIR = "site"
 
+Progress = Callable[[str, int, int], None]
+"""Told ``(stage, done, total)`` as a build goes: stages are "loading" and "rendering"."""
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    pass
+
 
 @dataclass(frozen=True)
 class Site:
@@ -79,6 +87,7 @@ def load_site(
     strict: bool = False,
     jobs: int = 1,
     cache: Cache | None = None,
+    progress: Progress = _quiet,
 ) -> Site:
     """Read and check everything; raise one FilmpageError holding every problem.
 
@@ -96,7 +105,10 @@ def load_site(
         if entry is not None and entry[0] == hashes.get(file):
             results[file] = (entry[1], entry[2])
     missing = [file for file in files if file not in results]
-    results.update(zip(missing, parallel_map(_load_film, missing, jobs, root), strict=True))
+    loaded = parallel_map(
+        _load_film, missing, jobs, root, lambda n: progress("loading", n, len(missing))
+    )
+    results.update(zip(missing, loaded, strict=True))
     films = []
     for file in files:
         film, found = results[file]
@@ -164,6 +176,7 @@ def build(
     strict: bool = False,
     jobs: int | None = None,
     clean: bool = False,
+    progress: Progress = _quiet,
 ) -> BuildResult:
     """Build the site under ``root`` into ``out`` (default ``root/site``), atomically.
 
@@ -184,7 +197,7 @@ def build(
             films, pages, 0, warnings, time.perf_counter() - started, out, reused=pages
         )
     cache = Cache() if clean else load_cache(out)
-    site = load_site(root, drafts, strict, jobs, cache)
+    site = load_site(root, drafts, strict, jobs, cache, progress)
     pages = plan_pages(site.catalogue)
     problems = Problems()
     extras = extra_files(site.settings)
@@ -212,7 +225,14 @@ def build(
             if i not in stale_set:
                 link_file(previous, staging, page.path)
         files += len(pages) - len(stale)
-        files += sum(parallel_map(_render_chunk, chunks, jobs, _RenderJob(env, pages, staging)))
+        rendered = parallel_map(
+            _render_chunk,
+            chunks,
+            jobs,
+            _RenderJob(env, pages, staging),
+            lambda n: progress("rendering", min(n * PAGES_PER_TASK, len(stale)), len(stale)),
+        )
+        files += sum(rendered)
     current = {p.path for p in pages}
     removed = sum(1 for path in cache.pages if path not in current)
     cache.pages = fingerprints

@@ -40,17 +40,31 @@ def _call(func: Callable[[Any, T], R], item: T) -> R:
 
 
 def parallel_map(
-    func: Callable[[Any, T], R], items: Sequence[T], jobs: int, state: Any = None
+    func: Callable[[Any, T], R],
+    items: Sequence[T],
+    jobs: int,
+    state: Any = None,
+    done: Callable[[int], None] | None = None,
 ) -> list[R]:
     """``[func(state, item) for item in items]``, spread over ``jobs`` processes.
 
     ``func`` must be a module-level function; ``state`` reaches the workers by fork.
+    ``done(n)`` is called as results arrive, with how many have arrived so far.
     """
     forkable = "fork" in multiprocessing.get_all_start_methods()
+    results: list[R] = []
     if jobs <= 1 or len(items) < MIN_ITEMS_PER_JOB * 2 or not forkable:
-        return [func(state, item) for item in items]
+        for item in items:
+            results.append(func(state, item))
+            if done:
+                done(len(results))
+        return results
     jobs = min(jobs, len(items) // MIN_ITEMS_PER_JOB)
     context = multiprocessing.get_context("fork")
     chunksize = max(1, len(items) // (jobs * 8))
     with context.Pool(jobs, initializer=_initialize, initargs=(state,)) as pool:
-        return pool.map(partial(_call, func), items, chunksize=chunksize)
+        for result in pool.imap(partial(_call, func), items, chunksize=chunksize):
+            results.append(result)
+            if done:
+                done(len(results))
+    return results
