@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import traceback
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -139,11 +138,6 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
         raise FilmpageError(
             Problem(file, line, 0, "", f"while rendering {page.path}: {exc.message or exc}")
         ) from exc
-
-
-def render_pages(env: jinja2.Environment, pages: list[Page]) -> Iterator[tuple[str, bytes]]:
-    for page in pages:
-        yield page.path, render_page(env, page)
 
 
 CARD_TEMPLATE = '{% import "_macros.html" as m %}{{ m.card(film) }}'

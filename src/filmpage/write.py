@@ -135,16 +135,6 @@ def link_file(previous: Path, staging: Path, rel: str) -> None:
         shutil.copy2(previous / rel, target)
 
 
-def write_site(out: Path, files: Iterable[tuple[str, bytes]], static: dict[str, Path]) -> int:
-    """Write every file into a new folder and swap it in for ``out``; return files written."""
-    with staged_output(out) as staging:
-        count = copy_static(staging, static)
-        for rel, data in files:
-            write_file(staging, rel, data)
-            count += 1
-    return count
-
-
 def remove_leftovers(out: Path) -> None:
     """Delete the staging folders of builds that were killed before they could clean up."""
     for pattern in (f".{out.name}.new-*", f".{out.name}.old-*"):
