@@ -10,6 +10,7 @@ import hashlib
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .errors import Problems
 from .model import KNOWN_ROLES, Film, RelatedTitle
@@ -52,6 +53,7 @@ class Catalogue:
     years: tuple[Group, ...]
 
 
+@lru_cache(maxsize=65536)
 def name_slug(name: str) -> str:
     """The slug of a genre or person; a hash when the name has no letters or digits."""
     return slugify(name) or "n-" + hashlib.sha1(name.encode()).hexdigest()[:8]
@@ -202,11 +204,17 @@ def _bucket(pairs) -> dict:
 
 
 def _groups(pairs) -> tuple[Group, ...]:
+    """Films grouped by name slug ('Sci-Fi' and 'sci fi' are one group, named as first seen)."""
     names: dict[str, str] = {}
-    buckets = _bucket(((name_slug(n), names.setdefault(name_slug(n), n)), f) for n, f in pairs)
+    keyed = []
+    for name, film in pairs:
+        slug = name_slug(name)
+        keyed.append((slug, film))
+        names.setdefault(slug, name)
+    buckets = _bucket(keyed)
     return tuple(
-        Group(slug, name, tuple(fs))
-        for (slug, name), fs in sorted(buckets.items(), key=lambda kv: kv[0][1].casefold())
+        Group(slug, names[slug], tuple(buckets[slug]))
+        for slug in sorted(buckets, key=lambda slug: names[slug].casefold())
     )
 
 
