@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import textwrap
 from html import unescape
@@ -61,6 +62,25 @@ def digest(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+THEME_SCRIPT = re.compile(r'<script src="[^"]*js/filmpage\.js" defer></script>')
+JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
+def foreign_scripts(html: str) -> str:
+    """The page with the theme's own script and its JSON-LD blocks taken out, after checking
+    that the JSON-LD is JSON with no raw ``<`` (so it cannot close its element): any
+    ``<script`` left is one that content smuggled in."""
+    for block in JSON_LD.findall(html):
+        assert "<" not in block
+        json.loads(block)
+    return JSON_LD.sub("", THEME_SCRIPT.sub("", html))
+
+
+def json_ld(html: str) -> list[dict]:
+    """Every JSON-LD object of a page, parsed."""
+    return [json.loads(block) for block in JSON_LD.findall(html)]
 
 
 def read(root: Path, path: str) -> str:

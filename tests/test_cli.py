@@ -51,7 +51,7 @@ def test_build_prints_one_summary_line(site):
     lines = result.output.splitlines()
     assert len(lines) == 1
     assert lines[0].startswith(
-        "Built 1 film, 10 pages (10 rendered, 0 reused, 0 removed), 0 warnings in "
+        "Built 1 film, 13 pages (13 rendered, 0 reused, 0 removed), 0 warnings in "
     )
 
 
@@ -156,7 +156,7 @@ def test_real_subprocess_build_from_the_site_folder(site):
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Built 1 film, 10 pages (10 rendered, 0 reused")
+    assert done.stdout.startswith("Built 1 film, 13 pages (13 rendered, 0 reused")
     assert done.stdout.rstrip().endswith("-> site")
     bad = write_site(site, {"b.md": "---\ntitle: [\n---\n"})
     done = subprocess.run(
@@ -178,8 +178,9 @@ def test_build_progress_is_reported_for_builds_that_take_a_while(site, monkeypat
     monkeypatch.setattr(ProgressReport, "DELAY", 0.0)  # as if the build were slow
     result = run("build", "--root", str(site), "--jobs", "1")
     lines = result.output.splitlines()
-    assert "loading 2/2" in lines and "rendering 11/11" in lines
-    assert lines[-1].startswith("Built 2 films, 11 pages (11 rendered")
+    assert "loading 2/2" in lines and "cards 2/2" in lines and "rendering 14/14" in lines
+    assert "indexing 1/1" in lines
+    assert lines[-1].startswith("Built 2 films, 14 pages (14 rendered")
 
 
 def test_progress_callback_sees_every_stage_to_the_end(site):

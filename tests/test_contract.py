@@ -6,7 +6,10 @@ user sees them: ``file:line:column: field: message``.
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from PIL import Image
 
 from filmpage.commands.build import build
 
@@ -245,11 +248,14 @@ def test_optional_text_fields_are_shown(site):
 
 def test_poster_under_static_is_shown(site):
     (site / "static/posters").mkdir(parents=True)
-    (site / "static/posters/a.jpg").write_bytes(b"\xff\xd8\xff")
+    Image.new("RGB", (300, 450), (200, 40, 40)).save(site / "static/posters/a.jpg")
+    original = (site / "static/posters/a.jpg").read_bytes()
     build_one(site, film(poster="posters/a.jpg"))
     page = read(site, "films/a-film/index.html")
-    assert 'src="/posters/a.jpg" alt="Poster of A Film"' in page
-    assert (site / "site/posters/a.jpg").read_bytes() == b"\xff\xd8\xff"
+    img = re.search(r"<img class=\"poster-img\"[^>]*>", page).group(0)
+    assert 'alt="Poster of A Film"' in img and 'width="300" height="450"' in img
+    assert re.search(r'src="/posters/a-film-[0-9a-f]{16}-300\.jpg"', img)
+    assert (site / "site/posters/a.jpg").read_bytes() == original  # the original is kept too
 
 
 def test_trailer_link(site):

@@ -12,14 +12,16 @@ from pathlib import Path
 
 from filmpage.commands.build import build
 
-from .update_golden import EXPECTED, SOURCE
+from .update_golden import EXPECTED, SOURCE, made_by_libraries
 
 
 def _files(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != ".filmpage-site"
+        if p.is_file()
+        and p.name != ".filmpage-site"
+        and not made_by_libraries(p.relative_to(folder).as_posix())
     }
 
 

@@ -1,3 +1,3 @@
 """filmpage: a static site generator for film catalogues."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

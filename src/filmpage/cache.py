@@ -26,14 +26,16 @@ from jinja2 import meta
 from . import __version__
 
 CACHE_DIR = ".filmpage-cache"
+CACHE_VERSION = f"{__version__}+2"  # the part after "+" counts changes to the cache's layout
 CACHE_FILE = "build.pickle"
 
 
 @dataclass
 class Cache:
-    version: str = __version__
+    version: str = CACHE_VERSION
     records: dict[str, tuple[bytes, Any, list]] = field(default_factory=dict)
     pages: dict[str, bytes] = field(default_factory=dict)
+    images: dict[str, tuple] = field(default_factory=dict)  # poster source -> size, mtime, info
     signature: bytes = b""
     summary: tuple | None = None  # films, pages and warnings of the last build
     written_ns: int = 0  # when the last build finished (time.time_ns())
@@ -58,13 +60,13 @@ def load_state(out: Path) -> Cache:
     """The last build's signature, time and summary only: enough to see that nothing
     changed without reading the records (the large part)."""
     state = _read(cache_path(out, STATE_FILE))
-    return state if isinstance(state, Cache) and state.version == __version__ else Cache()
+    return state if isinstance(state, Cache) and state.version == CACHE_VERSION else Cache()
 
 
 def load_cache(out: Path) -> Cache:
     """The last build's cache for ``out``, or an empty one (missing, stale or unreadable)."""
     cache = _read(cache_path(out))
-    return cache if isinstance(cache, Cache) and cache.version == __version__ else Cache()
+    return cache if isinstance(cache, Cache) and cache.version == CACHE_VERSION else Cache()
 
 
 def save_cache(out: Path, cache: Cache) -> None:
@@ -175,6 +177,11 @@ def _feed(h, value: Any, films: dict[int, bytes]) -> None:
         h.update(repr(value).encode() + b"\0")
 
 
-def film_fingerprints(films) -> dict[int, bytes]:
-    """Each film object's fingerprint, by identity: a hash of its full (resolved) value."""
-    return {id(f): digest(pickle.dumps(f, protocol=pickle.HIGHEST_PROTOCOL)) for f in films}
+def film_fingerprints(films, extra: dict[str, bytes] | None = None) -> dict[int, bytes]:
+    """Each film object's fingerprint, by identity: a hash of its full (resolved) value,
+    and of ``extra`` data by slug (the images made for it)."""
+    extra = extra or {}
+    return {
+        id(f): digest(pickle.dumps(f, protocol=pickle.HIGHEST_PROTOCOL) + extra.get(f.slug, b""))
+        for f in films
+    }

@@ -15,6 +15,7 @@ from functools import lru_cache
 from .errors import Problems
 from .model import KNOWN_ROLES, Film, RelatedTitle
 from .slugs import slugify
+from .suggest import Suggestion, suggest
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class Catalogue:
     genres: tuple[Group, ...]
     people: tuple[Person, ...]
     years: tuple[Group, ...]
+    decades: tuple[Group, ...]
+    suggestions: dict[str, tuple[Suggestion, ...]]  # "More like this", by film slug
 
 
 @lru_cache(maxsize=65536)
@@ -92,8 +95,9 @@ def build_catalogue(
         resolved.append(replace(film, related=related) if film.related else film)
     resolved.sort(key=sort_key)
     by_slug = {f.slug: f for f in resolved}
+    ordered = tuple(resolved)
     return Catalogue(
-        films=tuple(resolved),
+        films=ordered,
         by_slug=by_slug,
         genres=_groups((g, f) for f in resolved for g in f.genres),
         people=_people(resolved),
@@ -101,6 +105,11 @@ def build_catalogue(
             Group(str(y), str(y), tuple(fs))
             for y, fs in sorted(_bucket((f.year, f) for f in resolved).items())
         ),
+        decades=tuple(
+            Group(f"{d}s", f"{d}s", tuple(fs))
+            for d, fs in sorted(_bucket((f.year // 10 * 10, f) for f in resolved).items())
+        ),
+        suggestions=suggest(ordered, name_slug),
     )
 
 

@@ -1,4 +1,4 @@
-"""Catalogue to pages: the list of pages a site has, and Jinja to turn each into bytes.
+"""Pages to bytes: the Jinja environment, its helpers and filters, and rendering.
 
 Templates come from the site's ``templates/`` first, then the built-in theme, file by
 file (a ``ChoiceLoader``). Autoescape is on for HTML and XML and undefined names are
@@ -8,11 +8,9 @@ errors, so a template typo fails the build instead of printing an empty string.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import traceback
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -20,58 +18,15 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import __version__
-from .catalogue import Catalogue, name_slug
+from . import __version__, structured
+from .catalogue import name_slug
 from .errors import FilmpageError, Problem
+from .images import NO_MEDIA, Media, title_hue
+from .pages import Page
 from .settings import Settings
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹",
                     "CAD": "CA$", "AUD": "A$", "KRW": "₩"}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Page:
-    """One output file: where it goes, which template renders it, and with what."""
-
-    path: str  # relative to the output folder, e.g. "films/last-train-home/index.html"
-    template: str
-    context: dict[str, Any]
-
-    @property
-    def url_path(self) -> str:
-        """The site path this file is served at (``films/x/``), for links and sitemaps."""
-        return self.path.removesuffix("index.html")
-
-
-def plan_pages(catalogue: Catalogue) -> list[Page]:
-    """Every page of the site, in a fixed order."""
-    pages = [Page("index.html", "index.html", {"films": catalogue.films})]
-    for film in catalogue.films:
-        related = {r.slug: catalogue.by_slug[r.slug] for r in film.related if r.slug}
-        pages.append(
-            Page(
-                f"films/{film.slug}/index.html",
-                "film.html",
-                {"film": film, "related_films": related},
-            )
-        )
-    pages.append(Page("genres/index.html", "genres.html", {"genres": catalogue.genres}))
-    pages += [
-        Page(f"genres/{g.slug}/index.html", "genre.html", {"genre": g}) for g in catalogue.genres
-    ]
-    pages.append(Page("people/index.html", "people.html", {"people": catalogue.people}))
-    pages += [
-        Page(f"people/{p.slug}/index.html", "person.html", {"person": p}) for p in catalogue.people
-    ]
-    pages.append(Page("years/index.html", "years.html", {"years": catalogue.years}))
-    pages += [Page(f"years/{y.slug}/index.html", "year.html", {"year": y}) for y in catalogue.years]
-    pages.append(Page("404.html", "404.html", {}))
-    listed = [p.url_path for p in pages if p.path != "404.html"]
-    newest = sorted(catalogue.films, key=lambda f: (f.date, f.slug), reverse=True)
-    pages.append(Page("sitemap.xml", "sitemap.xml", {"paths": listed}))
-    pages.append(Page("feed.xml", "feed.xml", {"films": newest}))
-    pages.append(Page("robots.txt", "robots.txt", {}))
-    return pages
 
 
 def extra_files(settings: Settings) -> dict[str, bytes]:
@@ -79,7 +34,9 @@ def extra_files(settings: Settings) -> dict[str, bytes]:
     return {"CNAME": settings.cname.encode() + b"\n"} if settings.cname else {}
 
 
-def make_environment(settings: Settings, template_dirs: list[Path]) -> jinja2.Environment:
+def make_environment(
+    settings: Settings, template_dirs: list[Path], media: Media = NO_MEDIA
+) -> jinja2.Environment:
     """A Jinja environment over the site's templates, then the theme's, with our helpers."""
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs]),
@@ -96,6 +53,12 @@ def make_environment(settings: Settings, template_dirs: list[Path]) -> jinja2.En
         url=lambda path="": base + str(path).lstrip("/"),
         absolute_url=settings.absolute,
         slug=name_slug,
+        posters=media.posters,
+        movie_data=lambda film: structured.movie(
+            film, settings, media.posters.get(film.slug), media.share.get(film.slug)
+        ),
+        item_list=lambda films, first=1: structured.item_list(films, settings, first),
+        share_image=lambda film: _share_image(film, media),
         # Created here, before any template is loaded, because imported macro modules
         # keep a copy of the globals they saw first; its films are set by the build.
         cards=None,
@@ -112,6 +75,13 @@ def make_environment(settings: Settings, template_dirs: list[Path]) -> jinja2.En
         atom_date=atom_date,
     )
     return env
+
+
+def _share_image(film, media: Media) -> str | None:
+    """The site path of a film's Open Graph image: its largest poster variant, the poster
+    itself (an SVG, say), or its generated share card."""
+    poster = media.posters.get(film.slug)
+    return poster.share.path if poster else film.poster or media.share.get(film.slug)
 
 
 def render_page(env: jinja2.Environment, page: Page) -> bytes:
@@ -215,11 +185,6 @@ def atom_date(date: dt.date | None) -> str:
         epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
         return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return f"{date.isoformat()}T00:00:00Z"
-
-
-def title_hue(title: str) -> int:
-    """A stable colour (hue in degrees) for a film's placeholder poster."""
-    return int.from_bytes(hashlib.sha1(title.encode()).digest()[:2], "big") % 360
 
 
 def json_script(value: Any) -> Markup:

@@ -24,6 +24,7 @@ class Settings:
     language: str = "en"
     related_heading: str = "Viewers Also Bought"
     cname: str = ""  # a custom domain for GitHub Pages, written to the site's CNAME file
+    page_size: int = 48  # films per page of the catalogue, genre, person, year and decade lists
 
     @property
     def base_path(self) -> str:
@@ -43,6 +44,7 @@ class Settings:
 
 
 FIELDS = tuple(Settings.__dataclass_fields__)
+PAGE_SIZE_RANGE = (1, 1000)
 
 
 def load_settings(root: Path, problems: Problems) -> Settings:
@@ -75,6 +77,9 @@ def settings_from_text(text: str, file: str, problems: Problems) -> Settings:
         value = read.text(tree.get(name), name)
         if value is not None:
             values[name] = value
+    page_size = read.integer(tree.get("page_size"), "page_size", *PAGE_SIZE_RANGE)
+    if page_size is not None:
+        values["page_size"] = page_size
     cname = read.text(tree.get("cname"), "cname")
     if cname is not None:
         if re.fullmatch(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", cname):

@@ -124,15 +124,16 @@ def copy_static(staging: Path, static: dict[str, Path]) -> int:
     return len(static)
 
 
-def link_file(previous: Path, staging: Path, rel: str) -> None:
-    """Carry an unchanged page over from the previous output: a hard link (the same file,
-    its timestamp kept), or a copy where links are not possible."""
+def link_file(source: Path, staging: Path, rel: str) -> None:
+    """Put an existing file (an unchanged page of the previous output, a cached poster)
+    at ``rel``: a hard link (the same file, its timestamp kept), or a copy where links
+    are not possible."""
     target = staging / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        os.link(previous / rel, target)
+        os.link(source, target)
     except OSError:
-        shutil.copy2(previous / rel, target)
+        shutil.copy2(source, target)
 
 
 def remove_leftovers(out: Path) -> None:

@@ -16,8 +16,10 @@ from pathlib import Path
 from jinja2 import Environment
 
 from .. import __version__
+from ..browse import INDEX_FILE, facet_index_bytes
 from ..cache import (
     Cache,
+    cache_path,
     digest,
     film_fingerprints,
     fingerprint,
@@ -30,9 +32,12 @@ from ..cache import (
 )
 from ..catalogue import Catalogue, build_catalogue
 from ..errors import Problem, Problems
+from ..images import Media
 from ..load import MAX_FILE_BYTES, find_records, read_record
 from ..model import Film, film_from_record
-from ..render import Page, extra_files, make_environment, plan_pages, render_page
+from ..pages import Page, plan_pages
+from ..render import extra_files, make_environment, render_page
+from ..search import copy_index, has_index, index_site
 from ..settings import SETTINGS_FILE, Settings, load_settings
 from ..theme import theme_dir
 from ..write import (
@@ -45,12 +50,14 @@ from ..write import (
     staged_output,
     write_file,
 )
+from .media import prepare_media
 from .parallel import default_jobs, parallel_map
 
 OUTPUT_DIR = "site"
 
 Progress = Callable[[str, int, int], None]
-"""Told ``(stage, done, total)`` as a build goes: stages are "loading" and "rendering"."""
+"""Told ``(stage, done, total)`` as a build goes: stages are "loading", "posters", "cards",
+"rendering" and "indexing"."""
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -198,14 +205,19 @@ def build(
         )
     cache = Cache() if clean else load_cache(out)
     site = load_site(root, drafts, strict, jobs, cache, progress)
-    pages = plan_pages(site.catalogue)
     problems = Problems()
+    store = cache_path(out, "images")
+    media, cache.images = prepare_media(
+        site.catalogue, site.static, store, cache.images, jobs, problems, progress
+    )
+    pages = plan_pages(site.catalogue, site.settings)
     extras = extra_files(site.settings)
-    check_output_paths([*(p.path for p in pages), *extras], site.static, problems)
+    extras[INDEX_FILE] = facet_index_bytes(site.catalogue, media)
+    check_output_paths([*(p.path for p in pages), *extras, *media.files], site.static, problems)
     problems.raise_if_errors()
-    env = make_environment(site.settings, template_dirs(root))
+    env = make_environment(site.settings, template_dirs(root), media)
     env.globals["cards"].films = site.catalogue.by_slug
-    fingerprints = page_fingerprints(env, site, pages)
+    fingerprints = page_fingerprints(env, site, pages, media)
     previous = out if is_ours(out) else None
     stale = [
         i
@@ -214,16 +226,26 @@ def build(
         or cache.pages.get(page.path) != fingerprints[page.path]
         or not (previous / page.path).is_file()
     ]
+    current = {p.path for p in pages}
+    removed = [path for path in cache.pages if path not in current]
+    reindex = (
+        previous is None
+        or not has_index(previous)
+        or any(pages[i].template == "film.html" for i in stale)
+        or any(path.startswith("films/") for path in removed)
+    )
     chunks = [stale[i : i + PAGES_PER_TASK] for i in range(0, len(stale), PAGES_PER_TASK)]
     with staged_output(out) as staging:
         files = copy_static(staging, site.static)
         for rel, data in extras.items():
             write_file(staging, rel, data)
-        files += len(extras)
+        for rel, source in media.files.items():
+            link_file(source, staging, rel)
+        files += len(extras) + len(media.files)
         stale_set = set(stale)
         for i, page in enumerate(pages):
             if i not in stale_set:
-                link_file(previous, staging, page.path)
+                link_file(previous / page.path, staging, page.path)
         files += len(pages) - len(stale)
         rendered = parallel_map(
             _render_chunk,
@@ -233,8 +255,13 @@ def build(
             lambda n: progress("rendering", min(n * PAGES_PER_TASK, len(stale)), len(stale)),
         )
         files += sum(rendered)
-    current = {p.path for p in pages}
-    removed = sum(1 for path in cache.pages if path not in current)
+        if reindex and site.catalogue.films:
+            progress("indexing", 0, 1)
+            index_site(staging)
+            progress("indexing", 1, 1)
+        elif site.catalogue.films:
+            copy_index(previous, staging, link_file)
+    prune_store(store, set(media.files.values()))
     cache.pages = fingerprints
     cache.signature = signature
     cache.summary = (len(site.catalogue.films), len(pages), site.warnings)
@@ -249,16 +276,23 @@ def build(
         out,
         rendered=len(stale),
         reused=len(pages) - len(stale),
-        removed=removed,
+        removed=len(removed),
     )
 
 
-def page_fingerprints(env: Environment, site: Site, pages: list[Page]) -> dict[str, bytes]:
-    """Each page's fingerprint: its templates, the settings and version, and its data."""
+def page_fingerprints(
+    env: Environment, site: Site, pages: list[Page], media: Media
+) -> dict[str, bytes]:
+    """Each page's fingerprint: its templates, the settings and version, and its data
+    (films by their own fingerprints, which cover the images made for them)."""
     templates = template_hashes(env)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")  # the feed's date when no film has one
     common = digest(f"{__version__}|{site.settings!r}|{epoch}".encode())
-    films = film_fingerprints(site.catalogue.films)
+    images = {
+        f.slug: repr((media.posters.get(f.slug), media.share.get(f.slug))).encode()
+        for f in site.catalogue.films
+    }
+    films = film_fingerprints(site.catalogue.films, images)
     return {
         page.path: digest(
             templates.get(page.template, b"?") + common + fingerprint(page.context, films)
@@ -268,6 +302,14 @@ def page_fingerprints(env: Environment, site: Site, pages: list[Page]) -> dict[s
 
 
 PAGES_PER_TASK = 16
+
+
+def prune_store(store: Path, keep: set[Path]) -> None:
+    """Delete images no page of this build uses (old versions of changed posters)."""
+    if store.is_dir():
+        for path in store.iterdir():
+            if path not in keep:
+                path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,88 @@
+"""The facet index: a compact JSON file from which the home page sorts and filters the
+whole catalogue in the browser, without a server.
+
+Each film is one array whose positions are named by ``fields``; genres and content
+ratings are numbers into the ``genres`` and ``ratings`` tables, and posters give the
+site paths of their variants. The page works without it: the server-rendered pages list
+every film.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .catalogue import Catalogue, name_slug
+from .images import Media, title_hue
+
+INDEX_FILE = "films.json"
+FIELDS = ("slug", "title", "original_title", "year", "directors", "genres", "tomatometer",
+          "customer_rating", "runtime", "content_rating", "hue", "poster")  # fmt: skip
+RATING_BANDS = (  # Tomatometer bands for the filter: (id, label, lowest, highest)
+    ("90", "90% and above", 90, 100),
+    ("75", "75% to 89%", 75, 89),
+    ("60", "60% to 74% (fresh)", 60, 74),
+    ("0", "Below 60% (rotten)", 0, 59),
+)
+
+
+def facet_options(catalogue: Catalogue) -> dict[str, tuple]:
+    """The choices of each filter, as ``(value, label)`` pairs, for the home page's form."""
+    return {
+        "genres": tuple((g.slug, g.name) for g in catalogue.genres),
+        "decades": tuple((d.slug, d.name) for d in reversed(catalogue.decades)),
+        "bands": tuple((b[0], b[1]) for b in RATING_BANDS),
+        "ratings": tuple((r, r) for r in _content_ratings(catalogue)),
+    }
+
+
+def _content_ratings(catalogue: Catalogue) -> list[str]:
+    return sorted({f.content_rating for f in catalogue.films if f.content_rating})
+
+
+def facet_index(catalogue: Catalogue, media: Media) -> dict:
+    genres = [[g.slug, g.name] for g in catalogue.genres]
+    genre_number = {g.slug: i for i, g in enumerate(catalogue.genres)}
+    ratings = _content_ratings(catalogue)
+    rating_number = {r: i for i, r in enumerate(ratings)}
+    films = []
+    for film in catalogue.films:
+        poster = media.posters.get(film.slug)
+        customer = film.customer_rating
+        films.append([
+            film.slug,
+            film.title,
+            film.original_title,
+            film.year,
+            list(film.directors),
+            sorted({genre_number[name_slug(g)] for g in film.genres}),
+            film.critics.tomatometer if film.critics else None,
+            round(customer, 2) if customer is not None else None,
+            film.runtime,
+            rating_number.get(film.content_rating) if film.content_rating else None,
+            title_hue(film.title),
+            _poster(poster) if poster else film.poster,
+        ])  # fmt: skip
+    return {
+        "fields": FIELDS,
+        "genres": genres,
+        "ratings": ratings,
+        "bands": [list(b) for b in RATING_BANDS],
+        "films": films,
+    }
+
+
+def _poster(poster) -> list:
+    """``[src, width, height, webp srcset, fallback srcset]`` with site paths."""
+    srcset = lambda variants: ", ".join(f"{v.path} {v.width}w" for v in variants)  # noqa: E731
+    return [
+        poster.src.path,
+        poster.width,
+        poster.height,
+        srcset(poster.webp),
+        srcset(poster.fallback),
+    ]
+
+
+def facet_index_bytes(catalogue: Catalogue, media: Media) -> bytes:
+    data = facet_index(catalogue, media)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"

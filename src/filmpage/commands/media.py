@@ -1,0 +1,103 @@
+"""Make the site's images before anything is written: poster variants and share cards,
+spread over processes, each only when its source is new or changed.
+
+Made images live in an image store inside the build cache, named by the hash of what
+they were made from; the build links them into the site. A poster Pillow cannot read is
+an error on the film that names it, reported with the build's other problems.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..catalogue import Catalogue
+from ..errors import Problems
+from ..images import (
+    RASTER,
+    ImageProblem,
+    Media,
+    SourceInfo,
+    card_digest,
+    make_poster_variants,
+    make_share_card,
+    poster_set,
+    store_name,
+    title_hue,
+)
+from .parallel import parallel_map
+
+Known = dict[str, tuple[int, int, SourceInfo]]
+"""What the last build learned of each poster source: size, mtime and what it is."""
+
+
+def prepare_media(
+    catalogue: Catalogue,
+    static: dict[str, Path],
+    store: Path,
+    known: Known,
+    jobs: int,
+    problems: Problems,
+    progress=lambda stage, done, total: None,
+) -> tuple[Media, Known]:
+    sources = sorted(
+        {f.poster for f in catalogue.films if f.poster and f.poster.lower().endswith(RASTER)}
+    )
+    infos: dict[str, SourceInfo] = {}
+    stats: dict[str, tuple[int, int]] = {}
+    todo = []
+    for rel in sources:
+        st = os.stat(static[rel])
+        stats[rel] = (st.st_size, st.st_mtime_ns)
+        entry = known.get(rel)
+        if entry and entry[:2] == stats[rel] and _stored(poster_set("x", entry[2]), store):
+            infos[rel] = entry[2]
+        else:
+            todo.append(rel)
+    made = parallel_map(
+        _make_variants, todo, jobs, (static, store), lambda n: progress("posters", n, len(todo))
+    )
+    for rel, result in zip(todo, made, strict=True):
+        if isinstance(result, SourceInfo):
+            infos[rel] = result
+            continue
+        for film in catalogue.films:
+            if film.poster == rel:
+                line, column = film.positions.get("poster", (0, 0))
+                problems.error(film.file, line, column, "poster", f"static/{rel} {result}")
+
+    posters = {
+        f.slug: poster_set(f.slug, infos[f.poster]) for f in catalogue.films if f.poster in infos
+    }
+    files = {
+        v.path: store / store_name(v) for p in posters.values() for v in (*p.webp, *p.fallback)
+    }
+    share, cards = {}, []
+    for film in catalogue.films:
+        if film.poster:
+            continue
+        hue = title_hue(film.title)
+        digest = card_digest(film.title, film.year, hue)
+        share[film.slug] = f"share/{film.slug}-{digest}.jpg"
+        files[share[film.slug]] = store / f"card-{digest}.jpg"
+        if not files[share[film.slug]].is_file():
+            cards.append((film.title, film.year, hue, files[share[film.slug]]))
+    parallel_map(_make_card, cards, jobs, None, lambda n: progress("cards", n, len(cards)))
+    known = {rel: (*stats[rel], info) for rel, info in infos.items()}
+    return Media(posters, share, files), known
+
+
+def _stored(poster, store: Path) -> bool:
+    return all((store / store_name(v)).is_file() for v in (*poster.webp, *poster.fallback))
+
+
+def _make_variants(state: tuple[dict[str, Path], Path], rel: str) -> SourceInfo | str:
+    static, store = state
+    try:
+        return make_poster_variants(static[rel], store)
+    except ImageProblem as exc:
+        return str(exc)
+
+
+def _make_card(state: None, card: tuple) -> None:
+    make_share_card(*card)

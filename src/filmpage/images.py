@@ -1,0 +1,233 @@
+"""Posters and share images, made with Pillow.
+
+Each poster under ``static/`` becomes resized variants in WebP and in a fallback format
+(JPEG, or PNG when the image has transparency), named by a hash of the source so a
+changed poster gets new URLs. A film without a poster gets a generated share card
+(title, year, a colour from the title) for Open Graph. Images are made once per source
+and kept in the build cache; later builds only link them into the site.
+
+The functions here are pure over files: the build decides what to make, spreads the
+work over processes and reports problems.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+import io
+import os
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+
+POSTER_WIDTHS = (200, 400, 600)
+DISPLAY_WIDTH = 400  # the width of the <img src> for browsers without srcset
+MAX_PIXELS = 50_000_000  # refuse larger sources: a decompression bomb, or a mistake
+RASTER = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".avif")
+CARD_SIZE = (600, 315)  # share card for films without a poster (1.91:1, as Open Graph wants)
+VERSION = "1"  # bump when the way images are made changes, so cached ones are remade
+
+
+@dataclass(frozen=True)
+class Variant:
+    path: str  # site path, e.g. posters/last-train-home-1a2b3c4d5e-400.webp
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class PosterSet:
+    """The variants of one film's poster, smallest first, and the size they share."""
+
+    webp: tuple[Variant, ...]
+    fallback: tuple[Variant, ...]
+
+    @property
+    def width(self) -> int:
+        return self.fallback[-1].width
+
+    @property
+    def height(self) -> int:
+        return self.fallback[-1].height
+
+    @property
+    def src(self) -> Variant:
+        """The fallback variant for plain ``src``: the largest no wider than DISPLAY_WIDTH."""
+        fitting = [v for v in self.fallback if v.width <= DISPLAY_WIDTH]
+        return fitting[-1] if fitting else self.fallback[0]
+
+    @property
+    def share(self) -> Variant:
+        return self.fallback[-1]
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What a poster source is, as read once: its hash, size and whether it has alpha."""
+
+    digest: str
+    width: int
+    height: int
+    alpha: bool
+
+
+@dataclass(frozen=True)
+class Media:
+    """The images a build made: poster variants and share cards by film slug, and every
+    file to put into the site (site path -> file in the image store)."""
+
+    posters: dict[str, PosterSet]
+    share: dict[str, str]  # site path of the generated share card, for films with no poster
+    files: dict[str, Path]
+
+
+NO_MEDIA = Media({}, {}, {})
+
+
+def title_hue(title: str) -> int:
+    """A stable colour (hue in degrees) for a film's placeholder poster and share card."""
+    return int.from_bytes(hashlib.sha1(title.encode()).digest()[:2], "big") % 360
+
+
+class ImageProblem(Exception):
+    """A poster that cannot be used; the message says why, for the film's error."""
+
+
+def source_digest(data: bytes) -> str:
+    return hashlib.blake2b(VERSION.encode() + data, digest_size=8).hexdigest()
+
+
+def variant_widths(width: int) -> tuple[int, ...]:
+    """The widths to make for a source ``width`` pixels wide: never upscaled."""
+    widths = sorted({min(w, width) for w in POSTER_WIDTHS})
+    return tuple(widths)
+
+
+def make_poster_variants(source: Path, store: Path) -> SourceInfo:
+    """Read a poster, and write its variants into ``store`` (named by the source's hash)
+    unless they are there already. Raises ImageProblem for a file Pillow cannot use."""
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise ImageProblem(f"cannot read: {exc.strerror}") from exc
+    digest = source_digest(data)
+    image = _open(data)
+    alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    image = image.convert("RGBA" if alpha else "RGB")
+    info = SourceInfo(digest, image.width, image.height, alpha)
+    store.mkdir(parents=True, exist_ok=True)
+    for width in variant_widths(image.width):
+        height = max(1, round(image.height * width / image.width))
+        resized = None
+        for ext in ("webp", fallback_ext(info)):
+            target = store / f"{digest}-{width}.{ext}"
+            if target.is_file():
+                continue
+            if resized is None:
+                resized = image.resize((width, height), Image.Resampling.LANCZOS)
+            _save(resized, target, ext)
+    return info
+
+
+def _open(data: bytes) -> Image.Image:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data))
+            if image.width * image.height > MAX_PIXELS:
+                raise ImageProblem(
+                    f"is {image.width}×{image.height} pixels; "
+                    f"expected at most {MAX_PIXELS // 1_000_000} megapixels"
+                )
+            image.seek(0)
+            image.load()
+            return ImageOps.exif_transpose(image)
+        except ImageProblem:
+            raise
+        except (
+            UnidentifiedImageError,
+            Image.DecompressionBombError,
+            Image.DecompressionBombWarning,
+        ) as exc:
+            raise ImageProblem(
+                f"is not an image Pillow can read ({exc.__class__.__name__})"
+            ) from exc
+        except (OSError, ValueError, SyntaxError, EOFError) as exc:
+            raise ImageProblem(f"is damaged or truncated ({exc})") from exc
+
+
+def fallback_ext(info: SourceInfo) -> str:
+    return "png" if info.alpha else "jpg"
+
+
+def _save(image: Image.Image, target: Path, ext: str) -> None:
+    """Write atomically: a killed build never leaves half an image in the cache."""
+    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    if ext == "webp":
+        image.save(temporary, "WEBP", quality=80, method=4)
+    elif ext == "png":
+        image.save(temporary, "PNG")
+    else:
+        image.save(temporary, "JPEG", quality=82, optimize=True, progressive=True)
+    temporary.replace(target)
+
+
+def poster_set(slug: str, info: SourceInfo) -> PosterSet:
+    """The site paths and sizes of a film's poster variants."""
+    webp, fallback = [], []
+    for width in variant_widths(info.width):
+        height = max(1, round(info.height * width / info.width))
+        stem = f"posters/{slug}-{info.digest}-{width}"
+        webp.append(Variant(f"{stem}.webp", width, height))
+        fallback.append(Variant(f"{stem}.{fallback_ext(info)}", width, height))
+    return PosterSet(tuple(webp), tuple(fallback))
+
+
+def store_name(variant: Variant) -> str:
+    """The cache file a variant is linked from: ``<digest>-<width>.<ext>``."""
+    return variant.path.rsplit("-", 2)[-2] + "-" + variant.path.rsplit("-", 1)[-1]
+
+
+def card_digest(title: str, year: int, hue: int) -> str:
+    return hashlib.blake2b(f"{VERSION}|{title}|{year}|{hue}".encode(), digest_size=8).hexdigest()
+
+
+def make_share_card(title: str, year: int, hue: int, target: Path) -> None:
+    """A 600×315 JPEG in the film's colour with its title and year, for link previews
+    (JPEG because it is four times quicker to write than PNG, for about 1 ms a film)."""
+    if target.is_file():
+        return
+    red, green, blue = colorsys.hls_to_rgb(hue / 360, 0.28, 0.45)
+    image = Image.new("RGB", CARD_SIZE, (round(red * 255), round(green * 255), round(blue * 255)))
+    draw = ImageDraw.Draw(image)
+    # The bundled font covers Latin script only; other titles show their year alone.
+    if title.isprintable() and all(ord(c) < 0x250 for c in title):
+        draw.multiline_text((40, 60), _wrap(title, 24), fill="white", font=_font(40), spacing=10)
+    draw.text((40, 245), str(year), fill=(230, 230, 230), font=_font(30))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    image.save(temporary, "JPEG", quality=85)
+    temporary.replace(target)
+
+
+@lru_cache(maxsize=4)
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=size)
+
+
+def _wrap(text: str, width: int, lines: int = 3) -> str:
+    words, out, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            out.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    out.append(line)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 1] + "…"
+    return "\n".join(out)

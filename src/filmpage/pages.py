@@ -1,0 +1,128 @@
+"""The site map: every page a catalogue has, which template renders it, and with what.
+
+Lists of films (the catalogue, genres, people, years, decades) are split into numbered
+pages of ``page_size`` films: ``genres/drama/``, ``genres/drama/page/2/``, and so on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .browse import facet_options
+from .catalogue import Catalogue, PersonRole
+from .settings import Settings
+from .stats import catalogue_stats
+
+WINDOW = 2  # numbered links either side of the current page
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file: where it goes, which template renders it, and with what."""
+
+    path: str  # relative to the output folder, e.g. "films/last-train-home/index.html"
+    template: str
+    context: dict[str, Any]
+
+    @property
+    def url_path(self) -> str:
+        """The site path this file is served at (``films/x/``), for links and sitemaps."""
+        return self.path.removesuffix("index.html")
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where a page stands in a paginated list, and the links to its neighbours."""
+
+    number: int  # from 1
+    count: int
+    base: str  # site path of the first page, e.g. "genres/drama/" ("" for the home page)
+    first_item: int  # position of the page's first film in the whole list, from 1
+    total: int  # films in the whole list
+
+    def path(self, number: int) -> str:
+        return self.base if number == 1 else f"{self.base}page/{number}/"
+
+    @property
+    def links(self) -> list[int | None]:
+        """Page numbers to link: the first, the last, and a window around this one; None
+        stands for a gap. Every page stays reachable by following them."""
+        shown = {1, self.count, *range(self.number - WINDOW, self.number + WINDOW + 1)}
+        numbers = sorted(n for n in shown if 1 <= n <= self.count)
+        out: list[int | None] = []
+        for n in numbers:
+            if out and n - (out[-1] or 0) > 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+def paginate(base: str, template: str, items: list, size: int, **context) -> list[Page]:
+    """Pages of at most ``size`` items, each with its ``items`` and ``pager``."""
+    count = max(1, -(-len(items) // size))
+    pages = []
+    for number in range(1, count + 1):
+        chunk = items[(number - 1) * size : number * size]
+        pager = Pager(number, count, base, (number - 1) * size + 1, len(items))
+        pages.append(Page(pager.path(number) + "index.html", template,
+                          {**context, "items": chunk, "pager": pager}))  # fmt: skip
+    return pages
+
+
+def _person_pages(person, size: int) -> list[Page]:
+    """A person's films by role, paginated over (role, film) pairs and regrouped by role."""
+    pairs = [(role, film) for role in person.roles for film in role.films]
+    pages = paginate(f"people/{person.slug}/", "person.html", pairs, size, person=person)
+    for page in pages:
+        roles: list[PersonRole] = []
+        for role, film in page.context.pop("items"):
+            if roles and roles[-1].key == role.key:
+                roles[-1] = PersonRole(role.key, role.label, (*roles[-1].films, film))
+            else:
+                roles.append(PersonRole(role.key, role.label, (film,)))
+        page.context["roles"] = tuple(roles)
+    return pages
+
+
+def plan_pages(catalogue: Catalogue, settings: Settings) -> list[Page]:
+    """Every page of the site, in a fixed order."""
+    size = settings.page_size
+    films = list(catalogue.films)
+    pages = paginate("", "index.html", films, size, facets=facet_options(catalogue))
+    for film in films:
+        related = {r.slug: catalogue.by_slug[r.slug] for r in film.related if r.slug}
+        suggested = tuple(
+            (s, catalogue.by_slug[s.slug]) for s in catalogue.suggestions.get(film.slug, ())
+        )
+        context = {"film": film, "related_films": related, "suggested": suggested}
+        pages.append(Page(f"films/{film.slug}/index.html", "film.html", context))
+    pages.append(Page("genres/index.html", "genres.html", {"genres": catalogue.genres}))
+    for genre in catalogue.genres:
+        pages += paginate(f"genres/{genre.slug}/", "genre.html", list(genre.films), size,
+                          genre=genre)  # fmt: skip
+    pages.append(Page("people/index.html", "people.html", {"people": catalogue.people}))
+    for person in catalogue.people:
+        pages += _person_pages(person, size)
+    pages.append(
+        Page("years/index.html", "years.html",
+             {"years": catalogue.years, "decades": catalogue.decades})
+    )  # fmt: skip
+    for year in catalogue.years:
+        pages += paginate(f"years/{year.slug}/", "year.html", list(year.films), size, year=year)
+    for decade in catalogue.decades:
+        pages += paginate(f"decades/{decade.slug}/", "decade.html", list(decade.films), size,
+                          decade=decade)  # fmt: skip
+    pages.append(Page("stats/index.html", "stats.html", {"stats": catalogue_stats(catalogue)}))
+    pages.append(Page("search/index.html", "search.html", {}))
+    pages.append(Page("404.html", "404.html", {}))
+    listed = [
+        p.url_path
+        for p in pages
+        if p.path != "404.html" and "/page/" not in f"/{p.path}" and p.template != "search.html"
+    ]
+    newest = sorted(catalogue.films, key=lambda f: (f.date, f.slug), reverse=True)
+    pages.append(Page("sitemap.xml", "sitemap.xml", {"paths": listed}))
+    pages.append(Page("feed.xml", "feed.xml", {"films": newest}))
+    pages.append(Page("robots.txt", "robots.txt", {}))
+    return pages

@@ -1,0 +1,286 @@
+/* filmpage theme script: instant search (Pagefind) and the catalogue's sort and filter.
+   Everything here is an enhancement: without it, every page still works. */
+(function () {
+  "use strict";
+  var base = document.body.getAttribute("data-base") || "/";
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  /* ---- Search ---------------------------------------------------------- */
+  var input = document.getElementById("site-search");
+  var panel = document.getElementById("search-panel");
+  var pageResults = document.getElementById("search-results");
+  var pagefind = null;
+  var latest = 0;
+
+  function engine() {
+    if (!pagefind) {
+      pagefind = import(new URL(base + "pagefind/pagefind.js", location.href).href)
+        .then(function (pf) {
+          return pf.options({ baseUrl: base }).then(function () { pf.init(); return pf; });
+        });
+    }
+    return pagefind;
+  }
+
+  // Pagefind marks matches with <mark>; copy only text and marks, never other markup.
+  function excerpt(html) {
+    var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
+    var out = el("p", { "class": "result-excerpt" });
+    doc.body.firstChild.childNodes.forEach(function (n) {
+      if (n.nodeName === "MARK") out.appendChild(el("mark", {}, n.textContent));
+      else out.appendChild(document.createTextNode(n.textContent));
+    });
+    return out;
+  }
+
+  function resultItem(data) {
+    var li = el("li", { "class": "result" });
+    var a = el("a", { href: data.url, "class": "result-link" }, data.meta.title || data.url);
+    li.appendChild(a);
+    li.appendChild(excerpt(data.excerpt || ""));
+    return li;
+  }
+
+  function showPanel(nodes) {
+    panel.replaceChildren.apply(panel, nodes);
+    panel.hidden = nodes.length === 0;
+    input.setAttribute("aria-expanded", String(nodes.length > 0));
+  }
+
+  function search(query) {
+    var ticket = ++latest;
+    query = query.trim();
+    if (!query) {
+      if (pageResults) render([], query, 0); else showPanel([]);
+      return;
+    }
+    engine().then(function (pf) { return pf.search(query); }).then(function (found) {
+      if (ticket !== latest || !found) return;
+      var wanted = found.results.slice(0, pageResults ? 50 : 8);
+      return Promise.all(wanted.map(function (r) { return r.data(); })).then(function (items) {
+        if (ticket === latest) render(items, query, found.results.length);
+      });
+    }).catch(function () {
+      var note = el("p", { "class": "search-note" }, "Search is not available here.");
+      if (pageResults) { pageResults.replaceChildren(); status(note.textContent); } else showPanel([note]);
+    });
+  }
+
+  function status(text) {
+    var node = document.getElementById("search-status");
+    if (node) node.textContent = text;
+  }
+
+  function render(items, query, total) {
+    var summary = total === 0 ? (query ? "No films match \u201c" + query + "\u201d." : "")
+      : total + (total === 1 ? " film matches" : " films match") + " \u201c" + query + "\u201d.";
+    if (pageResults) {
+      pageResults.replaceChildren.apply(pageResults, items.map(resultItem));
+      status(summary);
+      return;
+    }
+    var list = el("ul", { "class": "search-results", role: "list" });
+    items.forEach(function (d) { list.appendChild(resultItem(d)); });
+    var nodes = [el("p", { "class": "search-summary" }, summary)];
+    if (items.length) nodes.push(list);
+    if (total > items.length) {
+      nodes.push(el("a", { href: base + "search/?q=" + encodeURIComponent(query), "class": "search-all" },
+        "See all " + total + " results"));
+    }
+    showPanel(query ? nodes : []);
+  }
+
+  if (input && panel) {
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { search(input.value); }, 120);
+    });
+    input.addEventListener("focus", function () { engine().catch(function () {}); }, { once: true });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { input.value = ""; search(""); }
+    });
+    if (pageResults) {
+      var q = new URLSearchParams(location.search).get("q");
+      if (q) { input.value = q; search(q); }
+      input.closest("form").addEventListener("submit", function (e) {
+        e.preventDefault();
+        history.replaceState(null, "", "?q=" + encodeURIComponent(input.value));
+        search(input.value);
+      });
+    }
+    document.addEventListener("click", function (e) {
+      if (!panel.hidden && !panel.contains(e.target) && e.target !== input) showPanel([]);
+    });
+  }
+
+  /* ---- Sort and filter the catalogue ----------------------------------- */
+  var form = document.getElementById("facets");
+  var catalogue = document.getElementById("catalogue");
+  if (!form || !catalogue) return;
+  form.hidden = false;
+  var pageSize = parseInt(form.getAttribute("data-page-size"), 10) || 48;
+  var index = null;
+  var shown = 0;
+  var matches = [];
+
+  function load() {
+    if (!index) {
+      index = fetch(form.getAttribute("data-index")).then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.json();
+      }).then(function (data) {
+        var f = {};
+        data.fields.forEach(function (name, i) { f[name] = i; });
+        data.films.forEach(function (film, i) { film.order = i; });
+        return { data: data, f: f };
+      });
+    }
+    return index;
+  }
+
+  function value(film, f, name) { return film[f[name]]; }
+
+  var SORTS = {
+    "title": null,
+    "year": ["year", 1], "year-desc": ["year", -1],
+    "tomatometer": ["tomatometer", -1], "customer": ["customer_rating", -1],
+    "runtime": ["runtime", 1], "runtime-desc": ["runtime", -1]
+  };
+
+  function choose(ix) {
+    var d = ix.data, f = ix.f;
+    var genre = form.genre.value, decade = form.decade.value, band = form.band.value;
+    var rated = form.rated.value;
+    var genreAt = d.genres.findIndex(function (g) { return g[0] === genre; });
+    var bandRow = d.bands.find(function (b) { return b[0] === band; });
+    var list = d.films.filter(function (film) {
+      if (genre && value(film, f, "genres").indexOf(genreAt) < 0) return false;
+      if (decade && Math.floor(value(film, f, "year") / 10) * 10 + "s" !== decade) return false;
+      if (bandRow) {
+        var t = value(film, f, "tomatometer");
+        if (t == null || t < bandRow[2] || t > bandRow[3]) return false;
+      }
+      if (rated && d.ratings[value(film, f, "content_rating")] !== rated) return false;
+      return true;
+    });
+    var sort = SORTS[form.sort.value];
+    if (sort) {
+      list.sort(function (a, b) {
+        var x = value(a, f, sort[0]), y = value(b, f, sort[0]);
+        if (x == null || y == null) return (x == null) - (y == null) || a.order - b.order;
+        return (x - y) * sort[1] || a.order - b.order;
+      });
+    }
+    return list;
+  }
+
+  function srcset(text) {
+    return text.split(", ").map(function (part) { return base + part; }).join(", ");
+  }
+
+  function card(film, ix) {
+    var f = ix.f;
+    var slug = value(film, f, "slug"), title = value(film, f, "title"), year = value(film, f, "year");
+    var li = el("li", { "class": "card" });
+    var a = el("a", { "class": "card-link", href: base + "films/" + slug + "/" });
+    var box = el("div", { "class": "card-poster" });
+    var poster = value(film, f, "poster");
+    var sizes = "(min-width: 1180px) 190px, (min-width: 600px) 22vw, 45vw";
+    if (Array.isArray(poster)) {
+      var pic = el("picture");
+      pic.appendChild(el("source", { type: "image/webp", srcset: srcset(poster[3]), sizes: sizes }));
+      pic.appendChild(el("img", { "class": "poster-img", src: base + poster[0], srcset: srcset(poster[4]),
+        sizes: sizes, width: poster[1], height: poster[2], alt: "Poster of " + title,
+        loading: "lazy", decoding: "async" }));
+      box.appendChild(pic);
+    } else if (poster) {
+      box.appendChild(el("img", { "class": "poster-img", src: base + poster, alt: "Poster of " + title,
+        loading: "lazy", decoding: "async" }));
+    } else {
+      var ph = el("div", { "class": "poster-placeholder", style: "--hue: " + value(film, f, "hue"),
+        "aria-hidden": "true" });
+      ph.appendChild(el("span", { "class": "ph-title" }, title));
+      ph.appendChild(el("span", { "class": "ph-year" }, String(year)));
+      box.appendChild(ph);
+    }
+    a.appendChild(box);
+    a.appendChild(el("h3", { "class": "card-title" }, title));
+    li.appendChild(a);
+    var meta = el("p", { "class": "card-meta" });
+    meta.appendChild(el("span", {}, String(year)));
+    var directors = value(film, f, "directors");
+    if (directors.length) {
+      meta.appendChild(document.createTextNode(" \u00b7 "));
+      meta.appendChild(el("span", {}, directors.join(", ")));
+    }
+    li.appendChild(meta);
+    var score = value(film, f, "tomatometer");
+    if (score != null) {
+      var state = score >= 60 ? "fresh" : "rotten";
+      var m = el("span", { "class": "meter meter-" + state + " meter-small" });
+      m.appendChild(el("span", { "class": "meter-icon", "aria-hidden": "true" }));
+      m.appendChild(el("span", { "class": "meter-score" }, score + "%"));
+      m.appendChild(document.createTextNode(" "));
+      m.appendChild(el("span", { "class": "meter-state" }, state[0].toUpperCase() + state.slice(1)));
+      var p = el("p", { "class": "card-score" });
+      p.appendChild(m);
+      li.appendChild(p);
+    }
+    return li;
+  }
+
+  function more(ix, grid, button) {
+    matches.slice(shown, shown + pageSize).forEach(function (film) { grid.appendChild(card(film, ix)); });
+    shown = Math.min(matches.length, shown + pageSize);
+    button.hidden = shown >= matches.length;
+    button.textContent = "Show more (" + (matches.length - shown) + " left)";
+  }
+
+  function apply() {
+    load().then(function (ix) {
+      matches = choose(ix);
+      shown = 0;
+      var grid = el("ul", { "class": "grid", role: "list" });
+      var button = el("button", { type: "button", "class": "button show-more" });
+      button.addEventListener("click", function () {
+        var next = shown;
+        more(ix, grid, button);
+        var link = grid.children[next] && grid.children[next].querySelector("a");
+        if (link) link.focus();
+      });
+      catalogue.replaceChildren(grid, button);
+      more(ix, grid, button);
+      document.getElementById("facet-status").textContent =
+        matches.length + (matches.length === 1 ? " film" : " films");
+      var params = new URLSearchParams();
+      ["sort", "genre", "decade", "band", "rated"].forEach(function (name) {
+        var v = form[name].value;
+        if (v && !(name === "sort" && v === "title")) params.set(name, v);
+      });
+      var query = params.toString();
+      history.replaceState(null, "", query ? "?" + query : location.pathname);
+    }).catch(function () {
+      document.getElementById("facet-status").textContent = "Sorting and filtering are not available.";
+    });
+  }
+
+  form.addEventListener("change", apply);
+  form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
+  var start = new URLSearchParams(location.search);
+  var any = false;
+  ["sort", "genre", "decade", "band", "rated"].forEach(function (name) {
+    var v = start.get(name);
+    if (v && form[name].querySelector('option[value="' + CSS.escape(v) + '"]')) {
+      form[name].value = v;
+      any = true;
+    }
+  });
+  if (any) apply();
+})();
