@@ -103,7 +103,11 @@ class _Text(HTMLParser):
         if tag in self.VOID:
             return
         self.open.append(tag)
-        if tag in ("script", "style") or ("aria-hidden", "true") in attrs:
+        if (
+            tag in ("script", "style")
+            or ("aria-hidden", "true") in attrs
+            or ("hidden", None) in attrs
+        ):
             self.hidden.append(len(self.open))
 
     def handle_endtag(self, tag):

@@ -1,0 +1,400 @@
+"""Issue 6 on built sites: structured data, facets and pagination, statistics, posters,
+share cards, the search index and "More like this"."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from PIL import Image
+
+from filmpage.commands.build import build
+
+from .conftest import build_errors, film, json_ld, links_of, read, section, text_of, write_site
+
+FULL = film(
+    "Night Train",
+    2012,
+    "A *night* on a train. <b>Bold</b>",
+    original_title="夜行列车",
+    release_date="2012-03-04",
+    runtime="95",
+    genres="[Drama, Mystery]",
+    countries="[France, China]",
+    languages="[French, Mandarin]",
+    content_rating="PG-13",
+    studio="Rail Films",
+    trailer="https://example.org/trailer",
+    credits="{directors: [Ann Dir], producers: [Pat Prod], cast: [{name: Cas One, character: "
+    "Guard}, Cas Two], music: [Mo Music], writers: [Wri Ter]}",
+    critics="{reviews_counted: 10, fresh: 9, rotten: 1, average_rating: 8.1}",
+    customer_reviews="[{title: Great, body: '**Loved** it', rating: 5, author: Kim, "
+    "date: 2013-01-02}, {body: 'Fine', rating: 2}, {body: 'No stars here'}]",
+    offers="[{type: buy, price: 9.99, currency: usd, quality: HD, url: 'https://shop.example/b'},"
+    " {type: rent, price: 3, currency: EUR}]",
+)
+SETTINGS = "title: Club\nbase_url: https://films.example.org/club/\n"
+
+
+def movie_of(site: Path, slug: str) -> dict:
+    [data] = json_ld(read(site, f"films/{slug}/index.html"))
+    return data
+
+
+def test_movie_json_ld_carries_every_property_of_the_record(site):
+    write_site(site, {"n.md": FULL}, SETTINGS)
+    build(site)
+    data = movie_of(site, "night-train")
+    base = "https://films.example.org/club/"
+    assert data["@context"] == "https://schema.org" and data["@type"] == "Movie"
+    assert data["name"] == "Night Train" and data["alternateName"] == "夜行列车"
+    assert data["url"] == base + "films/night-train/"
+    assert data["image"].startswith(base + "share/night-train-")
+    assert data["datePublished"] == "2012-03-04" and data["dateCreated"] == "2012"
+    assert data["description"] == "A night on a train. Bold"
+    people = lambda key: [p["name"] for p in data[key]]  # noqa: E731
+    assert people("director") == ["Ann Dir"] and people("producer") == ["Pat Prod"]
+    assert people("actor") == ["Cas One", "Cas Two"] and people("musicBy") == ["Mo Music"]
+    assert all(p["@type"] == "Person" for p in data["actor"])
+    assert data["genre"] == ["Drama", "Mystery"]
+    assert data["duration"] == "PT1H35M"
+    assert data["contentRating"] == "PG-13"
+    assert [c["name"] for c in data["countryOfOrigin"]] == ["France", "China"]
+    assert data["inLanguage"] == ["French", "Mandarin"]
+    assert data["productionCompany"] == {"@type": "Organization", "name": "Rail Films"}
+    assert data["trailer"]["url"] == "https://example.org/trailer"
+    assert data["offers"] == [
+        {"@type": "Offer", "category": "buy", "price": "9.99", "priceCurrency": "USD",
+         "url": "https://shop.example/b", "name": "Buy HD"},
+        {"@type": "Offer", "category": "rent", "price": "3", "priceCurrency": "EUR"},
+    ]  # fmt: skip
+    # only the reviews with a rating, and the aggregate from the site's own customers
+    assert [r["reviewBody"] for r in data["review"]] == ["Loved it", "Fine"]
+    first = data["review"][0]
+    assert first["author"] == {"@type": "Person", "name": "Kim"}
+    assert first["reviewRating"]["ratingValue"] == 5 and first["datePublished"] == "2013-01-02"
+    assert "author" not in data["review"][1]
+    assert data["aggregateRating"] == {
+        "@type": "AggregateRating", "ratingValue": 3.5, "ratingCount": 2,
+        "bestRating": 5, "worstRating": 1,
+    }  # fmt: skip
+    # the Tomatometer (a third party's score) is shown, never marked up as our rating
+    assert "90" not in json.dumps(data) and "8.1" not in json.dumps(data)
+    assert "90%" in text_of(section(read(site, "films/night-train/index.html"), "critics"))
+
+
+def test_no_aggregate_rating_without_customer_ratings(site):
+    write_site(site, {"a.md": film(critics="{tomatometer: 80}", customer_reviews="[{body: Hi}]")})
+    build(site)
+    data = movie_of(site, "a-film")
+    assert "aggregateRating" not in data and "review" not in data
+    assert set(data) == {"@context", "@type", "name", "url", "image", "dateCreated", "description"}
+
+
+def test_every_page_has_canonical_open_graph_and_twitter_tags(site):
+    write_site(site, {"n.md": FULL, "b.md": film("Other")}, SETTINGS)
+    build(site)
+    pages = sorted((site / "site").rglob("*.html"))
+    assert len(pages) > 10
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        rel = path.relative_to(site / "site").as_posix()
+        for tag in ("og:type", "og:title", "og:site_name", "twitter:card", "twitter:title"):
+            assert f'"{tag}" content="' in html, (rel, tag)
+        if rel != "404.html":
+            url = "https://films.example.org/club/" + rel.removesuffix("index.html")
+            assert f'<link rel="canonical" href="{url}">' in html, rel
+            assert f'<meta property="og:url" content="{url}">' in html, rel
+    page = read(site, "films/night-train/index.html")
+    assert '<meta property="og:type" content="video.movie">' in page
+    image = re.search(r'<meta property="og:image" content="([^"]+)">', page).group(1)
+    assert image == movie_of(site, "night-train")["image"]
+
+
+def test_home_page_item_list_numbers_films_across_pages(site):
+    films = {f"{c}.md": film(f"{c.upper()} film", 2000) for c in "abcde"}
+    write_site(site, films, "page_size: 2\n")
+    build(site)
+    [first] = json_ld(read(site, "index.html"))
+    [third] = json_ld(read(site, "page/3/index.html"))
+    assert first["@type"] == "ItemList"
+    assert [(i["position"], i["url"]) for i in first["itemListElement"]] == [
+        (1, "/films/a-film/"),
+        (2, "/films/b-film/"),
+    ]
+    assert [(i["position"], i["url"]) for i in third["itemListElement"]] == [(5, "/films/e-film/")]
+
+
+def _pager_links(html: str) -> list[str]:
+    nav = re.search(r'<nav class="pager".*?</nav>', html, re.S)
+    return [url for _, _, url in links_of(nav.group(0))] if nav else []
+
+
+def test_lists_are_paginated_with_numbered_links_that_reach_every_page(site):
+    films = {
+        f"f{i:02}.md": film(f"Film {i:02}", 1990 + i % 20, genres="[Drama]",
+                            credits="{directors: [Ann Dir]}")
+        for i in range(23)
+    }  # fmt: skip
+    write_site(site, films, "page_size: 3\n")
+    build(site)
+    for base, title_count in (("", 23), ("genres/drama/", 23), ("people/ann-dir/", 23),
+                              ("decades/2000s/", 10)):  # fmt: skip
+        pages = -(-title_count // 3)
+        seen_titles, reached, todo = [], set(), [f"/{base}"]
+        while todo:
+            url = todo.pop()
+            if url in reached:
+                continue
+            reached.add(url)
+            html = read(site, url.lstrip("/") + "index.html")
+            grid = re.findall(r'<h3 class="card-title">([^<]+)</h3>', html)
+            assert 1 <= len(grid) <= 3
+            seen_titles += grid
+            links = _pager_links(html)
+            for link in links:
+                assert (site / "site" / link.lstrip("/") / "index.html").is_file(), link
+            todo += links
+        expected = {f"/{base}"} | {f"/{base}page/{n}/" for n in range(2, pages + 1)}
+        assert reached == expected, base
+        assert len(seen_titles) == title_count and len(set(seen_titles)) == title_count
+    page5 = read(site, "page/5/index.html")
+    assert '<a aria-current="page" href="/page/5/">' in page5
+    assert 'rel="prev" href="/page/4/"' in page5 and 'rel="next" href="/page/6/"' in page5
+    assert "Page 5" in re.search(r"<title>(.*?)</title>", page5).group(1)
+    assert not (site / "site/page/9").exists()
+    # without JavaScript the first page is sorted by title, like the facet index
+    assert re.findall(r'card-title">([^<]+)<', read(site, "index.html")) == [
+        "Film 00", "Film 01", "Film 02"
+    ]  # fmt: skip
+
+
+def test_page_size_setting_is_checked(site):
+    write_site(site, {"a.md": film()}, "page_size: 0\n")
+    assert build_errors(site) == [
+        "filmpage.yml:1:12: page_size: expected a whole number from 1 to 1000, got 0"
+    ]
+
+
+def test_facet_index_matches_the_catalogue(site):
+    write_site(
+        site,
+        {"n.md": FULL, "b.md": film("Beta", 1977, genres="[Comedy]", runtime="80"),
+         "c.md": film("Gamma", 1977, critics="{tomatometer: 40}", content_rating="R")},
+    )  # fmt: skip
+    build(site)
+    index = json.loads(read(site, "films.json"))
+    fields = index["fields"]
+    rows = [dict(zip(fields, row, strict=True)) for row in index["films"]]
+    assert [r["slug"] for r in rows] == ["beta", "gamma", "night-train"]
+    assert index["genres"] == [["comedy", "Comedy"], ["drama", "Drama"], ["mystery", "Mystery"]]
+    assert index["ratings"] == ["PG-13", "R"]
+    night = rows[2]
+    assert [index["genres"][g][1] for g in night["genres"]] == ["Drama", "Mystery"]
+    assert (night["tomatometer"], night["customer_rating"], night["runtime"]) == (90, 3.5, 95)
+    assert index["ratings"][night["content_rating"]] == "PG-13"
+    assert night["original_title"] == "夜行列车" and night["directors"] == ["Ann Dir"]
+    assert (rows[0]["tomatometer"], rows[0]["runtime"], rows[0]["content_rating"]) == (
+        None,
+        80,
+        None,
+    )
+    assert rows[1]["tomatometer"] == 40
+    # the home page offers exactly the catalogue's genres, decades and ratings
+    home = read(site, "index.html")
+    form = re.search(r'<form class="facets".*?</form>', home, re.S).group(0)
+    assert "hidden" in form.split(">")[0]  # shown by the script only
+    options = lambda name: re.findall(  # noqa: E731
+        r'<option value="([^"]+)">',
+        re.search(rf'name="{name}">(.*?)</select>', form, re.S).group(1),
+    )
+    assert options("genre") == ["comedy", "drama", "mystery"]
+    assert options("decade") == ["2010s", "1970s"]
+    assert options("rated") == ["PG-13", "R"]
+    assert options("sort") == ["title", "year-desc", "year", "tomatometer", "customer", "runtime",
+                               "runtime-desc"]  # fmt: skip
+
+
+def test_statistics_page_summarises_the_catalogue(site):
+    write_site(
+        site,
+        {
+            "a.md": film("A", 1994, genres="[Drama]", runtime="100", critics="{tomatometer: 80}",
+                         credits="{directors: [Ann], cast: [Bo]}",
+                         customer_reviews="[{body: x, rating: 4}, {body: y, rating: 5}]"),
+            "b.md": film("B", 1998, genres="[Drama, War]", runtime="120",
+                         critics="{tomatometer: 60, average_rating: 7}", credits="{cast: [Bo]}"),
+            "c.md": film("C", 2003, genres="[War]", credits="{directors: [Ann], cast: [Cy]}"),
+        },
+    )  # fmt: skip
+    build(site)
+    text = text_of(read(site, "stats/index.html"))
+    assert "Films 3" in text
+    assert "Average Tomatometer 70% over 2 films" in text
+    assert "Average critics' rating 7/10 over 1 film" in text
+    assert "Average customer rating 4.5/5 from 2 ratings" in text
+    assert "Average runtime 1 hr 50 min 3 hr 40 min in all" in text
+    assert "Films by genre Drama 2 War 2" in text
+    assert "Films by decade 1990s 2 2000s 1" in text
+    assert "Most credited people Ann 2 films · Director Bo 2 films · Cast Cy 1 film · Cast" in text
+
+
+def poster_site(site: Path, size=(900, 1350), mode="RGB", name="p.jpg") -> Path:
+    (site / "static/posters").mkdir(parents=True, exist_ok=True)
+    path = site / "static/posters" / name
+    Image.new(mode, size, (10, 120, 200) if mode == "RGB" else (10, 120, 200, 128)).save(path)
+    write_site(site, {"a.md": film(poster=f"posters/{name}"), "b.md": film("Bare")})
+    return path
+
+
+def test_poster_variants_exist_with_the_sizes_declared(site):
+    poster_site(site)
+    build(site)
+    page = read(site, "films/a-film/index.html")
+    picture = re.search(r"<picture>.*?</picture>", page, re.S).group(0)
+    webp = re.search(r'<source type="image/webp" srcset="([^"]+)"', picture).group(1)
+    fallback = re.search(r'<img [^>]*srcset="([^"]+)"', picture).group(1)
+    assert 'width="600" height="900"' in picture and 'loading="eager"' in picture
+    for srcset, kind in ((webp, "WEBP"), (fallback, "JPEG")):
+        entries = [e.split() for e in srcset.split(", ")]
+        assert [w for _, w in entries] == ["200w", "400w", "600w"]
+        for url, w in entries:
+            with Image.open(site / "site" / url.lstrip("/")) as image:
+                assert image.format == kind
+                assert image.size == (int(w[:-1]), int(w[:-1]) * 3 // 2)
+    src = re.search(r'<img [^>]*\bsrc="([^"]+)"', picture).group(1)
+    assert src.endswith("-400.jpg")
+    card = re.search(r'<li class="card">.*?</li>', read(site, "index.html"), re.S).group(0)
+    assert 'loading="lazy"' in card and "sizes=" in card
+
+
+def test_small_and_transparent_posters_are_never_upscaled_and_keep_alpha(site):
+    poster_site(site, size=(300, 450), mode="RGBA", name="p.png")
+    build(site)
+    page = read(site, "films/a-film/index.html")
+    fallback = re.search(r'<img [^>]*srcset="([^"]+)"', page).group(1)
+    assert [e.split()[1] for e in fallback.split(", ")] == ["200w", "300w"]
+    assert all(e.split()[0].endswith(".png") for e in fallback.split(", "))
+    with Image.open(site / "site" / fallback.split(", ")[-1].split()[0].lstrip("/")) as image:
+        assert image.mode == "RGBA"
+
+
+def test_posters_are_made_only_when_their_source_changes(site):
+    source = poster_site(site)
+    build(site)
+    made = sorted((site / "site/posters").glob("a-film-*"))
+    stamps = [p.stat().st_mtime_ns for p in made]
+    (site / "content/films/b.md").write_text(film("Bare", body="Another plot."))
+    build(site)
+    assert sorted((site / "site/posters").glob("a-film-*")) == made
+    assert [p.stat().st_mtime_ns for p in made] == stamps  # linked from the store, not remade
+    Image.new("RGB", (900, 1350), (250, 0, 0)).save(source)
+    build(site)
+    remade = sorted((site / "site/posters").glob("a-film-*"))
+    assert len(remade) == len(made) and not set(remade) & set(made)  # new hash, new URLs
+    assert digest_names(remade) != digest_names(made)
+    store = next((site / ".filmpage-cache").glob("site-images"))
+    assert len(list(store.glob("*-*.webp"))) == 3  # the old variants are gone from the store
+
+
+def digest_names(paths):
+    return {p.name.split("-")[-2] for p in paths}
+
+
+def test_an_unreadable_poster_is_an_error_on_the_film(site):
+    (site / "static").mkdir(parents=True)
+    (site / "static/bad.jpg").write_bytes(b"\xff\xd8\xff not really a jpeg")
+    write_site(site, {"a.md": film(poster="bad.jpg")})
+    assert build_errors(site) == [
+        "content/films/a.md:4:1: poster: static/bad.jpg is not an image Pillow can read "
+        "(UnidentifiedImageError)"
+    ]
+    assert not (site / "site").exists()
+
+
+def test_a_film_without_poster_gets_a_placeholder_and_a_share_card(site):
+    poster_site(site)
+    build(site)
+    card = re.findall(r'<li class="card">.*?</li>', read(site, "index.html"), re.S)
+    bare = next(c for c in card if "Bare" in c)
+    assert "poster-placeholder" in bare and "<img" not in bare and "--hue:" in bare
+    page = read(site, "films/bare/index.html")
+    image = re.search(r'<meta property="og:image" content="/(share/bare-[0-9a-f]{16}\.jpg)">', page)
+    with Image.open(site / "site" / image.group(1)) as share:
+        assert share.size == (600, 315) and share.format == "JPEG"
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+    poster = read(site, "films/a-film/index.html")
+    og = re.search(r'<meta property="og:image" content="/([^"]+)">', poster).group(1)
+    assert og.startswith("posters/a-film-") and og.endswith("-600.jpg")
+
+
+def test_search_index_covers_the_film_pages_only(site):
+    write_site(site, {"n.md": FULL, "b.md": film("Beta")})
+    build(site)
+    assert (site / "site/pagefind/pagefind.js").is_file()
+    entry = json.loads(read(site, "pagefind/pagefind-entry.json"))
+    assert entry["languages"]["en"]["page_count"] == 2
+    page = read(site, "films/night-train/index.html")
+    assert '<article class="film" data-pagefind-body>' in page
+    for name in ("critics", "reviews"):
+        assert "data-pagefind-ignore" in re.search(rf'<section class="{name}"[^>]*>', page).group(0)
+    assert not (site / "site/pagefind/pagefind-ui.js").exists()  # the theme has its own
+
+
+def test_search_index_is_rebuilt_only_when_a_film_page_changes(site):
+    write_site(site, {"a.md": film("Alpha"), "b.md": film("Beta")})
+    build(site)
+    index = site / "site/pagefind/pagefind-entry.json"
+    before = index.stat().st_ino
+    (site / "templates").mkdir()
+    (site / "templates/404.html").write_text("gone")
+    build(site)
+    assert index.stat().st_ino == before  # linked over: no film page changed
+    (site / "content/films/b.md").write_text(film("Beta", body="A new plot word: zeppelin."))
+    build(site)
+    assert index.stat().st_ino != before
+
+
+def test_more_like_this_suggests_by_director_then_cast_then_genre(site):
+    write_site(
+        site,
+        {
+            "a.md": film("Alpha", 2000, genres="[Drama]", credits="{directors: [Dee], cast: [Cy]}"),
+            "b.md": film("Same Director", 1980, credits="{directors: [Dee]}"),
+            "c.md": film("Same Cast", 2000, credits="{cast: [Cy]}"),
+            "d.md": film("Same Genre", 2000, genres="[Drama]"),
+            "e.md": film("Nothing Shared", 2000, genres="[Comedy]"),
+            "f.md": film("Listed", 2000, genres="[Drama]", related="[same-genre]"),
+        },
+    )
+    build(site)
+    more = section(read(site, "films/alpha/index.html"), "related suggested")
+    titles = re.findall(r'related-title">([^<]+)<', more)
+    assert titles == ["Same Director", "Same Cast", "Listed", "Same Genre"]
+    assert "More Like This" in more and "Suggested by filmpage" in more
+    reasons = re.findall(r'related-reason">([^<]+)<', more)
+    assert reasons == ["Also directed by Dee", "Also with Cy", "Also in Drama", "Also in Drama"]
+    # the record's own list always wins, under its own heading
+    listed = read(site, "films/listed/index.html")
+    assert "More Like This" not in listed
+    own = section(listed, "related")
+    assert "Viewers Also Bought" in own and re.findall(r'related-title">([^<]+)<', own) == [
+        "Same Genre"
+    ]
+    assert "More Like This" not in read(site, "films/nothing-shared/index.html")
+
+
+def test_suggestions_are_the_same_on_every_build(tmp_path):
+    records = {
+        f"f{i}.md": film(f"Film {i}", 1990 + i % 7, genres=f"[G{i % 3}, G{i % 5}]",
+                         credits=f"{{directors: [D{i % 4}], cast: [C{i % 6}, C{i % 9}]}}")
+        for i in range(40)
+    }  # fmt: skip
+    pages = []
+    for name in ("one", "two"):
+        write_site(tmp_path / name, records)
+        build(tmp_path / name, jobs=1 if name == "one" else 2)
+        pages.append(read(tmp_path / name, "films/film-7/index.html"))
+    assert pages[0] == pages[1]
+    assert len(re.findall(r'related-title">', section(pages[0], "related suggested"))) == 6
