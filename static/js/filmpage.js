@@ -50,7 +50,6 @@
   function showPanel(nodes) {
     panel.replaceChildren.apply(panel, nodes);
     panel.hidden = nodes.length === 0;
-    input.setAttribute("aria-expanded", String(nodes.length > 0));
   }
 
   function search(query) {

@@ -1,0 +1,121 @@
+"""What the browser tests share: the tools they need, the site they visit, and checks that
+run inside the page.
+
+The site is the example catalogue (``content/``, ``filmpage.yml``, published under the
+``/films/`` path) plus one film with a poster made here, so that image sizes are checked
+too. It is built once and served by ``filmpage serve``'s server on a free port.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from PIL import Image
+
+from filmpage.commands.serve import RunningPreview, start_preview
+
+from .conftest import REPO, film
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = REPO / "tests/npm/node_modules/axe-core/axe.min.js"
+ARTIFACTS = REPO / "test-artifacts"
+WIDTHS = (375, 1280)
+
+
+def provision() -> None:
+    """Install Chromium, Java and axe-core when missing (``tests/provision.sh``)."""
+    if CHROMIUM.exists() and AXE.exists() and shutil.which("java"):
+        return
+    subprocess.run(["bash", str(REPO / "tests/provision.sh")], check=True, timeout=1800)
+
+
+def serve_example(root: Path) -> RunningPreview:
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "filmpage.yml", root / "filmpage.yml")
+    (root / "static/posters").mkdir(parents=True)
+    poster = Image.new("RGB", (800, 1200), (32, 48, 96))
+    poster.paste((200, 160, 60), (100, 800, 700, 1000))
+    poster.save(root / "static/posters/poster-test.jpg", quality=90)
+    (root / "content/films/zz-poster-test.md").write_text(
+        film("Poster Test", 2020, "A film that exists to test posters.",
+             poster="posters/poster-test.jpg", genres="[Documentary]"),
+        encoding="utf-8",
+    )  # fmt: skip
+    return start_preview(root, port=0, reload=False)
+
+
+# Runs in the page: everything a visitor would notice as broken layout.
+LAYOUT_PROBLEMS = """
+() => {
+  const problems = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > doc.clientWidth + 1)
+    problems.push(`scrolls sideways: ${doc.scrollWidth} > ${doc.clientWidth}`);
+  const visible = (el) => {
+    const s = getComputedStyle(el);
+    const r = el.getBoundingClientRect();
+    return s.visibility !== "hidden" && s.display !== "none" && r.width > 0 && r.height > 0 &&
+      !el.closest(".visually-hidden, .skip-link, [aria-hidden=true]");
+  };
+  // clipped text: a box that hides overflow and whose own text does not fit
+  for (const el of document.querySelectorAll("body *")) {
+    if (!visible(el) || !el.textContent.trim()) continue;
+    const s = getComputedStyle(el);
+    const hides = [s.overflowX, s.overflowY].some((o) => o === "hidden" || o === "clip");
+    if (hides && !el.matches(".card-poster, .related-poster") &&
+        (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1))
+      problems.push(`clipped: ${el.tagName}.${el.className}`);
+  }
+  // text wider than the viewport
+  for (const el of document.querySelectorAll("h1, h2, h3, p, a, li, dt, dd, span, label")) {
+    if (!visible(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.right > doc.clientWidth + 1 || r.left < -1)
+      problems.push(`outside the viewport: ${el.tagName}.${el.className} ${r.left}-${r.right}`);
+  }
+  // overlapping siblings among the page's blocks and cards
+  const boxes = (selector) => [...document.querySelectorAll(selector)].filter(visible)
+    .map((el) => [el, el.getBoundingClientRect()]);
+  for (const selector of [".film > *", ".grid > .card", ".related-list > li", ".facts > li",
+                          ".topbar-inner > *", ".stat-cards > div", ".pager li"]) {
+    const list = boxes(selector);
+    for (let i = 0; i < list.length; i++)
+      for (let j = i + 1; j < list.length; j++) {
+        const [a, ra] = list[i], [b, rb] = list[j];
+        if (a.parentElement !== b.parentElement) continue;
+        const x = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+        const y = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+        if (x > 1 && y > 1)
+          problems.push(`overlap: ${a.tagName}.${a.className} / ${b.tagName}.${b.className}`);
+      }
+  }
+  // images: loaded, and drawn at the shape their width and height declare
+  for (const img of document.querySelectorAll("img")) {
+    if (!visible(img)) continue;
+    if (!img.complete || img.naturalWidth === 0) problems.push(`image not loaded: ${img.src}`);
+    const w = +img.getAttribute("width"), h = +img.getAttribute("height");
+    const r = img.getBoundingClientRect();
+    if (!w || !h) problems.push(`image without width and height: ${img.src}`);
+    else if (Math.abs(r.width / r.height - w / h) > 0.02)
+      problems.push(`image drawn at ${r.width}x${r.height}, declared ${w}x${h}: ${img.src}`);
+  }
+  return problems;
+}
+"""
+
+# Runs in the page: the focus indicator of the focused element, as the browser draws it.
+FOCUS_STYLE = """
+() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const s = getComputedStyle(el);
+  const r = el.getBoundingClientRect();
+  return {
+    tag: el.tagName, text: (el.textContent || el.value || "").trim().slice(0, 40),
+    id: el.id, outline: s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2,
+    shadow: s.boxShadow !== "none", visible: r.width > 0 && r.height > 0,
+  };
+}
+"""

@@ -1,0 +1,272 @@
+"""The site as visitors meet it: Playwright driving Debian's Chromium over the served
+example site, at a phone's and a laptop's width, with axe-core for accessibility.
+
+Screenshots go to ``test-artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from .browser import (
+    ARTIFACTS,
+    AXE,
+    CHROMIUM,
+    FOCUS_STYLE,
+    LAYOUT_PROBLEMS,
+    WIDTHS,
+    provision,
+    serve_example,
+)
+
+PAGES = {
+    "home": "",
+    "film": "films/last-train-home/",
+    "person": "people/lixin-fan/",
+    "genre": "genres/documentary/",
+    "stats": "stats/",
+    "search": "search/?q=train",
+    "poster": "films/poster-test/",
+    "404": "no-such-page/",
+}
+CONTRACT_ORDER = ["film-head", "film-poster", "plot", "credits", "critics", "reviews", "related"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    provision()
+    running = serve_example(tmp_path_factory.mktemp("browser") / "example")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def visit(browser, server):
+    """Open a page of the site at a width; fails the test on any script error or failed
+    request."""
+    contexts, errors = [], []
+
+    def open_page(path: str, width: int = 1280, scheme: str = "light") -> Page:
+        context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(f"script error: {exc}"))
+        page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url}"))
+        page.on(
+            "response",
+            lambda r: (
+                errors.append(f"{r.status}: {r.url}")
+                if r.status >= 400 and not r.url.endswith("/no-such-page/")
+                else None
+            ),
+        )
+        page.goto(server.url + path)
+        page.wait_for_load_state("networkidle")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert errors == []
+
+
+def shot(page: Page, name: str) -> None:
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", list(PAGES))
+def test_layout_holds_at_phone_and_laptop_widths(visit, name, width):
+    page = visit(PAGES[name], width)
+    assert page.evaluate(LAYOUT_PROBLEMS) == []
+    if name in ("home", "film"):
+        shot(page, f"{name}-{width}")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_film_page_sections_follow_the_contract_order(visit, width):
+    page = visit(PAGES["film"], width)
+    classes = page.eval_on_selector_all(
+        ".film > *", "els => els.map(e => e.className.split(' ')[0])"
+    )
+    assert classes == CONTRACT_ORDER
+    tops = page.eval_on_selector_all(
+        ".film > section", "els => els.map(e => e.getBoundingClientRect().top)"
+    )
+    assert tops == sorted(tops)  # and shown in that order, top to bottom
+    assert page.inner_text("h1") == "Last Train Home (2009)"
+
+
+def test_poster_is_drawn_from_a_variant_that_fits(visit):
+    page = visit(PAGES["poster"], 375)
+    image = page.eval_on_selector(
+        ".film-poster img",
+        "i => ({src: i.currentSrc, w: i.naturalWidth, shown: i.getBoundingClientRect().width})",
+    )
+    assert image["src"].endswith(".webp")  # Chromium takes the WebP source
+    assert image["w"] >= image["shown"]  # sharp: at least as wide as drawn
+
+
+def _axe(page: Page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_serious_accessibility_violations(visit, name, scheme):
+    page = visit(PAGES[name], 1280, scheme)
+    if name == "home":  # with the interactive parts open: filters applied, search results
+        page.select_option("#facet-genre", "experimental")
+        page.fill("#site-search", "train")
+        page.wait_for_selector("#search-panel .result")
+    if name == "search":
+        page.wait_for_selector("#search-results .result")
+    assert _axe(page) == []
+
+
+def _tab_through(page: Page, limit: int = 80) -> list[dict]:
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUS_STYLE)
+        if focused is None or (seen and focused == seen[0]):
+            break
+        seen.append(focused)
+    return seen
+
+
+@pytest.mark.parametrize("name", ["home", "film", "person", "404"])
+def test_every_control_takes_the_keyboard_focus_visibly(visit, name):
+    page = visit(PAGES[name], 1280)
+    focused = _tab_through(page)
+    assert focused[0]["text"] == "Skip to content"
+    assert len(focused) >= 8
+    invisible = [f for f in focused if not (f["visible"] and (f["outline"] or f["shadow"]))]
+    assert invisible == []
+    reached = {f["id"] for f in focused}
+    assert "site-search" in reached
+    if name == "home":
+        assert {"facet-sort", "facet-genre", "facet-decade", "facet-band", "facet-rated"} <= reached
+
+
+def test_skip_link_moves_to_the_main_content(visit):
+    page = visit(PAGES["film"])
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+def _titles(page: Page) -> list[str]:
+    return page.locator("#catalogue .card-title").all_inner_texts()
+
+
+def test_filter_and_sort_with_the_keyboard(visit, server):
+    page = visit(PAGES["home"])
+    index = json.loads(page.evaluate("fetch('films.json').then(r => r.text())"))
+    fields = index["fields"]
+    films = [dict(zip(fields, row, strict=True)) for row in index["films"]]
+    page.focus("#facet-genre")
+    genres = [g[0] for g in index["genres"]]
+    while page.input_value("#facet-genre") != "experimental":
+        page.keyboard.press("ArrowDown")
+    experimental = genres.index("experimental")
+    expected = [f["title"] for f in films if experimental in f["genres"]]
+    page.wait_for_function("document.getElementById('facet-status').textContent.length > 0")
+    assert _titles(page) == expected
+    assert page.inner_text("#facet-status") == f"{len(expected)} films"
+    page.select_option("#facet-sort", "year-desc")
+    by_year = sorted(
+        (f for f in films if experimental in f["genres"]),
+        key=lambda f: (-f["year"], films.index(f)),
+    )
+    page.wait_for_function(
+        f"document.querySelector('#catalogue .card-title').textContent === {json.dumps(by_year[0]['title'])}"
+    )
+    assert _titles(page) == [f["title"] for f in by_year]
+    assert urlsplit(page.url).query == "sort=year-desc&genre=experimental"
+    # the address keeps the choice: opening it again shows the same list
+    again = visit("?sort=year-desc&genre=experimental")
+    again.wait_for_function("document.querySelectorAll('#catalogue .card').length > 0")
+    assert _titles(again) == [f["title"] for f in by_year]
+    # a rating band with nothing in it says so
+    page.select_option("#facet-genre", "")
+    page.select_option("#facet-band", "0")
+    page.wait_for_function("document.getElementById('facet-status').textContent.startsWith('0 ')")
+    assert _titles(page) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [("归途", "Last Train Home (2009)"), ("lixin", "Last Train Home (2009)"),
+     ("migrant", "Last Train Home (2009)"), ("天注定", "A Touch of Sin (2013)")],
+)  # fmt: skip
+def test_search_as_you_type_finds_titles_people_and_plot_words(visit, query, title):
+    page = visit(PAGES["home"])
+    page.click("#site-search")
+    page.keyboard.type(query)
+    page.wait_for_selector("#search-panel .result-link")
+    assert title in page.locator("#search-panel .result-link").all_inner_texts()
+    page.keyboard.press("Tab")  # past the Search button, into the results
+    page.keyboard.press("Tab")
+    first = page.locator("#search-panel .result-link").first.inner_text()
+    assert page.evaluate("document.activeElement.className") == "result-link"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/films/**")
+    assert page.inner_text("h1") == first
+
+
+def test_search_page_reads_its_query_and_needs_no_other_server(visit, server):
+    page = visit(PAGES["search"])
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.wait_for_selector("#search-results .result")
+    found = page.locator("#search-results .result-link").all_inner_texts()
+    assert "Last Train Home (2009)" in found
+    assert "film" in page.inner_text("#search-status")
+    page.fill("#site-search", "yangtze")
+    page.wait_for_function(
+        "[...document.querySelectorAll('#search-results .result-link')]"
+        ".some(a => a.textContent.startsWith('Up the Yangtze'))"
+    )
+    assert requested and all(url.startswith(server.url) for url in requested)
+
+
+def test_film_page_stays_on_its_origin_and_within_budgets(browser, server):
+    page = browser.new_page()
+    sizes: dict[str, int] = {"script": 0, "stylesheet": 0}
+    origins = set()
+
+    def record(response):
+        origins.add(urlsplit(response.url)._replace(path="", query="", fragment="").geturl())
+        kind = response.request.resource_type
+        if kind in sizes:
+            sizes[kind] += len(response.body())
+
+    page.on("response", record)
+    page.goto(server.url + PAGES["film"])
+    page.wait_for_load_state("networkidle")
+    page.close()
+    assert origins == {server.url.removesuffix(server.base_path)}
+    assert 0 < sizes["stylesheet"] < 30_000 and 0 < sizes["script"] < 30_000, sizes
