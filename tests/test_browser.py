@@ -201,8 +201,9 @@ def test_filter_and_sort_with_the_keyboard(visit, server):
         (f for f in films if experimental in f["genres"]),
         key=lambda f: (-f["year"], films.index(f)),
     )
+    first = json.dumps(by_year[0]["title"])
     page.wait_for_function(
-        f"document.querySelector('#catalogue .card-title').textContent === {json.dumps(by_year[0]['title'])}"
+        f"document.querySelector('#catalogue .card-title').textContent === {first}"
     )
     assert _titles(page) == [f["title"] for f in by_year]
     assert urlsplit(page.url).query == "sort=year-desc&genre=experimental"

@@ -50,7 +50,6 @@
   function showPanel(nodes) {
     panel.replaceChildren.apply(panel, nodes);
     panel.hidden = nodes.length === 0;
-    input.setAttribute("aria-expanded", String(nodes.length > 0));
   }
 
   function search(query) {
@@ -204,7 +203,7 @@
       box.appendChild(el("img", { "class": "poster-img", src: base + poster, alt: "Poster of " + title,
         loading: "lazy", decoding: "async" }));
     } else {
-      var ph = el("div", { "class": "poster-placeholder", style: "--hue: " + value(film, f, "hue"),
+      var ph = el("span", { "class": "poster-placeholder", style: "--hue: " + value(film, f, "hue"),
         "aria-hidden": "true" });
       ph.appendChild(el("span", { "class": "ph-title" }, title));
       ph.appendChild(el("span", { "class": "ph-year" }, String(year)));
