@@ -10,6 +10,7 @@ from pathlib import Path
 from PIL import Image
 
 from filmpage.commands.build import build
+from filmpage.searchindex import shard_file, shard_key
 
 from .conftest import build_errors, film, json_ld, links_of, read, section, text_of, write_site
 
@@ -329,31 +330,38 @@ def test_a_film_without_poster_gets_a_placeholder_and_a_share_card(site):
     assert og.startswith("posters/a-film-") and og.endswith("-600.jpg")
 
 
-def test_search_index_covers_the_film_pages_only(site):
-    write_site(site, {"n.md": FULL, "b.md": film("Beta")})
-    build(site)
-    assert (site / "site/pagefind/pagefind.js").is_file()
-    entry = json.loads(read(site, "pagefind/pagefind-entry.json"))
-    assert entry["languages"]["en"]["page_count"] == 2
-    page = read(site, "films/night-train/index.html")
-    assert '<article class="film" data-pagefind-body>' in page
-    for name in ("critics", "reviews"):
-        assert "data-pagefind-ignore" in re.search(rf'<section class="{name}"[^>]*>', page).group(0)
-    assert not (site / "site/pagefind/pagefind-ui.js").exists()  # the theme has its own
+def _search(site: Path, word: str) -> list[str]:
+    """The slugs of the films the index gives for a word (exactly, not by prefix)."""
+    shard = site / "site" / shard_file(shard_key(word))
+    slugs = [row[0] for row in json.loads(read(site, "films.json"))["films"]]
+    postings = json.loads(shard.read_text(encoding="utf-8")) if shard.is_file() else {}
+    return [slugs[i] for i in postings.get(word, [])]
 
 
-def test_search_index_is_rebuilt_only_when_a_film_page_changes(site):
-    write_site(site, {"a.md": film("Alpha"), "b.md": film("Beta")})
+def test_search_index_holds_titles_original_titles_people_and_plot_words(site):
+    write_site(
+        site,
+        {"n.md": FULL, "b.md": film("Amélie Beta", credits="{cast: [Cas One]}", body="Trains.")},
+    )
     build(site)
-    index = site / "site/pagefind/pagefind-entry.json"
-    before = index.stat().st_ino
-    (site / "templates").mkdir()
-    (site / "templates/404.html").write_text("gone")
+    assert _search(site, "night") == ["night-train"]  # title
+    assert _search(site, "夜行") == ["night-train"] and _search(site, "列车") == ["night-train"]
+    assert _search(site, "amelie") == ["amelie-beta"]  # accents folded away
+    assert _search(site, "cas") == ["amelie-beta", "night-train"]  # people
+    assert _search(site, "bold") == ["night-train"]  # plot words, without the markup
+    assert _search(site, "trains") == ["amelie-beta"]
+    assert _search(site, "loved") == []  # customer reviews are not searched
+    files = sorted((site / "site/search/words").iterdir())
+    assert all(f.stat().st_size < 2000 for f in files) and len(files) > 10
+
+
+def test_search_index_follows_edits(site):
+    write_site(site, {"a.md": film("Alpha", body="A zeppelin."), "b.md": film("Beta")})
     build(site)
-    assert index.stat().st_ino == before  # linked over: no film page changed
-    (site / "content/films/b.md").write_text(film("Beta", body="A new plot word: zeppelin."))
+    assert _search(site, "zeppelin") == ["alpha"]
+    (site / "content/films/a.md").write_text(film("Alpha", body="A balloon."))
     build(site)
-    assert index.stat().st_ino != before
+    assert _search(site, "zeppelin") == [] and _search(site, "balloon") == ["alpha"]
 
 
 def test_more_like_this_suggests_by_director_then_cast_then_genre(site):

@@ -17,10 +17,10 @@ EXPECTED = HERE / "golden" / "expected"
 
 
 def made_by_libraries(name: str) -> bool:
-    """Files whose bytes belong to Pillow and Pagefind (they change with those libraries'
-    versions): the search index, share cards and poster variants. The golden site holds
-    everything else; tests of their own check these."""
-    return name.startswith(("pagefind/", "share/")) or bool(
+    """Files whose bytes belong to Pillow (they change with its version): share cards and
+    poster variants. The golden site holds everything else; tests of their own check
+    these."""
+    return name.startswith("share/") or bool(
         re.fullmatch(r"posters/.+-[0-9a-f]{16}-\d+\.(webp|jpg|png)", name)
     )
 

@@ -37,7 +37,7 @@ from ..load import MAX_FILE_BYTES, find_records, read_record
 from ..model import Film, film_from_record
 from ..pages import Page, plan_pages
 from ..render import extra_files, make_environment, render_page
-from ..search import copy_index, has_index, index_site
+from ..searchindex import search_files
 from ..settings import SETTINGS_FILE, Settings, load_settings
 from ..theme import theme_dir
 from ..write import (
@@ -56,8 +56,8 @@ from .parallel import default_jobs, parallel_map
 OUTPUT_DIR = "site"
 
 Progress = Callable[[str, int, int], None]
-"""Told ``(stage, done, total)`` as a build goes: stages are "loading", "posters", "cards",
-"rendering" and "indexing"."""
+"""Told ``(stage, done, total)`` as a build goes: stages are "loading", "posters", "cards"
+and "rendering"."""
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -213,6 +213,7 @@ def build(
     pages = plan_pages(site.catalogue, site.settings)
     extras = extra_files(site.settings)
     extras[INDEX_FILE] = facet_index_bytes(site.catalogue, media)
+    extras.update(search_files(site.catalogue))
     check_output_paths([*(p.path for p in pages), *extras, *media.files], site.static, problems)
     problems.raise_if_errors()
     env = make_environment(site.settings, template_dirs(root), media)
@@ -228,12 +229,6 @@ def build(
     ]
     current = {p.path for p in pages}
     removed = [path for path in cache.pages if path not in current]
-    reindex = (
-        previous is None
-        or not has_index(previous)
-        or any(pages[i].template == "film.html" for i in stale)
-        or any(path.startswith("films/") for path in removed)
-    )
     chunks = [stale[i : i + PAGES_PER_TASK] for i in range(0, len(stale), PAGES_PER_TASK)]
     with staged_output(out) as staging:
         files = copy_static(staging, site.static)
@@ -255,12 +250,6 @@ def build(
             lambda n: progress("rendering", min(n * PAGES_PER_TASK, len(stale)), len(stale)),
         )
         files += sum(rendered)
-        if reindex and site.catalogue.films:
-            progress("indexing", 0, 1)
-            index_site(staging)
-            progress("indexing", 1, 1)
-        elif site.catalogue.films:
-            copy_index(previous, staging, link_file)
     prune_store(store, set(media.files.values()))
     cache.pages = fingerprints
     cache.signature = signature

@@ -12,38 +12,105 @@
   }
 
   /* ---- Search ---------------------------------------------------------- */
+  // The index: words split into files by their first letters (search/words/<hex>.json), each
+  // word naming films by their position in films.json, which holds what a result shows.
   var input = document.getElementById("site-search");
   var panel = document.getElementById("search-panel");
   var pageResults = document.getElementById("search-results");
-  var pagefind = null;
   var latest = 0;
+  var films = null;
+  var shards = {};
+  var CJK_RANGE = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af";
+  var CJK = new RegExp("[" + CJK_RANGE + "]+", "g");
+  var CJK_START = new RegExp("^[" + CJK_RANGE + "]");
 
-  function engine() {
-    if (!pagefind) {
-      pagefind = import(new URL(base + "pagefind/pagefind.js", location.href).href)
-        .then(function (pf) {
-          return pf.options({ baseUrl: base }).then(function () { pf.init(); return pf; });
-        });
-    }
-    return pagefind;
+  function fetchJSON(url) {
+    return fetch(url).then(function (r) {
+      if (r.status === 404) return {};
+      if (!r.ok) throw new Error(r.status);
+      return r.json();
+    });
   }
 
-  // Pagefind marks matches with <mark>; copy only text and marks, never other markup.
-  function excerpt(html) {
-    var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
-    var out = el("p", { "class": "result-excerpt" });
-    doc.body.firstChild.childNodes.forEach(function (n) {
-      if (n.nodeName === "MARK") out.appendChild(el("mark", {}, n.textContent));
-      else out.appendChild(document.createTextNode(n.textContent));
+  function catalogue() {
+    if (!films) {
+      films = fetchJSON(base + "films.json").then(function (data) {
+        var f = {};
+        data.fields.forEach(function (name, i) { f[name] = i; });
+        return { data: data, f: f };
+      });
+    }
+    return films;
+  }
+
+  function fold(text) {
+    return text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
+  }
+
+  // The same words as filmpage's searchindex.words(): CJK characters and pairs, and
+  // other words of two letters or more.
+  function words(text) {
+    text = fold(text);
+    var out = [];
+    (text.match(CJK) || []).forEach(function (run) {
+      var chars = Array.from(run);
+      if (chars.length === 1) out.push(chars[0]);
+      for (var i = 0; i + 1 < chars.length; i++) out.push(chars[i] + chars[i + 1]);
+    });
+    (text.replace(CJK, " ").match(/[\p{L}\p{N}]+/gu) || []).forEach(function (w) {
+      if (w.length > 1) out.push(w);
     });
     return out;
   }
 
+  function shardFile(word) {
+    var key = CJK_START.test(word) ? Array.from(word)[0] : word.slice(0, 2);
+    var hex = Array.from(new TextEncoder().encode(key), function (b) {
+      return b.toString(16).padStart(2, "0");
+    }).join("");
+    if (!shards[hex]) shards[hex] = fetchJSON(base + "search/words/" + hex + ".json");
+    return shards[hex];
+  }
+
+  // Films having a word that starts with each query word; title matches first.
+  function find(query) {
+    var wanted = words(query);
+    if (!wanted.length) return Promise.resolve([]);
+    return Promise.all([catalogue()].concat(wanted.map(shardFile))).then(function (got) {
+      var ix = got[0], f = ix.f, hits = null;
+      wanted.forEach(function (word, n) {
+        var shard = got[n + 1], ids = new Set();
+        Object.keys(shard).forEach(function (w) {
+          if (w.startsWith(word)) shard[w].forEach(function (id) { ids.add(id); });
+        });
+        hits = hits === null ? ids : new Set([...hits].filter(function (id) { return ids.has(id); }));
+      });
+      var ids = Array.from(hits || []);
+      function inTitle(film) {
+        var title = words(film[f.title] + " " + (film[f.original_title] || ""));
+        return wanted.filter(function (w) {
+          return title.some(function (t) { return t.startsWith(w); });
+        }).length;
+      }
+      var score = new Map(ids.map(function (id) { return [id, inTitle(ix.data.films[id])]; }));
+      ids.sort(function (a, b) { return score.get(b) - score.get(a) || a - b; });
+      return ids.map(function (id) {
+        var film = ix.data.films[id];
+        var directors = film[f.directors];
+        var line = [film[f.original_title], directors.length ? "Directed by " + directors.join(", ") : ""];
+        return {
+          url: base + "films/" + film[f.slug] + "/",
+          title: film[f.title] + " (" + film[f.year] + ")",
+          excerpt: line.filter(Boolean).join(" \u00b7 "),
+        };
+      });
+    });
+  }
+
   function resultItem(data) {
     var li = el("li", { "class": "result" });
-    var a = el("a", { href: data.url, "class": "result-link" }, data.meta.title || data.url);
-    li.appendChild(a);
-    li.appendChild(excerpt(data.excerpt || ""));
+    li.appendChild(el("a", { href: data.url, "class": "result-link" }, data.title));
+    if (data.excerpt) li.appendChild(el("p", { "class": "result-excerpt" }, data.excerpt));
     return li;
   }
 
@@ -59,12 +126,8 @@
       if (pageResults) render([], query, 0); else showPanel([]);
       return;
     }
-    engine().then(function (pf) { return pf.search(query); }).then(function (found) {
-      if (ticket !== latest || !found) return;
-      var wanted = found.results.slice(0, pageResults ? 50 : 8);
-      return Promise.all(wanted.map(function (r) { return r.data(); })).then(function (items) {
-        if (ticket === latest) render(items, query, found.results.length);
-      });
+    find(query).then(function (found) {
+      if (ticket === latest) render(found.slice(0, pageResults ? 100 : 8), query, found.length);
     }).catch(function () {
       var note = el("p", { "class": "search-note" }, "Search is not available here.");
       if (pageResults) { pageResults.replaceChildren(); status(note.textContent); } else showPanel([note]);
@@ -101,7 +164,7 @@
       clearTimeout(timer);
       timer = setTimeout(function () { search(input.value); }, 120);
     });
-    input.addEventListener("focus", function () { engine().catch(function () {}); }, { once: true });
+    input.addEventListener("focus", function () { catalogue().catch(function () {}); }, { once: true });
     input.addEventListener("keydown", function (e) {
       if (e.key === "Escape") { input.value = ""; search(""); }
     });
@@ -131,14 +194,9 @@
 
   function load() {
     if (!index) {
-      index = fetch(form.getAttribute("data-index")).then(function (r) {
-        if (!r.ok) throw new Error(r.status);
-        return r.json();
-      }).then(function (data) {
-        var f = {};
-        data.fields.forEach(function (name, i) { f[name] = i; });
-        data.films.forEach(function (film, i) { film.order = i; });
-        return { data: data, f: f };
+      index = catalogue().then(function (ix) {
+        ix.data.films.forEach(function (film, i) { film.order = i; });
+        return ix;
       });
     }
     return index;
