@@ -23,13 +23,19 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
+from hugo_site import make_hugo_site  # noqa: E402
 
 
 def run(root: Path, *args: str) -> tuple[float, float, int, str]:
     """Run `filmpage build` in a child; (wall s, CPU s, peak MB of that child, summary)."""
+    return measure([sys.executable, "-m", "filmpage", "build", *args], root)
+
+
+def measure(command: list[str], root: Path) -> tuple[float, float, int, str]:
+    """Run a command in a child; (wall s, CPU s, peak MB of that child, its output)."""
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-m", "filmpage", "build", *args],
+        command,
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -71,14 +77,29 @@ def main() -> None:
         '{% extends "base.html" %}{% block content %}{{ person.name }}{% endblock %}'
     )
     rows.append(("person template edited", *run(root)))
+    hugo = shutil.which("hugo")
+    if hugo:  # the same records through an equivalent Hugo theme, in the same run
+        site = args.dir / f"hugo-{args.n}"
+        make_hugo_site(root, site)
+        command = [hugo, "--quiet", "--destination", "public"]
+        rows.append(("hugo cold", *measure(command, site)))
+        film = site / "content/films/film-000000.md"
+        film.write_text(film.read_text().replace("runtime: ", "runtime: 1", 1))
+        rows.append(("hugo, one film edited", *measure(command, site)))
+        version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout
     peer = rows[0][1]
     print(
         f"{args.n} films, seed {args.seed}, {os.cpu_count()} cores, Python {sys.version.split()[0]}"
     )
-    print(f"{'build':<26}{'wall s':>9}{'CPU s':>9}{'peak MB':>9}{'vs cold 1p':>12}  pages")
+    if hugo:
+        print(version.split(" BuildDate")[0])
+    hugo_wall = next((wall for name, wall, *_ in rows if name == "hugo cold"), None)
+    header = f"{'build':<26}{'wall s':>9}{'CPU s':>9}{'peak MB':>9}{'vs cold 1p':>12}"
+    print(header + (f"{'vs hugo':>9}" if hugo_wall else "") + "  pages")
     for name, wall, cpu, peak, summary in rows:
         pages = summary[summary.find("(") + 1 : summary.find(")")]
-        print(f"{name:<26}{wall:>9.2f}{cpu:>9.2f}{peak:>9}{wall / peer:>12.3f}  {pages}")
+        ratio = f"{wall / hugo_wall:>9.3f}" if hugo_wall else ""
+        print(f"{name:<26}{wall:>9.2f}{cpu:>9.2f}{peak:>9}{wall / peer:>12.3f}{ratio}  {pages}")
 
 
 if __name__ == "__main__":
