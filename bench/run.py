@@ -2,10 +2,16 @@
 
     python bench/run.py 10000 [--seed 1] [--dir /tmp/filmpage-bench]
 
+    python bench/run.py 10000 --growth 100000
+
 Generates N films (bench/generate.py), then times, each in a fresh child process:
 a cold build with one process (the peer every ratio is against), a cold build with all
 cores, a rebuild with nothing changed, a rebuild after one film is edited, and one after
-a template is edited. Prints wall time, CPU time and peak memory (max RSS of the child).
+a template is edited. When `hugo` is installed (Debian package `hugo`), the same records
+are then built with Hugo through the equivalent theme in bench/hugo (bench/hugo_site.py),
+cold and after one edit, and every row is also given as a ratio to Hugo's cold build.
+Prints wall time, CPU time and peak memory (max RSS of the child and its workers).
+With --growth M: only cold builds of N and of M films, and their ratio.
 Timings on shared machines are noisy: compare the ratios, and rerun to see the spread.
 """
 
@@ -55,7 +61,16 @@ def main() -> None:
     parser.add_argument("n", type=int)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/filmpage-bench"))
+    parser.add_argument(
+        "--growth",
+        type=int,
+        metavar="M",
+        help="instead: cold builds (all cores) of N and of M films, and their ratio",
+    )
     args = parser.parse_args()
+    if args.growth:
+        growth(args)
+        return
     root = args.dir / f"films-{args.n}"
     shutil.rmtree(root, ignore_errors=True)
     generate(args.n, root, args.seed)
@@ -87,12 +102,31 @@ def main() -> None:
         film.write_text(film.read_text().replace("runtime: ", "runtime: 1", 1))
         rows.append(("hugo, one film edited", *measure(command, site)))
         version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout
+    report(args, rows, version.split(" BuildDate")[0] if hugo else None)
+
+
+def growth(args) -> None:
+    """Cold builds of N and M films in one run: is the build linear (M/N times as long)?"""
+    results = []
+    for n in (args.n, args.growth):
+        root = args.dir / f"films-{n}"
+        shutil.rmtree(root, ignore_errors=True)
+        generate(n, root, args.seed)
+        results.append((n, *run(root, "--clean")))
+        shutil.rmtree(root, ignore_errors=True)
+    print(f"cold builds, {os.cpu_count()} processes, seed {args.seed}")
+    print(f"{'films':>8}{'wall s':>9}{'CPU s':>9}{'peak MB':>9}{'time ratio':>12}")
+    for n, wall, cpu, peak, _ in results:
+        print(f"{n:>8}{wall:>9.2f}{cpu:>9.2f}{peak:>9}{wall / results[0][1]:>12.2f}")
+
+
+def report(args, rows, hugo: str | None) -> None:
     peer = rows[0][1]
     print(
         f"{args.n} films, seed {args.seed}, {os.cpu_count()} cores, Python {sys.version.split()[0]}"
     )
     if hugo:
-        print(version.split(" BuildDate")[0])
+        print(hugo)
     hugo_wall = next((wall for name, wall, *_ in rows if name == "hugo cold"), None)
     header = f"{'build':<26}{'wall s':>9}{'CPU s':>9}{'peak MB':>9}{'vs cold 1p':>12}"
     print(header + (f"{'vs hugo':>9}" if hugo_wall else "") + "  pages")
