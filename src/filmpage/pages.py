@@ -58,6 +58,18 @@ class Pager:
         return out
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What a paginated list is of (a genre, person, year or decade), without its films:
+    each page's data, and so its fingerprint, holds only the films that page shows, which
+    keeps a long list's pages linear to build rather than quadratic."""
+
+    slug: str
+    name: str
+    roles: tuple[str, ...] = ()  # a person's roles, as labels ("Director", "Cast")
+    film_count: int = 0  # a person's films, counted once across roles
+
+
 def paginate(base: str, template: str, items: list, size: int, **context) -> list[Page]:
     """Pages of at most ``size`` items, each with its ``items`` and ``pager``."""
     count = max(1, -(-len(items) // size))
@@ -73,7 +85,10 @@ def paginate(base: str, template: str, items: list, size: int, **context) -> lis
 def _person_pages(person, size: int) -> list[Page]:
     """A person's films by role, paginated over (role, film) pairs and regrouped by role."""
     pairs = [(role, film) for role in person.roles for film in role.films]
-    pages = paginate(f"people/{person.slug}/", "person.html", pairs, size, person=person)
+    subject = Subject(
+        person.slug, person.name, tuple(r.label for r in person.roles), person.film_count
+    )
+    pages = paginate(f"people/{person.slug}/", "person.html", pairs, size, person=subject)
     for page in pages:
         roles: list[PersonRole] = []
         for role, film in page.context.pop("items"):
@@ -100,7 +115,7 @@ def plan_pages(catalogue: Catalogue, settings: Settings) -> list[Page]:
     pages.append(Page("genres/index.html", "genres.html", {"genres": catalogue.genres}))
     for genre in catalogue.genres:
         pages += paginate(f"genres/{genre.slug}/", "genre.html", list(genre.films), size,
-                          genre=genre)  # fmt: skip
+                          genre=Subject(genre.slug, genre.name))  # fmt: skip
     pages.append(Page("people/index.html", "people.html", {"people": catalogue.people}))
     for person in catalogue.people:
         pages += _person_pages(person, size)
@@ -109,10 +124,11 @@ def plan_pages(catalogue: Catalogue, settings: Settings) -> list[Page]:
              {"years": catalogue.years, "decades": catalogue.decades})
     )  # fmt: skip
     for year in catalogue.years:
-        pages += paginate(f"years/{year.slug}/", "year.html", list(year.films), size, year=year)
+        pages += paginate(f"years/{year.slug}/", "year.html", list(year.films), size,
+                          year=Subject(year.slug, year.name))  # fmt: skip
     for decade in catalogue.decades:
         pages += paginate(f"decades/{decade.slug}/", "decade.html", list(decade.films), size,
-                          decade=decade)  # fmt: skip
+                          decade=Subject(decade.slug, decade.name))  # fmt: skip
     pages.append(Page("stats/index.html", "stats.html", {"stats": catalogue_stats(catalogue)}))
     pages.append(Page("search/index.html", "search.html", {}))
     pages.append(Page("404.html", "404.html", {}))

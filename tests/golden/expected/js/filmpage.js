@@ -32,7 +32,7 @@
     });
   }
 
-  function catalogue() {
+  function loadFilms() {
     if (!films) {
       films = fetchJSON(base + "films.json").then(function (data) {
         var f = {};
@@ -76,7 +76,7 @@
   function find(query) {
     var wanted = words(query);
     if (!wanted.length) return Promise.resolve([]);
-    return Promise.all([catalogue()].concat(wanted.map(shardFile))).then(function (got) {
+    return Promise.all([loadFilms()].concat(wanted.map(shardFile))).then(function (got) {
       var ix = got[0], f = ix.f, hits = null;
       wanted.forEach(function (word, n) {
         var shard = got[n + 1], ids = new Set();
@@ -164,7 +164,7 @@
       clearTimeout(timer);
       timer = setTimeout(function () { search(input.value); }, 120);
     });
-    input.addEventListener("focus", function () { catalogue().catch(function () {}); }, { once: true });
+    input.addEventListener("focus", function () { loadFilms().catch(function () {}); }, { once: true });
     input.addEventListener("keydown", function (e) {
       if (e.key === "Escape") { input.value = ""; search(""); }
     });
@@ -194,7 +194,7 @@
 
   function load() {
     if (!index) {
-      index = catalogue().then(function (ix) {
+      index = loadFilms().then(function (ix) {
         ix.data.films.forEach(function (film, i) { film.order = i; });
         return ix;
       });
