@@ -11,7 +11,7 @@ what a result shows. ``static/js/filmpage.js`` splits a query the same way and m
 words by prefix, so results come as you type, from the site alone.
 
 (Pagefind, tried first, took 13 s and 1 GB of memory to index 10,000 films and cannot
-update an index in part; this takes about a second and stays within the build's memory.)
+update an index in part; this takes 2 s for 10,000 films, within the build's memory.)
 """
 
 from __future__ import annotations
