@@ -33,9 +33,10 @@ VERSION = "1"  # bump when the way images are made changes, so cached ones are r
 
 @dataclass(frozen=True)
 class Variant:
-    path: str  # site path, e.g. posters/last-train-home-1a2b3c4d5e-400.webp
+    path: str  # site path, e.g. posters/last-train-home-1a2b3c4d5e6f7a8b-400.webp
     width: int
     height: int
+    stored: str  # its file in the image store, named by the source: 1a2b3c4d5e6f7a8b-400.webp
 
 
 @dataclass(frozen=True)
@@ -119,16 +120,16 @@ def make_poster_variants(source: Path, store: Path) -> SourceInfo:
     image = image.convert("RGBA" if alpha else "RGB")
     info = SourceInfo(digest, image.width, image.height, alpha)
     store.mkdir(parents=True, exist_ok=True)
-    for width in variant_widths(image.width):
-        height = max(1, round(image.height * width / image.width))
+    variants = poster_set("", info)
+    for pair in zip(variants.webp, variants.fallback, strict=True):
         resized = None
-        for ext in ("webp", fallback_ext(info)):
-            target = store / f"{digest}-{width}.{ext}"
+        for variant in pair:
+            target = store / variant.stored
             if target.is_file():
                 continue
             if resized is None:
-                resized = image.resize((width, height), Image.Resampling.LANCZOS)
-            _save(resized, target, ext)
+                resized = image.resize((variant.width, variant.height), Image.Resampling.LANCZOS)
+            _save(resized, target)
     return info
 
 
@@ -163,13 +164,17 @@ def fallback_ext(info: SourceInfo) -> str:
     return "png" if info.alpha else "jpg"
 
 
-def _save(image: Image.Image, target: Path, ext: str) -> None:
-    """Write atomically: a killed build never leaves half an image in the cache."""
+def _save(image: Image.Image, target: Path, quick: bool = False) -> None:
+    """Write in the format of the target's extension, atomically: a killed build never
+    leaves half an image in the store. ``quick`` JPEGs skip optimizing (share cards)."""
     temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    if ext == "webp":
+    ext = target.suffix
+    if ext == ".webp":
         image.save(temporary, "WEBP", quality=80, method=4)
-    elif ext == "png":
+    elif ext == ".png":
         image.save(temporary, "PNG")
+    elif quick:
+        image.save(temporary, "JPEG", quality=85)
     else:
         image.save(temporary, "JPEG", quality=82, optimize=True, progressive=True)
     temporary.replace(target)
@@ -180,15 +185,10 @@ def poster_set(slug: str, info: SourceInfo) -> PosterSet:
     webp, fallback = [], []
     for width in variant_widths(info.width):
         height = max(1, round(info.height * width / info.width))
-        stem = f"posters/{slug}-{info.digest}-{width}"
-        webp.append(Variant(f"{stem}.webp", width, height))
-        fallback.append(Variant(f"{stem}.{fallback_ext(info)}", width, height))
+        for ext, out in (("webp", webp), (fallback_ext(info), fallback)):
+            stored = f"{info.digest}-{width}.{ext}"
+            out.append(Variant(f"posters/{slug}-{stored}", width, height, stored))
     return PosterSet(tuple(webp), tuple(fallback))
-
-
-def store_name(variant: Variant) -> str:
-    """The cache file a variant is linked from: ``<digest>-<width>.<ext>``."""
-    return variant.path.rsplit("-", 2)[-2] + "-" + variant.path.rsplit("-", 1)[-1]
 
 
 def card_digest(title: str, year: int, hue: int) -> str:
@@ -208,9 +208,7 @@ def make_share_card(title: str, year: int, hue: int, target: Path) -> None:
         draw.multiline_text((40, 60), _wrap(title, 24), fill="white", font=_font(40), spacing=10)
     draw.text((40, 245), str(year), fill=(230, 230, 230), font=_font(30))
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    image.save(temporary, "JPEG", quality=85)
-    temporary.replace(target)
+    _save(image, target, quick=True)
 
 
 @lru_cache(maxsize=4)

@@ -50,7 +50,7 @@ from ..write import (
     staged_output,
     write_file,
 )
-from .media import prepare_media
+from .media import prepare_media, prune_store
 from .parallel import default_jobs, parallel_map
 
 OUTPUT_DIR = "site"
@@ -291,14 +291,6 @@ def page_fingerprints(
 
 
 PAGES_PER_TASK = 16
-
-
-def prune_store(store: Path, keep: set[Path]) -> None:
-    """Delete images no page of this build uses (old versions of changed posters)."""
-    if store.is_dir():
-        for path in store.iterdir():
-            if path not in keep:
-                path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ from ..images import (
     make_poster_variants,
     make_share_card,
     poster_set,
-    store_name,
     title_hue,
 )
 from .parallel import parallel_map
@@ -50,7 +49,7 @@ def prepare_media(
         st = os.stat(static[rel])
         stats[rel] = (st.st_size, st.st_mtime_ns)
         entry = known.get(rel)
-        if entry and entry[:2] == stats[rel] and _stored(poster_set("x", entry[2]), store):
+        if entry and entry[:2] == stats[rel] and _stored(poster_set("", entry[2]), store):
             infos[rel] = entry[2]
         else:
             todo.append(rel)
@@ -69,9 +68,7 @@ def prepare_media(
     posters = {
         f.slug: poster_set(f.slug, infos[f.poster]) for f in catalogue.films if f.poster in infos
     }
-    files = {
-        v.path: store / store_name(v) for p in posters.values() for v in (*p.webp, *p.fallback)
-    }
+    files = {v.path: store / v.stored for p in posters.values() for v in (*p.webp, *p.fallback)}
     share, cards = {}, []
     for film in catalogue.films:
         if film.poster:
@@ -88,7 +85,15 @@ def prepare_media(
 
 
 def _stored(poster, store: Path) -> bool:
-    return all((store / store_name(v)).is_file() for v in (*poster.webp, *poster.fallback))
+    return all((store / v.stored).is_file() for v in (*poster.webp, *poster.fallback))
+
+
+def prune_store(store: Path, keep: set[Path]) -> None:
+    """Delete images no page of this build uses (old versions of changed posters)."""
+    if store.is_dir():
+        for path in store.iterdir():
+            if path not in keep:
+                path.unlink(missing_ok=True)
 
 
 def _make_variants(state: tuple[dict[str, Path], Path], rel: str) -> SourceInfo | str:
