@@ -406,3 +406,26 @@ def test_suggestions_are_the_same_on_every_build(tmp_path):
         pages.append(read(tmp_path / name, "films/film-7/index.html"))
     assert pages[0] == pages[1]
     assert len(re.findall(r'related-title">', section(pages[0], "related suggested"))) == 6
+
+
+def test_an_oversized_poster_is_refused_before_it_is_decoded(site):
+    (site / "static").mkdir(parents=True)
+    Image.new("1", (8000, 7000)).save(site / "static/huge.png")
+    write_site(site, {"a.md": film(poster="huge.png")})
+    assert build_errors(site) == [
+        "content/films/a.md:4:1: poster: static/huge.png is 8000×7000 pixels; "
+        "expected at most 50 megapixels"
+    ]
+
+
+def test_an_svg_poster_is_used_as_it_is(site):
+    (site / "static").mkdir(parents=True)
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="2" height="3"/>'
+    (site / "static/p.svg").write_text(svg)
+    write_site(site, {"a.md": film(poster="p.svg")}, SETTINGS)
+    build(site)
+    page = read(site, "films/a-film/index.html")
+    assert '<img class="poster-img" src="/club/p.svg" alt="Poster of A Film"' in page
+    assert "<picture>" not in page and not (site / "site/posters").exists()
+    assert movie_of(site, "a-film")["image"] == "https://films.example.org/club/p.svg"
+    assert not list((site / "site").glob("share/*"))  # it has a poster: no share card
