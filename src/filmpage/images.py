@@ -84,6 +84,12 @@ class Media:
     share: dict[str, str]  # site path of the generated share card, for films with no poster
     files: dict[str, Path]
 
+    def share_image(self, film) -> str | None:
+        """The site path of a film's Open Graph image: its largest poster variant, the
+        poster itself (an SVG, say), or its generated share card."""
+        poster = self.posters.get(film.slug)
+        return poster.share.path if poster else film.poster or self.share.get(film.slug)
+
 
 NO_MEDIA = Media({}, {}, {})
 

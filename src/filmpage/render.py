@@ -54,11 +54,9 @@ def make_environment(
         absolute_url=settings.absolute,
         slug=name_slug,
         posters=media.posters,
-        movie_data=lambda film: structured.movie(
-            film, settings, media.posters.get(film.slug), media.share.get(film.slug)
-        ),
+        movie_data=lambda film: structured.movie(film, settings, media.share_image(film)),
         item_list=lambda films, first=1: structured.item_list(films, settings, first),
-        share_image=lambda film: _share_image(film, media),
+        share_image=media.share_image,
         # Created here, before any template is loaded, because imported macro modules
         # keep a copy of the globals they saw first; its films are set by the build.
         cards=None,
@@ -75,13 +73,6 @@ def make_environment(
         atom_date=atom_date,
     )
     return env
-
-
-def _share_image(film, media: Media) -> str | None:
-    """The site path of a film's Open Graph image: its largest poster variant, the poster
-    itself (an SVG, say), or its generated share card."""
-    poster = media.posters.get(film.slug)
-    return poster.share.path if poster else film.poster or media.share.get(film.slug)
 
 
 def render_page(env: jinja2.Environment, page: Page) -> bytes:

@@ -12,7 +12,6 @@ import html
 import re
 from typing import Any
 
-from .images import PosterSet
 from .model import Film
 from .settings import Settings
 
@@ -38,8 +37,9 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
-def movie(film: Film, settings: Settings, poster: PosterSet | None, share: str | None) -> dict:
-    """The ``Movie`` object of a film page, with only the properties the record gives."""
+def movie(film: Film, settings: Settings, image: str | None) -> dict:
+    """The ``Movie`` object of a film page, with only the properties the record gives;
+    ``image`` is the site path of its share image."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Movie",
@@ -48,7 +48,6 @@ def movie(film: Film, settings: Settings, poster: PosterSet | None, share: str |
     }
     if film.original_title:
         data["alternateName"] = film.original_title
-    image = poster.share.path if poster else film.poster or share
     if image:
         data["image"] = settings.absolute(image)
     if film.release_date:
