@@ -184,3 +184,45 @@ def test_clean_ignores_the_cache(site):
     write_site(site, {"a.md": film()})
     build(site)
     assert build(site, clean=True).rendered == build(site, clean=True).pages
+
+
+def test_an_edit_writes_only_changed_files_in_place(site):
+    write_site(site, {"a.md": film("Alpha", slug="alpha"), "b.md": film("Beta", slug="beta")})
+    build(site)
+    out = site / "site"
+    before = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    (site / "content/films/b.md").write_text(film("Beta Two", slug="beta"))
+    result = build(site)
+    after = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    changed = {p.relative_to(out).as_posix() for p in after if after[p] != before.get(p)}
+    assert "films/beta/index.html" in changed and "films/alpha/index.html" not in changed
+    assert "css/filmpage.css" not in changed
+    assert len(changed) == result.files < len(after) / 2
+    assert out.stat().st_ino == (site / "site").stat().st_ino  # the same folder, updated
+    assert not list(site.glob(".site.new-*"))
+
+
+def test_an_update_cut_short_makes_the_next_build_a_full_one(site, monkeypatch):
+    write_site(site, {"a.md": film("Alpha", slug="alpha")})
+    build(site)
+    (site / "content/films/a.md").write_text(film("Alpha Two", slug="alpha"))
+
+    def cut_short(out):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("filmpage.commands.build.save_cache", lambda out, cache: cut_short(out))
+    with pytest.raises(KeyboardInterrupt):
+        build(site)
+    monkeypatch.undo()
+    assert (site / "site/.filmpage-updating").exists()
+    (site / "content/films/a.md").write_text(film("Alpha", slug="alpha"))  # back as before
+    result = build(site)
+    assert result.rendered == result.pages  # the journal said: trust nothing
+    assert not (site / "site/.filmpage-updating").exists()
+    assert "Alpha Two" not in (site / "site/films/alpha/index.html").read_text()
+    assert digest(site / "site") == digest_of_clean(site)
+
+
+def digest_of_clean(site: Path) -> dict:
+    build(site, out=site / "clean", clean=True)
+    return digest(site / "clean")

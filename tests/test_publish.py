@@ -14,6 +14,7 @@ from filmpage.commands.build import build
 from filmpage.commands.deploy import deploy
 from filmpage.commands.scaffold import WORKFLOW_PATH, init_site
 from filmpage.errors import FilmpageError
+from filmpage.write import JOURNAL
 
 from .conftest import REPO, film, write_site
 
@@ -120,6 +121,13 @@ def test_missing_remote_and_unbuilt_site(repo):
     build(repo)
     with pytest.raises(FilmpageError, match="has no remote 'upstream'"):
         deploy(repo, repo / "site", remote="upstream")
+
+
+def test_a_site_left_half_updated_is_not_published(repo):
+    build(repo)
+    (repo / "site" / JOURNAL).write_bytes(b"")  # what an update cut short leaves
+    with pytest.raises(FilmpageError, match="the last build was cut short"):
+        deploy(repo, repo / "site", push=False)
 
 
 def test_bad_cname_setting_is_an_error(site):

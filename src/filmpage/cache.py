@@ -5,8 +5,9 @@ It lives in a hidden folder beside the output (``.filmpage-cache``), is safe to 
 and is ignored when it was written by another filmpage version. It holds:
 
 * each record file's parsed Film (and its problems), keyed by a hash of the file's bytes;
-* each output page's fingerprint: a hash of its template and every template that one
-  pulls in, the settings, and every film the page shows;
+* each output file's fingerprint: for a page, a hash of its template and every template
+  that one pulls in, the settings, and every film the page shows; for other files, of
+  their bytes or their source;
 * a signature of every input's size and modification time, so a build with nothing
   changed can stop at once.
 """
@@ -26,7 +27,7 @@ from jinja2 import meta
 from . import __version__
 
 CACHE_DIR = ".filmpage-cache"
-CACHE_VERSION = f"{__version__}+2"  # the part after "+" counts changes to the cache's layout
+CACHE_VERSION = f"{__version__}+3"  # the part after "+" counts changes to the cache's layout
 CACHE_FILE = "build.pickle"
 
 
@@ -34,7 +35,8 @@ CACHE_FILE = "build.pickle"
 class Cache:
     version: str = CACHE_VERSION
     records: dict[str, tuple[bytes, Any, list]] = field(default_factory=dict)
-    pages: dict[str, bytes] = field(default_factory=dict)
+    pages: dict[str, bytes] = field(default_factory=dict)  # output path -> fingerprint
+    files: dict[str, bytes] = field(default_factory=dict)  # the same, for other files
     images: dict[str, tuple] = field(default_factory=dict)  # poster source -> size, mtime, info
     signature: bytes = b""
     summary: tuple | None = None  # films, pages and warnings of the last build

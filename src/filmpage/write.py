@@ -1,8 +1,11 @@
-"""Output: write a whole site into a fresh folder, then swap it in for the old one.
+"""Output: write a site into a fresh folder, then swap it in or move it into place.
 
-A build never leaves a half-written site: files go to a temporary folder beside the
-output, and only when every file is written is the old output moved aside and the new
-one renamed into place. A folder that does not carry our marker is never replaced.
+A build never leaves a half-written site. Files go to a temporary folder beside the
+output first. A full build then swaps that folder in for the old output; an incremental
+build moves its few new files into the old output one by one (each a rename), removing
+the files that are gone. While it does, a journal file in the output says the update is
+under way: if it is cut short, the next build sees the journal and starts afresh. A
+folder that does not carry our marker is never replaced.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from .errors import FilmpageError, Problems
 
 MARKER = ".filmpage-site"
 MARKER_TEXT = b"This folder is written by filmpage build and replaced on every build.\n"
+JOURNAL = ".filmpage-updating"
 
 
 def collect_static(dirs: list[tuple[Path, str]], problems: Problems) -> dict[str, Path]:
@@ -69,6 +73,11 @@ def is_ours(out: Path) -> bool:
     return (out / MARKER).is_file()
 
 
+def is_complete(out: Path) -> bool:
+    """Ours, and not left half-updated by an incremental build that was cut short."""
+    return is_ours(out) and not (out / JOURNAL).exists()
+
+
 def check_output_folder(out: Path, root: Path) -> None:
     """Refuse an output folder we did not create, or one that holds the site itself."""
     if out.exists() and not out.is_dir():
@@ -108,20 +117,66 @@ def staged_output(out: Path) -> Iterator[Path]:
         raise
 
 
+@contextmanager
+def staged_update(out: Path, written: list[str], removed: list[str]) -> Iterator[Path]:
+    """A fresh folder beside ``out`` for the files of an incremental build.
+
+    When the ``with`` block succeeds, the journal is written into ``out``, each path of
+    ``written`` is moved from the folder into ``out`` (replacing the old file), each path
+    of ``removed`` is deleted along with folders it leaves empty, and the folder is
+    removed. The journal stays until :func:`finish_update`, once the caller has saved
+    what it knows of the new output; until then the output is not trusted.
+    """
+    out = out.absolute()
+    remove_leftovers(out)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        yield staging
+        (out / JOURNAL).write_bytes(b"")
+        for rel in written:
+            target = out / rel
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / rel, target)
+        for rel in removed:
+            _remove(out, rel)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def finish_update(out: Path) -> None:
+    (out / JOURNAL).unlink(missing_ok=True)
+
+
+def _remove(out: Path, rel: str) -> None:
+    """Delete one output file and the folders it leaves empty (never ``out`` itself)."""
+    target = out / rel
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        return
+    folder = target.parent
+    while folder != out:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty
+            return
+        folder = folder.parent
+
+
 def write_file(staging: Path, rel: str, data: bytes) -> None:
     target = staging / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
 
 
-def copy_static(staging: Path, static: dict[str, Path]) -> int:
-    """Copy the static files, keeping their modification times (so unchanged files look
+def copy_file(source: Path, staging: Path, rel: str) -> None:
+    """Copy a static file, keeping its modification time (so an unchanged file looks
     unchanged to sync and deploy tools)."""
-    for rel, source in static.items():
-        target = staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
-    return len(static)
+    target = staging / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
 
 
 def link_file(source: Path, staging: Path, rel: str) -> None:

@@ -44,10 +44,12 @@ from ..write import (
     check_output_folder,
     check_output_paths,
     collect_static,
-    copy_static,
-    is_ours,
+    copy_file,
+    finish_update,
+    is_complete,
     link_file,
     staged_output,
+    staged_update,
     write_file,
 )
 from .media import prepare_media, prune_store
@@ -198,7 +200,7 @@ def build(
     options = f"{drafts}|{strict}|{out.absolute()}|{os.environ.get('SOURCE_DATE_EPOCH')}"
     signature, newest = input_signature(input_files(root), options)
     state = Cache() if clean else load_state(out)
-    if unchanged(state, signature, newest) and is_ours(out):
+    if unchanged(state, signature, newest) and is_complete(out):
         films, pages, warnings = state.summary
         return BuildResult(
             films, pages, 0, warnings, time.perf_counter() - started, out, reused=pages
@@ -219,54 +221,70 @@ def build(
     env = make_environment(site.settings, template_dirs(root), media)
     env.globals["cards"].films = site.catalogue.by_slug
     fingerprints = page_fingerprints(env, site, pages, media)
-    previous = out if is_ours(out) else None
+    files = file_fingerprints(extras, site.static, media)
+    trusted = bool(cache.pages) and is_complete(out)  # else a full build, swapped in whole
+    before = {**cache.pages, **cache.files} if trusted else {}
     stale = [
         i
         for i, page in enumerate(pages)
-        if previous is None
-        or cache.pages.get(page.path) != fingerprints[page.path]
-        or not (previous / page.path).is_file()
+        if before.get(page.path) != fingerprints[page.path] or not (out / page.path).is_file()
     ]
-    current = {p.path for p in pages}
-    removed = [path for path in cache.pages if path not in current]
-    chunks = [stale[i : i + PAGES_PER_TASK] for i in range(0, len(stale), PAGES_PER_TASK)]
-    with staged_output(out) as staging:
-        files = copy_static(staging, site.static)
-        for rel, data in extras.items():
-            write_file(staging, rel, data)
-        for rel, source in media.files.items():
-            link_file(source, staging, rel)
-        files += len(extras) + len(media.files)
-        stale_set = set(stale)
-        for i, page in enumerate(pages):
-            if i not in stale_set:
-                link_file(previous / page.path, staging, page.path)
-        files += len(pages) - len(stale)
-        rendered = parallel_map(
+    other = [rel for rel in files if before.get(rel) != files[rel] or not (out / rel).exists()]
+    removed = sorted(rel for rel in before if rel not in fingerprints and rel not in files)
+    written = [*other, *(pages[i].path for i in stale)]
+    removed_pages = sum(1 for rel in removed if rel in cache.pages)
+    staged = staged_update(out, written, removed) if trusted else staged_output(out)
+    with staged as staging:
+        for rel in other if trusted else files:
+            if rel in extras:
+                write_file(staging, rel, extras[rel])
+            elif rel in site.static:
+                copy_file(site.static[rel], staging, rel)
+            elif rel in media.files:
+                link_file(media.files[rel], staging, rel)
+        chunks = [stale[i : i + PAGES_PER_TASK] for i in range(0, len(stale), PAGES_PER_TASK)]
+        parallel_map(
             _render_chunk,
             chunks,
             jobs,
             _RenderJob(env, pages, staging),
             lambda n: progress("rendering", min(n * PAGES_PER_TASK, len(stale)), len(stale)),
         )
-        files += sum(rendered)
     prune_store(store, set(media.files.values()))
-    cache.pages = fingerprints
+    cache.pages, cache.files = fingerprints, files
     cache.signature = signature
     cache.summary = (len(site.catalogue.films), len(pages), site.warnings)
     cache.written_ns = time.time_ns()
     save_cache(out, cache)
+    finish_update(out)
     return BuildResult(
         len(site.catalogue.films),
         len(pages),
-        files,
+        len(written) if trusted else len(files) + len(pages),
         site.warnings,
         time.perf_counter() - started,
         out,
         rendered=len(stale),
         reused=len(pages) - len(stale),
-        removed=len(removed),
+        removed=removed_pages,
     )
+
+
+def file_fingerprints(
+    extras: dict[str, bytes], static: dict[str, Path], media: Media
+) -> dict[str, bytes]:
+    """A fingerprint for every output file that is not a page, by path: by its bytes
+    (generated files), its source's size and time (static files) or its store file
+    (images, named by the hash of what they were made from)."""
+    found = {}
+    for rel, data in extras.items():
+        found[rel] = digest(data)
+    for rel, source in static.items():
+        st = source.stat()
+        found[rel] = digest(f"{source}|{st.st_size}|{st.st_mtime_ns}".encode())
+    for rel, stored in media.files.items():
+        found[rel] = digest(str(stored).encode())
+    return found
 
 
 def page_fingerprints(
@@ -300,9 +318,8 @@ class _RenderJob:
     staging: Path
 
 
-def _render_chunk(job: _RenderJob, indices: list[int]) -> int:
+def _render_chunk(job: _RenderJob, indices: list[int]) -> None:
     """Render some pages and write them into the staging folder (runs in a worker)."""
     for i in indices:
         page = job.pages[i]
         write_file(job.staging, page.path, render_page(job.env, page))
-    return len(indices)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import FilmpageError
-from ..write import MARKER, is_ours
+from ..write import MARKER, is_complete, is_ours
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,8 @@ def deploy(
     """Commit the built ``site`` folder as the new state of ``branch`` and push it."""
     if not is_ours(site):
         raise FilmpageError(f"{site}: no built site here; run 'filmpage build' first")
+    if not is_complete(site):
+        raise FilmpageError(f"{site}: the last build was cut short; run 'filmpage build' again")
     repo = find_repository(root)
     if push and remote not in _git(repo, "remote").split():
         raise FilmpageError(
