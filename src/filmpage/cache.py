@@ -4,7 +4,8 @@ changed.
 It lives in a hidden folder beside the output (``.filmpage-cache``), is safe to delete,
 and is ignored when it was written by another filmpage version. It holds:
 
-* each record file's parsed Film (and its problems), keyed by a hash of the file's bytes;
+* what each record file gave (its Film, problems and search words), with the file's
+  size, time and a hash of its bytes, to tell when it changed;
 * each output file's fingerprint: for a page, a hash of its template and every template
   that one pulls in, the settings, and every film the page shows; for other files, of
   their bytes or their source;
@@ -34,7 +35,7 @@ CACHE_FILE = "build.pickle"
 @dataclass
 class Cache:
     version: str = CACHE_VERSION
-    records: dict[str, tuple[bytes, Any, list]] = field(default_factory=dict)
+    records: dict[str, Any] = field(default_factory=dict)  # record file -> build.Loaded
     pages: dict[str, bytes] = field(default_factory=dict)  # output path -> fingerprint
     files: dict[str, bytes] = field(default_factory=dict)  # the same, for other files
     images: dict[str, tuple] = field(default_factory=dict)  # poster source -> size, mtime, info
@@ -179,11 +180,14 @@ def _feed(h, value: Any, films: dict[int, bytes]) -> None:
         h.update(repr(value).encode() + b"\0")
 
 
-def film_fingerprints(films, extra: dict[str, bytes] | None = None) -> dict[int, bytes]:
-    """Each film object's fingerprint, by identity: a hash of its full (resolved) value,
-    and of ``extra`` data by slug (the images made for it)."""
-    extra = extra or {}
+def film_fingerprints(
+    films, sources: dict[str, bytes], extra: dict[str, bytes]
+) -> dict[int, bytes]:
+    """Each film object's fingerprint, by identity. A film is made from its record file
+    alone, so it is the hash of that file's bytes (``sources``, by file), plus what the
+    catalogue gave it (its slug and resolved related titles) and ``extra`` data by slug
+    (the images made for it)."""
     return {
-        id(f): digest(pickle.dumps(f, protocol=pickle.HIGHEST_PROTOCOL) + extra.get(f.slug, b""))
+        id(f): digest(sources[f.file] + repr((f.slug, f.related)).encode() + extra.get(f.slug, b""))
         for f in films
     }

@@ -51,7 +51,7 @@ def find_records(root: Path, problems: Problems) -> list[str]:
                 continue
             path = here / name
             rel = _rel(root, path)
-            if not path.resolve().is_relative_to(real_root):
+            if path.is_symlink() and not path.resolve().is_relative_to(real_root):
                 problems.error(rel, 0, 0, "", "a symlink leads outside the site; refused")
                 continue
             found.append(rel)

@@ -63,11 +63,12 @@ def film_words(film) -> set[str]:
     return words(text)
 
 
-def search_files(catalogue: Catalogue) -> dict[str, bytes]:
-    """Every file of the index, by site path."""
+def search_files(catalogue: Catalogue, words_by_file: dict[str, str]) -> dict[str, bytes]:
+    """Every file of the index, by site path, from each film's words (space-separated, by
+    record file: made by :func:`film_words` when the record was loaded)."""
     shards: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for number, film in enumerate(catalogue.films):
-        for word in film_words(film):
+        for word in words_by_file[film.file].split():
             shards[shard_key(word)][word].append(number)
     return {
         shard_file(key): json.dumps(

@@ -7,10 +7,12 @@ are then rendered into a staging folder that replaces the output only when all i
 
 from __future__ import annotations
 
+import gc
 import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jinja2 import Environment
@@ -18,6 +20,7 @@ from jinja2 import Environment
 from .. import __version__
 from ..browse import INDEX_FILE, facet_index_bytes
 from ..cache import (
+    RACY_SECONDS,
     Cache,
     cache_path,
     digest,
@@ -33,11 +36,11 @@ from ..cache import (
 from ..catalogue import Catalogue, build_catalogue
 from ..errors import Problem, Problems
 from ..images import Media
-from ..load import MAX_FILE_BYTES, find_records, read_record
+from ..load import MAX_FILE_BYTES, find_records, parse_record, read_record
 from ..model import Film, film_from_record
 from ..pages import Page, plan_pages
 from ..render import extra_files, make_environment, render_page
-from ..searchindex import search_files
+from ..searchindex import film_words, search_files
 from ..settings import SETTINGS_FILE, Settings, load_settings
 from ..theme import theme_dir
 from ..write import (
@@ -75,6 +78,7 @@ class Site:
     catalogue: Catalogue
     static: dict[str, Path]
     warnings: list[Problem]
+    records: dict[str, Loaded]  # by record file
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,18 @@ class BuildResult:
     removed: int = 0
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """What one record file gave: its film (None when it has errors) and problems, and its
+    search words (derived here, in the worker, so they are made once and cached with it)."""
+
+    stamp: tuple[int, int]  # the file's size and modification time, when it was read
+    digest: bytes  # a hash of its bytes
+    film: Film | None
+    problems: list[Problem]
+    words: str  # space-separated
+
+
 def load_site(
     root: Path,
     drafts: bool = False,
@@ -100,56 +116,76 @@ def load_site(
 ) -> Site:
     """Read and check everything; raise one FilmpageError holding every problem.
 
-    With a ``cache``, a record whose bytes are unchanged is not parsed again, and the
-    cache is updated with what was parsed.
+    With a ``cache``, a record file that is unchanged (by its size and time, else by its
+    bytes) is not parsed again, and the cache is updated with what was parsed.
     """
     problems = Problems()
     settings = load_settings(root, problems)
     files = find_records(root, problems)
-    known = cache.records if cache is not None else {}
-    hashes = {file: _file_hash(root / file) for file in files} if cache is not None else {}
-    results: dict[str, tuple[Film | None, list[Problem]]] = {}
+    cache = cache if cache is not None else Cache()
+    trusted_before = cache.written_ns - RACY_SECONDS * 1_000_000_000
+    records: dict[str, Loaded] = {}
+    missing = []
     for file in files:
-        entry = known.get(file)
-        if entry is not None and entry[0] == hashes.get(file):
-            results[file] = (entry[1], entry[2])
-    missing = [file for file in files if file not in results]
+        entry = cache.records.get(file)
+        stamp = _stamp(root / file)
+        if entry is not None and entry.stamp == stamp and stamp[1] < trusted_before:
+            records[file] = entry
+            continue
+        data = _read_bytes(root / file)
+        if entry is not None and data is not None and entry.digest == digest(data):
+            records[file] = replace(entry, stamp=stamp)
+        else:
+            missing.append(file)
     loaded = parallel_map(
         _load_film, missing, jobs, root, lambda n: progress("loading", n, len(missing))
     )
-    results.update(zip(missing, loaded, strict=True))
+    records.update(zip(missing, loaded, strict=True))
     films = []
     for file in files:
-        film, found = results[file]
-        problems.extend(found)
-        if film is not None:
-            films.append(film)
-    if cache is not None:
-        cache.records = {f: (hashes[f], *results[f]) for f in files if hashes.get(f)}
+        problems.extend(records[file].problems)
+        if records[file].film is not None:
+            films.append(records[file].film)
+    cache.records = records
     theme = theme_dir()
     static = collect_static([(theme / "static", theme), (root / "static", root)], problems)
     catalogue = build_catalogue(films, problems, frozenset(static), drafts)
     problems.raise_if_errors(strict)
-    return Site(root, settings, catalogue, static, problems.warnings)
+    return Site(root, settings, catalogue, static, problems.warnings, records)
 
 
-def _load_film(root: Path, file: str) -> tuple[Film | None, list[Problem]]:
-    """One record file to a Film and its problems (runs in a worker process)."""
+def _load_film(root: Path, file: str) -> Loaded:
+    """One record file to a Film, its problems and search words (runs in a worker)."""
     problems = Problems()
-    record = read_record(root, file, problems)
+    path = root / file
+    stamp = _stamp(path)
+    data = _read_bytes(path)
+    if data is None:  # too large or unreadable: read_record says which
+        record = read_record(root, file, problems)
+    else:
+        record = parse_record(data, file, problems)
     film = film_from_record(record, problems) if record else None
-    return film, problems.items
+    words = " ".join(sorted(film_words(film))) if film else ""
+    return Loaded(stamp, digest(data or b""), film, problems.items, words)
 
 
-def _file_hash(path: Path) -> bytes:
-    """The hash of a record file's bytes; empty for one too large to read (its error comes
-    from the loader)."""
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (st.st_size, st.st_mtime_ns)
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    """A record file's bytes; None for one too large or unreadable (its error comes from
+    the loader)."""
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            return b""
-        return digest(path.read_bytes())
+            return None
+        return path.read_bytes()
     except OSError:
-        return b""
+        return None
 
 
 def template_dirs(root: Path) -> list[Path]:
@@ -193,6 +229,31 @@ def build(
     pages whose inputs changed since the last build are rendered again (``clean`` forces
     a full build); the output is the same bytes either way.
     """
+    with _rare_collections():
+        return _build(root, out, drafts, strict, jobs, clean, progress)
+
+
+@contextmanager
+def _rare_collections() -> Iterator[None]:
+    """A build makes millions of long-lived objects (records, pages) and few cycles;
+    Python's collector, left at its defaults, would walk them all over and over."""
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _build(
+    root: Path,
+    out: Path | None,
+    drafts: bool,
+    strict: bool,
+    jobs: int | None,
+    clean: bool,
+    progress: Progress,
+) -> BuildResult:
     started = time.perf_counter()
     jobs = jobs or default_jobs()
     out = out if out is not None else root / OUTPUT_DIR
@@ -215,7 +276,7 @@ def build(
     pages = plan_pages(site.catalogue, site.settings)
     extras = extra_files(site.settings)
     extras[INDEX_FILE] = facet_index_bytes(site.catalogue, media)
-    extras.update(search_files(site.catalogue))
+    extras.update(search_files(site.catalogue, {f: r.words for f, r in site.records.items()}))
     check_output_paths([*(p.path for p in pages), *extras, *media.files], site.static, problems)
     problems.raise_if_errors()
     env = make_environment(site.settings, template_dirs(root), media)
@@ -299,7 +360,8 @@ def page_fingerprints(
         f.slug: repr((media.posters.get(f.slug), media.share.get(f.slug))).encode()
         for f in site.catalogue.films
     }
-    films = film_fingerprints(site.catalogue.films, images)
+    sources = {file: loaded.digest for file, loaded in site.records.items()}
+    films = film_fingerprints(site.catalogue.films, sources, images)
     return {
         page.path: digest(
             templates.get(page.template, b"?") + common + fingerprint(page.context, films)
