@@ -174,6 +174,10 @@ def test_feed_lists_newest_first(site):
     titles = re.findall(r"<entry>\s*<title>(.*?)</title>", feed)
     assert titles == ["Mid (2020)", "New (2020)", "Old (1990)"]
     assert "<updated>2020-06-01T00:00:00Z</updated>" in feed.split("<entry>")[0]
+    (site / "filmpage.yml").write_text("base_url: https://x.example/\nfeed_size: 2\n")
+    build(site)
+    titles = re.findall(r"<entry>\s*<title>(.*?)</title>", read(site, "feed.xml"))
+    assert titles == ["Mid (2020)", "New (2020)"]
 
 
 def _all_html(root: Path):

@@ -149,33 +149,39 @@ def template_hashes(env: jinja2.Environment) -> dict[str, bytes]:
     return hashes
 
 
-def fingerprint(value: Any, films: dict[int, bytes]) -> bytes:
-    """A hash of a page's context: films by their own fingerprints, everything else by repr."""
+def fingerprint(value: Any, known: dict[int, bytes]) -> bytes:
+    """A hash of a page's context: films by their own fingerprints, everything else by repr.
+
+    ``known`` holds fingerprints by object identity: the films', and those of the other
+    dataclass objects met on the way (a person, a genre), so that an object shown on many
+    pages is walked once. It is only valid while those objects are alive.
+    """
     h = hashlib.blake2b(digest_size=16)
-    _feed(h, value, films)
+    _feed(h, value, known)
     return h.digest()
 
 
-def _feed(h, value: Any, films: dict[int, bytes]) -> None:
-    known = films.get(id(value))
-    if known is not None:
-        h.update(b"F" + known)
+def _feed(h, value: Any, known: dict[int, bytes]) -> None:
+    found = known.get(id(value))
+    if found is not None:
+        h.update(b"F" + found)
     elif isinstance(value, dict):
         h.update(b"{")
         for key, item in value.items():
             h.update(repr(key).encode())
-            _feed(h, item, films)
+            _feed(h, item, known)
         h.update(b"}")
     elif isinstance(value, list | tuple):
         h.update(b"[")
         for item in value:
-            _feed(h, item, films)
+            _feed(h, item, known)
         h.update(b"]")
     elif hasattr(value, "__dataclass_fields__"):
-        h.update(type(value).__name__.encode() + b"(")
+        inner = hashlib.blake2b(type(value).__name__.encode(), digest_size=16)
         for name in value.__dataclass_fields__:
-            _feed(h, getattr(value, name), films)
-        h.update(b")")
+            _feed(inner, getattr(value, name), known)
+        known[id(value)] = inner.digest()
+        h.update(b"F" + known[id(value)])
     else:
         h.update(repr(value).encode() + b"\0")
 

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 from . import yamldoc
 from .errors import Problems
@@ -144,7 +145,7 @@ class Film:
     plot_html: str = ""
     positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
-    @property
+    @cached_property  # asked for thousands of times when resolving and suggesting
     def directors(self) -> tuple[str, ...]:
         return tuple(c.name for r in self.credits if r.key == "directors" for c in r.people)
 

@@ -138,6 +138,7 @@ def plan_pages(catalogue: Catalogue, settings: Settings) -> list[Page]:
         if p.path != "404.html" and "/page/" not in f"/{p.path}" and p.template != "search.html"
     ]
     newest = sorted(catalogue.films, key=lambda f: (f.date, f.slug), reverse=True)
+    newest = newest[: settings.feed_size or None]
     pages.append(Page("sitemap.xml", "sitemap.xml", {"paths": listed}))
     pages.append(Page("feed.xml", "feed.xml", {"films": newest}))
     pages.append(Page("robots.txt", "robots.txt", {}))

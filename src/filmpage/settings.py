@@ -25,6 +25,7 @@ class Settings:
     related_heading: str = "Viewers Also Bought"
     cname: str = ""  # a custom domain for GitHub Pages, written to the site's CNAME file
     page_size: int = 48  # films per page of the catalogue, genre, person, year and decade lists
+    feed_size: int = 50  # the newest films in the feed; 0 for all
 
     @property
     def base_path(self) -> str:
@@ -45,6 +46,7 @@ class Settings:
 
 FIELDS = tuple(Settings.__dataclass_fields__)
 PAGE_SIZE_RANGE = (1, 1000)
+FEED_SIZE_RANGE = (0, 100_000)
 
 
 def load_settings(root: Path, problems: Problems) -> Settings:
@@ -80,6 +82,9 @@ def settings_from_text(text: str, file: str, problems: Problems) -> Settings:
     page_size = read.integer(tree.get("page_size"), "page_size", *PAGE_SIZE_RANGE)
     if page_size is not None:
         values["page_size"] = page_size
+    feed_size = read.integer(tree.get("feed_size"), "feed_size", *FEED_SIZE_RANGE)
+    if feed_size is not None:
+        values["feed_size"] = feed_size
     cname = read.text(tree.get("cname"), "cname")
     if cname is not None:
         if re.fullmatch(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", cname):

@@ -288,9 +288,9 @@ def _build(
     stale = [
         i
         for i, page in enumerate(pages)
-        if before.get(page.path) != fingerprints[page.path] or not (out / page.path).is_file()
+        if before.get(page.path) != fingerprints[page.path] or not _exists(out, page.path)
     ]
-    other = [rel for rel in files if before.get(rel) != files[rel] or not (out / rel).exists()]
+    other = [rel for rel in files if before.get(rel) != files[rel] or not _exists(out, rel)]
     removed = sorted(rel for rel in before if rel not in fingerprints and rel not in files)
     written = [*other, *(pages[i].path for i in stale)]
     removed_pages = sum(1 for rel in removed if rel in cache.pages)
@@ -329,6 +329,10 @@ def _build(
         reused=len(pages) - len(stale),
         removed=removed_pages,
     )
+
+
+def _exists(out: Path, rel: str) -> bool:
+    return os.path.isfile(os.path.join(out, rel))  # thousands of calls: no Path objects
 
 
 def file_fingerprints(
