@@ -210,7 +210,7 @@ def test_an_update_cut_short_makes_the_next_build_a_full_one(site, monkeypatch):
     def cut_short(out):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("filmpage.commands.build.save_cache", lambda out, cache: cut_short(out))
+    monkeypatch.setattr("filmpage.commands.build.save_cache", lambda out, *rest: cut_short(out))
     with pytest.raises(KeyboardInterrupt):
         build(site)
     monkeypatch.undo()
@@ -251,3 +251,15 @@ def test_unchanged_records_are_not_read_again(site, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", lambda p: read.append(p.name) or original(p))
     build(site)
     assert "b.md" in read and "a.md" not in read
+
+
+def test_an_edit_rewrites_only_the_cache_file_holding_its_record(site):
+    write_site(site, {f"{c}.md": film(f"Film {c}", slug=c) for c in "abcdefgh"})
+    build(site)
+    buckets = sorted((site / ".filmpage-cache").glob("site-records-*.pickle"))
+    assert len(buckets) == 64
+    before = {p: p.stat().st_ino for p in buckets}  # each write replaces the file
+    (site / "content/films/c.md").write_text(film("Film C two", slug="c"))
+    build(site)
+    assert sum(p.stat().st_ino != before[p] for p in buckets) == 1
+    assert "Film C two" in (site / "site/films/c/index.html").read_text()

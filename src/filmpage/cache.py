@@ -28,7 +28,7 @@ from jinja2 import meta
 from . import __version__
 
 CACHE_DIR = ".filmpage-cache"
-CACHE_VERSION = f"{__version__}+3"  # the part after "+" counts changes to the cache's layout
+CACHE_VERSION = f"{__version__}+4"  # the part after "+" counts changes to the cache's layout
 CACHE_FILE = "build.pickle"
 
 
@@ -49,6 +49,13 @@ def cache_path(out: Path, part: str = CACHE_FILE) -> Path:
 
 
 STATE_FILE = "state.pickle"  # the small part: signature, time and summary of the last build
+BUCKETS = 64
+"""The records are kept in this many files, by a hash of their path, so that a build
+that changed a few records rewrites a few small files, not all of them."""
+
+
+def _bucket(file: str) -> int:
+    return hashlib.blake2b(file.encode(), digest_size=2).digest()[0] % BUCKETS
 
 
 def _read(path: Path):
@@ -59,6 +66,14 @@ def _read(path: Path):
         return None
 
 
+def _write(path: Path, value: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    with open(temporary, "wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
+
+
 def load_state(out: Path) -> Cache:
     """The last build's signature, time and summary only: enough to see that nothing
     changed without reading the records (the large part)."""
@@ -66,24 +81,46 @@ def load_state(out: Path) -> Cache:
     return state if isinstance(state, Cache) and state.version == CACHE_VERSION else Cache()
 
 
-def load_cache(out: Path) -> Cache:
-    """The last build's cache for ``out``, or an empty one (missing, stale or unreadable)."""
+def load_cache(out: Path) -> tuple[Cache, list[dict]]:
+    """The last build's cache for ``out``, or an empty one (missing, stale or unreadable),
+    and its records as read, bucket by bucket (for :func:`save_cache` to compare with)."""
     cache = _read(cache_path(out))
-    return cache if isinstance(cache, Cache) and cache.version == CACHE_VERSION else Cache()
+    if not isinstance(cache, Cache) or cache.version != CACHE_VERSION:
+        return Cache(), []
+    buckets = [_read(cache_path(out, f"records-{i:02x}.pickle")) for i in range(BUCKETS)]
+    if not all(isinstance(bucket, dict) for bucket in buckets):
+        return Cache(), []
+    for bucket in buckets:
+        cache.records.update(bucket)
+    return cache, buckets
 
 
-def save_cache(out: Path, cache: Cache) -> None:
-    """Write the cache, and its small state part beside it, each atomically."""
-    state = Cache(
-        cache.version, signature=cache.signature, summary=cache.summary, written_ns=cache.written_ns
+def save_cache(out: Path, cache: Cache, loaded: list[dict]) -> None:
+    """Write the cache, each file atomically: the buckets of records that differ from
+    those ``loaded`` (an entry is unchanged when it is the very object read), then the
+    rest, then its small state part."""
+    buckets: list[dict] = [{} for _ in range(BUCKETS)]
+    for file, entry in cache.records.items():
+        buckets[_bucket(file)][file] = entry
+    for i, bucket in enumerate(buckets):
+        before = loaded[i] if loaded else None
+        if (
+            before is None
+            or before.keys() != bucket.keys()
+            or any(before[file] is not entry for file, entry in bucket.items())
+        ):
+            _write(cache_path(out, f"records-{i:02x}.pickle"), bucket)
+    rest = {name: getattr(cache, name) for name in cache.__dataclass_fields__}
+    _write(cache_path(out), Cache(**{**rest, "records": {}}))
+    _write(
+        cache_path(out, STATE_FILE),
+        Cache(
+            cache.version,
+            signature=cache.signature,
+            summary=cache.summary,
+            written_ns=cache.written_ns,
+        ),
     )
-    for part, value in ((CACHE_FILE, cache), (STATE_FILE, state)):
-        path = cache_path(out, part)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        with open(temporary, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
 
 
 def digest(data: bytes) -> bytes:

@@ -134,7 +134,7 @@ def load_site(
             continue
         data = _read_bytes(root / file)
         if entry is not None and data is not None and entry.digest == digest(data):
-            records[file] = replace(entry, stamp=stamp)
+            records[file] = entry if entry.stamp == stamp else replace(entry, stamp=stamp)
         else:
             missing.append(file)
     loaded = parallel_map(
@@ -266,7 +266,7 @@ def _build(
         return BuildResult(
             films, pages, 0, warnings, time.perf_counter() - started, out, reused=pages
         )
-    cache = Cache() if clean else load_cache(out)
+    cache, loaded = (Cache(), []) if clean else load_cache(out)
     site = load_site(root, drafts, strict, jobs, cache, progress)
     problems = Problems()
     store = cache_path(out, "images")
@@ -316,7 +316,7 @@ def _build(
     cache.signature = signature
     cache.summary = (len(site.catalogue.films), len(pages), site.warnings)
     cache.written_ns = time.time_ns()
-    save_cache(out, cache)
+    save_cache(out, cache, loaded)
     finish_update(out)
     return BuildResult(
         len(site.catalogue.films),
