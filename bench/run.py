@@ -81,7 +81,12 @@ def main() -> None:
     def settle() -> None:
         time.sleep(2.5)  # let the files age past the racy-mtime window
 
+    def cold() -> None:  # no cache at all: --clean alone would keep the image store
+        shutil.rmtree(root / ".filmpage-cache", ignore_errors=True)
+
+    cold()
     rows.append(("cold, 1 process", *run(root, "--clean", "--jobs", "1")))
+    cold()
     rows.append((f"cold, {os.cpu_count()} processes", *run(root, "--clean")))
     settle()
     rows.append(("no-op rebuild", *run(root)))
