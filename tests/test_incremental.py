@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import random
 import time
@@ -263,3 +264,10 @@ def test_an_edit_rewrites_only_the_cache_file_holding_its_record(site):
     build(site)
     assert sum(p.stat().st_ino != before[p] for p in buckets) == 1
     assert "Film C two" in (site / "site/films/c/index.html").read_text()
+
+
+def test_a_build_leaves_the_collector_as_it_found_it(site):
+    write_site(site, {"a.md": film()})
+    before = gc.get_threshold()
+    build(site)
+    assert gc.get_threshold() == before

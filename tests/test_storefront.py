@@ -176,6 +176,10 @@ def test_page_size_setting_is_checked(site):
     assert build_errors(site) == [
         "filmpage.yml:1:12: page_size: expected a whole number from 1 to 1000, got 0"
     ]
+    (site / "filmpage.yml").write_text("feed_size: -1\n")
+    assert build_errors(site) == [
+        "filmpage.yml:1:12: feed_size: expected a whole number from 0 to 100000, got -1"
+    ]
 
 
 def test_facet_index_matches_the_catalogue(site):

@@ -62,8 +62,9 @@ def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def read_record(root: Path, file: str, problems: Problems) -> Record | None:
-    """Read and parse one record file; report what is wrong with it and return None."""
+def read_file(root: Path, file: str, problems: Problems) -> bytes | None:
+    """A record file's bytes; None, with the problem reported, when it is too large or
+    cannot be read."""
     path = root / file
     try:
         size = path.stat().st_size
@@ -72,11 +73,10 @@ def read_record(root: Path, file: str, problems: Problems) -> Record | None:
                 file, 0, 0, "", f"file is {size} bytes; the limit is {MAX_FILE_BYTES} (1 MiB)"
             )
             return None
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         problems.error(file, 0, 0, "", f"cannot read the file: {exc.strerror}")
         return None
-    return parse_record(data, file, problems)
 
 
 def parse_record(data: bytes, file: str, problems: Problems) -> Record | None:

@@ -36,7 +36,7 @@ from ..cache import (
 from ..catalogue import Catalogue, build_catalogue
 from ..errors import Problem, Problems
 from ..images import Media
-from ..load import MAX_FILE_BYTES, find_records, parse_record, read_record
+from ..load import find_records, parse_record, read_file
 from ..model import Film, film_from_record
 from ..pages import Page, plan_pages
 from ..render import extra_files, make_environment, render_page
@@ -132,7 +132,7 @@ def load_site(
         if entry is not None and entry.stamp == stamp and stamp[1] < trusted_before:
             records[file] = entry
             continue
-        data = _read_bytes(root / file)
+        data = read_file(root, file, Problems())  # its problems come from _load_film
         if entry is not None and data is not None and entry.digest == digest(data):
             records[file] = entry if entry.stamp == stamp else replace(entry, stamp=stamp)
         else:
@@ -157,13 +157,9 @@ def load_site(
 def _load_film(root: Path, file: str) -> Loaded:
     """One record file to a Film, its problems and search words (runs in a worker)."""
     problems = Problems()
-    path = root / file
-    stamp = _stamp(path)
-    data = _read_bytes(path)
-    if data is None:  # too large or unreadable: read_record says which
-        record = read_record(root, file, problems)
-    else:
-        record = parse_record(data, file, problems)
+    stamp = _stamp(root / file)
+    data = read_file(root, file, problems)
+    record = parse_record(data, file, problems) if data is not None else None
     film = film_from_record(record, problems) if record else None
     words = " ".join(sorted(film_words(film))) if film else ""
     return Loaded(stamp, digest(data or b""), film, problems.items, words)
@@ -175,17 +171,6 @@ def _stamp(path: Path) -> tuple[int, int]:
     except OSError:
         return (-1, -1)
     return (st.st_size, st.st_mtime_ns)
-
-
-def _read_bytes(path: Path) -> bytes | None:
-    """A record file's bytes; None for one too large or unreadable (its error comes from
-    the loader)."""
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None
-        return path.read_bytes()
-    except OSError:
-        return None
 
 
 def template_dirs(root: Path) -> list[Path]:
