@@ -28,7 +28,7 @@ from jinja2 import meta
 from . import __version__
 
 CACHE_DIR = ".filmpage-cache"
-CACHE_VERSION = f"{__version__}+4"  # the part after "+" counts changes to the cache's layout
+CACHE_VERSION = f"{__version__}+5"  # the part after "+" counts changes to the cache's layout
 CACHE_FILE = "build.pickle"
 
 
@@ -39,6 +39,7 @@ class Cache:
     pages: dict[str, bytes] = field(default_factory=dict)  # output path -> fingerprint
     files: dict[str, bytes] = field(default_factory=dict)  # the same, for other files
     images: dict[str, tuple] = field(default_factory=dict)  # poster source -> size, mtime, info
+    suggestions: tuple[bytes, dict] = (b"", {})  # "More like this", and a hash of its inputs
     signature: bytes = b""
     summary: tuple | None = None  # films, pages and warnings of the last build
     written_ns: int = 0  # when the last build finished (time.time_ns())
@@ -131,18 +132,14 @@ RACY_SECONDS = 2
 """Files changed this close to the last build may not show it in their mtime yet."""
 
 
-def input_signature(paths: list[Path], extra: str) -> tuple[bytes, int]:
-    """A hash of every input's path, size and modification time, plus ``extra`` (options),
-    and the newest modification time among them (in nanoseconds)."""
+def input_signature(stamps: dict[str, tuple[int, int]], extra: str) -> tuple[bytes, int]:
+    """A hash of every input's path, size and modification time (``stamps``, by path),
+    plus ``extra`` (options), and the newest modification time among them (nanoseconds)."""
     h = hashlib.blake2b(extra.encode(), digest_size=16)
     newest = 0
-    for path in paths:
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        newest = max(newest, st.st_mtime_ns)
-        h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    for path, (size, mtime) in stamps.items():
+        newest = max(newest, mtime)
+        h.update(f"{path}\0{size}\0{mtime}\n".encode())
     return h.digest(), newest
 
 

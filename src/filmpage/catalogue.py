@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -16,6 +17,8 @@ from .errors import Problems
 from .model import KNOWN_ROLES, Film, RelatedTitle
 from .slugs import slugify
 from .suggest import Suggestion, suggest
+
+Suggest = Callable[[tuple[Film, ...]], dict[str, tuple[Suggestion, ...]]]
 
 
 @dataclass(frozen=True)
@@ -39,10 +42,7 @@ class Person:
     slug: str
     name: str
     roles: tuple[PersonRole, ...]
-
-    @property
-    def film_count(self) -> int:
-        return len({f.slug for r in self.roles for f in r.films})
+    film_count: int  # films counted once across roles
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,17 @@ def sort_key(film: Film) -> tuple:
 
 
 def build_catalogue(
-    films: list[Film], problems: Problems, static_files: frozenset[str], drafts: bool = False
+    films: list[Film],
+    problems: Problems,
+    static_files: frozenset[str],
+    drafts: bool = False,
+    suggestions: Suggest | None = None,
 ) -> Catalogue:
-    """Assign slugs, check catalogue-wide rules, resolve related titles, build indexes."""
+    """Assign slugs, check catalogue-wide rules, resolve related titles, build indexes.
+
+    ``suggestions`` makes "More like this" from the ordered films (default:
+    :func:`suggest`); a build passes one that reuses the last build's when it can.
+    """
     films = assign_slugs(films, problems)
     published = [f for f in films if drafts or not f.draft]
     by_slug = {f.slug: f for f in published}
@@ -109,8 +117,12 @@ def build_catalogue(
             Group(f"{d}s", f"{d}s", tuple(fs))
             for d, fs in sorted(_bucket((f.year // 10 * 10, f) for f in resolved).items())
         ),
-        suggestions=suggest(ordered, name_slug),
+        suggestions=(suggestions or default_suggestions)(ordered),
     )
+
+
+def default_suggestions(films: tuple[Film, ...]) -> dict[str, tuple[Suggestion, ...]]:
+    return suggest(films, name_slug)
 
 
 def assign_slugs(films: list[Film], problems: Problems) -> list[Film]:
@@ -181,10 +193,9 @@ def _resolve(
             f"of a film here, or an external title {{title, director, year, url}}",
         )
         return entry
-    directors = target.directors
-    return replace(
-        entry, title=target.title, year=target.year, director=", ".join(directors) or entry.director
-    )
+    director = ", ".join(target.directors) or entry.director
+    return RelatedTitle(target.title, entry.slug, director, target.year, entry.url, entry.line,
+                        entry.column)  # fmt: skip
 
 
 def _match_title(entry: RelatedTitle, by_title: dict[str, list[Film]]) -> RelatedTitle:
@@ -247,6 +258,7 @@ def _people(films: list[Film]) -> tuple[Person, ...]:
             PersonRole(key, labels[key], tuple(fs))
             for key, fs in sorted(by_role.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))
         )
-        people.append(Person(slug, names[slug], person_roles))
+        count = len({f.slug for r in person_roles for f in r.films})
+        people.append(Person(slug, names[slug], person_roles, count))
     people.sort(key=lambda p: (p.name.casefold(), p.slug))
     return tuple(people)

@@ -115,6 +115,10 @@ class Offer:
     url: str | None = None
 
 
+LATER_CHECKED = ("title", "slug", "poster")
+"""Fields checked against the whole catalogue or the site's files, after the record."""
+
+
 @dataclass(frozen=True)
 class Film:
     file: str
@@ -143,6 +147,7 @@ class Film:
     source: tuple[tuple[str, str], ...] = ()
     draft: bool = False
     plot_html: str = ""
+    # where the fields checked after loading stand (LATER_CHECKED), for their errors
     positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
     @cached_property  # asked for thousands of times when resolving and suggesting
@@ -235,7 +240,9 @@ def film_from_record(record: Record, problems: Problems) -> Film | None:
         source=_source(read, read.mapping(get("source"), "source")),
         draft=bool(read.boolean(get("draft"), "draft")),
         plot_html=plot_html,
-        positions={k: (n.line, n.column) for k, (n, _) in tree.entries.items()},
+        positions={
+            k: (n.line, n.column) for k, (n, _) in tree.entries.items() if k in LATER_CHECKED
+        },
     )
     # A film with a bad field still goes on to the catalogue checks (related slugs,
     # collisions), so one run reports everything; the build fails on the errors anyway.

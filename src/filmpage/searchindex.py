@@ -50,7 +50,7 @@ def words(text: str) -> set[str]:
 
 
 def shard_key(word: str) -> str:
-    return word[0] if CJK.match(word) else word[:2]
+    return word[:2] if word[0] < "\u3040" else word[0] if CJK.match(word) else word[:2]
 
 
 def shard_file(key: str) -> str:
@@ -66,10 +66,13 @@ def film_words(film) -> set[str]:
 def search_files(catalogue: Catalogue, words_by_file: dict[str, str]) -> dict[str, bytes]:
     """Every file of the index, by site path, from each film's words (space-separated, by
     record file: made by :func:`film_words` when the record was loaded)."""
-    shards: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    postings: dict[str, list[int]] = defaultdict(list)
     for number, film in enumerate(catalogue.films):
         for word in words_by_file[film.file].split():
-            shards[shard_key(word)][word].append(number)
+            postings[word].append(number)
+    shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    for word, numbers in postings.items():
+        shards[shard_key(word)][word] = numbers
     return {
         shard_file(key): json.dumps(
             {word: postings[word] for word in sorted(postings)},

@@ -31,6 +31,15 @@ class Suggestion:
     shared: str
 
 
+def suggestion_inputs(film: Film) -> bytes:
+    """Everything :func:`suggest` reads of one film but its slug (which the catalogue may
+    still change): a build whose films all give the same bytes, with the same slugs in the
+    same order, gets the same suggestions, and may reuse the last ones."""
+    credits = [(role.key, [c.name for c in role.people]) for role in film.credits]
+    outline = (film.title, film.year, film.directors, credits, film.genres, bool(film.related))
+    return repr(outline).encode()
+
+
 def suggest(
     films: tuple[Film, ...], key: Callable[[str], str]
 ) -> dict[str, tuple[Suggestion, ...]]:

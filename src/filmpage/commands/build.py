@@ -33,7 +33,7 @@ from ..cache import (
     template_hashes,
     unchanged,
 )
-from ..catalogue import Catalogue, build_catalogue
+from ..catalogue import Catalogue, Suggest, build_catalogue, default_suggestions
 from ..errors import Problem, Problems
 from ..images import Media
 from ..load import find_records, parse_record, read_file
@@ -42,6 +42,7 @@ from ..pages import Page, plan_pages
 from ..render import extra_files, make_environment, render_page
 from ..searchindex import film_words, search_files
 from ..settings import SETTINGS_FILE, Settings, load_settings
+from ..suggest import Suggestion, suggestion_inputs
 from ..theme import theme_dir
 from ..write import (
     check_output_folder,
@@ -104,6 +105,7 @@ class Loaded:
     film: Film | None
     problems: list[Problem]
     words: str  # space-separated
+    outline: bytes  # a hash of what "More like this" reads of the film
 
 
 def load_site(
@@ -113,11 +115,13 @@ def load_site(
     jobs: int = 1,
     cache: Cache | None = None,
     progress: Progress = _quiet,
+    stamps: dict[str, tuple[int, int]] | None = None,
 ) -> Site:
     """Read and check everything; raise one FilmpageError holding every problem.
 
     With a ``cache``, a record file that is unchanged (by its size and time, else by its
-    bytes) is not parsed again, and the cache is updated with what was parsed.
+    bytes) is not parsed again, and the cache is updated with what was parsed. ``stamps``
+    are the record files' sizes and times, by path, when the caller has them already.
     """
     problems = Problems()
     settings = load_settings(root, problems)
@@ -128,7 +132,8 @@ def load_site(
     missing = []
     for file in files:
         entry = cache.records.get(file)
-        stamp = _stamp(root / file)
+        path = os.path.join(root, file)
+        stamp = stamps[path] if stamps and path in stamps else _stamp(path)
         if entry is not None and entry.stamp == stamp and stamp[1] < trusted_before:
             records[file] = entry
             continue
@@ -149,9 +154,23 @@ def load_site(
     cache.records = records
     theme = theme_dir()
     static = collect_static([(theme / "static", theme), (root / "static", root)], problems)
-    catalogue = build_catalogue(films, problems, frozenset(static), drafts)
+    catalogue = build_catalogue(
+        films, problems, frozenset(static), drafts, _remembered_suggestions(cache, records)
+    )
     problems.raise_if_errors(strict)
     return Site(root, settings, catalogue, static, problems.warnings, records)
+
+
+def _remembered_suggestions(cache: Cache, records: dict[str, Loaded]) -> Suggest:
+    """Suggestions that come from the cache when no film changed what they depend on."""
+
+    def suggestions(films: tuple[Film, ...]) -> dict[str, tuple[Suggestion, ...]]:
+        key = digest(b"".join(f.slug.encode() + b"\0" + records[f.file].outline for f in films))
+        if cache.suggestions[0] != key:
+            cache.suggestions = (key, default_suggestions(films))
+        return cache.suggestions[1]
+
+    return suggestions
 
 
 def _load_film(root: Path, file: str) -> Loaded:
@@ -162,12 +181,13 @@ def _load_film(root: Path, file: str) -> Loaded:
     record = parse_record(data, file, problems) if data is not None else None
     film = film_from_record(record, problems) if record else None
     words = " ".join(sorted(film_words(film))) if film else ""
-    return Loaded(stamp, digest(data or b""), film, problems.items, words)
+    outline = digest(suggestion_inputs(film)) if film else b""
+    return Loaded(stamp, digest(data or b""), film, problems.items, words, outline)
 
 
-def _stamp(path: Path) -> tuple[int, int]:
+def _stamp(path: str | Path) -> tuple[int, int]:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return (-1, -1)
     return (st.st_size, st.st_mtime_ns)
@@ -183,9 +203,10 @@ def template_dirs(root: Path) -> list[Path]:
     return unique
 
 
-def input_files(root: Path) -> list[Path]:
-    """Every file a build reads, for the nothing-changed check."""
-    found = []
+def input_stamps(root: Path) -> dict[str, tuple[int, int]]:
+    """The size and modification time of every file a build reads, by path (strings: there
+    are thousands), for the nothing-changed check and to tell which records changed."""
+    stamps = {}
     for folder in (
         root / "content",
         root / "templates",
@@ -195,8 +216,11 @@ def input_files(root: Path) -> list[Path]:
     ):
         for here, dirs, names in os.walk(folder, followlinks=True):
             dirs.sort()
-            found += [Path(here) / name for name in sorted(names)]
-    return [root / SETTINGS_FILE, *found]
+            for name in sorted(names):
+                path = os.path.join(here, name)
+                stamps[path] = _stamp(path)
+    settings = str(root / SETTINGS_FILE)
+    return {settings: _stamp(settings), **stamps}
 
 
 def build(
@@ -244,7 +268,8 @@ def _build(
     out = out if out is not None else root / OUTPUT_DIR
     check_output_folder(out, root)
     options = f"{drafts}|{strict}|{out.absolute()}|{os.environ.get('SOURCE_DATE_EPOCH')}"
-    signature, newest = input_signature(input_files(root), options)
+    stamps = input_stamps(root)
+    signature, newest = input_signature(stamps, options)
     state = Cache() if clean else load_state(out)
     if unchanged(state, signature, newest) and is_complete(out):
         films, pages, warnings = state.summary
@@ -252,7 +277,7 @@ def _build(
             films, pages, 0, warnings, time.perf_counter() - started, out, reused=pages
         )
     cache, loaded = (Cache(), []) if clean else load_cache(out)
-    site = load_site(root, drafts, strict, jobs, cache, progress)
+    site = load_site(root, drafts, strict, jobs, cache, progress, stamps)
     problems = Problems()
     store = cache_path(out, "images")
     media, cache.images = prepare_media(
