@@ -268,6 +268,45 @@ def test_an_edit_rewrites_only_the_cache_file_holding_its_record(site):
 
 def test_a_build_leaves_the_collector_as_it_found_it(site):
     write_site(site, {"a.md": film()})
-    before = gc.get_threshold()
+    before = (gc.get_threshold(), gc.isenabled(), gc.get_freeze_count())
     build(site)
-    assert gc.get_threshold() == before
+    assert (gc.get_threshold(), gc.isenabled(), gc.get_freeze_count()) == before
+    gc.disable()
+    try:
+        build(site, clean=True)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_suggestions_are_reused_until_a_film_changes_what_they_read(site, monkeypatch):
+    import filmpage.commands.build as build_module
+
+    write_site(
+        site,
+        {
+            "a.md": film("Alpha", slug="alpha", genres="[Drama]", body="One."),
+            "b.md": film("Beta", slug="beta", genres="[Drama]"),
+            "c.md": film("Gamma", slug="gamma", genres="[Comedy]"),
+        },
+    )
+    build(site)
+    made = []
+    original = build_module.default_suggestions
+    monkeypatch.setattr(
+        build_module, "default_suggestions", lambda films: made.append(1) or original(films)
+    )
+    (site / "content/films/a.md").write_text(
+        film("Alpha", slug="alpha", genres="[Drama]", body="Two.")
+    )
+    build(site)
+    assert made == []  # only the plot changed
+    assert "Two." in (site / "site/films/alpha/index.html").read_text()
+    assert "Gamma" not in (site / "site/films/alpha/index.html").read_text()
+    (site / "content/films/c.md").write_text(film("Gamma", slug="gamma", genres="[Drama]"))
+    build(site)
+    assert made == [1]
+    assert "Gamma" in (site / "site/films/alpha/index.html").read_text()  # now suggested
+    incremental = digest(site / "site")
+    build(site, clean=True)
+    assert digest(site / "site") == incremental

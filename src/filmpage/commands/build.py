@@ -238,20 +238,30 @@ def build(
     pages whose inputs changed since the last build are rendered again (``clean`` forces
     a full build); the output is the same bytes either way.
     """
-    with _rare_collections():
+    with _collector_paused():
         return _build(root, out, drafts, strict, jobs, clean, progress)
 
 
 @contextmanager
-def _rare_collections() -> Iterator[None]:
-    """A build makes millions of long-lived objects (records, pages) and few cycles;
-    Python's collector, left at its defaults, would walk them all over and over."""
-    before = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 100)
+def _collector_paused() -> Iterator[None]:
+    """A build gathers millions of long-lived objects (records, the catalogue, pages) and
+    makes almost no cycles; Python's cyclic collector would walk them all again and again
+    while they arrive. It is off while the build gathers, and sees only new objects once
+    :func:`_collect_new_objects` is called; as it was when the build ends."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        gc.unfreeze()
+        (gc.enable if enabled else gc.disable)()
+
+
+def _collect_new_objects() -> None:
+    """Turn the collector back on for what comes next (rendering), leaving out the objects
+    gathered so far (``gc.freeze``; forked workers share them untouched, too)."""
+    gc.freeze()
+    gc.enable()
 
 
 def _build(
@@ -305,6 +315,7 @@ def _build(
     written = [*other, *(pages[i].path for i in stale)]
     removed_pages = sum(1 for rel in removed if rel in cache.pages)
     staged = staged_update(out, written, removed) if trusted else staged_output(out)
+    _collect_new_objects()
     with staged as staging:
         for rel in other if trusted else files:
             if rel in extras:

@@ -8,6 +8,7 @@ results are the same either way.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -33,6 +34,10 @@ def default_jobs() -> int:
 
 def _initialize(state: Any) -> None:
     _worker_state["state"] = state
+    # The parent may have paused its collector while gathering: a worker collects its own
+    # garbage, and leaves what it inherited alone (frozen, so its pages stay shared).
+    gc.freeze()
+    gc.enable()
 
 
 def _call(func: Callable[[Any, T], R], item: T) -> R:
