@@ -224,6 +224,18 @@ def test_symlinked_record_outside_the_site_is_refused(site, tmp_path):
     ]
 
 
+def test_folders_outside_the_site_and_symlink_loops_are_refused_or_walked_once(site, tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere/secret.md").write_text(film("Secret"))
+    write_site(site, {"ok.md": film("Fine"), "sub/two.md": film("Two")})
+    (site / "content/films/sub/loop").symlink_to(site / "content/films")
+    assert build(site).films == 2  # the loop leads back to a folder already walked
+    (site / "content/films/away").symlink_to(tmp_path / "elsewhere")
+    assert build_errors(site) == [
+        "content/films/away: a symlink leads outside the site; refused"
+    ]
+
+
 def test_hidden_files_and_other_suffixes_are_ignored(site):
     write_site(site, {"ok.md": film("Fine"), ".draft.md": "broken", "notes.txt": "x"})
     assert build(site).films == 1

@@ -228,6 +228,11 @@ def film_fingerprints(
     catalogue gave it (its slug and resolved related titles) and ``extra`` data by slug
     (the images made for it)."""
     return {
-        id(f): digest(sources[f.file] + repr((f.slug, f.related)).encode() + extra.get(f.slug, b""))
+        id(f): digest(sources[f.file] + _resolved(f).encode() + extra.get(f.slug, b""))
         for f in films
     }
+
+
+def _resolved(film) -> str:
+    """What the catalogue gave a film: its slug, and its related titles as resolved."""
+    return repr((film.slug, [(r.title, r.slug, r.director, r.year, r.url) for r in film.related]))

@@ -38,28 +38,37 @@ def find_records(root: Path, problems: Problems) -> list[str]:
     if not films.is_dir():
         return []
     real_root = root.resolve()
-    found = []
-    for folder, dirs, files in os.walk(films, followlinks=True):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        here = Path(folder)
-        if not here.resolve().is_relative_to(real_root):
-            problems.error(_rel(root, here), 0, 0, "", "a symlink leads outside the site; refused")
-            dirs[:] = []
-            continue
-        for name in files:
-            if name.startswith(".") or not name.lower().endswith(RECORD_SUFFIXES):
+    found: list[str] = []
+    seen: set[Path] = set()  # folders walked, by real path: a symlink loop is walked once
+
+    def walk(folder: Path, rel: str) -> None:
+        real = folder.resolve()
+        if not real.is_relative_to(real_root):
+            problems.error(rel, 0, 0, "", "a symlink leads outside the site; refused")
+            return
+        if real in seen:
+            return
+        seen.add(real)
+        try:
+            with os.scandir(folder) as scan:  # thousands of files: DirEntry, not Path
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError as exc:
+            problems.error(rel, 0, 0, "", f"cannot list this folder: {exc.strerror}")
+            return
+        for entry in entries:
+            name, path = entry.name, f"{rel}/{entry.name}"
+            if name.startswith("."):
                 continue
-            path = here / name
-            rel = _rel(root, path)
-            if path.is_symlink() and not path.resolve().is_relative_to(real_root):
-                problems.error(rel, 0, 0, "", "a symlink leads outside the site; refused")
-                continue
-            found.append(rel)
+            if entry.is_dir():
+                walk(folder / name, path)
+            elif name.lower().endswith(RECORD_SUFFIXES):
+                if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(real_root):
+                    problems.error(path, 0, 0, "", "a symlink leads outside the site; refused")
+                    continue
+                found.append(path)
+
+    walk(films, FILMS_DIR.as_posix())
     return sorted(found)
-
-
-def _rel(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix()
 
 
 def read_file(root: Path, file: str, problems: Problems) -> bytes | None:
