@@ -231,9 +231,7 @@ def test_folders_outside_the_site_and_symlink_loops_are_refused_or_walked_once(s
     (site / "content/films/sub/loop").symlink_to(site / "content/films")
     assert build(site).films == 2  # the loop leads back to a folder already walked
     (site / "content/films/away").symlink_to(tmp_path / "elsewhere")
-    assert build_errors(site) == [
-        "content/films/away: a symlink leads outside the site; refused"
-    ]
+    assert build_errors(site) == ["content/films/away: a symlink leads outside the site; refused"]
 
 
 def test_hidden_files_and_other_suffixes_are_ignored(site):
