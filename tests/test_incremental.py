@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import random
+import shutil
 import time
 from pathlib import Path
 
@@ -201,6 +202,41 @@ def test_an_edit_writes_only_changed_files_in_place(site):
     assert len(changed) == result.files < len(after) / 2
     assert out.stat().st_ino == (site / "site").stat().st_ino  # the same folder, updated
     assert not list(site.glob(".site.new-*"))
+
+
+def test_a_full_build_over_a_finished_output_writes_only_what_differs(site):
+    write_site(
+        site,
+        {"a.md": film("Alpha", slug="alpha"), "b.md": film("Beta", slug="beta")},
+        settings="title: Club\n",
+    )
+    (site / "static").mkdir()
+    (site / "static/notes.txt").write_text("notes")
+    build(site)
+    out = site / "site"
+    (out / "stray.html").write_text("left by hand")  # not ours to keep: not in the build
+    before = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    (site / "content/films/b.md").write_text(film("Beta Two", slug="beta"))
+    result = build(site, clean=True)  # no fingerprints: every page is rendered
+    after = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    changed = {p.relative_to(out).as_posix() for p in after if after[p] != before.get(p)}
+    assert result.rendered == result.pages
+    assert "films/beta/index.html" in changed and "films/alpha/index.html" not in changed
+    assert "notes.txt" not in changed and "css/filmpage.css" not in changed
+    assert len(changed) == result.files < len(after) / 2
+    gone = {p.relative_to(out).as_posix() for p in before if p not in after}
+    assert "stray.html" in gone and result.removed == len(gone)  # and beta's old share card
+    assert out.stat().st_ino == (site / "site").stat().st_ino  # the same folder, updated
+    assert digest(out) == digest_of_clean(site)
+
+
+def test_an_update_moves_a_file_that_stands_where_a_folder_goes(site):
+    write_site(site, {"a.md": film("Alpha", slug="alpha")})
+    build(site)
+    shutil.rmtree(site / "site/films/alpha")
+    (site / "site/films/alpha").write_text("a file where the film's folder goes")
+    build(site, clean=True)
+    assert digest(site / "site") == digest_of_clean(site)
 
 
 def test_an_update_cut_short_makes_the_next_build_a_full_one(site, monkeypatch):

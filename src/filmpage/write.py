@@ -1,9 +1,10 @@
 """Output: write a site into a fresh folder, then swap it in or move it into place.
 
 A build never leaves a half-written site. Files go to a temporary folder beside the
-output first. A full build then swaps that folder in for the old output; an incremental
-build moves its few new files into the old output one by one (each a rename), removing
-the files that are gone. While it does, a journal file in the output says the update is
+output first. When there is no finished output yet, that folder is then swapped in whole;
+otherwise the build moves the files that changed into the old output one by one (each a
+rename), removing the files that are gone, and files that did not change are left as
+they are, timestamps and all. While it does, a journal file in the output says the update is
 under way: if it is cut short, the next build sees the journal and starts afresh. A
 folder that does not carry our marker is never replaced.
 """
@@ -16,6 +17,7 @@ import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import FilmpageError, Problems
@@ -117,9 +119,19 @@ def staged_output(out: Path) -> Iterator[Path]:
         raise
 
 
+@dataclass
+class Update:
+    """An in-place update under way: the build writes new files into ``staging`` and
+    lists them in ``written``, and lists the output files that are gone in ``removed``."""
+
+    staging: Path
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
 @contextmanager
-def staged_update(out: Path, written: list[str], removed: list[str]) -> Iterator[Path]:
-    """A fresh folder beside ``out`` for the files of an incremental build.
+def staged_update(out: Path) -> Iterator[Update]:
+    """A fresh folder beside ``out`` for the files of an in-place update of ``out``.
 
     When the ``with`` block succeeds, the journal is written into ``out``, each path of
     ``written`` is moved from the folder into ``out`` (replacing the old file), each path
@@ -129,20 +141,65 @@ def staged_update(out: Path, written: list[str], removed: list[str]) -> Iterator
     """
     out = out.absolute()
     remove_leftovers(out)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    update = Update(Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent)))
     try:
-        yield staging
+        yield update
         (out / JOURNAL).write_bytes(b"")
-        for rel in written:
+        for rel in update.written:
             target = out / rel
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / rel, target)
-        for rel in removed:
+            _make_parents(out, target)
+            os.replace(update.staging / rel, target)
+        for rel in update.removed:
             _remove(out, rel)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(update.staging, ignore_errors=True)
+
+
+def _make_parents(out: Path, target: Path) -> None:
+    """Make the folders above ``target``, first deleting an old file that stands where
+    one of them must go (a path that was a file in the old output and is a folder now)."""
+    folder = target.parent
+    while folder != out and not folder.is_dir():
+        if folder.exists() or folder.is_symlink():
+            folder.unlink()
+            break
+        folder = folder.parent
+    target.parent.mkdir(parents=True, exist_ok=True)
+
+
+def output_files(out: Path) -> set[str]:
+    """Every file of a finished output, by relative path, but those filmpage keeps there
+    (its marker, ``.nojekyll`` and the journal)."""
+    found = set()
+    for here, _dirs, names in os.walk(out):
+        rel = os.path.relpath(here, out)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        for name in names:
+            found.add(prefix + name)
+    return found - {MARKER, ".nojekyll", JOURNAL}
+
+
+def same_bytes(out: Path, rel: str, data: bytes) -> bool:
+    """Whether the output file at ``rel`` holds ``data`` already."""
+    try:
+        with open(os.path.join(out, rel), "rb") as handle:
+            return handle.read(len(data) + 1) == data
+    except OSError:
+        return False
+
+
+def same_copy(out: Path, rel: str, source: Path) -> bool:
+    """Whether the output file at ``rel`` is a copy of ``source`` (same size and time, as
+    :func:`copy_file` makes it) or the very same file (as :func:`link_file` makes it)."""
+    try:
+        mine, theirs = os.stat(os.path.join(out, rel)), os.stat(source)
+    except OSError:
+        return False
+    return (mine.st_dev, mine.st_ino) == (theirs.st_dev, theirs.st_ino) or (
+        mine.st_size == theirs.st_size and mine.st_mtime_ns == theirs.st_mtime_ns
+    )
 
 
 def finish_update(out: Path) -> None:
@@ -152,6 +209,8 @@ def finish_update(out: Path) -> None:
 def _remove(out: Path, rel: str) -> None:
     """Delete one output file and the folders it leaves empty (never ``out`` itself)."""
     target = out / rel
+    if target.is_dir() and not target.is_symlink():
+        return  # a folder of the new output now stands where the old file was
     try:
         target.unlink()
     except FileNotFoundError:

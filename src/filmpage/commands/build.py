@@ -45,6 +45,7 @@ from ..settings import SETTINGS_FILE, Settings, load_settings
 from ..suggest import Suggestion, suggestion_inputs
 from ..theme import theme_dir
 from ..write import (
+    Update,
     check_output_folder,
     check_output_paths,
     collect_static,
@@ -52,6 +53,9 @@ from ..write import (
     finish_update,
     is_complete,
     link_file,
+    output_files,
+    same_bytes,
+    same_copy,
     staged_output,
     staged_update,
     write_file,
@@ -303,7 +307,8 @@ def _build(
     env.globals["cards"].films = site.catalogue.by_slug
     fingerprints = page_fingerprints(env, site, pages, media)
     files = file_fingerprints(extras, site.static, media)
-    trusted = bool(cache.pages) and is_complete(out)  # else a full build, swapped in whole
+    complete = is_complete(out)  # else the output is made afresh and swapped in whole
+    trusted = bool(cache.pages) and complete  # the fingerprints say what changed
     before = {**cache.pages, **cache.files} if trusted else {}
     stale = [
         i
@@ -311,27 +316,31 @@ def _build(
         if before.get(page.path) != fingerprints[page.path] or not _exists(out, page.path)
     ]
     other = [rel for rel in files if before.get(rel) != files[rel] or not _exists(out, rel)]
-    removed = sorted(rel for rel in before if rel not in fingerprints and rel not in files)
-    written = [*other, *(pages[i].path for i in stale)]
-    removed_pages = sum(1 for rel in removed if rel in cache.pages)
-    staged = staged_update(out, written, removed) if trusted else staged_output(out)
+    # Without fingerprints, an output that is there is still updated in place: every
+    # file is made, and those whose bytes are already there are not written again.
+    compare = out if complete and not trusted else None
+    removed: list[str] = []
     _collect_new_objects()
-    with staged as staging:
-        for rel in other if trusted else files:
-            if rel in extras:
-                write_file(staging, rel, extras[rel])
-            elif rel in site.static:
-                copy_file(site.static[rel], staging, rel)
-            elif rel in media.files:
-                link_file(media.files[rel], staging, rel)
+    with staged_update(out) if complete else staged_output(out) as target:
+        staging = target.staging if isinstance(target, Update) else target
+        written = [
+            rel for rel in other if _put_file(rel, extras, site.static, media, staging, compare)
+        ]
         chunks = [stale[i : i + PAGES_PER_TASK] for i in range(0, len(stale), PAGES_PER_TASK)]
-        parallel_map(
+        for done in parallel_map(
             _render_chunk,
             chunks,
             jobs,
-            _RenderJob(env, pages, staging),
+            _RenderJob(env, pages, staging, compare),
             lambda n: progress("rendering", min(n * PAGES_PER_TASK, len(stale)), len(stale)),
-        )
+        ):
+            written += done
+        if isinstance(target, Update):
+            gone = before if trusted else output_files(out)
+            removed = sorted(rel for rel in gone if rel not in fingerprints and rel not in files)
+            target.written, target.removed = written, removed
+    # pages removed, as far as the last build's pages are known (else files removed)
+    removed_pages = sum(1 for rel in removed if rel in cache.pages) if trusted else len(removed)
     prune_store(store, set(media.files.values()))
     cache.pages, cache.files = fingerprints, files
     cache.signature = signature
@@ -342,7 +351,7 @@ def _build(
     return BuildResult(
         len(site.catalogue.films),
         len(pages),
-        len(written) if trusted else len(files) + len(pages),
+        len(written),
         site.warnings,
         time.perf_counter() - started,
         out,
@@ -350,6 +359,28 @@ def _build(
         reused=len(pages) - len(stale),
         removed=removed_pages,
     )
+
+
+def _put_file(
+    rel: str,
+    extras: dict[str, bytes],
+    static: dict[str, Path],
+    media: Media,
+    staging: Path,
+    compare: Path | None,
+) -> bool:
+    """Put one file that is not a page into ``staging``, unless ``compare`` (the output)
+    has it already; say whether it was put."""
+    if rel in extras:
+        if compare is not None and same_bytes(compare, rel, extras[rel]):
+            return False
+        write_file(staging, rel, extras[rel])
+    else:
+        source = static[rel] if rel in static else media.files[rel]
+        if compare is not None and same_copy(compare, rel, source):
+            return False
+        (copy_file if rel in static else link_file)(source, staging, rel)
+    return True
 
 
 def _exists(out: Path, rel: str) -> bool:
@@ -403,10 +434,17 @@ class _RenderJob:
     env: Environment
     pages: list[Page]
     staging: Path
+    compare: Path | None  # the output, when pages already there are not written again
 
 
-def _render_chunk(job: _RenderJob, indices: list[int]) -> None:
-    """Render some pages and write them into the staging folder (runs in a worker)."""
+def _render_chunk(job: _RenderJob, indices: list[int]) -> list[str]:
+    """Render some pages and write them into the staging folder (runs in a worker); the
+    paths written."""
+    written = []
     for i in indices:
         page = job.pages[i]
-        write_file(job.staging, page.path, render_page(job.env, page))
+        data = render_page(job.env, page)
+        if job.compare is None or not same_bytes(job.compare, page.path, data):
+            write_file(job.staging, page.path, data)
+            written.append(page.path)
+    return written
