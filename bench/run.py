@@ -5,9 +5,10 @@
     python bench/run.py 10000 --growth 100000
 
 Generates N films (bench/generate.py), then times, each in a fresh child process:
-a cold build with one process (the peer every ratio is against), a cold build with all
-cores, a rebuild with nothing changed, a rebuild after one film is edited, and one after
-a template is edited. When `hugo` is installed (Debian package `hugo`), the same records
+a first build (no output, no cache) with one process (the peer every ratio is against),
+a cold build with all cores (no cache, the last output still there), a first build with
+all cores, a rebuild with nothing changed, a rebuild after one film is edited, and one
+after a template is edited. When `hugo` is installed (Debian package `hugo`), the same records
 are then built with Hugo through the equivalent theme in bench/hugo (bench/hugo_site.py),
 cold and after one edit, and every row is also given as a ratio to Hugo's cold build.
 Prints wall time, CPU time and peak memory (max RSS of the child and its workers).
@@ -85,9 +86,12 @@ def main() -> None:
         shutil.rmtree(root / ".filmpage-cache", ignore_errors=True)
 
     cold()
-    rows.append(("cold, 1 process", *run(root, "--clean", "--jobs", "1")))
+    rows.append(("first build, 1 process", *run(root, "--clean", "--jobs", "1")))
     cold()
     rows.append((f"cold, {os.cpu_count()} processes", *run(root, "--clean")))
+    cold()
+    shutil.rmtree(root / "site")
+    rows.append((f"first build, {os.cpu_count()} proc.", *run(root, "--clean")))
     settle()
     rows.append(("no-op rebuild", *run(root)))
     edited.write_text(edited.read_text().replace("runtime: ", "runtime: 1", 1))

@@ -28,6 +28,12 @@ STAGES = [
     "facet_index_bytes",
     "search_files",
     "page_fingerprints",
+    "file_fingerprints",
+    "input_stamps",
+    "check_output_paths",
+    "output_files",
+    "_put_file",
+    "prune_store",
     "save_cache",
 ]
 

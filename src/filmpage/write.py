@@ -172,13 +172,18 @@ def _make_parents(out: Path, target: Path) -> None:
 def output_files(out: Path) -> set[str]:
     """Every file of a finished output, by relative path, but those filmpage keeps there
     (its marker, ``.nojekyll`` and the journal)."""
-    found = set()
-    for here, _dirs, names in os.walk(out):
-        rel = os.path.relpath(here, out)
-        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-        for name in names:
-            found.add(prefix + name)
-    return found - {MARKER, ".nojekyll", JOURNAL}
+    found: list[str] = []
+
+    def walk(folder: str, prefix: str) -> None:  # tens of thousands of files: no Paths
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                else:
+                    found.append(prefix + entry.name)
+
+    walk(str(out), "")
+    return set(found) - {MARKER, ".nojekyll", JOURNAL}
 
 
 def same_bytes(out: Path, rel: str, data: bytes) -> bool:
