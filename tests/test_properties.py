@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,7 +15,8 @@ from hypothesis import strategies as st
 
 from filmpage.commands.build import build
 from filmpage.errors import FilmpageError
-from filmpage.markup import render_markdown, sanitize
+from filmpage.markup import markdown_html, plain_paragraphs, render_markdown, sanitize
+from filmpage.searchindex import fold
 
 FIELDS = [
     "title",
@@ -162,3 +164,39 @@ html_bits = st.sampled_from(
 def test_sanitized_markdown_never_carries_script(parts):
     assert_inert(render_markdown("".join(parts)))
     assert_inert(sanitize("".join(parts)))
+
+
+PLAIN_PIECES = [*"abcXYé中ß \n,.;:!?'\"()%$@/–—‘’“”…-1", "  ", "\n\n", "\n\n\n", "word", "a-b"]
+MARKDOWN_PIECES = [*"*_#<>&[]`\t\r=+\\", "\u00a0", "\u0301", "1. ", "- ", "    "]
+PROSE = st.builds(  # plain pieces, with at most one piece of Markdown put in somewhere
+    lambda plain, markdown, at: "".join(plain[:at] + markdown + plain[at:]),
+    st.lists(st.sampled_from(PLAIN_PIECES), max_size=30),
+    st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=1),
+    st.integers(0, 30),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(PROSE)
+def test_plain_paragraphs_are_what_markdown_and_the_sanitizer_make(text):
+    plain = plain_paragraphs(text)
+    if text.strip() and plain is not None:
+        assert plain == markdown_html(text)
+
+
+def test_prose_takes_the_short_way_and_markdown_the_long_way():
+    prose = "It's 1999, and Ana (a nurse) says: “go”.\nAgain—twice…\n\n\nThe end!"
+    assert plain_paragraphs(prose) == (
+        "<p>It's 1999, and Ana (a nurse) says: “go”.\nAgain—twice…</p>\n<p>The end!</p>"
+    )
+    for text in ["Some *emphasis*.", "a_b", "1. a list", "- item", "Line  \nbreak", "A &amp; B",
+                 "<b>x</b>", "[a](http://x)", "    code", "Title\n===", "# Heading"]:  # fmt: skip
+        assert plain_paragraphs(text) is None, text
+    assert render_markdown("Some *emphasis*.") == "<p>Some <em>emphasis</em>.</p>"
+
+
+@given(st.text(st.characters(max_codepoint=127)))
+def test_ascii_folds_as_the_general_rule_does(text):
+    assert fold(text) == "".join(
+        c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c)
+    )

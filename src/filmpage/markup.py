@@ -108,6 +108,28 @@ def defuse(text: str) -> str:
     return "".join(c if k else "\\" + c for c, k in zip(text, keep, strict=True))
 
 
+_NOT_PLAIN_CHARACTER = re.compile(
+    r"[^\w \n,.;:!?'\"()%$@/\u2013\u2014\u2018\u2019\u201c\u201d\u2026-]|_"
+)
+_NOT_PLAIN_LINE = re.compile(r"^[ \d-]|[ ]$", re.MULTILINE)
+
+
+def plain_paragraphs(text: str) -> str | None:
+    """The HTML of a text that is only plain paragraphs, as Python-Markdown and the
+    sanitizer would make it, or None when the text may hold any Markdown at all.
+
+    Most plots and reviews are prose: words, digits, punctuation, quotes and dashes in
+    paragraphs. Such a text can mean nothing but paragraphs, so it needs neither parser
+    (about 0.2 ms a text). Anything else (emphasis, links, lists, headings, code, HTML,
+    entities, a line that starts with a digit, a dash or a space, a line that ends with
+    a space) goes the long way. A property test holds the two to the same bytes.
+    """
+    if _NOT_PLAIN_CHARACTER.search(text) or _NOT_PLAIN_LINE.search(text):
+        return None
+    paragraphs = re.split(r"\n{2,}", text.strip("\n"))
+    return "\n".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+
+
 def render_markdown(text: str) -> str:
     """Markdown to sanitized HTML; empty text gives an empty string.
 
@@ -116,6 +138,12 @@ def render_markdown(text: str) -> str:
     """
     if not text.strip():
         return ""
+    plain = plain_paragraphs(text)
+    return plain if plain is not None else markdown_html(text)
+
+
+def markdown_html(text: str) -> str:
+    """The long way: Python-Markdown, then the sanitizer."""
     md = _markdown()
     md.reset()
     try:

@@ -31,6 +31,8 @@ WORD = re.compile(r"[^\W_]+")
 
 def fold(text: str) -> str:
     """Lowercase, without accents: what both the index and a query are compared as."""
+    if text.isascii():  # no accents to take off: the usual case, and much quicker
+        return text.lower()
     text = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in text if not unicodedata.combining(c))
 
