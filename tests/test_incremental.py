@@ -290,6 +290,15 @@ def test_unchanged_records_are_not_read_again(site, monkeypatch):
     assert "b.md" in read and "a.md" not in read
 
 
+def test_a_new_record_is_read_once(site, monkeypatch):
+    write_site(site, {"a.md": film("Alpha", slug="alpha"), "b.md": film("Beta", slug="beta")})
+    read = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda p: read.append(p.name) or original(p))
+    build(site, jobs=1)
+    assert sorted(read) == ["a.md", "b.md"]
+
+
 def test_an_edit_rewrites_only_the_cache_file_holding_its_record(site):
     write_site(site, {f"{c}.md": film(f"Film {c}", slug=c) for c in "abcdefgh"})
     build(site)

@@ -141,11 +141,11 @@ def load_site(
         if entry is not None and entry.stamp == stamp and stamp[1] < trusted_before:
             records[file] = entry
             continue
-        data = read_file(root, file, Problems())  # its problems come from _load_film
+        data = read_file(root, file, Problems()) if entry is not None else None
         if entry is not None and data is not None and entry.digest == digest(data):
             records[file] = entry if entry.stamp == stamp else replace(entry, stamp=stamp)
         else:
-            missing.append(file)
+            missing.append(file)  # parsed in a worker, which reports its problems
     loaded = parallel_map(
         _load_film, missing, jobs, root, lambda n: progress("loading", n, len(missing))
     )
