@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import sys
 import time
 import webbrowser
@@ -84,6 +85,19 @@ jobs_option = click.option(
 @click.version_option(__version__, "--version", prog_name="filmpage")
 def main() -> None:
     """filmpage: build a storefront-style static site from film records."""
+
+
+def run() -> None:
+    """The ``filmpage`` program: the command line, then a quick exit.
+
+    A build leaves a million objects behind, held together in cycles (templates, films).
+    Collecting them at exit walks them all, about a second for 10,000 films; frozen, they
+    are left to the operating system, which takes the whole process back at once.
+    """
+    try:
+        main()
+    finally:
+        gc.freeze()
 
 
 @main.command("build")
