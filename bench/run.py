@@ -3,6 +3,7 @@
     python bench/run.py 10000 [--seed 1] [--dir /tmp/filmpage-bench]
 
     python bench/run.py 10000 --growth 100000
+    python bench/run.py 10000 --pairs 3
 
 Generates N films (bench/generate.py), then times, each in a fresh child process:
 a first build (no output, no cache) with one process (the peer every ratio is against),
@@ -13,6 +14,7 @@ are then built with Hugo through the equivalent theme in bench/hugo (bench/hugo_
 cold and after one edit, and every row is also given as a ratio to Hugo's cold build.
 Prints wall time, CPU time and peak memory (max RSS of the child and its workers).
 With --growth M: only cold builds of N and of M films, and their ratio.
+With --pairs R: only R alternating first builds of filmpage and cold builds of Hugo.
 Timings on shared machines are noisy: compare the ratios, and rerun to see the spread.
 """
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -68,9 +71,19 @@ def main() -> None:
         metavar="M",
         help="instead: cold builds (all cores) of N and of M films, and their ratio",
     )
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        metavar="R",
+        help="instead: R alternating first builds (all cores) and cold Hugo builds, "
+        "each pair's ratio and the median",
+    )
     args = parser.parse_args()
     if args.growth:
         growth(args)
+        return
+    if args.pairs:
+        pairs(args)
         return
     root = args.dir / f"films-{args.n}"
     shutil.rmtree(root, ignore_errors=True)
@@ -127,6 +140,34 @@ def growth(args) -> None:
     print(f"{'films':>8}{'wall s':>9}{'CPU s':>9}{'peak MB':>9}{'time ratio':>12}")
     for n, wall, cpu, peak, _ in results:
         print(f"{n:>8}{wall:>9.2f}{cpu:>9.2f}{peak:>9}{wall / results[0][1]:>12.2f}")
+
+
+def pairs(args) -> None:
+    """First builds of filmpage and cold builds of Hugo, alternating, R times: on a machine
+    whose speed drifts, the ratio within each pair is steadier than any one figure."""
+    hugo = shutil.which("hugo")
+    if not hugo:
+        raise SystemExit("--pairs needs hugo (Debian package hugo)")
+    root = args.dir / f"films-{args.n}"
+    shutil.rmtree(root, ignore_errors=True)
+    generate(args.n, root, args.seed)
+    site = args.dir / f"hugo-{args.n}"
+    make_hugo_site(root, site)
+    ratios = []
+    print(f"{args.n} films, {os.cpu_count()} cores: filmpage first build / Hugo cold build")
+    for _ in range(args.pairs):
+        for folder in (
+            root / "site",
+            root / ".filmpage-cache",
+            site / "public",
+            site / "resources",
+        ):
+            shutil.rmtree(folder, ignore_errors=True)
+        ours = run(root, "--clean")[0]
+        theirs = measure([hugo, "--quiet", "--destination", "public"], site)[0]
+        ratios.append(ours / theirs)
+        print(f"filmpage {ours:8.2f} s   hugo {theirs:8.2f} s   ratio {ratios[-1]:.3f}")
+    print(f"median ratio {statistics.median(ratios):.3f}")
 
 
 def report(args, rows, hugo: str | None) -> None:
