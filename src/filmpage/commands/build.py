@@ -418,6 +418,9 @@ def page_fingerprints(
     }
     sources = {file: loaded.digest for file, loaded in site.records.items()}
     films = film_fingerprints(site.catalogue.films, sources, images)
+    for picks in site.catalogue.suggestions.values():  # 60,000 small objects for 10,000
+        for pick in picks:  # films: hashed here in one go, not walked field by field
+            films[id(pick)] = digest(repr((pick.slug, pick.reason, pick.shared)).encode())
     return {
         page.path: digest(
             templates.get(page.template, b"?") + common + fingerprint(page.context, films)
