@@ -109,7 +109,7 @@ class Loaded:
     film: Film | None
     problems: list[Problem]
     words: str  # space-separated
-    outline: bytes  # a hash of what "More like this" reads of the film
+    outline: bytes  # a hash of what "More like this" reads of the film (suggestion_inputs)
 
 
 def load_site(
@@ -145,11 +145,11 @@ def load_site(
         if entry is not None and data is not None and entry.digest == digest(data):
             records[file] = entry if entry.stamp == stamp else replace(entry, stamp=stamp)
         else:
-            missing.append(file)  # parsed in a worker, which reports its problems
+            missing.append((file, stamp))  # parsed in a worker, which reports its problems
     loaded = parallel_map(
         _load_film, missing, jobs, root, lambda n: progress("loading", n, len(missing))
     )
-    records.update(zip(missing, loaded, strict=True))
+    records.update(zip((file for file, _ in missing), loaded, strict=True))
     films = []
     for file in files:
         problems.extend(records[file].problems)
@@ -177,10 +177,11 @@ def _remembered_suggestions(cache: Cache, records: dict[str, Loaded]) -> Suggest
     return suggestions
 
 
-def _load_film(root: Path, file: str) -> Loaded:
-    """One record file to a Film, its problems and search words (runs in a worker)."""
+def _load_film(root: Path, item: tuple[str, tuple[int, int]]) -> Loaded:
+    """One record file to a Film, its problems and search words (runs in a worker); the
+    file comes with its size and time, taken before it is read."""
+    file, stamp = item
     problems = Problems()
-    stamp = _stamp(root / file)
     data = read_file(root, file, problems)
     record = parse_record(data, file, problems) if data is not None else None
     film = film_from_record(record, problems) if record else None
