@@ -46,6 +46,24 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Subject:
+    """What a list of films is of (a genre, person, year or decade), without its films:
+    what index pages and each page of a long list show of it. Holding no films, a page
+    made of subjects does not change when a film's own details do."""
+
+    slug: str
+    name: str
+    roles: tuple[str, ...] = ()  # a person's roles, as labels ("Director", "Cast")
+    film_count: int = 0  # films counted once across roles
+
+
+def subject(item: Group | Person) -> Subject:
+    if isinstance(item, Person):
+        return Subject(item.slug, item.name, tuple(r.label for r in item.roles), item.film_count)
+    return Subject(item.slug, item.name, film_count=len(item.films))
+
+
+@dataclass(frozen=True)
 class Catalogue:
     films: tuple[Film, ...]  # published films, by title
     by_slug: dict[str, Film]

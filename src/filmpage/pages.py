@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .browse import facet_options
-from .catalogue import Catalogue, PersonRole
+from .catalogue import Catalogue, PersonRole, Subject, subject
 from .settings import Settings
-from .stats import catalogue_stats
+from .stats import catalogue_stats, film_figures
 
 WINDOW = 2  # numbered links either side of the current page
 
@@ -58,18 +58,6 @@ class Pager:
         return out
 
 
-@dataclass(frozen=True)
-class Subject:
-    """What a paginated list is of (a genre, person, year or decade), without its films:
-    each page's data, and so its fingerprint, holds only the films that page shows, which
-    keeps a long list's pages linear to build rather than quadratic."""
-
-    slug: str
-    name: str
-    roles: tuple[str, ...] = ()  # a person's roles, as labels ("Director", "Cast")
-    film_count: int = 0  # a person's films, counted once across roles
-
-
 def paginate(base: str, template: str, items: list, size: int, **context) -> list[Page]:
     """Pages of at most ``size`` items, each with its ``items`` and ``pager``."""
     count = max(1, -(-len(items) // size))
@@ -85,10 +73,7 @@ def paginate(base: str, template: str, items: list, size: int, **context) -> lis
 def _person_pages(person, size: int) -> list[Page]:
     """A person's films by role, paginated over (role, film) pairs and regrouped by role."""
     pairs = [(role, film) for role in person.roles for film in role.films]
-    subject = Subject(
-        person.slug, person.name, tuple(r.label for r in person.roles), person.film_count
-    )
-    pages = paginate(f"people/{person.slug}/", "person.html", pairs, size, person=subject)
+    pages = paginate(f"people/{person.slug}/", "person.html", pairs, size, person=subject(person))
     for page in pages:
         roles: list[PersonRole] = []
         for role, film in page.context.pop("items"):
@@ -112,16 +97,21 @@ def plan_pages(catalogue: Catalogue, settings: Settings) -> list[Page]:
         )
         context = {"film": film, "related_films": related, "suggested": suggested}
         pages.append(Page(f"films/{film.slug}/index.html", "film.html", context))
-    pages.append(Page("genres/index.html", "genres.html", {"genres": catalogue.genres}))
+    pages.append(
+        Page("genres/index.html", "genres.html", {"genres": tuple(map(subject, catalogue.genres))})
+    )
     for genre in catalogue.genres:
         pages += paginate(f"genres/{genre.slug}/", "genre.html", list(genre.films), size,
                           genre=Subject(genre.slug, genre.name))  # fmt: skip
-    pages.append(Page("people/index.html", "people.html", {"people": catalogue.people}))
+    pages.append(
+        Page("people/index.html", "people.html", {"people": tuple(map(subject, catalogue.people))})
+    )
     for person in catalogue.people:
         pages += _person_pages(person, size)
     pages.append(
         Page("years/index.html", "years.html",
-             {"years": catalogue.years, "decades": catalogue.decades})
+             {"years": tuple(map(subject, catalogue.years)),
+              "decades": tuple(map(subject, catalogue.decades))})
     )  # fmt: skip
     for year in catalogue.years:
         pages += paginate(f"years/{year.slug}/", "year.html", list(year.films), size,
@@ -129,7 +119,13 @@ def plan_pages(catalogue: Catalogue, settings: Settings) -> list[Page]:
     for decade in catalogue.decades:
         pages += paginate(f"decades/{decade.slug}/", "decade.html", list(decade.films), size,
                           decade=Subject(decade.slug, decade.name))  # fmt: skip
-    pages.append(Page("stats/index.html", "stats.html", {"stats": catalogue_stats(catalogue)}))
+    pages.append(
+        Page(
+            "stats/index.html",
+            "stats.html",
+            {"stats": catalogue_stats(catalogue, [film_figures(f) for f in films])},
+        )
+    )
     pages.append(Page("search/index.html", "search.html", {}))
     pages.append(Page("404.html", "404.html", {}))
     listed = [

@@ -3,9 +3,10 @@ scores and runtimes, and the people credited most often."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .catalogue import Catalogue, Group, Person
+from .catalogue import Catalogue, Subject, subject
+from .model import Film
 
 TOP_PEOPLE = 10
 
@@ -17,38 +18,72 @@ class Average:
 
 
 @dataclass(frozen=True)
+class Figures:
+    """What the page averages of one film: kept per film, so an edit that changes only
+    these is summed again without the rest of the catalogue."""
+
+    tomatometer: int | None
+    critics_rating: float | None
+    runtime: int | None
+    ratings: tuple[float, ...]  # every customer rating given
+
+
+@dataclass(frozen=True)
 class Stats:
     films: int
-    genres: tuple[Group, ...]  # most films first
-    decades: tuple[Group, ...]  # oldest first
+    genres: tuple[Subject, ...]  # most films first
+    decades: tuple[Subject, ...]  # oldest first
     tomatometer: Average
     critics_rating: Average  # the critics' average rating, out of 10
     customer_rating: Average  # every customer rating given, out of 5
     runtime: Average
     total_runtime: int
-    people: tuple[Person, ...]  # most films first
+    people: tuple[Subject, ...]  # most films first
 
 
-def _average(values: list[float]) -> Average:
+def _average(values: list) -> Average:
     return Average(sum(values) / len(values) if values else None, len(values))
 
 
-def catalogue_stats(catalogue: Catalogue) -> Stats:
-    films = catalogue.films
-    critics = [f.critics for f in films if f.critics]
-    runtimes = [f.runtime for f in films if f.runtime]
-    ratings = [r.rating for f in films for r in f.customer_reviews if r.rating is not None]
+def film_figures(film: Film) -> Figures:
+    critics = film.critics
+    return Figures(
+        critics.tomatometer if critics else None,
+        critics.average_rating if critics else None,
+        film.runtime or None,
+        tuple(r.rating for r in film.customer_reviews if r.rating is not None),
+    )
+
+
+def catalogue_stats(catalogue: Catalogue, figures: list[Figures]) -> Stats:
+    """The page's figures: counts from the catalogue, averages from each film's
+    ``figures`` (in catalogue order)."""
     people = sorted(catalogue.people, key=lambda p: (-p.film_count, p.name.casefold(), p.slug))
-    return Stats(
-        films=len(films),
-        genres=tuple(sorted(catalogue.genres, key=lambda g: (-len(g.films), g.name.casefold()))),
-        decades=catalogue.decades,
-        tomatometer=_average([c.tomatometer for c in critics if c.tomatometer is not None]),
+    genres = sorted(catalogue.genres, key=lambda g: (-len(g.films), g.name.casefold()))
+    counts = Stats(
+        films=len(catalogue.films),
+        genres=tuple(map(subject, genres)),
+        decades=tuple(map(subject, catalogue.decades)),
+        tomatometer=_average([]),
+        critics_rating=_average([]),
+        customer_rating=_average([]),
+        runtime=_average([]),
+        total_runtime=0,
+        people=tuple(map(subject, people[:TOP_PEOPLE])),
+    )
+    return with_figures(counts, figures)
+
+
+def with_figures(stats: Stats, figures: list[Figures]) -> Stats:
+    """``stats`` with its averages made from ``figures``."""
+    runtimes = [f.runtime for f in figures if f.runtime]
+    return replace(
+        stats,
+        tomatometer=_average([f.tomatometer for f in figures if f.tomatometer is not None]),
         critics_rating=_average(
-            [c.average_rating for c in critics if c.average_rating is not None]
+            [f.critics_rating for f in figures if f.critics_rating is not None]
         ),
-        customer_rating=_average(ratings),
+        customer_rating=_average([r for f in figures for r in f.ratings]),
         runtime=_average(runtimes),
         total_runtime=sum(runtimes),
-        people=tuple(people[:TOP_PEOPLE]),
     )
