@@ -10,9 +10,12 @@ every film.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from functools import cached_property
 
 from .catalogue import Catalogue, name_slug
 from .images import Media, title_hue
+from .model import Film
 
 INDEX_FILE = "films.json"
 FIELDS = ("slug", "title", "original_title", "year", "directors", "genres", "tomatometer",
@@ -39,36 +42,63 @@ def _content_ratings(catalogue: Catalogue) -> list[str]:
     return sorted({f.content_rating for f in catalogue.films if f.content_rating})
 
 
-def facet_index(catalogue: Catalogue, media: Media) -> dict:
-    genres = [[g.slug, g.name] for g in catalogue.genres]
-    genre_number = {g.slug: i for i, g in enumerate(catalogue.genres)}
-    ratings = _content_ratings(catalogue)
-    rating_number = {r: i for i, r in enumerate(ratings)}
-    films = []
-    for film in catalogue.films:
-        poster = media.posters.get(film.slug)
-        customer = film.customer_rating
-        films.append([
-            film.slug,
-            film.title,
-            film.original_title,
-            film.year,
-            list(film.directors),
-            sorted({genre_number[name_slug(g)] for g in film.genres}),
-            film.critics.tomatometer if film.critics else None,
-            round(customer, 2) if customer is not None else None,
-            film.runtime,
-            rating_number.get(film.content_rating) if film.content_rating else None,
-            title_hue(film.title),
-            _poster(poster) if poster else film.poster,
-        ])  # fmt: skip
-    return {
+@dataclass(frozen=True)
+class FacetTables:
+    """The numbered tables a film's row points into: genres (slug, name) and content
+    ratings. They depend only on which genres and ratings the catalogue has."""
+
+    genres: tuple[tuple[str, str], ...]
+    ratings: tuple[str, ...]
+
+    @cached_property
+    def genre_number(self) -> dict[str, int]:
+        return {slug: i for i, (slug, _) in enumerate(self.genres)}
+
+    @cached_property
+    def rating_number(self) -> dict[str, int]:
+        return {r: i for i, r in enumerate(self.ratings)}
+
+
+def facet_tables(catalogue: Catalogue) -> FacetTables:
+    return FacetTables(
+        tuple((g.slug, g.name) for g in catalogue.genres), tuple(_content_ratings(catalogue))
+    )
+
+
+def facet_row(film: Film, media: Media, tables: FacetTables) -> str:
+    """One film's array, as JSON: the index is these rows, in catalogue order."""
+    poster = media.posters.get(film.slug)
+    customer = film.customer_rating
+    row = [
+        film.slug,
+        film.title,
+        film.original_title,
+        film.year,
+        list(film.directors),
+        sorted({tables.genre_number[name_slug(g)] for g in film.genres}),
+        film.critics.tomatometer if film.critics else None,
+        round(customer, 2) if customer is not None else None,
+        film.runtime,
+        tables.rating_number.get(film.content_rating) if film.content_rating else None,
+        title_hue(film.title),
+        _poster(poster) if poster else film.poster,
+    ]
+    return _json(row)
+
+
+def facet_index_bytes(tables: FacetTables, rows: list[str]) -> bytes:
+    """The whole index from its tables and each film's row (:func:`facet_row`)."""
+    head = {
         "fields": FIELDS,
-        "genres": genres,
-        "ratings": ratings,
+        "genres": [list(g) for g in tables.genres],
+        "ratings": list(tables.ratings),
         "bands": [list(b) for b in RATING_BANDS],
-        "films": films,
     }
+    return (_json(head)[:-1] + ',"films":[' + ",".join(rows) + "]}").encode() + b"\n"
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _poster(poster) -> list:
@@ -81,8 +111,3 @@ def _poster(poster) -> list:
         srcset(poster.webp),
         srcset(poster.fallback),
     ]
-
-
-def facet_index_bytes(catalogue: Catalogue, media: Media) -> bytes:
-    data = facet_index(catalogue, media)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"

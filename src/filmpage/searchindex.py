@@ -21,7 +21,6 @@ import re
 import unicodedata
 from collections import defaultdict
 
-from .catalogue import Catalogue
 from .structured import plain_text
 
 SEARCH_DIR = "search/words"
@@ -65,12 +64,12 @@ def film_words(film) -> set[str]:
     return words(text)
 
 
-def search_files(catalogue: Catalogue, words_by_file: dict[str, str]) -> dict[str, bytes]:
-    """Every file of the index, by site path, from each film's words (space-separated, by
-    record file: made by :func:`film_words` when the record was loaded)."""
+def search_files(film_words: list[str]) -> dict[str, bytes]:
+    """Every file of the index, by site path, from each film's words in catalogue order
+    (space-separated: made by :func:`film_words` when the record was loaded)."""
     postings: dict[str, list[int]] = defaultdict(list)
-    for number, film in enumerate(catalogue.films):
-        for word in words_by_file[film.file].split():
+    for number, text in enumerate(film_words):
+        for word in text.split():
             postings[word].append(number)
     shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
     for word, numbers in postings.items():

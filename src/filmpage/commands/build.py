@@ -18,7 +18,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from .. import __version__
-from ..browse import INDEX_FILE, facet_index_bytes
+from ..browse import INDEX_FILE, facet_index_bytes, facet_row, facet_tables
 from ..cache import (
     RACY_SECONDS,
     Cache,
@@ -300,8 +300,10 @@ def _build(
     )
     pages = plan_pages(site.catalogue, site.settings)
     extras = extra_files(site.settings)
-    extras[INDEX_FILE] = facet_index_bytes(site.catalogue, media)
-    extras.update(search_files(site.catalogue, {f: r.words for f, r in site.records.items()}))
+    tables = facet_tables(site.catalogue)
+    rows = [facet_row(film, media, tables) for film in site.catalogue.films]
+    extras[INDEX_FILE] = facet_index_bytes(tables, rows)
+    extras.update(search_files([site.records[f.file].words for f in site.catalogue.films]))
     check_output_paths([*(p.path for p in pages), *extras, *media.files], site.static, problems)
     problems.raise_if_errors()
     env = make_environment(site.settings, template_dirs(root), media)
