@@ -28,7 +28,7 @@ from jinja2 import meta
 from . import __version__
 
 CACHE_DIR = ".filmpage-cache"
-CACHE_VERSION = f"{__version__}+5"  # the part after "+" counts changes to the cache's layout
+CACHE_VERSION = f"{__version__}+6"  # the part after "+" counts changes to the cache's layout
 CACHE_FILE = "build.pickle"
 
 
@@ -36,6 +36,8 @@ CACHE_FILE = "build.pickle"
 class Cache:
     version: str = CACHE_VERSION
     records: dict[str, Any] = field(default_factory=dict)  # record file -> build.Loaded
+    # the same records pickled, where known (kept in their own files, not with the rest)
+    blobs: dict[str, bytes] = field(default_factory=dict)
     pages: dict[str, bytes] = field(default_factory=dict)  # output path -> fingerprint
     files: dict[str, bytes] = field(default_factory=dict)  # the same, for other files
     images: dict[str, tuple] = field(default_factory=dict)  # poster source -> size, mtime, info
@@ -88,31 +90,47 @@ def load_cache(out: Path) -> tuple[Cache, list[dict]]:
     cache = _read(cache_path(out))
     if not isinstance(cache, Cache) or cache.version != CACHE_VERSION:
         return Cache(), []
-    buckets = [_read(cache_path(out, f"records-{i:02x}.pickle")) for i in range(BUCKETS)]
-    if not all(isinstance(bucket, dict) for bucket in buckets):
+    buckets = load_record_blobs(out)
+    if buckets is None:
         return Cache(), []
     for bucket in buckets:
-        cache.records.update(bucket)
+        cache.blobs.update(bucket)
+    try:
+        cache.records = {file: pickle.loads(blob) for file, blob in cache.blobs.items()}
+    except Exception:
+        return Cache(), []
     return cache, buckets
+
+
+def load_record_blobs(out: Path) -> list[dict[str, bytes]] | None:
+    """The cached records, still pickled, bucket by bucket: a caller that needs a few
+    unpickles only those."""
+    buckets = [_read(cache_path(out, f"records-{i:02x}.pickle")) for i in range(BUCKETS)]
+    return buckets if all(isinstance(bucket, dict) for bucket in buckets) else None
+
+
+def record_blob(entry: Any) -> bytes:
+    return pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def save_cache(out: Path, cache: Cache, loaded: list[dict]) -> None:
     """Write the cache, each file atomically: the buckets of records that differ from
-    those ``loaded`` (an entry is unchanged when it is the very object read), then the
-    rest, then its small state part."""
+    those ``loaded`` (a record is unchanged when its pickle is the very bytes read), then
+    the rest, then its small state part."""
     buckets: list[dict] = [{} for _ in range(BUCKETS)]
     for file, entry in cache.records.items():
-        buckets[_bucket(file)][file] = entry
+        blob = cache.blobs.get(file)
+        buckets[_bucket(file)][file] = blob if blob is not None else record_blob(entry)
     for i, bucket in enumerate(buckets):
         before = loaded[i] if loaded else None
         if (
             before is None
             or before.keys() != bucket.keys()
-            or any(before[file] is not entry for file, entry in bucket.items())
+            or any(before[file] is not blob for file, blob in bucket.items())
         ):
             _write(cache_path(out, f"records-{i:02x}.pickle"), bucket)
     rest = {name: getattr(cache, name) for name in cache.__dataclass_fields__}
-    _write(cache_path(out), Cache(**{**rest, "records": {}}))
+    _write(cache_path(out), Cache(**{**rest, "records": {}, "blobs": {}}))
     _write(
         cache_path(out, STATE_FILE),
         Cache(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ from ..cache import (
     input_signature,
     load_cache,
     load_state,
+    record_blob,
     save_cache,
     template_hashes,
     unchanged,
@@ -133,6 +135,7 @@ def load_site(
     cache = cache if cache is not None else Cache()
     trusted_before = cache.written_ns - RACY_SECONDS * 1_000_000_000
     records: dict[str, Loaded] = {}
+    blobs: dict[str, bytes] = {}
     missing = []
     for file in files:
         entry = cache.records.get(file)
@@ -140,22 +143,28 @@ def load_site(
         stamp = stamps[path] if stamps and path in stamps else _stamp(path)
         if entry is not None and entry.stamp == stamp and stamp[1] < trusted_before:
             records[file] = entry
+            if file in cache.blobs:
+                blobs[file] = cache.blobs[file]
             continue
         data = read_file(root, file, Problems()) if entry is not None else None
         if entry is not None and data is not None and entry.digest == digest(data):
             records[file] = entry if entry.stamp == stamp else replace(entry, stamp=stamp)
+            if entry.stamp == stamp and file in cache.blobs:
+                blobs[file] = cache.blobs[file]
         else:
             missing.append((file, stamp))  # parsed in a worker, which reports its problems
     loaded = parallel_map(
         _load_film, missing, jobs, root, lambda n: progress("loading", n, len(missing))
     )
-    records.update(zip((file for file, _ in missing), loaded, strict=True))
+    for (file, _), blob in zip(missing, loaded, strict=True):
+        records[file] = pickle.loads(blob)  # the worker's pickle is kept for the cache
+        blobs[file] = blob
     films = []
     for file in files:
         problems.extend(records[file].problems)
         if records[file].film is not None:
             films.append(records[file].film)
-    cache.records = records
+    cache.records, cache.blobs = records, blobs
     theme = theme_dir()
     static = collect_static([(theme / "static", theme), (root / "static", root)], problems)
     catalogue = build_catalogue(
@@ -177,10 +186,15 @@ def _remembered_suggestions(cache: Cache, records: dict[str, Loaded]) -> Suggest
     return suggestions
 
 
-def _load_film(root: Path, item: tuple[str, tuple[int, int]]) -> Loaded:
-    """One record file to a Film, its problems and search words (runs in a worker); the
-    file comes with its size and time, taken before it is read."""
-    file, stamp = item
+def _load_film(root: Path, item: tuple[str, tuple[int, int]]) -> bytes:
+    """One record file to a pickled :class:`Loaded` (runs in a worker; pickled here, in
+    parallel, once for both the trip to the parent and the cache); the file comes with its
+    size and time, taken before it is read."""
+    return record_blob(load_record(root, *item))
+
+
+def load_record(root: Path, file: str, stamp: tuple[int, int]) -> Loaded:
+    """One record file to a Film, its problems and search words."""
     problems = Problems()
     data = read_file(root, file, problems)
     record = parse_record(data, file, problems) if data is not None else None
