@@ -28,7 +28,7 @@ from jinja2 import meta
 from . import __version__
 
 CACHE_DIR = ".filmpage-cache"
-CACHE_VERSION = f"{__version__}+6"  # the part after "+" counts changes to the cache's layout
+CACHE_VERSION = f"{__version__}+7"  # the part after "+" counts changes to the cache's layout
 CACHE_FILE = "build.pickle"
 
 
@@ -61,7 +61,7 @@ def _bucket(file: str) -> int:
     return hashlib.blake2b(file.encode(), digest_size=2).digest()[0] % BUCKETS
 
 
-def _read(path: Path):
+def read_pickle(path: Path):
     try:
         with open(path, "rb") as handle:
             return pickle.load(handle)
@@ -69,7 +69,7 @@ def _read(path: Path):
         return None
 
 
-def _write(path: Path, value: Any) -> None:
+def write_pickle(path: Path, value: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     with open(temporary, "wb") as handle:
@@ -80,14 +80,14 @@ def _write(path: Path, value: Any) -> None:
 def load_state(out: Path) -> Cache:
     """The last build's signature, time and summary only: enough to see that nothing
     changed without reading the records (the large part)."""
-    state = _read(cache_path(out, STATE_FILE))
+    state = read_pickle(cache_path(out, STATE_FILE))
     return state if isinstance(state, Cache) and state.version == CACHE_VERSION else Cache()
 
 
 def load_cache(out: Path) -> tuple[Cache, list[dict]]:
     """The last build's cache for ``out``, or an empty one (missing, stale or unreadable),
     and its records as read, bucket by bucket (for :func:`save_cache` to compare with)."""
-    cache = _read(cache_path(out))
+    cache = read_pickle(cache_path(out))
     if not isinstance(cache, Cache) or cache.version != CACHE_VERSION:
         return Cache(), []
     buckets = load_record_blobs(out)
@@ -105,7 +105,7 @@ def load_cache(out: Path) -> tuple[Cache, list[dict]]:
 def load_record_blobs(out: Path) -> list[dict[str, bytes]] | None:
     """The cached records, still pickled, bucket by bucket: a caller that needs a few
     unpickles only those."""
-    buckets = [_read(cache_path(out, f"records-{i:02x}.pickle")) for i in range(BUCKETS)]
+    buckets = [read_pickle(cache_path(out, f"records-{i:02x}.pickle")) for i in range(BUCKETS)]
     return buckets if all(isinstance(bucket, dict) for bucket in buckets) else None
 
 
@@ -128,10 +128,10 @@ def save_cache(out: Path, cache: Cache, loaded: list[dict]) -> None:
             or before.keys() != bucket.keys()
             or any(before[file] is not blob for file, blob in bucket.items())
         ):
-            _write(cache_path(out, f"records-{i:02x}.pickle"), bucket)
+            write_pickle(cache_path(out, f"records-{i:02x}.pickle"), bucket)
     rest = {name: getattr(cache, name) for name in cache.__dataclass_fields__}
-    _write(cache_path(out), Cache(**{**rest, "records": {}, "blobs": {}}))
-    _write(
+    write_pickle(cache_path(out), Cache(**{**rest, "records": {}, "blobs": {}}))
+    write_pickle(
         cache_path(out, STATE_FILE),
         Cache(
             cache.version,
@@ -238,19 +238,35 @@ def _feed(h, value: Any, known: dict[int, bytes]) -> None:
         h.update(repr(value).encode() + b"\0")
 
 
-def film_fingerprints(
-    films, sources: dict[str, bytes], extra: dict[str, bytes]
-) -> dict[int, bytes]:
-    """Each film object's fingerprint, by identity. A film is made from its record file
-    alone, so it is the hash of that file's bytes (``sources``, by file), plus what the
-    catalogue gave it (its slug and resolved related titles) and ``extra`` data by slug
-    (the images made for it)."""
-    return {
-        id(f): digest(sources[f.file] + _resolved(f).encode() + extra.get(f.slug, b""))
-        for f in films
-    }
+def film_fingerprints(films, sources: dict[str, bytes], media) -> dict[int, bytes]:
+    """Each film object's fingerprint, by identity (see :func:`film_fingerprint`)."""
+    return {id(f): film_fingerprint(f, sources[f.file], media) for f in films}
 
 
-def _resolved(film) -> str:
-    """What the catalogue gave a film: its slug, and its related titles as resolved."""
-    return repr((film.slug, [(r.title, r.slug, r.director, r.year, r.url) for r in film.related]))
+def film_fingerprint(film, source: bytes, media) -> bytes:
+    """A film is made from its record file alone, so its fingerprint is the hash of that
+    file's bytes (``source``), plus what the catalogue gave it (its slug and resolved
+    related titles) and the images made for it (from ``media``)."""
+    resolved = (film.slug, [(r.title, r.slug, r.director, r.year, r.url) for r in film.related])
+    images = (media.posters.get(film.slug), media.share.get(film.slug))
+    return digest(source + repr(resolved).encode() + repr(images).encode())
+
+
+def page_fingerprint(
+    templates: dict[str, bytes], common: bytes, page, known: dict[int, bytes]
+) -> bytes:
+    """A page's fingerprint: its templates (``templates``, by name), what every page has
+    (``common``) and its data (films by their own fingerprints, in ``known``)."""
+    return digest(templates.get(page.template, b"?") + common + fingerprint(page.context, known))
+
+
+def base_signature(stamps: dict[str, tuple[int, int]], records: set[str], extra: str) -> bytes:
+    """A hash of the inputs that are not records (``records``: their paths), of which
+    records there are, and of ``extra`` (options): when it is the same as last time, only
+    records changed, if anything did."""
+    h = hashlib.blake2b(extra.encode(), digest_size=16)
+    for path, (size, mtime) in stamps.items():
+        h.update(
+            f"{path}\0\n".encode() if path in records else f"{path}\0{size}\0{mtime}\n".encode()
+        )
+    return h.digest()

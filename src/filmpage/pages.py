@@ -12,7 +12,7 @@ from typing import Any
 from .browse import facet_options
 from .catalogue import Catalogue, PersonRole, Subject, subject
 from .settings import Settings
-from .stats import catalogue_stats, film_figures
+from .stats import Stats
 
 WINDOW = 2  # numbered links either side of the current page
 
@@ -85,8 +85,8 @@ def _person_pages(person, size: int) -> list[Page]:
     return pages
 
 
-def plan_pages(catalogue: Catalogue, settings: Settings) -> list[Page]:
-    """Every page of the site, in a fixed order."""
+def plan_pages(catalogue: Catalogue, settings: Settings, stats: Stats) -> list[Page]:
+    """Every page of the site, in a fixed order (``stats`` for the statistics page)."""
     size = settings.page_size
     films = list(catalogue.films)
     pages = paginate("", "index.html", films, size, facets=facet_options(catalogue))
@@ -123,7 +123,7 @@ def plan_pages(catalogue: Catalogue, settings: Settings) -> list[Page]:
         Page(
             "stats/index.html",
             "stats.html",
-            {"stats": catalogue_stats(catalogue, [film_figures(f) for f in films])},
+            {"stats": stats},
         )
     )
     pages.append(Page("search/index.html", "search.html", {}))

@@ -23,13 +23,14 @@ from ..browse import INDEX_FILE, facet_index_bytes, facet_row, facet_tables
 from ..cache import (
     RACY_SECONDS,
     Cache,
+    base_signature,
     cache_path,
     digest,
     film_fingerprints,
-    fingerprint,
     input_signature,
     load_cache,
     load_state,
+    page_fingerprint,
     record_blob,
     save_cache,
     template_hashes,
@@ -44,6 +45,8 @@ from ..pages import Page, plan_pages
 from ..render import extra_files, make_environment, render_page
 from ..searchindex import film_words, search_files
 from ..settings import SETTINGS_FILE, Settings, load_settings
+from ..snapshot import Snapshot, load_snapshot, outline_key, pickle_page, save_snapshot
+from ..stats import catalogue_stats, film_figures
 from ..suggest import Suggestion, suggestion_inputs
 from ..theme import theme_dir
 from ..write import (
@@ -112,6 +115,7 @@ class Loaded:
     problems: list[Problem]
     words: str  # space-separated
     outline: bytes  # a hash of what "More like this" reads of the film (suggestion_inputs)
+    key: bytes  # a hash of what the catalogue is made from (snapshot.outline_key)
 
 
 def load_site(
@@ -201,7 +205,8 @@ def load_record(root: Path, file: str, stamp: tuple[int, int]) -> Loaded:
     film = film_from_record(record, problems) if record else None
     words = " ".join(sorted(film_words(film))) if film else ""
     outline = digest(suggestion_inputs(film)) if film else b""
-    return Loaded(stamp, digest(data or b""), film, problems.items, words, outline)
+    key = outline_key(film) if film else b""
+    return Loaded(stamp, digest(data or b""), film, problems.items, words, outline, key)
 
 
 def _stamp(path: str | Path) -> tuple[int, int]:
@@ -312,17 +317,23 @@ def _build(
     media, cache.images = prepare_media(
         site.catalogue, site.static, store, cache.images, jobs, problems, progress
     )
-    pages = plan_pages(site.catalogue, site.settings)
+    films = site.catalogue.films
+    figures = [film_figures(f) for f in films]
+    stats = catalogue_stats(site.catalogue, figures)
+    pages = plan_pages(site.catalogue, site.settings, stats)
     extras = extra_files(site.settings)
     tables = facet_tables(site.catalogue)
-    rows = [facet_row(film, media, tables) for film in site.catalogue.films]
+    rows = [facet_row(film, media, tables) for film in films]
     extras[INDEX_FILE] = facet_index_bytes(tables, rows)
-    extras.update(search_files([site.records[f.file].words for f in site.catalogue.films]))
+    searched = search_files([site.records[f.file].words for f in films])
+    extras.update(searched)
     check_output_paths([*(p.path for p in pages), *extras, *media.files], site.static, problems)
     problems.raise_if_errors()
     env = make_environment(site.settings, template_dirs(root), media)
     env.globals["cards"].films = site.catalogue.by_slug
-    fingerprints = page_fingerprints(env, site, pages, media)
+    templates, common = template_hashes(env), common_fingerprint(site.settings)
+    known = film_fingerprints(films, {f: r.digest for f, r in site.records.items()}, media)
+    fingerprints = {page.path: page_fingerprint(templates, common, page, known) for page in pages}
     files = file_fingerprints(extras, site.static, media)
     complete = is_complete(out)  # else the output is made afresh and swapped in whole
     trusted = bool(cache.pages) and complete  # the fingerprints say what changed
@@ -337,6 +348,8 @@ def _build(
     # file is made, and those whose bytes are already there are not written again.
     compare = out if complete and not trusted else None
     removed: list[str] = []
+    last = load_snapshot(out) if trusted else None
+    blobs = last.pages if last is not None and last.signature == cache.signature else {}
     _collect_new_objects()
     with staged_update(out) if complete else staged_output(out) as target:
         staging = target.staging if isinstance(target, Update) else target
@@ -351,7 +364,10 @@ def _build(
             _RenderJob(env, pages, staging, compare),
             lambda n: progress("rendering", min(n * PAGES_PER_TASK, len(stale)), len(stale)),
         ):
-            written += done
+            for path, wrote, blob in done:
+                blobs[path] = blob
+                if wrote:
+                    written.append(path)
         if isinstance(target, Update):
             gone = before if trusted else output_files(out)
             removed = sorted(rel for rel in gone if rel not in fingerprints and rel not in files)
@@ -364,6 +380,27 @@ def _build(
     cache.summary = (len(site.catalogue.films), len(pages), site.warnings)
     cache.written_ns = time.time_ns()
     save_cache(out, cache, loaded)
+    snapshot = Snapshot(
+        signature=signature,
+        base=base_signature(stamps, {os.path.join(root, f) for f in site.records}, options),
+        stamps=stamps,
+        keys={f: r.key for f, r in site.records.items() if r.film and not r.problems},
+        files={f.slug: f.file for f in films},
+        related={f.slug: f.related for f in films if f.related},
+        prints={f.slug: known[id(f)] for f in films},
+        order=[f.slug for f in films],
+        words={f.slug: site.records[f.file].words for f in films},
+        rows={f.slug: row for f, row in zip(films, rows, strict=True)},
+        figures={f.slug: figure for f, figure in zip(films, figures, strict=True)},
+        tables=tables,
+        stats=stats,
+        media=media,
+        templates=templates,
+        common=common,
+        extras=frozenset([INDEX_FILE, *searched]),
+        pages={p.path: blobs.get(p.path) or pickle_page(p) for p in pages},
+    )
+    save_snapshot(out, snapshot)
     finish_update(out)
     return BuildResult(
         len(site.catalogue.films),
@@ -421,29 +458,10 @@ def file_fingerprints(
     return found
 
 
-def page_fingerprints(
-    env: Environment, site: Site, pages: list[Page], media: Media
-) -> dict[str, bytes]:
-    """Each page's fingerprint: its templates, the settings and version, and its data
-    (films by their own fingerprints, which cover the images made for them)."""
-    templates = template_hashes(env)
+def common_fingerprint(settings: Settings) -> bytes:
+    """What every page's fingerprint starts with: the version and the settings."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")  # the feed's date when no film has one
-    common = digest(f"{__version__}|{site.settings!r}|{epoch}".encode())
-    images = {
-        f.slug: repr((media.posters.get(f.slug), media.share.get(f.slug))).encode()
-        for f in site.catalogue.films
-    }
-    sources = {file: loaded.digest for file, loaded in site.records.items()}
-    films = film_fingerprints(site.catalogue.films, sources, images)
-    for picks in site.catalogue.suggestions.values():  # 60,000 small objects for 10,000
-        for pick in picks:  # films: hashed here in one go, not walked field by field
-            films[id(pick)] = digest(repr((pick.slug, pick.reason, pick.shared)).encode())
-    return {
-        page.path: digest(
-            templates.get(page.template, b"?") + common + fingerprint(page.context, films)
-        )
-        for page in pages
-    }
+    return digest(f"{__version__}|{settings!r}|{epoch}".encode())
 
 
 PAGES_PER_TASK = 16
@@ -457,14 +475,17 @@ class _RenderJob:
     compare: Path | None  # the output, when pages already there are not written again
 
 
-def _render_chunk(job: _RenderJob, indices: list[int]) -> list[str]:
-    """Render some pages and write them into the staging folder (runs in a worker); the
-    paths written."""
-    written = []
+def _render_chunk(
+    job: _RenderJob, indices: list[int]
+) -> list[tuple[str, bool, tuple[bytes, frozenset[str]]]]:
+    """Render some pages and write them into the staging folder (runs in a worker); for
+    each, its path, whether it was written, and the page pickled for the snapshot."""
+    done = []
     for i in indices:
         page = job.pages[i]
         data = render_page(job.env, page)
-        if job.compare is None or not same_bytes(job.compare, page.path, data):
+        wrote = job.compare is None or not same_bytes(job.compare, page.path, data)
+        if wrote:
             write_file(job.staging, page.path, data)
-            written.append(page.path)
-    return written
+        done.append((page.path, wrote, pickle_page(page)))
+    return done
