@@ -57,7 +57,7 @@ BUCKETS = 64
 that changed a few records rewrites a few small files, not all of them."""
 
 
-def _bucket(file: str) -> int:
+def bucket_of(file: str) -> int:
     return hashlib.blake2b(file.encode(), digest_size=2).digest()[0] % BUCKETS
 
 
@@ -87,8 +87,8 @@ def load_state(out: Path) -> Cache:
 def load_cache(out: Path) -> tuple[Cache, list[dict]]:
     """The last build's cache for ``out``, or an empty one (missing, stale or unreadable),
     and its records as read, bucket by bucket (for :func:`save_cache` to compare with)."""
-    cache = read_pickle(cache_path(out))
-    if not isinstance(cache, Cache) or cache.version != CACHE_VERSION:
+    cache = load_rest(out)
+    if cache is None:
         return Cache(), []
     buckets = load_record_blobs(out)
     if buckets is None:
@@ -120,7 +120,7 @@ def save_cache(out: Path, cache: Cache, loaded: list[dict]) -> None:
     buckets: list[dict] = [{} for _ in range(BUCKETS)]
     for file, entry in cache.records.items():
         blob = cache.blobs.get(file)
-        buckets[_bucket(file)][file] = blob if blob is not None else record_blob(entry)
+        buckets[bucket_of(file)][file] = blob if blob is not None else record_blob(entry)
     for i, bucket in enumerate(buckets):
         before = loaded[i] if loaded else None
         if (
@@ -129,6 +129,22 @@ def save_cache(out: Path, cache: Cache, loaded: list[dict]) -> None:
             or any(before[file] is not blob for file, blob in bucket.items())
         ):
             write_pickle(cache_path(out, f"records-{i:02x}.pickle"), bucket)
+    save_rest(out, cache)
+
+
+def save_records(out: Path, buckets: list[dict[str, bytes]], changed: dict[str, Any]) -> None:
+    """Put the ``changed`` records (by file) into the ``buckets`` of pickled records read
+    by :func:`load_record_blobs`, and write the buckets that hold them."""
+    touched = set()
+    for file, entry in changed.items():
+        buckets[bucket_of(file)][file] = record_blob(entry)
+        touched.add(bucket_of(file))
+    for i in sorted(touched):
+        write_pickle(cache_path(out, f"records-{i:02x}.pickle"), buckets[i])
+
+
+def save_rest(out: Path, cache: Cache) -> None:
+    """Write everything in the cache but its records, then its small state part."""
     rest = {name: getattr(cache, name) for name in cache.__dataclass_fields__}
     write_pickle(cache_path(out), Cache(**{**rest, "records": {}, "blobs": {}}))
     write_pickle(
@@ -140,6 +156,12 @@ def save_cache(out: Path, cache: Cache, loaded: list[dict]) -> None:
             written_ns=cache.written_ns,
         ),
     )
+
+
+def load_rest(out: Path) -> Cache | None:
+    """The cache without its records (see :func:`load_record_blobs` for those)."""
+    cache = read_pickle(cache_path(out))
+    return cache if isinstance(cache, Cache) and cache.version == CACHE_VERSION else None
 
 
 def digest(data: bytes) -> bytes:

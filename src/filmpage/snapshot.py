@@ -73,6 +73,7 @@ class Snapshot:
     signature: bytes = b""  # of the build it describes (as in the cache's state)
     base: bytes = b""  # a hash of the options and every input but the records' sizes and times
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # inputs, by path
+    records: dict[str, str] = field(default_factory=dict)  # input path -> record file
     keys: dict[str, bytes] = field(default_factory=dict)  # record file -> outline_key,
     # for records read without any problem (others always mean a full build)
     files: dict[str, str] = field(default_factory=dict)  # published slug -> record file

@@ -67,6 +67,7 @@ from ..write import (
 )
 from .media import prepare_media, prune_store
 from .parallel import default_jobs, parallel_map
+from .quick import quick_build
 
 OUTPUT_DIR = "site"
 
@@ -143,7 +144,7 @@ def load_site(
     missing = []
     for file in files:
         entry = cache.records.get(file)
-        path = os.path.join(root, file)
+        path = str(root / file)  # as input_stamps names it
         stamp = stamps[path] if stamps and path in stamps else _stamp(path)
         if entry is not None and entry.stamp == stamp and stamp[1] < trusted_before:
             records[file] = entry
@@ -310,6 +311,15 @@ def _build(
         return BuildResult(
             films, pages, 0, warnings, time.perf_counter() - started, out, reused=pages
         )
+    dirs = template_dirs(root)
+    # A few films changed in their details only: their pages, patched from the snapshot.
+    quick = None if clean else quick_build(root, out, options, stamps, signature, state,
+                                           dirs, load_record)  # fmt: skip
+    if quick is not None:
+        films, pages, warnings = state.summary
+        seconds = time.perf_counter() - started
+        return BuildResult(films, pages, quick.written, warnings, seconds, out,
+                           rendered=quick.rendered, reused=pages - quick.rendered)  # fmt: skip
     cache, loaded = (Cache(), []) if clean else load_cache(out)
     site = load_site(root, drafts, strict, jobs, cache, progress, stamps)
     problems = Problems()
@@ -329,7 +339,7 @@ def _build(
     extras.update(searched)
     check_output_paths([*(p.path for p in pages), *extras, *media.files], site.static, problems)
     problems.raise_if_errors()
-    env = make_environment(site.settings, template_dirs(root), media)
+    env = make_environment(site.settings, dirs, media)
     env.globals["cards"].films = site.catalogue.by_slug
     templates, common = template_hashes(env), common_fingerprint(site.settings)
     known = film_fingerprints(films, {f: r.digest for f, r in site.records.items()}, media)
@@ -380,10 +390,12 @@ def _build(
     cache.summary = (len(site.catalogue.films), len(pages), site.warnings)
     cache.written_ns = time.time_ns()
     save_cache(out, cache, loaded)
+    paths = {str(root / f): f for f in site.records}
     snapshot = Snapshot(
         signature=signature,
-        base=base_signature(stamps, {os.path.join(root, f) for f in site.records}, options),
+        base=base_signature(stamps, set(paths), options),
         stamps=stamps,
+        records=paths,
         keys={f: r.key for f, r in site.records.items() if r.film and not r.problems},
         files={f.slug: f.file for f in films},
         related={f.slug: f.related for f in films if f.related},

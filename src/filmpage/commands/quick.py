@@ -1,0 +1,191 @@
+"""The quick rebuild: a few records changed in their details only.
+
+When every input but a few record files is as the last build left it, and those records
+still read without a problem and give the same outline (:func:`snapshot.outline_key`:
+title, year, slug, genres, people, related titles, poster, date, rating, draft), the
+catalogue and the page plan are the same as last time. Then this rebuild reads neither:
+from the last build's snapshot it takes the pages that show a changed film, gives them
+their films (each unpickled alone from the record cache), renders them, and patches the
+search index, the facet index and the statistics from each film's part. It returns None
+whenever it cannot tell, and the full build runs instead; the output is the same bytes.
+"""
+
+from __future__ import annotations
+
+import pickle
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..browse import INDEX_FILE, facet_index_bytes, facet_row
+from ..cache import (
+    RACY_SECONDS,
+    Cache,
+    base_signature,
+    bucket_of,
+    digest,
+    film_fingerprint,
+    load_record_blobs,
+    load_rest,
+    page_fingerprint,
+    save_records,
+    save_rest,
+)
+from ..errors import Problems
+from ..load import read_file
+from ..model import Film
+from ..render import make_environment, render_page
+from ..searchindex import search_files
+from ..settings import load_settings
+from ..snapshot import STATS_ID, load_snapshot, save_snapshot, unpickle_page
+from ..stats import film_figures, with_figures
+from ..write import finish_update, is_complete, same_bytes, staged_update, write_file
+
+MAX_CHANGED = 32
+"""More changed records than this are left to the full build, which reads them in
+parallel."""
+
+
+@dataclass(frozen=True)
+class QuickResult:
+    rendered: int  # pages rendered
+    written: int  # files written
+
+
+def quick_build(
+    root: Path,
+    out: Path,
+    options: str,
+    stamps: dict[str, tuple[int, int]],
+    signature: bytes,
+    state: Cache,
+    template_dirs: list[Path],
+    load_record: Callable[[Path, str, tuple[int, int]], Any],
+) -> QuickResult | None:
+    """Rebuild ``out`` after record edits that change only films' details, or return None
+    when the full build must run. ``stamps`` and ``signature`` are the inputs' now,
+    ``state`` the last build's, and ``load_record`` reads one record as the full build
+    does (into a ``build.Loaded``)."""
+    snap = load_snapshot(out)
+    if snap is None or snap.signature != state.signature or state.summary is None:
+        return None
+    if stamps.keys() != snap.stamps.keys() or not is_complete(out):
+        return None
+    if base_signature(stamps, set(snap.records), options) != snap.base:
+        return None
+    trusted_before = state.written_ns - RACY_SECONDS * 1_000_000_000
+    suspects = []
+    for path, stamp in stamps.items():
+        if stamp == snap.stamps[path] and stamp[1] < trusted_before:
+            continue
+        if path not in snap.records:
+            return None  # a template, static file or the settings, changed too recently
+        suspects.append(path)
+    if len(suspects) > MAX_CHANGED:
+        return None
+    buckets = load_record_blobs(out)
+    cache = load_rest(out)
+    if buckets is None or cache is None or cache.signature != state.signature:
+        return None
+
+    slug_of = {file: slug for slug, file in snap.files.items()}
+    records, edited = {}, {}  # by file: every changed record, and those whose bytes changed
+    for path in suspects:
+        file = snap.records[path]
+        blob = buckets[bucket_of(file)].get(file)
+        data = read_file(root, file, Problems())
+        if blob is None or data is None:
+            return None
+        old = pickle.loads(blob)
+        if old.digest == digest(data):
+            records[file] = replace(old, stamp=stamps[path])
+            continue
+        new = load_record(root, file, stamps[path])
+        if new.film is None or new.problems or snap.keys.get(file) != new.key:
+            return None
+        records[file] = edited[file] = new
+
+    films: dict[str, Film] = {}  # by slug, as the catalogue made them
+    known: dict[int, bytes] = {}  # their fingerprints, by identity
+
+    def film(slug: str) -> Film:
+        if slug not in films:
+            file = snap.files[slug]
+            raw = (records.get(file) or pickle.loads(buckets[bucket_of(file)][file])).film
+            films[slug] = resolved = _as_resolved(raw, slug, snap.related.get(slug, ()))
+            if file in edited:
+                snap.prints[slug] = film_fingerprint(resolved, edited[file].digest, snap.media)
+            known[id(resolved)] = snap.prints[slug]
+        return films[slug]
+
+    changed = {slug_of[file] for file in edited if file in slug_of}  # published films
+    stats = snap.stats
+    for slug in changed:
+        new = edited[snap.files[slug]]
+        snap.words[slug] = new.words
+        snap.rows[slug] = facet_row(film(slug), snap.media, snap.tables)
+        snap.figures[slug] = film_figures(new.film)
+    stats = with_figures(snap.stats, [snap.figures[s] for s in snap.order])
+    names = changed | ({STATS_ID} if stats != snap.stats else set())
+    snap.stats = stats
+
+    extras = search_files([snap.words[s] for s in snap.order])
+    extras[INDEX_FILE] = facet_index_bytes(snap.tables, [snap.rows[s] for s in snap.order])
+    settings = load_settings(root, Problems())
+    env = make_environment(settings, template_dirs, snap.media)
+    env.globals["cards"].films = _Lazy(film)
+    lookup = lambda name: stats if name == STATS_ID else film(name)  # noqa: E731
+    rendered = 0
+    with staged_update(out) as update:
+        for rel, data in extras.items():
+            if cache.files.get(rel) != digest(data):
+                write_file(update.staging, rel, data)
+                update.written.append(rel)
+                cache.files[rel] = digest(data)
+        update.removed = sorted(snap.extras - extras.keys())
+        for rel in update.removed:
+            cache.files.pop(rel, None)
+        for rel, (blob, shown) in snap.pages.items():
+            if shown.isdisjoint(names):
+                continue
+            page = unpickle_page(blob, lookup)
+            data = render_page(env, page)
+            rendered += 1
+            cache.pages[rel] = page_fingerprint(snap.templates, snap.common, page, known)
+            if not same_bytes(out, rel, data):
+                write_file(update.staging, rel, data)
+                update.written.append(rel)
+    save_records(out, buckets, records)
+    cache.signature = snap.signature = signature
+    cache.written_ns = time.time_ns()
+    snap.stamps, snap.extras = stamps, frozenset(extras)
+    save_rest(out, cache)
+    save_snapshot(out, snap)
+    finish_update(out)
+    return QuickResult(rendered, len(update.written))
+
+
+def _as_resolved(raw: Film, slug: str, related: tuple) -> Film:
+    """A record's film as the catalogue made it last time: its slug and its related titles
+    as resolved then (where each entry stands in the file is taken from the record)."""
+    if not raw.related:
+        return replace(raw, slug=slug) if raw.slug != slug else raw
+    related = tuple(
+        replace(done, line=entry.line, column=entry.column)
+        for done, entry in zip(related, raw.related, strict=True)
+    )
+    return replace(raw, slug=slug, related=related)
+
+
+class _Lazy(dict):
+    """Films by slug, each made when first asked for."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, slug: str) -> Film:
+        self[slug] = made = self.make(slug)
+        return made
