@@ -5,13 +5,16 @@ from __future__ import annotations
 import gc
 import os
 import random
+import re
 import shutil
 import time
 from pathlib import Path
 
 import pytest
 
+from filmpage.cache import CACHE_DIR, Cache
 from filmpage.commands.build import build
+from filmpage.commands.quick import quick_build
 from filmpage.errors import FilmpageError
 
 from .conftest import digest, film, write_site
@@ -54,6 +57,9 @@ def _edit(rng: random.Random, root: Path) -> str:
             "static",
             "noop",
             "broken",
+            "details",
+            "details",
+            "details",
         ]
     )
     if op == "add" or not slugs:
@@ -117,18 +123,46 @@ def _edit(rng: random.Random, root: Path) -> str:
             path.write_text("static " * rng.randint(1, 5))
     elif op == "broken":
         (films / "zz-broken.md").write_text("---\ntitle: [\n---\n")
+    elif op == "details":  # what only the film's own pages show, and the aggregates
+        for slug in rng.sample(slugs, min(len(slugs), rng.randint(1, 2))):
+            path = films / f"{slug}.md"
+            text = re.sub(r"fresh: \d+", f"fresh: {rng.randint(0, 10)}", path.read_text())
+            text = re.sub(r"Plot \d", f"Plot {rng.randint(0, 9)}", text)
+            if rng.random() < 0.5:  # a new line above the related titles
+                text = text.replace("\nyear:", f"\nruntime: {rng.randint(80, 99)}\nyear:", 1)
+            path.write_text(text)
     return op
 
 
+def _age(root: Path, since: float, when: float) -> None:
+    """Date the inputs changed since ``since`` at ``when``, in the past: builds then trust
+    sizes and times, as they do for edits made more than a moment after a build."""
+    for path in root.rglob("*"):
+        top = path.relative_to(root).parts[0]
+        if top not in ("site", CACHE_DIR) and path.is_file() and path.stat().st_mtime >= since:
+            os.utime(path, (when, when))
+
+
 @pytest.mark.parametrize("seed", range(8))
-def test_incremental_builds_equal_clean_builds(tmp_path, seed):
+def test_incremental_builds_equal_clean_builds(tmp_path, seed, monkeypatch):
     rng = random.Random(seed)
+    quick = []  # the builds that took the quick way
+
+    def counted(*args):
+        result = quick_build(*args)
+        quick.extend([result] if result else [])
+        return result
+
+    monkeypatch.setattr("filmpage.commands.build.quick_build", counted)
     root = tmp_path / "site-root"
     write_site(root, {})
     for _ in range(5):
         _edit(rng, root)
+    past = time.time() - 100_000
     for step in range(14):
+        since = time.time() - 1
         op = _edit(rng, root)
+        _age(root, since, past + step)
         clean = rng.random() < 0.25  # no fingerprints: every page made, compared in place
         shutil.rmtree(tmp_path / "clean", ignore_errors=True)  # the reference: a first build
         try:
@@ -140,6 +174,7 @@ def test_incremental_builds_equal_clean_builds(tmp_path, seed):
             continue
         build(root, out=tmp_path / "clean", clean=True)
         assert digest(root / "site") == digest(tmp_path / "clean"), f"step {step}: {op}"
+    assert quick  # each seed's edits include some that change films' details only
 
 
 def test_only_affected_pages_are_rendered_and_the_rest_keep_their_files(site):
@@ -357,3 +392,77 @@ def test_suggestions_are_reused_until_a_film_changes_what_they_read(site, monkey
     incremental = digest(site / "site")
     build(site, clean=True)
     assert digest(site / "site") == incremental
+
+
+def _quick_site(site: Path) -> None:
+    write_site(
+        site,
+        {
+            "a.md": film("Alpha", genres="[Drama]", credits="{directors: [Ann]}", slug="alpha",
+                         critics="{reviews_counted: 10, fresh: 7}", related="[beta]"),
+            "b.md": film("Beta", genres="[Comedy]", credits="{directors: [Bob]}",
+                         related="[alpha]"),
+            "c.md": film("Gamma", genres="[Comedy]", credits="{directors: [Cy]}"),
+        },
+    )  # fmt: skip
+    build(site)
+    _age(site, 0, time.time() - 100)  # edits below come well after the build
+
+
+def test_an_edit_to_a_films_details_renders_only_the_pages_that_show_it(site, monkeypatch):
+    _quick_site(site)
+    gamma = (site / "site/films/gamma/index.html").stat()
+
+    def whole_cache(out):
+        raise AssertionError("the quick rebuild reads no whole cache")
+
+    monkeypatch.setattr("filmpage.commands.build.load_cache", whole_cache)
+    record = site / "content/films/a.md"  # Tomatometer 70% -> 90%, a runtime, a new plot
+    record.write_text(
+        record.read_text()
+        .replace("fresh: 7", "fresh: 9")
+        .replace("year:", "runtime: 95\nyear:")
+        .replace("A plot.", "A *new* plot.")
+    )
+    result = build(site)
+    # the film; its genre, person, year and decade pages; the home page and the feed; the
+    # film page of Beta, which names it as related; and the statistics (a new average)
+    assert (result.rendered, result.reused) == (9, result.pages - 9)
+    page = (site / "site/films/alpha/index.html").read_text()
+    assert "1 hr 35 min" in page and "<em>new</em>" in page and "90%" in page
+    assert "90%" in (site / "site/stats/index.html").read_text()
+    assert (
+        b'"alpha","Alpha",null,2001,["Ann"],[1],90,null,95'
+        in (site / "site/films.json").read_bytes()
+    )
+    assert (site / "site/films/gamma/index.html").stat().st_mtime_ns == gamma.st_mtime_ns
+    monkeypatch.undo()
+    build(site, out=site / "clean", clean=True)
+    assert digest(site / "site") == digest(site / "clean")
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ("Alpha", "Alpha Two"),  # the title: its place in every list
+        ("[Drama]", "[Drama, Crime]"),  # the genres: a new genre page
+        ("[beta]", "[gamma]"),  # the related titles
+        ("fresh: 7", "fresh: many"),  # a problem: reported as by a full build
+    ],
+)
+def test_an_edit_to_what_the_catalogue_is_made_of_builds_in_full(site, monkeypatch, edit):
+    _quick_site(site)
+    full = []
+    monkeypatch.setattr(
+        "filmpage.commands.build.load_cache", lambda out: full.append(out) or (Cache(), [])
+    )
+    record = site / "content/films/a.md"
+    record.write_text(record.read_text().replace(*edit))
+    if "many" in edit[1]:
+        with pytest.raises(FilmpageError, match="fresh"):
+            build(site)
+    else:
+        build(site)
+        build(site, out=site / "clean", clean=True)
+        assert digest(site / "site") == digest(site / "clean")
+    assert full
