@@ -37,7 +37,8 @@ STAGES = [
     "output_files",
     "_put_file",
     "prune_store",
-    "save_cache",
+    "save_record_cache",
+    "save_rest",
 ]
 
 

@@ -284,7 +284,7 @@ def test_an_update_cut_short_makes_the_next_build_a_full_one(site, monkeypatch):
     def cut_short(out):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("filmpage.commands.build.save_cache", lambda out, *rest: cut_short(out))
+    monkeypatch.setattr("filmpage.commands.build.save_rest", lambda out, *rest: cut_short(out))
     with pytest.raises(KeyboardInterrupt):
         build(site)
     monkeypatch.undo()
@@ -466,3 +466,23 @@ def test_an_edit_to_what_the_catalogue_is_made_of_builds_in_full(site, monkeypat
         build(site, out=site / "clean", clean=True)
         assert digest(site / "site") == digest(site / "clean")
     assert full
+
+
+def test_a_quick_rebuild_goes_by_the_last_finished_build_not_the_record_cache(site, monkeypatch):
+    _quick_site(site)
+    record = site / "content/films/a.md"
+    record.write_text(record.read_text().replace("Alpha", "Alpha Two"))
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    # the records are cached before the output is written: this build leaves them newer
+    # than its last finished build, which the next build must still compare with
+    monkeypatch.setattr("filmpage.commands.build._render_chunk", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(site, jobs=1)
+    monkeypatch.undo()
+    build(site)
+    assert "Alpha Two" in (site / "site/films/alpha/index.html").read_text()
+    build(site, out=site / "clean", clean=True)
+    assert digest(site / "site") == digest(site / "clean")

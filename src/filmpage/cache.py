@@ -28,7 +28,7 @@ from jinja2 import meta
 from . import __version__
 
 CACHE_DIR = ".filmpage-cache"
-CACHE_VERSION = f"{__version__}+7"  # the part after "+" counts changes to the cache's layout
+CACHE_VERSION = f"{__version__}+8"  # the part after "+" counts changes to the cache's layout
 CACHE_FILE = "build.pickle"
 
 
@@ -86,7 +86,7 @@ def load_state(out: Path) -> Cache:
 
 def load_cache(out: Path) -> tuple[Cache, list[dict]]:
     """The last build's cache for ``out``, or an empty one (missing, stale or unreadable),
-    and its records as read, bucket by bucket (for :func:`save_cache` to compare with)."""
+    and its records as read, bucket by bucket (for :func:`save_record_cache` to compare with)."""
     cache = load_rest(out)
     if cache is None:
         return Cache(), []
@@ -113,10 +113,11 @@ def record_blob(entry: Any) -> bytes:
     return pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def save_cache(out: Path, cache: Cache, loaded: list[dict]) -> None:
-    """Write the cache, each file atomically: the buckets of records that differ from
-    those ``loaded`` (a record is unchanged when its pickle is the very bytes read), then
-    the rest, then its small state part."""
+def save_record_cache(out: Path, cache: Cache, loaded: list[dict]) -> None:
+    """Write the cache's records, each bucket atomically, where they differ from those
+    ``loaded`` (a record is unchanged when its pickle is the very bytes read). Records
+    are kept by their own size, time and hash, so this may come before the output is
+    written; the rest (:func:`save_rest`) comes after."""
     buckets: list[dict] = [{} for _ in range(BUCKETS)]
     for file, entry in cache.records.items():
         blob = cache.blobs.get(file)
@@ -129,7 +130,6 @@ def save_cache(out: Path, cache: Cache, loaded: list[dict]) -> None:
             or any(before[file] is not blob for file, blob in bucket.items())
         ):
             write_pickle(cache_path(out, f"records-{i:02x}.pickle"), bucket)
-    save_rest(out, cache)
 
 
 def save_records(out: Path, buckets: list[dict[str, bytes]], changed: dict[str, Any]) -> None:

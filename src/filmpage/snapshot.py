@@ -74,6 +74,8 @@ class Snapshot:
     base: bytes = b""  # a hash of the options and every input but the records' sizes and times
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # inputs, by path
     records: dict[str, str] = field(default_factory=dict)  # input path -> record file
+    digests: dict[str, bytes] = field(default_factory=dict)  # record file -> hash of bytes
+    # (the record cache may hold newer records, from a build that failed later)
     keys: dict[str, bytes] = field(default_factory=dict)  # record file -> outline_key,
     # for records read without any problem (others always mean a full build)
     files: dict[str, str] = field(default_factory=dict)  # published slug -> record file

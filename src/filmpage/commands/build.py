@@ -32,7 +32,8 @@ from ..cache import (
     load_state,
     page_fingerprint,
     record_blob,
-    save_cache,
+    save_record_cache,
+    save_rest,
     template_hashes,
     unchanged,
 )
@@ -322,6 +323,8 @@ def _build(
                            rendered=quick.rendered, reused=pages - quick.rendered)  # fmt: skip
     cache, loaded = (Cache(), []) if clean else load_cache(out)
     site = load_site(root, drafts, strict, jobs, cache, progress, stamps)
+    save_record_cache(out, cache, loaded)  # and let go of the pickles, before workers fork
+    cache.blobs, loaded = {}, []
     problems = Problems()
     store = cache_path(out, "images")
     media, cache.images = prepare_media(
@@ -389,13 +392,14 @@ def _build(
     cache.signature = signature
     cache.summary = (len(site.catalogue.films), len(pages), site.warnings)
     cache.written_ns = time.time_ns()
-    save_cache(out, cache, loaded)
+    save_rest(out, cache)
     paths = {str(root / f): f for f in site.records}
     snapshot = Snapshot(
         signature=signature,
         base=base_signature(stamps, set(paths), options),
         stamps=stamps,
         records=paths,
+        digests={f: r.digest for f, r in site.records.items()},
         keys={f: r.key for f, r in site.records.items() if r.film and not r.problems},
         files={f.slug: f.file for f in films},
         related={f.slug: f.related for f in films if f.related},

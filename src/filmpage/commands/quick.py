@@ -34,7 +34,6 @@ from ..cache import (
     save_rest,
 )
 from ..errors import Problems
-from ..load import read_file
 from ..model import Film
 from ..render import make_environment, render_page
 from ..searchindex import search_files
@@ -94,26 +93,23 @@ def quick_build(
     records, edited = {}, {}  # by file: every changed record, and those whose bytes changed
     for path in suspects:
         file = snap.records[path]
-        blob = buckets[bucket_of(file)].get(file)
-        data = read_file(root, file, Problems())
-        if blob is None or data is None:
-            return None
-        old = pickle.loads(blob)
-        if old.digest == digest(data):
-            records[file] = replace(old, stamp=stamps[path])
-            continue
         new = load_record(root, file, stamps[path])
+        if new.digest == snap.digests[file]:
+            records[file] = new  # the same bytes: a newer time only
+            continue
         if new.film is None or new.problems or snap.keys.get(file) != new.key:
             return None
         records[file] = edited[file] = new
+        snap.digests[file] = new.digest
 
+    reread = lambda file: load_record(root, file, stamps[str(root / file)])  # noqa: E731
     films: dict[str, Film] = {}  # by slug, as the catalogue made them
     known: dict[int, bytes] = {}  # their fingerprints, by identity
 
     def film(slug: str) -> Film:
         if slug not in films:
             file = snap.files[slug]
-            raw = (records.get(file) or pickle.loads(buckets[bucket_of(file)][file])).film
+            raw = (records.get(file) or _cached(buckets, file, snap.digests[file], reread)).film
             films[slug] = resolved = _as_resolved(raw, slug, snap.related.get(slug, ()))
             if file in edited:
                 snap.prints[slug] = film_fingerprint(resolved, edited[file].digest, snap.media)
@@ -165,6 +161,14 @@ def quick_build(
     save_snapshot(out, snap)
     finish_update(out)
     return QuickResult(rendered, len(update.written))
+
+
+def _cached(buckets: list[dict], file: str, expected: bytes, reread: Callable[[str], Any]):
+    """A record from the cache's ``buckets``, read again (by ``reread``) when the cache
+    has none with the ``expected`` hash (one from a later build that failed, say)."""
+    blob = buckets[bucket_of(file)].get(file)
+    entry = pickle.loads(blob) if blob is not None else None
+    return entry if entry is not None and entry.digest == expected else reread(file)
 
 
 def _as_resolved(raw: Film, slug: str, related: tuple) -> Film:
