@@ -17,7 +17,7 @@ import hashlib
 import io
 import pickle
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from .pages import Page
 from .stats import Figures, Stats
 
 SNAPSHOT_FILE = "snapshot.pickle"
+PAGES_FILE = "snapshot-pages.pickle"  # the pages: written by full builds only
 STATS_ID = "\0stats"  # stands for the statistics in a pickled page, among film slugs
 
 DETAILS = frozenset(
@@ -91,18 +92,33 @@ class Snapshot:
     templates: dict[str, bytes] = field(default_factory=dict)  # template -> hash
     common: bytes = b""  # what every page fingerprint starts with
     extras: frozenset[str] = frozenset()  # the search and facet index files
-    pages: dict[str, tuple[bytes, frozenset[str]]] = field(default_factory=dict)
-    # output path -> the page pickled, and the slugs (and STATS_ID) it stands for
+    pages_id: bytes = b""  # the full build that wrote the pages
+    pages: dict[str, tuple[bytes, str]] = field(default_factory=dict, repr=False)
+    # output path -> the page pickled, and the slugs (and STATS_ID) it stands for, each
+    # on its own line ("\nslug\n...")
+
+
+def shows(page: tuple[bytes, str], names: set[str]) -> bool:
+    """Whether a pickled page stands for any of these films (or the statistics)."""
+    return any(f"\n{name}\n" in page[1] for name in names)
 
 
 def load_snapshot(out: Path) -> Snapshot | None:
     snapshot = read_pickle(cache_path(out, SNAPSHOT_FILE))
-    ok = isinstance(snapshot, Snapshot) and snapshot.version == CACHE_VERSION
-    return snapshot if ok else None
+    if not isinstance(snapshot, Snapshot) or snapshot.version != CACHE_VERSION:
+        return None
+    pages = read_pickle(cache_path(out, PAGES_FILE))
+    if not isinstance(pages, tuple) or pages[0] != snapshot.pages_id:
+        return None
+    snapshot.pages = pages[1]
+    return snapshot
 
 
-def save_snapshot(out: Path, snapshot: Snapshot) -> None:
-    write_pickle(cache_path(out, SNAPSHOT_FILE), snapshot)
+def save_snapshot(out: Path, snapshot: Snapshot, pages: bool) -> None:
+    """Write the snapshot, and its ``pages`` too when they are new (a full build's)."""
+    if pages:
+        write_pickle(cache_path(out, PAGES_FILE), (snapshot.pages_id, snapshot.pages))
+    write_pickle(cache_path(out, SNAPSHOT_FILE), replace(snapshot, pages={}))
 
 
 class _PagePickler(pickle.Pickler):
@@ -120,12 +136,12 @@ class _PagePickler(pickle.Pickler):
         return None
 
 
-def pickle_page(page: Page) -> tuple[bytes, frozenset[str]]:
+def pickle_page(page: Page) -> tuple[bytes, str]:
     """A page pickled with its films (and statistics) left out, and their names."""
     handle = io.BytesIO()
     pickler = _PagePickler(handle)
     pickler.dump(page)
-    return handle.getvalue(), frozenset(pickler.names)
+    return handle.getvalue(), "".join(f"\n{name}" for name in sorted(pickler.names)) + "\n"
 
 
 def unpickle_page(data: bytes, lookup: Callable[[str], Any]) -> Page:

@@ -410,13 +410,14 @@ def _build(
         figures={f.slug: figure for f, figure in zip(films, figures, strict=True)},
         tables=tables,
         stats=stats,
-        media=media,
+        media=replace(media, files={}),  # the images made: not needed, and slow to unpickle
         templates=templates,
         common=common,
         extras=frozenset([INDEX_FILE, *searched]),
+        pages_id=signature,
         pages={p.path: blobs.get(p.path) or pickle_page(p) for p in pages},
     )
-    save_snapshot(out, snapshot)
+    save_snapshot(out, snapshot, pages=True)
     finish_update(out)
     return BuildResult(
         len(site.catalogue.films),
@@ -491,9 +492,7 @@ class _RenderJob:
     compare: Path | None  # the output, when pages already there are not written again
 
 
-def _render_chunk(
-    job: _RenderJob, indices: list[int]
-) -> list[tuple[str, bool, tuple[bytes, frozenset[str]]]]:
+def _render_chunk(job: _RenderJob, indices: list[int]) -> list[tuple[str, bool, tuple[bytes, str]]]:
     """Render some pages and write them into the staging folder (runs in a worker); for
     each, its path, whether it was written, and the page pickled for the snapshot."""
     done = []

@@ -38,7 +38,7 @@ from ..model import Film
 from ..render import make_environment, render_page
 from ..searchindex import search_files
 from ..settings import load_settings
-from ..snapshot import STATS_ID, load_snapshot, save_snapshot, unpickle_page
+from ..snapshot import STATS_ID, load_snapshot, save_snapshot, shows, unpickle_page
 from ..stats import film_figures, with_figures
 from ..write import finish_update, is_complete, same_bytes, staged_update, write_file
 
@@ -143,10 +143,10 @@ def quick_build(
         update.removed = sorted(snap.extras - extras.keys())
         for rel in update.removed:
             cache.files.pop(rel, None)
-        for rel, (blob, shown) in snap.pages.items():
-            if shown.isdisjoint(names):
+        for rel, entry in snap.pages.items():
+            if not shows(entry, names):
                 continue
-            page = unpickle_page(blob, lookup)
+            page = unpickle_page(entry[0], lookup)
             data = render_page(env, page)
             rendered += 1
             cache.pages[rel] = page_fingerprint(snap.templates, snap.common, page, known)
@@ -158,7 +158,7 @@ def quick_build(
     cache.written_ns = time.time_ns()
     snap.stamps, snap.extras = stamps, frozenset(extras)
     save_rest(out, cache)
-    save_snapshot(out, snap)
+    save_snapshot(out, snap, pages=False)
     finish_update(out)
     return QuickResult(rendered, len(update.written))
 
