@@ -35,10 +35,21 @@ def extra_files(settings: Settings) -> dict[str, bytes]:
 
 
 def make_environment(
-    settings: Settings, template_dirs: list[Path], media: Media = NO_MEDIA
+    settings: Settings,
+    template_dirs: list[Path],
+    media: Media = NO_MEDIA,
+    compiled: Path | None = None,
 ) -> jinja2.Environment:
-    """A Jinja environment over the site's templates, then the theme's, with our helpers."""
+    """A Jinja environment over the site's templates, then the theme's, with our helpers.
+
+    With ``compiled`` (a folder), templates compiled once are kept there (checked against
+    their source) for later builds; the folder's name must change with these options."""
+    bytecode = None
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(compiled))
     env = jinja2.Environment(
+        bytecode_cache=bytecode,
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,

@@ -21,6 +21,7 @@ from jinja2 import Environment
 from .. import __version__
 from ..browse import INDEX_FILE, facet_index_bytes, facet_row, facet_tables
 from ..cache import (
+    CACHE_VERSION,
     RACY_SECONDS,
     Cache,
     base_signature,
@@ -315,7 +316,7 @@ def _build(
     dirs = template_dirs(root)
     # A few films changed in their details only: their pages, patched from the snapshot.
     quick = None if clean else quick_build(root, out, options, stamps, signature, state,
-                                           dirs, load_record)  # fmt: skip
+                                           dirs, compiled_templates(out), load_record)  # fmt: skip
     if quick is not None:
         films, pages, warnings = state.summary
         seconds = time.perf_counter() - started
@@ -342,7 +343,7 @@ def _build(
     extras.update(searched)
     check_output_paths([*(p.path for p in pages), *extras, *media.files], site.static, problems)
     problems.raise_if_errors()
-    env = make_environment(site.settings, dirs, media)
+    env = make_environment(site.settings, dirs, media, compiled_templates(out))
     env.globals["cards"].films = site.catalogue.by_slug
     templates, common = template_hashes(env), common_fingerprint(site.settings)
     known = film_fingerprints(films, {f: r.digest for f, r in site.records.items()}, media)
@@ -473,6 +474,11 @@ def file_fingerprints(
     for rel, stored in media.files.items():
         found[rel] = digest(str(stored).encode())
     return found
+
+
+def compiled_templates(out: Path) -> Path:
+    """Where templates compiled by this version are kept between builds."""
+    return cache_path(out, f"templates-{CACHE_VERSION}")
 
 
 def common_fingerprint(settings: Settings) -> bytes:

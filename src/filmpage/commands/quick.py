@@ -61,11 +61,13 @@ def quick_build(
     signature: bytes,
     state: Cache,
     template_dirs: list[Path],
+    compiled: Path,
     load_record: Callable[[Path, str, tuple[int, int]], Any],
 ) -> QuickResult | None:
     """Rebuild ``out`` after record edits that change only films' details, or return None
     when the full build must run. ``stamps`` and ``signature`` are the inputs' now,
-    ``state`` the last build's, and ``load_record`` reads one record as the full build
+    ``state`` the last build's, ``compiled`` where templates are kept
+    compiled, and ``load_record`` reads one record as the full build
     does (into a ``build.Loaded``)."""
     snap = load_snapshot(out)
     if snap is None or snap.signature != state.signature or state.summary is None:
@@ -130,7 +132,7 @@ def quick_build(
     extras = search_files([snap.words[s] for s in snap.order])
     extras[INDEX_FILE] = facet_index_bytes(snap.tables, [snap.rows[s] for s in snap.order])
     settings = load_settings(root, Problems())
-    env = make_environment(settings, template_dirs, snap.media)
+    env = make_environment(settings, template_dirs, snap.media, compiled)
     env.globals["cards"].films = _Lazy(film)
     lookup = lambda name: stats if name == STATS_ID else film(name)  # noqa: E731
     rendered = 0
