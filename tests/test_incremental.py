@@ -128,6 +128,7 @@ def _edit(rng: random.Random, root: Path) -> str:
             path = films / f"{slug}.md"
             text = re.sub(r"fresh: \d+", f"fresh: {rng.randint(0, 10)}", path.read_text())
             text = re.sub(r"Plot \d", f"Plot {rng.randint(0, 9)}", text)
+            text = re.sub(r"\.\n$", f" {rng.choice(['rain', 'snow', 'night'])}.\n", text)
             if rng.random() < 0.5:  # a new line above the related titles
                 text = text.replace("\nyear:", f"\nruntime: {rng.randint(80, 99)}\nyear:", 1)
             path.write_text(text)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from filmpage.commands.build import build
 from filmpage.errors import FilmpageError
 from filmpage.markup import markdown_html, plain_paragraphs, render_markdown, sanitize
-from filmpage.searchindex import fold
+from filmpage.searchindex import fold, patch_search_files, search_files
 
 FIELDS = [
     "title",
@@ -200,3 +200,26 @@ def test_ascii_folds_as_the_general_rule_does(text):
     assert fold(text) == "".join(
         c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c)
     )
+
+
+WORDS = st.lists(st.sampled_from(["ab", "abc", "ac", "ba", "bb", "歸途", "途", "zz"]), max_size=4)
+
+
+@given(
+    before=st.lists(WORDS, min_size=1, max_size=6),
+    edits=st.lists(st.tuples(st.integers(0, 5), WORDS), max_size=3),
+)
+def test_a_patched_search_index_is_the_index_made_afresh(before, edits):
+    after = [" ".join(sorted(set(w))) for w in before]
+    start = list(after)
+    for number, words in edits:
+        if number < len(after):
+            after[number] = " ".join(sorted(set(words)))
+    files = search_files(start)
+    changes = [(n, start[n], after[n]) for n in range(len(after)) if start[n] != after[n]]
+    for rel, data in patch_search_files(files.get, changes).items():
+        if data is None:
+            del files[rel]
+        else:
+            files[rel] = data
+    assert files == search_files(after)

@@ -19,7 +19,9 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from bisect import insort
 from collections import defaultdict
+from collections.abc import Callable
 
 from .structured import plain_text
 
@@ -74,11 +76,43 @@ def search_files(film_words: list[str]) -> dict[str, bytes]:
     shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
     for word, numbers in postings.items():
         shards[shard_key(word)][word] = numbers
-    return {
-        shard_file(key): json.dumps(
-            {word: postings[word] for word in sorted(postings)},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode()
-        for key, postings in sorted(shards.items())
-    }
+    return {shard_file(key): shard_bytes(shard) for key, shard in sorted(shards.items())}
+
+
+def shard_bytes(postings: dict[str, list[int]]) -> bytes:
+    return json.dumps(
+        {word: postings[word] for word in sorted(postings)},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+
+
+def patch_search_files(
+    read: Callable[[str], bytes | None], changes: list[tuple[int, str, str]]
+) -> dict[str, bytes | None]:
+    """The files of the index that change when some films' words do, without the others:
+    ``changes`` holds each such film's position and its words before and after, and
+    ``read`` gives a file of the index as it is now (None when there is none). A file
+    left with no word is given as None. Raises ValueError when the files read do not
+    hold the words said to be there before."""
+    edits: dict[str, list[tuple[str, int, bool]]] = defaultdict(list)
+    for number, before, after in changes:
+        old, new = set(before.split()), set(after.split())
+        for word in old - new:
+            edits[shard_key(word)].append((word, number, False))
+        for word in new - old:
+            edits[shard_key(word)].append((word, number, True))
+    files: dict[str, bytes | None] = {}
+    for key, items in sorted(edits.items()):
+        data = read(shard_file(key))
+        postings: dict[str, list[int]] = json.loads(data) if data is not None else {}
+        for word, number, added in items:
+            numbers = postings.setdefault(word, [])
+            if added and number not in numbers:
+                insort(numbers, number)
+            elif not added:
+                numbers.remove(number)  # ValueError when it is not there
+            if not numbers:
+                del postings[word]
+        files[shard_file(key)] = shard_bytes(postings) if postings else None
+    return files

@@ -36,9 +36,9 @@ from ..cache import (
 from ..errors import Problems
 from ..model import Film
 from ..render import make_environment, render_page
-from ..searchindex import search_files
+from ..searchindex import SEARCH_DIR, patch_search_files, search_files
 from ..settings import load_settings
-from ..snapshot import STATS_ID, load_snapshot, save_snapshot, shows, unpickle_page
+from ..snapshot import STATS_ID, Snapshot, load_snapshot, save_snapshot, shows, unpickle_page
 from ..stats import film_figures, with_figures
 from ..write import finish_update, is_complete, same_bytes, staged_update, write_file
 
@@ -118,18 +118,19 @@ def quick_build(
             known[id(resolved)] = snap.prints[slug]
         return films[slug]
 
-    changed = {slug_of[file] for file in edited if file in slug_of}  # published films
-    stats = snap.stats
+    changed = sorted(slug_of[file] for file in edited if file in slug_of)  # published
+    words = []  # each changed film's position, and its search words before and after
     for slug in changed:
         new = edited[snap.files[slug]]
+        words.append((snap.order.index(slug), snap.words[slug], new.words))
         snap.words[slug] = new.words
         snap.rows[slug] = facet_row(film(slug), snap.media, snap.tables)
         snap.figures[slug] = film_figures(new.film)
     stats = with_figures(snap.stats, [snap.figures[s] for s in snap.order])
-    names = changed | ({STATS_ID} if stats != snap.stats else set())
+    names = {*changed, *([STATS_ID] if stats != snap.stats else [])}
     snap.stats = stats
 
-    extras = search_files([snap.words[s] for s in snap.order])
+    extras = _search_changes(out, snap, cache.files, words)
     extras[INDEX_FILE] = facet_index_bytes(snap.tables, [snap.rows[s] for s in snap.order])
     settings = load_settings(root, Problems())
     env = make_environment(settings, template_dirs, snap.media, compiled)
@@ -138,13 +139,13 @@ def quick_build(
     rendered = 0
     with staged_update(out) as update:
         for rel, data in extras.items():
-            if cache.files.get(rel) != digest(data):
+            if data is None:
+                update.removed.append(rel)
+                cache.files.pop(rel, None)
+            elif cache.files.get(rel) != digest(data):
                 write_file(update.staging, rel, data)
                 update.written.append(rel)
                 cache.files[rel] = digest(data)
-        update.removed = sorted(snap.extras - extras.keys())
-        for rel in update.removed:
-            cache.files.pop(rel, None)
         for rel, entry in snap.pages.items():
             if not shows(entry, names):
                 continue
@@ -158,11 +159,35 @@ def quick_build(
     save_records(out, buckets, records)
     cache.signature = snap.signature = signature
     cache.written_ns = time.time_ns()
-    snap.stamps, snap.extras = stamps, frozenset(extras)
+    snap.stamps = stamps
+    snap.extras = (snap.extras | extras.keys()) - set(update.removed)
     save_rest(out, cache)
     save_snapshot(out, snap, pages=False)
     finish_update(out)
     return QuickResult(rendered, len(update.written))
+
+
+def _search_changes(
+    out: Path, snap: Snapshot, files: dict[str, bytes], words: list[tuple[int, str, str]]
+) -> dict[str, bytes | None]:
+    """The search index files that change (None: removed), patched from the output's
+    (checked against their fingerprints, ``files``), else made again in full."""
+
+    def read(rel: str) -> bytes | None:
+        if rel not in files:
+            return None
+        with open(out / rel, "rb") as handle:
+            data = handle.read()
+        if digest(data) != files[rel]:
+            raise ValueError(f"{rel} is not as the last build wrote it")
+        return data
+
+    try:
+        return dict(patch_search_files(read, words))
+    except (OSError, ValueError):
+        made: dict[str, bytes | None] = dict(search_files([snap.words[s] for s in snap.order]))
+        gone = {rel for rel in snap.extras if rel.startswith(SEARCH_DIR) and rel not in made}
+        return {**made, **dict.fromkeys(gone)}
 
 
 def _cached(buckets: list[dict], file: str, expected: bytes, reread: Callable[[str], Any]):
