@@ -16,6 +16,7 @@ from filmpage.cache import CACHE_DIR, Cache
 from filmpage.commands.build import build
 from filmpage.commands.quick import quick_build
 from filmpage.errors import FilmpageError
+from filmpage.snapshot import pickle_page
 
 from .conftest import digest, film, write_site
 
@@ -485,5 +486,31 @@ def test_a_quick_rebuild_goes_by_the_last_finished_build_not_the_record_cache(si
     monkeypatch.undo()
     build(site)
     assert "Alpha Two" in (site / "site/films/alpha/index.html").read_text()
+    build(site, out=site / "clean", clean=True)
+    assert digest(site / "site") == digest(site / "clean")
+
+
+def test_a_full_build_pickles_only_the_pages_it_renders_for_the_snapshot(site, monkeypatch):
+    _quick_site(site)
+    pickled = []
+
+    def counted(page):
+        pickled.append(page.path)
+        return pickle_page(page)
+
+    monkeypatch.setattr("filmpage.commands.build.pickle_page", counted)
+    (site / "templates").mkdir()
+    (site / "templates/person.html").write_text("{{ person.name }}")
+    _age(site, time.time() - 5, time.time() - 60)
+    result = build(site, jobs=1)
+    assert result.rendered == 3 and sorted(pickled) == sorted(
+        f"people/{name}/index.html" for name in ("ann", "bob", "cy")
+    )
+    record = site / "content/films/c.md"  # the quick way, from the snapshot just written
+    record.write_text(record.read_text().replace("A plot.", "Another plot."))
+    _age(site, time.time() - 5, time.time() - 30)
+    monkeypatch.setattr("filmpage.commands.build.load_cache", None)  # not the full way
+    assert build(site).rendered == 7  # the film, genre, person, year, decade, home, feed
+    monkeypatch.undo()
     build(site, out=site / "clean", clean=True)
     assert digest(site / "site") == digest(site / "clean")

@@ -43,6 +43,7 @@ class Cache:
     images: dict[str, tuple] = field(default_factory=dict)  # poster source -> size, mtime, info
     suggestions: tuple[bytes, dict] = (b"", {})  # "More like this", and a hash of its inputs
     signature: bytes = b""
+    pages_id: bytes = b""  # the snapshot's pages that go with this output (snapshot.py)
     summary: tuple | None = None  # films, pages and warnings of the last build
     written_ns: int = 0  # when the last build finished (time.time_ns())
 

@@ -107,11 +107,17 @@ def load_snapshot(out: Path) -> Snapshot | None:
     snapshot = read_pickle(cache_path(out, SNAPSHOT_FILE))
     if not isinstance(snapshot, Snapshot) or snapshot.version != CACHE_VERSION:
         return None
-    pages = read_pickle(cache_path(out, PAGES_FILE))
-    if not isinstance(pages, tuple) or pages[0] != snapshot.pages_id:
+    pages = load_pages(out, snapshot.pages_id)
+    if pages is None:
         return None
-    snapshot.pages = pages[1]
+    snapshot.pages = pages
     return snapshot
+
+
+def load_pages(out: Path, pages_id: bytes) -> dict[str, tuple[bytes, str]] | None:
+    """The snapshot's pages alone, when they are those of ``pages_id``."""
+    pages = read_pickle(cache_path(out, PAGES_FILE))
+    return pages[1] if isinstance(pages, tuple) and pages[0] == pages_id else None
 
 
 def save_snapshot(out: Path, snapshot: Snapshot, pages: bool) -> None:

@@ -47,7 +47,7 @@ from ..pages import Page, plan_pages
 from ..render import extra_files, make_environment, render_page
 from ..searchindex import film_words, search_files
 from ..settings import SETTINGS_FILE, Settings, load_settings
-from ..snapshot import Snapshot, load_snapshot, outline_key, pickle_page, save_snapshot
+from ..snapshot import Snapshot, load_pages, outline_key, pickle_page, save_snapshot
 from ..stats import catalogue_stats, film_figures
 from ..suggest import Suggestion, suggestion_inputs
 from ..theme import theme_dir
@@ -364,8 +364,7 @@ def _build(
     # file is made, and those whose bytes are already there are not written again.
     compare = out if complete and not trusted else None
     removed: list[str] = []
-    last = load_snapshot(out) if trusted else None
-    blobs = last.pages if last is not None and last.signature == cache.signature else {}
+    blobs = (load_pages(out, cache.pages_id) if trusted else None) or {}  # unchanged pages
     _collect_new_objects()
     with staged_update(out) if complete else staged_output(out) as target:
         staging = target.staging if isinstance(target, Update) else target
@@ -392,7 +391,7 @@ def _build(
     removed_pages = sum(1 for rel in removed if rel in cache.pages) if trusted else len(removed)
     prune_store(store, set(media.files.values()))
     cache.pages, cache.files = fingerprints, files
-    cache.signature = signature
+    cache.signature, cache.pages_id = signature, signature
     cache.summary = (len(site.catalogue.films), len(pages), site.warnings)
     cache.written_ns = time.time_ns()
     save_rest(out, cache)
