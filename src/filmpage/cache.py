@@ -28,7 +28,7 @@ from jinja2 import meta
 from . import __version__
 
 CACHE_DIR = ".filmpage-cache"
-CACHE_VERSION = f"{__version__}+8"  # the part after "+" counts changes to the cache's layout
+CACHE_VERSION = f"{__version__}+9"  # the part after "+" counts changes to the cache's layout
 CACHE_FILE = "build.pickle"
 
 
@@ -270,7 +270,7 @@ def film_fingerprint(film, source: bytes, media) -> bytes:
     """A film is made from its record file alone, so its fingerprint is the hash of that
     file's bytes (``source``), plus what the catalogue gave it (its slug and resolved
     related titles) and the images made for it (from ``media``)."""
-    resolved = (film.slug, [(r.title, r.slug, r.director, r.year, r.url) for r in film.related])
+    resolved = (film.slug, [r.fields for r in film.related])
     images = (media.posters.get(film.slug), media.share.get(film.slug))
     return digest(source + repr(resolved).encode() + repr(images).encode())
 

@@ -105,6 +105,11 @@ class RelatedTitle:
     line: int = 0  # where the entry stands, for errors found when resolving it
     column: int = 0
 
+    @property
+    def fields(self) -> tuple:
+        """The entry without where it stands: (title, slug, director, year, url)."""
+        return (self.title, self.slug, self.director, self.year, self.url)
+
 
 @dataclass(frozen=True)
 class Offer:

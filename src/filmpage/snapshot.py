@@ -24,7 +24,7 @@ from typing import Any
 from .browse import FacetTables
 from .cache import CACHE_VERSION, cache_path, read_pickle, write_pickle
 from .images import Media
-from .model import Film, RelatedTitle
+from .model import Film
 from .pages import Page
 from .stats import Figures, Stats
 
@@ -63,7 +63,7 @@ def outline_key(film: Film) -> bytes:
             continue
         value = getattr(film, name)
         if name == "related":
-            value = [(r.title, r.slug, r.director, r.year, r.url) for r in value]
+            value = [r.fields for r in value]
         parts.append((name, value))
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).digest()
 
@@ -80,7 +80,8 @@ class Snapshot:
     keys: dict[str, bytes] = field(default_factory=dict)  # record file -> outline_key,
     # for records read without any problem (others always mean a full build)
     files: dict[str, str] = field(default_factory=dict)  # published slug -> record file
-    related: dict[str, tuple[RelatedTitle, ...]] = field(default_factory=dict)  # as resolved
+    related: dict[str, tuple[tuple, ...]] = field(default_factory=dict)  # slug -> related
+    # titles as resolved, each as (title, slug, director, year, url): quick to unpickle
     prints: dict[str, bytes] = field(default_factory=dict)  # slug -> film fingerprint
     order: list[str] = field(default_factory=list)  # published slugs, catalogue order
     words: dict[str, str] = field(default_factory=dict)  # slug -> search words

@@ -47,7 +47,13 @@ from ..pages import Page, plan_pages
 from ..render import extra_files, make_environment, render_page
 from ..searchindex import film_words, search_files
 from ..settings import SETTINGS_FILE, Settings, load_settings
-from ..snapshot import Snapshot, load_pages, outline_key, pickle_page, save_snapshot
+from ..snapshot import (
+    Snapshot,
+    load_pages,
+    outline_key,
+    pickle_page,
+    save_snapshot,
+)
 from ..stats import catalogue_stats, film_figures
 from ..suggest import Suggestion, suggestion_inputs
 from ..theme import theme_dir
@@ -404,7 +410,7 @@ def _build(
         digests={f: r.digest for f, r in site.records.items()},
         keys={f: r.key for f, r in site.records.items() if r.film and not r.problems},
         files={f.slug: f.file for f in films},
-        related={f.slug: f.related for f in films if f.related},
+        related={f.slug: tuple(r.fields for r in f.related) for f in films if f.related},
         prints={f.slug: known[id(f)] for f in films},
         order=[f.slug for f in films],
         words={f.slug: site.records[f.file].words for f in films},

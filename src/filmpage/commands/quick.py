@@ -34,7 +34,7 @@ from ..cache import (
     save_rest,
 )
 from ..errors import Problems
-from ..model import Film
+from ..model import Film, RelatedTitle
 from ..render import make_environment, render_page
 from ..searchindex import SEARCH_DIR, patch_search_files, search_files
 from ..settings import load_settings
@@ -204,7 +204,7 @@ def _as_resolved(raw: Film, slug: str, related: tuple) -> Film:
     if not raw.related:
         return replace(raw, slug=slug) if raw.slug != slug else raw
     related = tuple(
-        replace(done, line=entry.line, column=entry.column)
+        RelatedTitle(*done, entry.line, entry.column)
         for done, entry in zip(related, raw.related, strict=True)
     )
     return replace(raw, slug=slug, related=related)
