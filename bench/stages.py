@@ -29,7 +29,7 @@ STAGES = [
     "search_files",
     "film_fingerprints",
     "template_hashes",
-    "load_snapshot",
+    "load_pages",
     "save_snapshot",
     "file_fingerprints",
     "input_stamps",

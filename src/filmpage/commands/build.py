@@ -166,12 +166,16 @@ def load_site(
                 blobs[file] = cache.blobs[file]
         else:
             missing.append((file, stamp))  # parsed in a worker, which reports its problems
-    loaded = parallel_map(
-        _load_film, missing, jobs, root, lambda n: progress("loading", n, len(missing))
+    loaded = parallel_map(  # each record unpickled as it arrives, its pickle kept for the cache
+        _load_film,
+        missing,
+        jobs,
+        root,
+        lambda n: progress("loading", n, len(missing)),
+        lambda blob: (pickle.loads(blob), blob),
     )
-    for (file, _), blob in zip(missing, loaded, strict=True):
-        records[file] = pickle.loads(blob)  # the worker's pickle is kept for the cache
-        blobs[file] = blob
+    for (file, _), (entry, blob) in zip(missing, loaded, strict=True):
+        records[file], blobs[file] = entry, blob
     films = []
     for file in files:
         problems.extend(records[file].problems)

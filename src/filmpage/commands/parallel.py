@@ -50,17 +50,20 @@ def parallel_map(
     jobs: int,
     state: Any = None,
     done: Callable[[int], None] | None = None,
-) -> list[R]:
+    then: Callable[[R], Any] | None = None,
+) -> list:
     """``[func(state, item) for item in items]``, spread over ``jobs`` processes.
 
     ``func`` must be a module-level function; ``state`` reaches the workers by fork.
-    ``done(n)`` is called as results arrive, with how many have arrived so far.
+    ``done(n)`` is called as results arrive, with how many have arrived so far; ``then``,
+    when given, is applied to each result here as it arrives (while workers go on).
     """
     forkable = "fork" in multiprocessing.get_all_start_methods()
-    results: list[R] = []
+    results: list = []
     if jobs <= 1 or len(items) < MIN_ITEMS_PER_JOB * 2 or not forkable:
         for item in items:
-            results.append(func(state, item))
+            result = func(state, item)
+            results.append(then(result) if then else result)
             if done:
                 done(len(results))
         return results
@@ -69,7 +72,7 @@ def parallel_map(
     chunksize = max(1, len(items) // (jobs * 8))
     with context.Pool(jobs, initializer=_initialize, initargs=(state,)) as pool:
         for result in pool.imap(partial(_call, func), items, chunksize=chunksize):
-            results.append(result)
+            results.append(then(result) if then else result)
             if done:
                 done(len(results))
     return results
