@@ -66,32 +66,16 @@ def quick_build(
 ) -> QuickResult | None:
     """Rebuild ``out`` after record edits that change only films' details, or return None
     when the full build must run. ``stamps`` and ``signature`` are the inputs' now,
-    ``state`` the last build's, ``compiled`` where templates are kept
-    compiled, and ``load_record`` reads one record as the full build
-    does (into a ``build.Loaded``)."""
+    ``state`` the last build's, ``compiled`` where templates are kept compiled, and
+    ``load_record`` reads one record as the full build does (into a ``build.Loaded``)."""
     snap = load_snapshot(out)
     if snap is None or snap.signature != state.signature or state.summary is None:
         return None
-    if stamps.keys() != snap.stamps.keys() or not is_complete(out):
+    suspects = _suspects(snap, stamps, options, state.written_ns)
+    buckets = load_record_blobs(out) if suspects is not None else None
+    cache = load_rest(out) if buckets is not None else None
+    if cache is None or cache.signature != state.signature or not is_complete(out):
         return None
-    if base_signature(stamps, set(snap.records), options) != snap.base:
-        return None
-    trusted_before = state.written_ns - RACY_SECONDS * 1_000_000_000
-    suspects = []
-    for path, stamp in stamps.items():
-        if stamp == snap.stamps[path] and stamp[1] < trusted_before:
-            continue
-        if path not in snap.records:
-            return None  # a template, static file or the settings, changed too recently
-        suspects.append(path)
-    if len(suspects) > MAX_CHANGED:
-        return None
-    buckets = load_record_blobs(out)
-    cache = load_rest(out)
-    if buckets is None or cache is None or cache.signature != state.signature:
-        return None
-
-    slug_of = {file: slug for slug, file in snap.files.items()}
     records, edited = {}, {}  # by file: every changed record, and those whose bytes changed
     for path in suspects:
         file = snap.records[path]
@@ -104,38 +88,15 @@ def quick_build(
         records[file] = edited[file] = new
         snap.digests[file] = new.digest
 
-    reread = lambda file: load_record(root, file, stamps[str(root / file)])  # noqa: E731
-    films: dict[str, Film] = {}  # by slug, as the catalogue made them
-    known: dict[int, bytes] = {}  # their fingerprints, by identity
+    def reread(file: str) -> Any:
+        return load_record(root, file, stamps[str(root / file)])
 
-    def film(slug: str) -> Film:
-        if slug not in films:
-            file = snap.files[slug]
-            raw = (records.get(file) or _cached(buckets, file, snap.digests[file], reread)).film
-            films[slug] = resolved = _as_resolved(raw, slug, snap.related.get(slug, ()))
-            if file in edited:
-                snap.prints[slug] = film_fingerprint(resolved, edited[file].digest, snap.media)
-            known[id(resolved)] = snap.prints[slug]
-        return films[slug]
-
-    changed = sorted(slug_of[file] for file in edited if file in slug_of)  # published
-    words = []  # each changed film's position, and its search words before and after
-    for slug in changed:
-        new = edited[snap.files[slug]]
-        words.append((snap.order.index(slug), snap.words[slug], new.words))
-        snap.words[slug] = new.words
-        snap.rows[slug] = facet_row(film(slug), snap.media, snap.tables)
-        snap.figures[slug] = film_figures(new.film)
-    stats = with_figures(snap.stats, [snap.figures[s] for s in snap.order])
-    names = {*changed, *([STATS_ID] if stats != snap.stats else [])}
-    snap.stats = stats
-
-    extras = _search_changes(out, snap, cache.files, words)
-    extras[INDEX_FILE] = facet_index_bytes(snap.tables, [snap.rows[s] for s in snap.order])
-    settings = load_settings(root, Problems())
-    env = make_environment(settings, template_dirs, snap.media, compiled)
-    env.globals["cards"].films = _Lazy(film)
-    lookup = lambda name: stats if name == STATS_ID else film(name)  # noqa: E731
+    films = _Films(snap, buckets, records, edited, reread)
+    changed = sorted(slug for slug, file in snap.files.items() if file in edited)
+    names, extras = _patch_parts(out, snap, cache.files, films, changed, edited)
+    env = make_environment(load_settings(root, Problems()), template_dirs, snap.media, compiled)
+    env.globals["cards"].films = films
+    lookup = lambda name: snap.stats if name == STATS_ID else films[name]  # noqa: E731
     rendered = 0
     with staged_update(out) as update:
         for rel, data in extras.items():
@@ -147,15 +108,14 @@ def quick_build(
                 update.written.append(rel)
                 cache.files[rel] = digest(data)
         for rel, entry in snap.pages.items():
-            if not shows(entry, names):
-                continue
-            page = unpickle_page(entry[0], lookup)
-            data = render_page(env, page)
-            rendered += 1
-            cache.pages[rel] = page_fingerprint(snap.templates, snap.common, page, known)
-            if not same_bytes(out, rel, data):
-                write_file(update.staging, rel, data)
-                update.written.append(rel)
+            if shows(entry, names):
+                page = unpickle_page(entry[0], lookup)
+                data = render_page(env, page)
+                rendered += 1
+                cache.pages[rel] = page_fingerprint(snap.templates, snap.common, page, films.known)
+                if not same_bytes(out, rel, data):
+                    write_file(update.staging, rel, data)
+                    update.written.append(rel)
     save_records(out, buckets, records)
     cache.signature = snap.signature = signature
     cache.written_ns = time.time_ns()
@@ -165,6 +125,81 @@ def quick_build(
     save_snapshot(out, snap, pages=False)
     finish_update(out)
     return QuickResult(rendered, len(update.written))
+
+
+def _suspects(
+    snap: Snapshot, stamps: dict[str, tuple[int, int]], options: str, written_ns: int
+) -> list[str] | None:
+    """The record files that may have changed since the snapshot's build, by path; None
+    when anything else may have (or too many records)."""
+    if stamps.keys() != snap.stamps.keys():
+        return None  # files added or removed
+    if base_signature(stamps, set(snap.records), options) != snap.base:
+        return None  # the options, or an input that is not a record
+    trusted_before = written_ns - RACY_SECONDS * 1_000_000_000
+    suspects = []
+    for path, stamp in stamps.items():
+        if stamp == snap.stamps[path] and stamp[1] < trusted_before:
+            continue
+        if path not in snap.records:
+            return None  # a template, static file or the settings, changed too recently
+        suspects.append(path)
+    return suspects if len(suspects) <= MAX_CHANGED else None
+
+
+class _Films(dict):
+    """The films by slug, as the catalogue made them last time, each made when first
+    asked for: from the changed records, else from the record cache. ``known`` holds the
+    fingerprints of those made, by identity, for the pages' fingerprints."""
+
+    def __init__(self, snap: Snapshot, buckets, records: dict, edited: dict, reread):
+        super().__init__()
+        self.snap, self.buckets, self.records, self.edited = snap, buckets, records, edited
+        self.reread = reread
+        self.known: dict[int, bytes] = {}
+
+    def __missing__(self, slug: str) -> Film:
+        snap = self.snap
+        file = snap.files[slug]
+        entry = self.records.get(file) or self._cached(file)
+        film = self[slug] = _as_resolved(entry.film, slug, snap.related.get(slug, ()))
+        if file in self.edited:
+            snap.prints[slug] = film_fingerprint(film, entry.digest, snap.media)
+        self.known[id(film)] = snap.prints[slug]
+        return film
+
+    def _cached(self, file: str) -> Any:
+        """A record from the cache, read again from its file when the cache has another
+        version than the snapshot's (written by a later build that failed, say)."""
+        blob = self.buckets[bucket_of(file)].get(file)
+        entry = pickle.loads(blob) if blob is not None else None
+        return entry if entry and entry.digest == self.snap.digests[file] else self.reread(file)
+
+
+def _patch_parts(
+    out: Path,
+    snap: Snapshot,
+    files: dict[str, bytes],
+    films: _Films,
+    changed: list[str],
+    edited: dict,
+) -> tuple[set[str], dict[str, bytes | None]]:
+    """Patch what is made from every film (search words, facet rows, figures) with the
+    ``changed`` films; the names of what changed (slugs, and STATS_ID when the statistics
+    did), and the search and facet index files that change (None: removed)."""
+    words = []  # each changed film's position, and its search words before and after
+    for slug in changed:
+        new = edited[snap.files[slug]]
+        words.append((snap.order.index(slug), snap.words[slug], new.words))
+        snap.words[slug] = new.words
+        snap.rows[slug] = facet_row(films[slug], snap.media, snap.tables)
+        snap.figures[slug] = film_figures(new.film)
+    stats = with_figures(snap.stats, [snap.figures[s] for s in snap.order])
+    names = {*changed, *([STATS_ID] if stats != snap.stats else [])}
+    snap.stats = stats
+    extras = _search_changes(out, snap, files, words)
+    extras[INDEX_FILE] = facet_index_bytes(snap.tables, [snap.rows[s] for s in snap.order])
+    return names, extras
 
 
 def _search_changes(
@@ -190,14 +225,6 @@ def _search_changes(
         return {**made, **dict.fromkeys(gone)}
 
 
-def _cached(buckets: list[dict], file: str, expected: bytes, reread: Callable[[str], Any]):
-    """A record from the cache's ``buckets``, read again (by ``reread``) when the cache
-    has none with the ``expected`` hash (one from a later build that failed, say)."""
-    blob = buckets[bucket_of(file)].get(file)
-    entry = pickle.loads(blob) if blob is not None else None
-    return entry if entry is not None and entry.digest == expected else reread(file)
-
-
 def _as_resolved(raw: Film, slug: str, related: tuple) -> Film:
     """A record's film as the catalogue made it last time: its slug and its related titles
     as resolved then (where each entry stands in the file is taken from the record)."""
@@ -208,15 +235,3 @@ def _as_resolved(raw: Film, slug: str, related: tuple) -> Film:
         for done, entry in zip(related, raw.related, strict=True)
     )
     return replace(raw, slug=slug, related=related)
-
-
-class _Lazy(dict):
-    """Films by slug, each made when first asked for."""
-
-    def __init__(self, make):
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, slug: str) -> Film:
-        self[slug] = made = self.make(slug)
-        return made
