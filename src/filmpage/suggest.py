@@ -57,10 +57,7 @@ def suggest(
             by_person[k].append(film)
         for k in genres:
             by_genre[k].append(film)
-    for bucket in (*by_person.values(), *by_genre.values()):
-        bucket.sort(key=lambda f: (f.year, f.slug))
-    years = {k: [f.year for f in bucket] for k, bucket in (*by_person.items(), *by_genre.items())}
-
+    nearest = _Nearest()  # each list sorted by year when a film first needs it
     out = {}
     for film in films:
         if film.related:
@@ -68,9 +65,9 @@ def suggest(
         directors, people, genres = facets[film.slug]
         candidates: dict[str, Film] = {}
         for k in directors | people:
-            candidates.update((f.slug, f) for f in _nearest(by_person[k], years[k], film.year))
+            candidates.update((f.slug, f) for f in nearest(by_person[k], film.year))
         for k in genres:
-            candidates.update((f.slug, f) for f in _nearest(by_genre[k], years[k], film.year))
+            candidates.update((f.slug, f) for f in nearest(by_genre[k], film.year))
         candidates.pop(film.slug, None)
         scored = []
         for other in candidates.values():
@@ -85,10 +82,26 @@ def suggest(
     return out
 
 
+class _Nearest:
+    """Up to NEAREST films of a list, closest to a year first. A list is sorted by year
+    the first time it is asked about: only the lists of films without related titles
+    are, and a catalogue whose films all name theirs sorts none."""
+
+    def __init__(self) -> None:
+        self.years: dict[int, list[int]] = {}  # by id of the list, once sorted
+
+    def __call__(self, bucket: list[Film], year: int) -> list[Film]:
+        if len(bucket) <= NEAREST:
+            return bucket
+        years = self.years.get(id(bucket))
+        if years is None:
+            bucket.sort(key=lambda f: (f.year, f.slug))
+            years = self.years[id(bucket)] = [f.year for f in bucket]
+        return _nearest(bucket, years, year)
+
+
 def _nearest(bucket: list[Film], years: list[int], year: int) -> list[Film]:
     """Up to NEAREST films of a year-sorted list, closest to ``year`` first."""
-    if len(bucket) <= NEAREST:
-        return bucket
     right = bisect_left(years, year)
     left = right - 1
     picked = []
