@@ -214,3 +214,18 @@ def test_unknown_related_slug_fails_the_build(site):
         "content/films/a.md:4:11: related[0]: no film with slug 'ghost' in this catalogue; "
         "expected the slug of a film here, or an external title {title, director, year, url}"
     ]
+
+
+def test_more_like_this_keeps_a_person_and_a_genre_of_the_same_name_apart():
+    # a person called "Drama" and the genre Drama, each on more films than the nearest
+    # few that are compared: each list is ordered by its own years
+    records = {"a.md": film("Alone", 2000, credits="{cast: [Drama]}", genres="[Drama]")}
+    for i in range(30):
+        records[f"p{i:02}.md"] = film(f"Person {i:02}", 1960 + i, credits="{cast: [Drama]}")
+    for i in range(26):
+        records[f"g{i:02}.md"] = film(f"Genre {i:02}", 2001 + i, genres="[Drama]")
+    cat, problems = catalogue_of(records)
+    assert not problems.items
+    picked = [s.slug for s in cat.suggestions["alone"]]
+    # sharing the person scores 2, the genre 1: the six people's films nearest 2000
+    assert picked == [f"person-{i:02}" for i in range(29, 23, -1)]
