@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from filmpage.cache import CACHE_DIR, Cache
-from filmpage.commands.build import build
+from filmpage.commands.build import build, compiled_templates
 from filmpage.commands.quick import quick_build
 from filmpage.errors import FilmpageError
+from filmpage.searchindex import shard_file
 from filmpage.snapshot import pickle_page
 
 from .conftest import digest, film, write_site
@@ -514,3 +515,39 @@ def test_a_full_build_pickles_only_the_pages_it_renders_for_the_snapshot(site, m
     monkeypatch.undo()
     build(site, out=site / "clean", clean=True)
     assert digest(site / "site") == digest(site / "clean")
+
+
+def test_a_search_file_missing_from_the_output_sends_an_edit_the_full_way(site, monkeypatch):
+    _quick_site(site)
+    shard = site / "site" / shard_file("zebra"[:2])
+    assert not shard.exists()  # no film has a word in "ze" yet
+    record = site / "content/films/c.md"
+    record.write_text(record.read_text().replace("A plot.", "A zebra plot."))
+    build(site)  # the quick way: the new word's file is made
+    assert shard.exists()
+    shard.unlink()  # gone from the output by hand
+    record.write_text(record.read_text().replace("A zebra plot.", "A zebra zest plot."))
+    _age(site, time.time() - 5, time.time() - 20)
+    full = []
+    monkeypatch.setattr(
+        "filmpage.commands.build.load_cache", lambda out: full.append(out) or (Cache(), [])
+    )
+    build(site)
+    assert full and shard.exists()  # the full build puts back what the patch could not read
+    monkeypatch.undo()
+    build(site, out=site / "clean", clean=True)
+    assert digest(site / "site") == digest(site / "clean")
+
+
+def test_an_edit_to_a_template_does_not_read_the_snapshots_pages(site, monkeypatch):
+    _quick_site(site)
+    (site / "templates").mkdir()
+    (site / "templates/404.html").write_text("gone")
+    monkeypatch.setattr("filmpage.commands.quick.load_pages", None)  # not to be called
+    assert build(site).rendered == 1
+
+
+def test_compiled_templates_are_kept_beside_the_output(site):
+    _quick_site(site)
+    kept = compiled_templates(site / "site")
+    assert sorted(kept.iterdir())  # Jinja's compiled templates, for the next build

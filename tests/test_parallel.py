@@ -23,6 +23,14 @@ def test_parallel_map_keeps_order_and_passes_state():
     assert parallel_map(_square, items, 1, 7) == [i * i + 7 for i in items]
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_parallel_map_applies_then_here_to_each_result_in_order(jobs):
+    items = list(range(MIN_ITEMS_PER_JOB * 4))
+    seen = []
+    got = parallel_map(_square, items, jobs, 0, then=lambda r: seen.append(r) or -r)
+    assert got == [-i * i for i in items] and seen == [i * i for i in items]
+
+
 @pytest.fixture
 def medium_site(tmp_path) -> Path:
     """Enough films that two processes really share the loading and rendering."""

@@ -173,6 +173,12 @@ RACY_SECONDS = 2
 """Files changed this close to the last build may not show it in their mtime yet."""
 
 
+def trusted_before(written_ns: int) -> int:
+    """The modification time (ns) before which an input's size and time can be trusted
+    to tell whether it changed since a build that finished at ``written_ns``."""
+    return written_ns - RACY_SECONDS * 1_000_000_000
+
+
 def input_signature(stamps: dict[str, tuple[int, int]], extra: str) -> tuple[bytes, int]:
     """A hash of every input's path, size and modification time (``stamps``, by path),
     plus ``extra`` (options), and the newest modification time among them (nanoseconds)."""
@@ -191,7 +197,7 @@ def unchanged(cache: Cache, signature: bytes, newest: int) -> bool:
     return (
         cache.signature == signature
         and cache.summary is not None
-        and newest < cache.written_ns - RACY_SECONDS * 1_000_000_000
+        and newest < trusted_before(cache.written_ns)
     )
 
 

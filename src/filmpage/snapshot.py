@@ -105,14 +105,10 @@ def shows(page: tuple[bytes, str], names: set[str]) -> bool:
 
 
 def load_snapshot(out: Path) -> Snapshot | None:
+    """The snapshot without its pages (the large part): :func:`load_pages` reads those."""
     snapshot = read_pickle(cache_path(out, SNAPSHOT_FILE))
-    if not isinstance(snapshot, Snapshot) or snapshot.version != CACHE_VERSION:
-        return None
-    pages = load_pages(out, snapshot.pages_id)
-    if pages is None:
-        return None
-    snapshot.pages = pages
-    return snapshot
+    ok = isinstance(snapshot, Snapshot) and snapshot.version == CACHE_VERSION
+    return snapshot if ok else None
 
 
 def load_pages(out: Path, pages_id: bytes) -> dict[str, tuple[bytes, str]] | None:

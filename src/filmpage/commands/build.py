@@ -22,7 +22,6 @@ from .. import __version__
 from ..browse import INDEX_FILE, facet_index_bytes, facet_row, facet_tables
 from ..cache import (
     CACHE_VERSION,
-    RACY_SECONDS,
     Cache,
     base_signature,
     cache_path,
@@ -36,6 +35,7 @@ from ..cache import (
     save_record_cache,
     save_rest,
     template_hashes,
+    trusted_before,
     unchanged,
 )
 from ..catalogue import Catalogue, Suggest, build_catalogue, default_suggestions
@@ -146,7 +146,7 @@ def load_site(
     settings = load_settings(root, problems)
     files = find_records(root, problems)
     cache = cache if cache is not None else Cache()
-    trusted_before = cache.written_ns - RACY_SECONDS * 1_000_000_000
+    trusted = trusted_before(cache.written_ns)
     records: dict[str, Loaded] = {}
     blobs: dict[str, bytes] = {}
     missing = []
@@ -154,7 +154,7 @@ def load_site(
         entry = cache.records.get(file)
         path = str(root / file)  # as input_stamps names it
         stamp = stamps[path] if stamps and path in stamps else _stamp(path)
-        if entry is not None and entry.stamp == stamp and stamp[1] < trusted_before:
+        if entry is not None and entry.stamp == stamp and stamp[1] < trusted:
             records[file] = entry
             if file in cache.blobs:
                 blobs[file] = cache.blobs[file]

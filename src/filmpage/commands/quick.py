@@ -21,7 +21,6 @@ from typing import Any
 
 from ..browse import INDEX_FILE, facet_index_bytes, facet_row
 from ..cache import (
-    RACY_SECONDS,
     Cache,
     base_signature,
     bucket_of,
@@ -32,13 +31,22 @@ from ..cache import (
     page_fingerprint,
     save_records,
     save_rest,
+    trusted_before,
 )
 from ..errors import Problems
 from ..model import Film, RelatedTitle
 from ..render import make_environment, render_page
-from ..searchindex import SEARCH_DIR, patch_search_files, search_files
+from ..searchindex import patch_search_files
 from ..settings import load_settings
-from ..snapshot import STATS_ID, Snapshot, load_snapshot, save_snapshot, shows, unpickle_page
+from ..snapshot import (
+    STATS_ID,
+    Snapshot,
+    load_pages,
+    load_snapshot,
+    save_snapshot,
+    shows,
+    unpickle_page,
+)
 from ..stats import film_figures, with_figures
 from ..write import finish_update, is_complete, same_bytes, staged_update, write_file
 
@@ -72,10 +80,14 @@ def quick_build(
     if snap is None or snap.signature != state.signature or state.summary is None:
         return None
     suspects = _suspects(snap, stamps, options, state.written_ns)
-    buckets = load_record_blobs(out) if suspects is not None else None
-    cache = load_rest(out) if buckets is not None else None
-    if cache is None or cache.signature != state.signature or not is_complete(out):
+    if suspects is None or not is_complete(out):
         return None
+    pages = load_pages(out, snap.pages_id)
+    buckets = load_record_blobs(out)
+    cache = load_rest(out)
+    if pages is None or buckets is None or cache is None or cache.signature != state.signature:
+        return None
+    snap.pages = pages
     records, edited = {}, {}  # by file: every changed record, and those whose bytes changed
     for path in suspects:
         file = snap.records[path]
@@ -93,7 +105,10 @@ def quick_build(
 
     films = _Films(snap, buckets, records, edited, reread)
     changed = sorted(slug for slug, file in snap.files.items() if file in edited)
-    names, extras = _patch_parts(out, snap, cache.files, films, changed, edited)
+    patched = _patch_parts(out, snap, cache.files, films, changed, edited)
+    if patched is None:
+        return None  # the output's search index is not as the last build wrote it
+    names, extras = patched
     env = make_environment(load_settings(root, Problems()), template_dirs, snap.media, compiled)
     env.globals["cards"].films = films
     lookup = lambda name: snap.stats if name == STATS_ID else films[name]  # noqa: E731
@@ -136,10 +151,10 @@ def _suspects(
         return None  # files added or removed
     if base_signature(stamps, set(snap.records), options) != snap.base:
         return None  # the options, or an input that is not a record
-    trusted_before = written_ns - RACY_SECONDS * 1_000_000_000
+    trusted = trusted_before(written_ns)
     suspects = []
     for path, stamp in stamps.items():
-        if stamp == snap.stamps[path] and stamp[1] < trusted_before:
+        if stamp == snap.stamps[path] and stamp[1] < trusted:
             continue
         if path not in snap.records:
             return None  # a template, static file or the settings, changed too recently
@@ -183,10 +198,11 @@ def _patch_parts(
     films: _Films,
     changed: list[str],
     edited: dict,
-) -> tuple[set[str], dict[str, bytes | None]]:
+) -> tuple[set[str], dict[str, bytes | None]] | None:
     """Patch what is made from every film (search words, facet rows, figures) with the
     ``changed`` films; the names of what changed (slugs, and STATS_ID when the statistics
-    did), and the search and facet index files that change (None: removed)."""
+    did), and the search and facet index files that change (None: removed). None when a
+    search file to patch is missing or not as the last build wrote it."""
     words = []  # each changed film's position, and its search words before and after
     for slug in changed:
         new = edited[snap.files[slug]]
@@ -197,16 +213,18 @@ def _patch_parts(
     stats = with_figures(snap.stats, [snap.figures[s] for s in snap.order])
     names = {*changed, *([STATS_ID] if stats != snap.stats else [])}
     snap.stats = stats
-    extras = _search_changes(out, snap, files, words)
+    extras = _search_changes(out, files, words)
+    if extras is None:
+        return None
     extras[INDEX_FILE] = facet_index_bytes(snap.tables, [snap.rows[s] for s in snap.order])
     return names, extras
 
 
 def _search_changes(
-    out: Path, snap: Snapshot, files: dict[str, bytes], words: list[tuple[int, str, str]]
-) -> dict[str, bytes | None]:
-    """The search index files that change (None: removed), patched from the output's
-    (checked against their fingerprints, ``files``), else made again in full."""
+    out: Path, files: dict[str, bytes], words: list[tuple[int, str, str]]
+) -> dict[str, bytes | None] | None:
+    """The search index files that change (None: removed), patched from the output's,
+    which must be as the last build wrote them (by their fingerprints, ``files``)."""
 
     def read(rel: str) -> bytes | None:
         if rel not in files:
@@ -220,9 +238,7 @@ def _search_changes(
     try:
         return dict(patch_search_files(read, words))
     except (OSError, ValueError):
-        made: dict[str, bytes | None] = dict(search_files([snap.words[s] for s in snap.order]))
-        gone = {rel for rel in snap.extras if rel.startswith(SEARCH_DIR) and rel not in made}
-        return {**made, **dict.fromkeys(gone)}
+        return None
 
 
 def _as_resolved(raw: Film, slug: str, related: tuple) -> Film:
