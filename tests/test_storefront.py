@@ -325,13 +325,39 @@ def test_a_film_without_poster_gets_a_placeholder_and_a_share_card(site):
     bare = next(c for c in card if "Bare" in c)
     assert "poster-placeholder" in bare and "<img" not in bare and "--hue:" in bare
     page = read(site, "films/bare/index.html")
-    image = re.search(r'<meta property="og:image" content="/(share/bare-[0-9a-f]{16}\.jpg)">', page)
+    image = re.search(r'<meta property="og:image" content="/(share/bare-[0-9a-f]{16}\.png)">', page)
     with Image.open(site / "site" / image.group(1)) as share:
-        assert share.size == (600, 315) and share.format == "JPEG"
+        assert share.size == (600, 315) and share.format == "PNG"
     assert '<meta name="twitter:card" content="summary_large_image">' in page
     poster = read(site, "films/a-film/index.html")
     og = re.search(r'<meta property="og:image" content="/([^"]+)">', poster).group(1)
     assert og.startswith("posters/a-film-") and og.endswith("-600.jpg")
+
+
+def _lit_columns(card: Image.Image, top: int, bottom: int) -> set[int]:
+    """The columns of a band of a share card where anything lighter than its colour is."""
+    grey = card.convert("L")
+    ground = grey.getpixel((0, 0))
+    return {
+        x for x in range(card.width) for y in range(top, bottom) if grey.getpixel((x, y)) > ground + 40
+    }
+
+
+def test_a_share_card_shows_the_title_and_year_in_the_films_colour(tmp_path):
+    from filmpage.images import make_share_card
+
+    make_share_card("Heat", 1995, 120, tmp_path / "heat.png")
+    make_share_card("Heat Wave", 1995, 120, tmp_path / "wave.png")
+    make_share_card("夜行列车", 2012, 120, tmp_path / "cjk.png")
+    with Image.open(tmp_path / "heat.png") as heat, Image.open(tmp_path / "wave.png") as wave:
+        assert heat.size == (600, 315) and heat.format == "PNG"
+        red, green, blue = heat.convert("RGB").getpixel((0, 0))
+        assert green > red and green > blue  # hue 120 is green
+        title, longer = _lit_columns(heat, 60, 110), _lit_columns(wave, 60, 110)
+        assert title and min(title) >= 40 and longer > title  # "Heat", then " Wave" after it
+        assert _lit_columns(heat, 245, 285)  # the year
+    with Image.open(tmp_path / "cjk.png") as cjk:  # no glyphs for it in the font: year alone
+        assert not _lit_columns(cjk, 60, 110) and _lit_columns(cjk, 245, 285)
 
 
 def _search(site: Path, word: str) -> list[str]:

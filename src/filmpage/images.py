@@ -170,17 +170,16 @@ def fallback_ext(info: SourceInfo) -> str:
     return "png" if info.alpha else "jpg"
 
 
-def _save(image: Image.Image, target: Path, quick: bool = False) -> None:
+def _save(image: Image.Image, target: Path) -> None:
     """Write in the format of the target's extension, atomically: a killed build never
-    leaves half an image in the store. ``quick`` JPEGs skip optimizing (share cards)."""
+    leaves half an image in the store. Palette PNGs (share cards, mostly one colour) are
+    compressed quickly."""
     temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     ext = target.suffix
     if ext == ".webp":
         image.save(temporary, "WEBP", quality=80, method=4)
     elif ext == ".png":
-        image.save(temporary, "PNG")
-    elif quick:
-        image.save(temporary, "JPEG", quality=85)
+        image.save(temporary, "PNG", compress_level=1 if image.mode == "P" else 6)
     else:
         image.save(temporary, "JPEG", quality=82, optimize=True, progressive=True)
     temporary.replace(target)
@@ -202,19 +201,54 @@ def card_digest(title: str, year: int, hue: int) -> str:
 
 
 def make_share_card(title: str, year: int, hue: int, target: Path) -> None:
-    """A 600×315 JPEG in the film's colour with its title and year, for link previews
-    (JPEG because it is four times quicker to write than PNG, for about 1 ms a film)."""
+    """A 600×315 PNG in the film's colour with its title and year, for link previews.
+
+    The text is drawn from a cache of glyphs onto a grey mask whose palette runs from the
+    film's colour to white, saved with quick compression: about 0.5 ms a card, where
+    drawing each title with FreeType and writing a JPEG took 1.4 ms.
+    """
     if target.is_file():
         return
-    red, green, blue = colorsys.hls_to_rgb(hue / 360, 0.28, 0.45)
-    image = Image.new("RGB", CARD_SIZE, (round(red * 255), round(green * 255), round(blue * 255)))
-    draw = ImageDraw.Draw(image)
+    mask = Image.new("L", CARD_SIZE, 0)
     # The bundled font covers Latin script only; other titles show their year alone.
     if title.isprintable() and all(ord(c) < 0x250 for c in title):
-        draw.multiline_text((40, 60), _wrap(title, 24), fill="white", font=_font(40), spacing=10)
-    draw.text((40, 245), str(year), fill=(230, 230, 230), font=_font(30))
+        for row, line in enumerate(_wrap(title, 24).split("\n")):
+            _draw(mask, (40, 60 + 50 * row), line, 40, 255)
+    _draw(mask, (40, 245), str(year), 30, 225)
+    mask.putpalette(_ramp(hue))
     target.parent.mkdir(parents=True, exist_ok=True)
-    _save(image, target, quick=True)
+    _save(mask, target)
+
+
+def _draw(mask: Image.Image, at: tuple[int, int], text: str, size: int, value: int) -> None:
+    """Put ``text`` on ``mask`` glyph by glyph, its top left at ``at``."""
+    x, y = at
+    for char in text:
+        glyph, left, top, advance = _glyph(char, size)
+        if glyph is not None:
+            box = (round(x) + left, y + top)
+            mask.paste(value, (*box, box[0] + glyph.width, box[1] + glyph.height), glyph)
+        x += advance
+
+
+@lru_cache(maxsize=4096)
+def _glyph(char: str, size: int) -> tuple[Image.Image | None, int, int, float]:
+    """One character drawn once: its mask (None for a space), offset and advance."""
+    font = _font(size)
+    left, top, right, bottom = (round(v) for v in font.getbbox(char))
+    glyph = None
+    if right > left and bottom > top:
+        glyph = Image.new("L", (right - left, bottom - top), 0)
+        ImageDraw.Draw(glyph).text((-left, -top), char, fill=255, font=font)
+    return glyph, left, top, font.getlength(char)
+
+
+@lru_cache(maxsize=360)
+def _ramp(hue: int) -> list[int]:
+    """A palette from the film's colour (index 0) to white (index 255)."""
+    red, green, blue = colorsys.hls_to_rgb(hue / 360, 0.28, 0.45)
+    base = (round(red * 255), round(green * 255), round(blue * 255))
+    return [round(c + (255 - c) * k / 255) for k in range(256) for c in base]
 
 
 @lru_cache(maxsize=4)

@@ -75,8 +75,8 @@ def prepare_media(
             continue
         hue = title_hue(film.title)
         digest = card_digest(film.title, film.year, hue)
-        share[film.slug] = f"share/{film.slug}-{digest}.jpg"
-        files[share[film.slug]] = store / f"card-{digest}.jpg"
+        share[film.slug] = f"share/{film.slug}-{digest}.png"
+        files[share[film.slug]] = store / f"card-{digest}.png"
         if not files[share[film.slug]].is_file():
             cards.append((film.title, film.year, hue, files[share[film.slug]]))
     parallel_map(_make_card, cards, jobs, None, lambda n: progress("cards", n, len(cards)))
