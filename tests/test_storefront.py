@@ -339,7 +339,10 @@ def _lit_columns(card: Image.Image, top: int, bottom: int) -> set[int]:
     grey = card.convert("L")
     ground = grey.getpixel((0, 0))
     return {
-        x for x in range(card.width) for y in range(top, bottom) if grey.getpixel((x, y)) > ground + 40
+        x
+        for x in range(card.width)
+        for y in range(top, bottom)
+        if grey.getpixel((x, y)) > ground + 40
     }
 
 
