@@ -188,6 +188,13 @@ def test_list_length_limit(site):
     assert errors == [f"{F}:4:9: more than {yamldoc.MAX_ITEMS} entries"]
 
 
+def test_list_length_limit_counts_mappings_and_lists_too(site):
+    # Entries that are themselves collections count as much as plain ones.
+    many = ", ".join(["{name: A}"] * (yamldoc.MAX_ITEMS + 1))
+    errors = errors_for(site, f"---\ntitle: A\nyear: 2001\ncritic_quotes: [{many}]\n---\n")
+    assert errors == [f"{F}:4:16: more than {yamldoc.MAX_ITEMS} entries"]
+
+
 def test_every_error_of_a_build_is_reported_sorted_by_file(site):
     write_site(
         site,

@@ -150,23 +150,27 @@ def _build(events, file: str, problems: Problems, offset: int) -> Node | None:
     anchor) are reported and the entry dropped, so the rest can still be checked."""
     root: list[Node | None] = []
     aliases_seen: set[str] = set()
-    stack: list[tuple[Seq | Map, list]] = []  # open collections, with pending map key
+    stack: list[list] = []  # open collections, each as [collection, pending map key or None]
     documents = 0
 
     def place(node):
         if not stack:
             root.append(node)
             return
-        parent, pending = stack[-1]
-        if isinstance(parent, Seq):
+        top = stack[-1]
+        parent = top[0]
+        if parent.__class__ is Seq:
             if node is not None:
                 parent.items.append(node)
+                if len(parent.items) > MAX_ITEMS:
+                    _too_many(parent)
             return
-        if not pending:  # a key
-            pending.append(node)
+        key = top[1]
+        if key is None:  # this node is a key
+            top[1] = node if node is not None else _DROPPED
             return
-        key = pending.pop()
-        if key is None:
+        top[1] = None
+        if key is _DROPPED:
             return
         if not isinstance(key, Scalar):
             problems.error(file, key.line, key.column, "", "a key must be plain text")
@@ -181,9 +185,20 @@ def _build(events, file: str, problems: Problems, offset: int) -> Node | None:
             )
         else:
             parent.entries[key.text] = (key, node)
+            if len(parent.entries) > MAX_ITEMS:
+                _too_many(parent)
+
+    def _too_many(parent: Seq | Map):
+        problems.error(file, parent.line, parent.column, "", f"more than {MAX_ITEMS} entries")
+        raise _TooBig
 
     for event in events:
-        kind = type(event)
+        kind = event.__class__
+        if kind is _SCALAR and event.tag is None and event.anchor is None:  # most events
+            mark, value = event.start_mark, event.value
+            is_null = not event.style and value in _NULLS
+            place(Scalar(value, is_null, mark.line + 1 + offset, mark.column + 1))
+            continue
         if kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
@@ -200,7 +215,7 @@ def _build(events, file: str, problems: Problems, offset: int) -> Node | None:
         if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
             continue
         if kind in (yaml.SequenceEndEvent, yaml.MappingEndEvent):
-            done, _ = stack.pop()
+            done = stack.pop()[0]
             place(done if not getattr(done, "broken", False) else None)
             continue
         mark = event.start_mark
@@ -221,7 +236,7 @@ def _build(events, file: str, problems: Problems, offset: int) -> Node | None:
             )
         if bad:
             problems.error(file, line, column, "", bad)
-        if kind is yaml.ScalarEvent:
+        if kind is _SCALAR:
             plain = event.style in (None, "") and event.tag is None
             node = Scalar(event.value, plain and event.value in _NULLS, line, column)
             place(None if bad else node)
@@ -236,17 +251,12 @@ def _build(events, file: str, problems: Problems, offset: int) -> Node | None:
             )
             if bad:
                 collection.broken = True
-            stack.append((collection, []))
-            continue
-        if stack and _size(stack[-1][0]) > MAX_ITEMS:
-            parent = stack[-1][0]
-            problems.error(file, parent.line, parent.column, "", f"more than {MAX_ITEMS} entries")
-            raise _TooBig
+            stack.append([collection, None])
     return root[0] if root else None
 
 
-def _size(node: Seq | Map) -> int:
-    return len(node.items) if isinstance(node, Seq) else len(node.entries)
+_SCALAR = yaml.ScalarEvent
+_DROPPED = object()  # a map key that was dropped: its value is dropped with it
 
 
 class Reader:
