@@ -4,8 +4,8 @@
 
 Each stage is a function of the build pipeline, wrapped with a timer (no profiler, so
 the figures are real costs); nested stages are counted in their callers too. Worker
-pools are named by the function they run (``pool:_load_film``, ``pool:_render_chunk``,
-``pool:_make_card``).
+pools are named by the function they run (``pool:_load_film``, ``pool:_render_chunk``);
+share cards are made in the background, and are in the stages they overlap.
 """
 
 from __future__ import annotations

@@ -229,3 +229,23 @@ def test_more_like_this_keeps_a_person_and_a_genre_of_the_same_name_apart():
     picked = [s.slug for s in cat.suggestions["alone"]]
     # sharing the person scores 2, the genre 1: the six people's films nearest 2000
     assert picked == [f"person-{i:02}" for i in range(29, 23, -1)]
+
+
+def test_films_listed_are_the_cards_of_list_pages_and_none_of_film_pages():
+    from filmpage.pages import films_listed, plan_pages
+    from filmpage.settings import Settings
+    from filmpage.stats import catalogue_stats, film_figures
+
+    catalogue, _ = catalogue_of(
+        {
+            "a.md": film("Alpha", 2001, genres="[Drama]", credits="{directors: [Ann Dir]}"),
+            "b.md": film("Beta", 2002, genres="[Drama, Comedy]"),
+        }
+    )
+    stats = catalogue_stats(catalogue, [film_figures(f) for f in catalogue.films])
+    pages = {p.path: p for p in plan_pages(catalogue, Settings(), stats)}
+    slugs = {path: [f.slug for f in films_listed(page)] for path, page in pages.items()}
+    assert slugs["index.html"] == ["alpha", "beta"]
+    assert slugs["genres/comedy/index.html"] == ["beta"]
+    assert slugs["people/ann-dir/index.html"] == ["alpha"]  # by role, on a person's page
+    assert slugs["films/alpha/index.html"] == [] and slugs["genres/index.html"] == []

@@ -178,7 +178,7 @@ def test_build_progress_is_reported_for_builds_that_take_a_while(site, monkeypat
     monkeypatch.setattr(ProgressReport, "DELAY", 0.0)  # as if the build were slow
     result = run("build", "--root", str(site), "--jobs", "1")
     lines = result.output.splitlines()
-    assert "loading 2/2" in lines and "cards 2/2" in lines and "rendering 14/14" in lines
+    assert "loading 2/2" in lines and "rendering 14/14" in lines
     assert lines[-1].startswith("Built 2 films, 14 pages (14 rendered")
 
 

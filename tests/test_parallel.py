@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
 
 from filmpage.commands.build import build
-from filmpage.commands.parallel import MIN_ITEMS_PER_JOB, parallel_map
+from filmpage.commands.parallel import MIN_ITEMS_PER_JOB, in_background, parallel_map
 from filmpage.errors import FilmpageError
 
 from .conftest import digest, film, write_site
@@ -29,6 +31,50 @@ def test_parallel_map_applies_then_here_to_each_result_in_order(jobs):
     seen = []
     got = parallel_map(_square, items, jobs, 0, then=lambda r: seen.append(r) or -r)
     assert got == [-i * i for i in items] and seen == [i * i for i in items]
+
+
+def _touch(folder: Path, item: int) -> None:
+    """Work whose result is a file (as a share card's is), saying which process made it."""
+    if item == 999:
+        raise ValueError("item 999 cannot be made")
+    (folder / f"{item}.txt").write_text(str(os.getpid()))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_in_background_does_all_the_work_by_the_time_wait_returns(tmp_path, jobs):
+    items = list(range(MIN_ITEMS_PER_JOB * 4))
+    with in_background(_touch, items, jobs, tmp_path) as wait:
+        wait()
+        made = {int(p.stem): int(p.read_text()) for p in tmp_path.iterdir()}
+    assert sorted(made) == items
+    makers = set(made.values())
+    assert (
+        makers == {os.getpid()} if jobs == 1 else (len(makers) == 2 and os.getpid() not in makers)
+    )
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_in_background_raises_a_failure_of_its_work(tmp_path, jobs):
+    items = [*range(MIN_ITEMS_PER_JOB * 4), 999]
+    with (
+        pytest.raises(ValueError, match="item 999 cannot be made"),
+        in_background(_touch, items, jobs, tmp_path),
+    ):
+        pass  # the end of the block waits, and raises
+
+
+def _slowly(folder: Path, item: int) -> None:
+    time.sleep(0.2)
+    (folder / f"{item}.txt").write_text("")
+
+
+def test_in_background_ends_its_processes_when_the_block_fails(tmp_path):
+    items = list(range(MIN_ITEMS_PER_JOB * 4))  # 64 items of 0.2 s: 6.4 s for each of two
+    with pytest.raises(KeyError), in_background(_slowly, items, 2, tmp_path):
+        raise KeyError("the build failed")
+    made = len(list(tmp_path.iterdir()))
+    time.sleep(0.5)
+    assert len(list(tmp_path.iterdir())) == made < len(items)  # nothing made after the end
 
 
 @pytest.fixture

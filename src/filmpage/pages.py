@@ -6,11 +6,13 @@ pages of ``page_size`` films: ``genres/drama/``, ``genres/drama/page/2/``, and s
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from .browse import facet_options
 from .catalogue import Catalogue, PersonRole, Subject, subject
+from .model import Film
 from .settings import Settings
 from .stats import Stats
 
@@ -83,6 +85,15 @@ def _person_pages(person, size: int) -> list[Page]:
                 roles.append(PersonRole(role.key, role.label, (film,)))
         page.context["roles"] = tuple(roles)
     return pages
+
+
+def films_listed(page: Page) -> Iterator[Film]:
+    """The films a list page shows as cards: its items, or a person's films by role."""
+    for item in page.context.get("items", ()):
+        if isinstance(item, Film):
+            yield item
+    for role in page.context.get("roles", ()):
+        yield from role.films
 
 
 def plan_pages(catalogue: Catalogue, settings: Settings, stats: Stats) -> list[Page]:

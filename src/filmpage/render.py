@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import traceback
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -138,6 +139,13 @@ class Cards(dict):
             ) from exc
         self[slug] = card
         return card
+
+    def render(self, slugs: Iterable[str]) -> None:
+        """Render these films' cards now, those not rendered yet (before workers fork, so
+        that every worker has them)."""
+        for slug in slugs:
+            if slug not in self:
+                self.__missing__(slug)
 
 
 def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int]:

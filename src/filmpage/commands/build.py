@@ -43,7 +43,7 @@ from ..errors import Problem, Problems
 from ..images import Media
 from ..load import find_records, parse_record, read_file
 from ..model import Film, film_from_record
-from ..pages import Page, plan_pages
+from ..pages import Page, films_listed, plan_pages
 from ..render import extra_files, make_environment, render_page
 from ..searchindex import film_words, search_files
 from ..settings import SETTINGS_FILE, Settings, load_settings
@@ -73,15 +73,15 @@ from ..write import (
     staged_update,
     write_file,
 )
-from .media import prepare_media, prune_store
-from .parallel import default_jobs, parallel_map
+from .media import make_card, prepare_media, prune_store
+from .parallel import default_jobs, in_background, parallel_map
 from .quick import quick_build
 
 OUTPUT_DIR = "site"
 
 Progress = Callable[[str, int, int], None]
-"""Told ``(stage, done, total)`` as a build goes: stages are "loading", "posters", "cards"
-and "rendering"."""
+"""Told ``(stage, done, total)`` as a build goes: stages are "loading", "posters" and
+"rendering" (share cards are made while pages render)."""
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -340,63 +340,76 @@ def _build(
     cache.blobs, loaded = {}, []
     problems = Problems()
     store = cache_path(out, "images")
-    media, cache.images = prepare_media(
+    media, cache.images, cards = prepare_media(
         site.catalogue, site.static, store, cache.images, jobs, problems, progress
     )
-    films = site.catalogue.films
-    figures = [film_figures(f) for f in films]
-    stats = catalogue_stats(site.catalogue, figures)
-    pages = plan_pages(site.catalogue, site.settings, stats)
-    extras = extra_files(site.settings)
-    tables = facet_tables(site.catalogue)
-    rows = [facet_row(film, media, tables) for film in films]
-    extras[INDEX_FILE] = facet_index_bytes(tables, rows)
-    searched = search_files([site.records[f.file].words for f in films])
-    extras.update(searched)
-    check_output_paths([*(p.path for p in pages), *extras, *media.files], site.static, problems)
-    problems.raise_if_errors()
-    env = make_environment(site.settings, dirs, media, compiled_templates(out))
-    env.globals["cards"].films = site.catalogue.by_slug
-    templates, common = template_hashes(env), common_fingerprint(site.settings)
-    known = film_fingerprints(films, {f: r.digest for f, r in site.records.items()}, media)
-    fingerprints = {page.path: page_fingerprint(templates, common, page, known) for page in pages}
-    files = file_fingerprints(extras, site.static, media)
-    complete = is_complete(out)  # else the output is made afresh and swapped in whole
-    trusted = bool(cache.pages) and complete  # the fingerprints say what changed
-    before = {**cache.pages, **cache.files} if trusted else {}
-    stale = [
-        i
-        for i, page in enumerate(pages)
-        if before.get(page.path) != fingerprints[page.path] or not _exists(out, page.path)
-    ]
-    other = [rel for rel in files if before.get(rel) != files[rel] or not _exists(out, rel)]
-    # Without fingerprints, an output that is there is still updated in place: every
-    # file is made, and those whose bytes are already there are not written again.
-    compare = out if complete and not trusted else None
-    removed: list[str] = []
-    blobs = (load_pages(out, cache.pages_id) if trusted else None) or {}  # unchanged pages
-    _collect_new_objects()
-    with staged_update(out) if complete else staged_output(out) as target:
-        staging = target.staging if isinstance(target, Update) else target
-        written = [
-            rel for rel in other if _put_file(rel, extras, site.static, media, staging, compare)
+    # The share cards are made by processes of their own while this one plans the pages
+    # (a core's work left idle otherwise) and the pool renders them: pages need only their
+    # names. They are linked into the site once made.
+    with in_background(make_card, cards, jobs) as cards_made:
+        films = site.catalogue.films
+        figures = [film_figures(f) for f in films]
+        stats = catalogue_stats(site.catalogue, figures)
+        pages = plan_pages(site.catalogue, site.settings, stats)
+        extras = extra_files(site.settings)
+        tables = facet_tables(site.catalogue)
+        rows = [facet_row(film, media, tables) for film in films]
+        extras[INDEX_FILE] = facet_index_bytes(tables, rows)
+        searched = search_files([site.records[f.file].words for f in films])
+        extras.update(searched)
+        check_output_paths([*(p.path for p in pages), *extras, *media.files], site.static, problems)
+        problems.raise_if_errors()
+        env = make_environment(site.settings, dirs, media, compiled_templates(out))
+        env.globals["cards"].films = site.catalogue.by_slug
+        templates, common = template_hashes(env), common_fingerprint(site.settings)
+        known = film_fingerprints(films, {f: r.digest for f, r in site.records.items()}, media)
+        fingerprints = {
+            page.path: page_fingerprint(templates, common, page, known) for page in pages
+        }
+        files = file_fingerprints(extras, site.static, media)
+        complete = is_complete(out)  # else the output is made afresh and swapped in whole
+        trusted = bool(cache.pages) and complete  # the fingerprints say what changed
+        before = {**cache.pages, **cache.files} if trusted else {}
+        stale = [
+            i
+            for i, page in enumerate(pages)
+            if before.get(page.path) != fingerprints[page.path] or not _exists(out, page.path)
         ]
-        chunks = [stale[i : i + PAGES_PER_TASK] for i in range(0, len(stale), PAGES_PER_TASK)]
-        for done in parallel_map(
-            _render_chunk,
-            chunks,
-            jobs,
-            _RenderJob(env, pages, staging, compare),
-            lambda n: progress("rendering", min(n * PAGES_PER_TASK, len(stale)), len(stale)),
-        ):
-            for path, wrote, blob in done:
-                blobs[path] = blob
-                if wrote:
-                    written.append(path)
-        if isinstance(target, Update):
-            gone = before if trusted else output_files(out)
-            removed = sorted(rel for rel in gone if rel not in fingerprints and rel not in files)
-            target.written, target.removed = written, removed
+        other = [rel for rel in files if before.get(rel) != files[rel] or not _exists(out, rel)]
+        # Without fingerprints, an output that is there is still updated in place: every
+        # file is made, and those whose bytes are already there are not written again.
+        compare = out if complete and not trusted else None
+        removed: list[str] = []
+        blobs = (load_pages(out, cache.pages_id) if trusted else None) or {}  # unchanged pages
+        if jobs > 1:  # the lists' cards, rendered once here rather than once in every worker
+            env.globals["cards"].render(f.slug for i in stale for f in films_listed(pages[i]))
+        _collect_new_objects()
+        with staged_update(out) if complete else staged_output(out) as target:
+            staging = target.staging if isinstance(target, Update) else target
+            written: list[str] = []
+            chunks = [stale[i : i + PAGES_PER_TASK] for i in range(0, len(stale), PAGES_PER_TASK)]
+            for done in parallel_map(
+                _render_chunk,
+                chunks,
+                jobs,
+                _RenderJob(env, pages, staging, compare),
+                lambda n: progress("rendering", min(n * PAGES_PER_TASK, len(stale)), len(stale)),
+            ):
+                for path, wrote, blob in done:
+                    blobs[path] = blob
+                    if wrote:
+                        written.append(path)
+            cards_made()
+            put = [
+                rel for rel in other if _put_file(rel, extras, site.static, media, staging, compare)
+            ]
+            written = [*put, *written]
+            if isinstance(target, Update):
+                gone = before if trusted else output_files(out)
+                removed = sorted(
+                    rel for rel in gone if rel not in fingerprints and rel not in files
+                )
+                target.written, target.removed = written, removed
     # pages removed, as far as the last build's pages are known (else files removed)
     removed_pages = sum(1 for rel in removed if rel in cache.pages) if trusted else len(removed)
     prune_store(store, set(media.files.values()))

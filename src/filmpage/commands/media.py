@@ -1,5 +1,6 @@
-"""Make the site's images before anything is written: poster variants and share cards,
-spread over processes, each only when its source is new or changed.
+"""Make the site's images before anything is written: poster variants, spread over
+processes, and the list of share cards to make (the build makes those in the background
+while it plans and renders pages); each image only when its source is new or changed.
 
 Made images live in an image store inside the build cache, named by the hash of what
 they were made from; the build links them into the site. A poster Pillow cannot read is
@@ -29,6 +30,9 @@ from .parallel import parallel_map
 Known = dict[str, tuple[int, int, SourceInfo]]
 """What the last build learned of each poster source: size, mtime and what it is."""
 
+Card = tuple[str, int, int, Path]
+"""A share card to make: title, year, hue and its file in the image store."""
+
 
 def prepare_media(
     catalogue: Catalogue,
@@ -38,7 +42,9 @@ def prepare_media(
     jobs: int,
     problems: Problems,
     progress=lambda stage, done, total: None,
-) -> tuple[Media, Known]:
+) -> tuple[Media, Known, list[Card]]:
+    """The site's images, what was learned of the posters, and the share cards still to
+    make (each with :func:`make_card`)."""
     sources = sorted(
         {f.poster for f in catalogue.films if f.poster and f.poster.lower().endswith(RASTER)}
     )
@@ -69,7 +75,8 @@ def prepare_media(
         f.slug: poster_set(f.slug, infos[f.poster]) for f in catalogue.films if f.poster in infos
     }
     files = {v.path: store / v.stored for p in posters.values() for v in (*p.webp, *p.fallback)}
-    share, cards = {}, []
+    share: dict[str, str] = {}
+    cards: list[Card] = []
     for film in catalogue.films:
         if film.poster:
             continue
@@ -79,9 +86,8 @@ def prepare_media(
         files[share[film.slug]] = store / f"card-{digest}.png"
         if not files[share[film.slug]].is_file():
             cards.append((film.title, film.year, hue, files[share[film.slug]]))
-    parallel_map(_make_card, cards, jobs, None, lambda n: progress("cards", n, len(cards)))
     known = {rel: (*stats[rel], info) for rel, info in infos.items()}
-    return Media(posters, share, files), known
+    return Media(posters, share, files), known, cards
 
 
 def _stored(poster, store: Path) -> bool:
@@ -104,5 +110,6 @@ def _make_variants(state: tuple[dict[str, Path], Path], rel: str) -> SourceInfo 
         return str(exc)
 
 
-def _make_card(state: None, card: tuple) -> None:
+def make_card(state: None, card: Card) -> None:
+    """Make one share card (for a pool: ``state`` is unused)."""
     make_share_card(*card)

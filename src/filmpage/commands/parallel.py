@@ -11,7 +11,8 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import partial
 from typing import Any, TypeVar
 
@@ -76,3 +77,68 @@ def parallel_map(
             if done:
                 done(len(results))
     return results
+
+
+@contextmanager
+def in_background(
+    func: Callable[[Any, T], Any], items: Sequence[T], jobs: int, state: Any = None
+) -> Iterator[Callable[[], None]]:
+    """Run ``func(state, item)`` for every item in ``jobs`` forked processes while the
+    ``with`` block runs, so that they fill the cores the block leaves idle; the block calls
+    the ``wait()`` it is given when it needs the work done (its end waits too).
+
+    For work whose results are files, not values: the children get their items by fork and
+    send back only an exception, which ``wait()`` raises. A block that fails ends them.
+    With one job, or little work, everything is done before the block starts.
+    """
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    if jobs <= 1 or len(items) < MIN_ITEMS_PER_JOB * 2 or not forkable:
+        for item in items:
+            func(state, item)
+        yield lambda: None
+        return
+    context = multiprocessing.get_context("fork")
+    children = []
+    for number in range(jobs):
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=_work_through, args=(func, state, items[number::jobs], send))
+        child.start()
+        send.close()
+        children.append((child, receive))
+
+    def wait() -> None:
+        while children:
+            child, receive = children.pop()
+            try:
+                failure = receive.recv()
+            except EOFError:
+                failure = RuntimeError(f"a worker process ended with exit code {child.exitcode}")
+            child.join()
+            if failure is not None:
+                _stop(children)
+                raise failure
+
+    try:
+        yield wait
+        wait()
+    finally:
+        _stop(children)
+
+
+def _work_through(func: Callable, state: Any, items: Sequence, send) -> None:
+    try:
+        for item in items:
+            func(state, item)
+        send.send(None)
+    except BaseException as exc:  # handed to the parent, which raises it
+        send.send(exc)
+    finally:
+        send.close()
+
+
+def _stop(children: list) -> None:
+    while children:
+        child, receive = children.pop()
+        child.terminate()
+        child.join()
+        receive.close()
