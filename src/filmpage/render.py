@@ -8,7 +8,6 @@ errors, so a template typo fails the build instead of printing an empty string.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import os
 import traceback
@@ -65,7 +64,7 @@ def make_environment(
         version=__version__,
         url=lambda path="": base + str(path).lstrip("/"),
         absolute_url=settings.absolute,
-        slug=functools.cache(name_slug),  # names recur on many pages
+        slug=name_slug,
         posters=media.posters,
         movie_data=lambda film: structured.movie(film, settings, media.share_image(film)),
         item_list=lambda films, first=1: structured.item_list(films, settings, first),
