@@ -50,6 +50,7 @@ def make_environment(
         compiled.mkdir(parents=True, exist_ok=True)
         bytecode = jinja2.FileSystemBytecodeCache(str(compiled))
     env = jinja2.Environment(
+        auto_reload=False,  # one build, one set of templates: no stat of each file per page
         bytecode_cache=bytecode,
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
