@@ -78,8 +78,12 @@ def test_in_background_ends_its_processes_when_the_block_fails(tmp_path):
 
 
 @pytest.fixture
-def medium_site(tmp_path) -> Path:
-    """Enough films that two processes really share the loading and rendering."""
+def medium_site(tmp_path, monkeypatch) -> Path:
+    """Enough films that two processes really share the loading and rendering (pages go
+    to the render workers one at a time, else 16 to a task: too few tasks for a pool)."""
+    import filmpage.commands.build as build_module
+
+    monkeypatch.setattr(build_module, "PAGES_PER_TASK", 1)
     films = {
         f"f{i:03}.md": film(
             f"Film {i}",
@@ -121,3 +125,24 @@ def test_template_error_in_a_worker_keeps_its_place(medium_site):
     assert problem.file.endswith("templates/film.html") and problem.line == 2
     assert "has no attribute 'nope'" in problem.message
     assert not (medium_site / "site").exists()
+
+
+def test_each_card_of_the_lists_is_rendered_once_and_before_the_workers_fork(
+    medium_site, tmp_path, monkeypatch
+):
+    from filmpage.render import Cards
+
+    log = tmp_path / "cards.log"
+    original = Cards.__missing__
+
+    def logged(self, slug):
+        with log.open("a") as out:  # one line a card: the process that rendered it
+            out.write(f"{os.getpid()} {slug}\n")
+        return original(self, slug)
+
+    monkeypatch.setattr(Cards, "__missing__", logged)
+    build(medium_site, jobs=2)
+    renders = [line.split() for line in log.read_text().splitlines()]
+    assert {pid for pid, _ in renders} == {str(os.getpid())}  # none in a worker
+    slugs = [slug for _, slug in renders]
+    assert len(slugs) == len(set(slugs)) == 120
