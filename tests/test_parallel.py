@@ -63,6 +63,20 @@ def test_in_background_raises_a_failure_of_its_work(tmp_path, jobs):
         pass  # the end of the block waits, and raises
 
 
+def _dies(folder: Path, item: int) -> None:
+    if item == 5:
+        os._exit(3)  # as if killed: no exception to send back
+
+
+def test_in_background_says_when_a_process_died_without_a_word(tmp_path):
+    items = list(range(MIN_ITEMS_PER_JOB * 4))
+    with (
+        pytest.raises(RuntimeError, match="ended with exit code 3"),
+        in_background(_dies, items, 2, tmp_path),
+    ):
+        pass
+
+
 def _slowly(folder: Path, item: int) -> None:
     time.sleep(0.2)
     (folder / f"{item}.txt").write_text("")

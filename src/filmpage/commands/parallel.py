@@ -1,4 +1,5 @@
-"""Spread per-film work over processes, with results in input order.
+"""Spread per-film work over processes: ``parallel_map`` with results in input order, and
+``in_background`` for work that makes files while this process does something else.
 
 The pool forks after the catalogue and templates are loaded, so each worker inherits
 them instead of receiving a pickled copy; only the work items and results cross process
@@ -116,8 +117,11 @@ def in_background(
             child, receive = children.pop()
             try:
                 failure = receive.recv()
-            except EOFError:
+            except EOFError:  # it died without a word (killed, say)
+                child.join()
                 failure = RuntimeError(f"a worker process ended with exit code {child.exitcode}")
+            finally:
+                receive.close()
             child.join()
             if failure is not None:
                 _stop(children)
