@@ -51,6 +51,16 @@ def _call(func: Callable[[Any, T], R], item: T) -> R:
     return func(_worker_state["state"], item)
 
 
+def _processes(jobs: int, count: int) -> int:
+    """How many processes to fork for ``count`` items: 0 when the work is better done in
+    this process (one job, too little work for forking to pay, or no fork here)."""
+    if jobs <= 1 or count < MIN_ITEMS_PER_JOB * 2:
+        return 0
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return min(jobs, count // MIN_ITEMS_PER_JOB)
+
+
 def parallel_map(
     func: Callable[[Any, T], R],
     items: Sequence[T],
@@ -65,16 +75,15 @@ def parallel_map(
     ``done(n)`` is called as results arrive, with how many have arrived so far; ``then``,
     when given, is applied to each result here as it arrives (while workers go on).
     """
-    forkable = "fork" in multiprocessing.get_all_start_methods()
     results: list = []
-    if jobs <= 1 or len(items) < MIN_ITEMS_PER_JOB * 2 or not forkable:
+    jobs = _processes(jobs, len(items))
+    if not jobs:
         for item in items:
             result = func(state, item)
             results.append(then(result) if then else result)
             if done:
                 done(len(results))
         return results
-    jobs = min(jobs, len(items) // MIN_ITEMS_PER_JOB)
     context = multiprocessing.get_context("fork")
     chunksize = max(1, min(MAX_CHUNK, len(items) // (jobs * 8)))
     with context.Pool(jobs, initializer=_initialize, initargs=(state,)) as pool:
@@ -97,8 +106,8 @@ def in_background(
     send back only an exception, which ``wait()`` raises. A block that fails ends them.
     With one job, or little work, everything is done before the block starts.
     """
-    forkable = "fork" in multiprocessing.get_all_start_methods()
-    if jobs <= 1 or len(items) < MIN_ITEMS_PER_JOB * 2 or not forkable:
+    jobs = _processes(jobs, len(items))
+    if not jobs:
         for item in items:
             func(state, item)
         yield lambda: None
