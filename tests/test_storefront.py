@@ -11,6 +11,7 @@ from PIL import Image
 
 from filmpage.commands.build import build
 from filmpage.searchindex import shard_file, shard_key
+from filmpage.structured import plain_text
 
 from .conftest import build_errors, film, json_ld, links_of, read, section, text_of, write_site
 
@@ -344,6 +345,13 @@ def _lit_columns(card: Image.Image, top: int, bottom: int) -> set[int]:
         for y in range(top, bottom)
         if grey.getpixel((x, y)) > ground + 40
     }
+
+
+def test_plain_text_drops_tags_reads_entities_and_puts_the_text_on_one_line():
+    fragment = "<p>Tom &amp; <em>Jerry</em></p>\n<p>  a&nbsp;&nbsp;b\t&lt;i&gt;</p>\n"
+    assert plain_text(fragment) == "Tom & Jerry a b <i>"
+    assert plain_text("<p>one<br>two</p>") == "one two"  # a tag between words parts them
+    assert plain_text("<p> </p>") == ""
 
 
 def test_a_share_card_shows_the_title_and_year_in_the_films_colour(tmp_path):

@@ -84,6 +84,10 @@ def make_environment(
         hue=title_hue,
         long_date=long_date,
         atom_date=atom_date,
+        # Filters, not calls of url() and slug(): a film page has dozens of these links,
+        # and a filter costs less in Jinja than a call (7% of a film page's time).
+        person_url=lambda name: f"{base}people/{name_slug(name)}/",
+        genre_url=lambda name: f"{base}genres/{name_slug(name)}/",
     )
     return env
 
