@@ -73,7 +73,7 @@ from ..write import (
     staged_update,
     write_file,
 )
-from .media import make_card, prepare_media, prune_store
+from .media import make_card, missing_cards, prepare_media, prune_store
 from .parallel import default_jobs, in_background, parallel_map
 from .quick import quick_build
 
@@ -143,9 +143,22 @@ def load_site(
     are the record files' sizes and times, by path, when the caller has them already.
     """
     problems = Problems()
-    settings = load_settings(root, problems)
-    files = find_records(root, problems)
     cache = cache if cache is not None else Cache()
+    records = load_records(root, problems, jobs, cache, progress, stamps)
+    return check_site(root, records, problems, drafts, strict, cache)
+
+
+def load_records(
+    root: Path,
+    problems: Problems,
+    jobs: int,
+    cache: Cache,
+    progress: Progress = _quiet,
+    stamps: dict[str, tuple[int, int]] | None = None,
+) -> dict[str, Loaded]:
+    """Every record file, read (or taken from the cache), by file in sorted order; the
+    cache is updated with what was parsed (see :func:`load_site`)."""
+    files = find_records(root, problems)
     trusted = trusted_before(cache.written_ns)
     records: dict[str, Loaded] = {}
     blobs: dict[str, bytes] = {}
@@ -176,14 +189,29 @@ def load_site(
     )
     for (file, _), (entry, blob) in zip(missing, loaded, strict=True):
         records[file], blobs[file] = entry, blob
-    films = []
-    for file in files:
-        problems.extend(records[file].problems)
-        if records[file].film is not None:
-            films.append(records[file].film)
     cache.records, cache.blobs = records, blobs
+    return {file: records[file] for file in files}
+
+
+def check_site(
+    root: Path,
+    records: dict[str, Loaded],
+    problems: Problems,
+    drafts: bool = False,
+    strict: bool = False,
+    cache: Cache | None = None,
+) -> Site:
+    """The settings, the static files and the catalogue made from loaded records; raise
+    one FilmpageError holding every problem (``problems`` may hold some already)."""
+    settings = load_settings(root, problems)
+    films = []
+    for loaded in records.values():
+        problems.extend(loaded.problems)
+        if loaded.film is not None:
+            films.append(loaded.film)
     theme = theme_dir()
     static = collect_static([(theme / "static", theme), (root / "static", root)], problems)
+    cache = cache if cache is not None else Cache()
     catalogue = build_catalogue(
         films, problems, frozenset(static), drafts, _remembered_suggestions(cache, records)
     )
@@ -335,18 +363,21 @@ def _build(
         return BuildResult(films, pages, quick.written, warnings, seconds, out,
                            rendered=quick.rendered, reused=pages - quick.rendered)  # fmt: skip
     cache, loaded = (Cache(), []) if clean else load_cache(out)
-    site = load_site(root, drafts, strict, jobs, cache, progress, stamps)
-    save_record_cache(out, cache, loaded)  # and let go of the pickles, before workers fork
-    cache.blobs, loaded = {}, []
     problems = Problems()
+    records = load_records(root, problems, jobs, cache, progress, stamps)
     store = cache_path(out, "images")
-    media, cache.images, cards = prepare_media(
-        site.catalogue, site.static, store, cache.images, jobs, problems, progress
-    )
-    # The share cards are made by processes of their own while this one plans the pages
-    # (a core's work left idle otherwise) and the pool renders them: pages need only their
-    # names. They are linked into the site once made.
-    with in_background(make_card, cards, jobs) as cards_made:
+    shown = [r.film for r in records.values() if r.film and (drafts or not r.film.draft)]
+    # The share cards are made by processes of their own while this one checks the
+    # catalogue and plans the pages (a core's work left idle otherwise), and while the pool
+    # renders them: pages need only their names. They are linked into the site once made.
+    with in_background(make_card, missing_cards(shown, store), jobs) as cards_made:
+        site = check_site(root, records, problems, drafts, strict, cache)
+        save_record_cache(out, cache, loaded)  # and let go of the pickles, before workers fork
+        cache.blobs, loaded = {}, []
+        problems = Problems()
+        media, cache.images = prepare_media(
+            site.catalogue, site.static, store, cache.images, jobs, problems, progress
+        )
         films = site.catalogue.films
         figures = [film_figures(f) for f in films]
         stats = catalogue_stats(site.catalogue, figures)

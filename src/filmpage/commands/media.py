@@ -1,6 +1,6 @@
 """Make the site's images before anything is written: poster variants, spread over
-processes, and the list of share cards to make (the build makes those in the background
-while it plans and renders pages); each image only when its source is new or changed.
+processes, and the share cards (the build makes those in the background while it checks
+the catalogue, plans and renders pages); each image only when its source is new or changed.
 
 Made images live in an image store inside the build cache, named by the hash of what
 they were made from; the build links them into the site. A poster Pillow cannot read is
@@ -10,6 +10,7 @@ an error on the film that names it, reported with the build's other problems.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..catalogue import Catalogue
@@ -25,6 +26,7 @@ from ..images import (
     poster_set,
     title_hue,
 )
+from ..model import Film
 from .parallel import parallel_map
 
 Known = dict[str, tuple[int, int, SourceInfo]]
@@ -42,9 +44,9 @@ def prepare_media(
     jobs: int,
     problems: Problems,
     progress=lambda stage, done, total: None,
-) -> tuple[Media, Known, list[Card]]:
-    """The site's images, what was learned of the posters, and the share cards still to
-    make (each with :func:`make_card`)."""
+) -> tuple[Media, Known]:
+    """The site's images (share cards named, not made: see :func:`missing_cards`) and what
+    was learned of the posters."""
     sources = sorted(
         {f.poster for f in catalogue.films if f.poster and f.poster.lower().endswith(RASTER)}
     )
@@ -76,18 +78,29 @@ def prepare_media(
     }
     files = {v.path: store / v.stored for p in posters.values() for v in (*p.webp, *p.fallback)}
     share: dict[str, str] = {}
-    cards: list[Card] = []
     for film in catalogue.films:
-        if film.poster:
-            continue
-        hue = title_hue(film.title)
-        digest = card_digest(film.title, film.year, hue)
-        share[film.slug] = f"share/{film.slug}-{digest}.png"
-        files[share[film.slug]] = store / f"card-{digest}.png"
-        if not files[share[film.slug]].is_file():
-            cards.append((film.title, film.year, hue, files[share[film.slug]]))
+        card = share_card(film, store)
+        if card is not None:
+            share[film.slug] = f"share/{film.slug}-{card[3].name.removeprefix('card-')}"
+            files[share[film.slug]] = card[3]
     known = {rel: (*stats[rel], info) for rel, info in infos.items()}
-    return Media(posters, share, files), known, cards
+    return Media(posters, share, files), known
+
+
+def share_card(film: Film, store: Path) -> Card | None:
+    """The share card a film needs (None when it has a poster to share instead)."""
+    if film.poster:
+        return None
+    hue = title_hue(film.title)
+    digest = card_digest(film.title, film.year, hue)
+    return (film.title, film.year, hue, store / f"card-{digest}.png")
+
+
+def missing_cards(films: Iterable[Film], store: Path) -> list[Card]:
+    """The share cards these films need that are not in the image store yet (each to be
+    made with :func:`make_card`)."""
+    cards = (share_card(film, store) for film in films)
+    return [card for card in cards if card is not None and not card[3].is_file()]
 
 
 def _stored(poster, store: Path) -> bool:
