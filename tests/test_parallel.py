@@ -144,14 +144,15 @@ def test_template_error_in_a_worker_keeps_its_place(medium_site):
 def test_each_card_of_the_lists_is_rendered_once_and_before_the_workers_fork(
     medium_site, tmp_path, monkeypatch
 ):
-    from filmpage.render import Cards
+    from filmpage.render import CARD_TEMPLATE, Cards
 
     log = tmp_path / "cards.log"
     original = Cards.__missing__
 
     def logged(self, slug):
-        with log.open("a") as out:  # one line a card: the process that rendered it
-            out.write(f"{os.getpid()} {slug}\n")
+        if self.source == CARD_TEMPLATE:
+            with log.open("a") as out:  # one line a card: the process that rendered it
+                out.write(f"{os.getpid()} {slug}\n")
         return original(self, slug)
 
     monkeypatch.setattr(Cards, "__missing__", logged)
@@ -160,3 +161,22 @@ def test_each_card_of_the_lists_is_rendered_once_and_before_the_workers_fork(
     assert {pid for pid, _ in renders} == {str(os.getpid())}  # none in a worker
     slugs = [slug for _, slug in renders]
     assert len(slugs) == len(set(slugs)) == 120
+
+
+def test_a_films_small_poster_is_rendered_once_however_many_pages_show_it(medium_site, monkeypatch):
+    from filmpage.render import POSTER_TEMPLATE, Cards
+
+    renders = []
+    original = Cards.__missing__
+
+    def logged(self, slug):
+        if self.source == POSTER_TEMPLATE:
+            renders.append(slug)
+        return original(self, slug)
+
+    monkeypatch.setattr(Cards, "__missing__", logged)
+    build(medium_site, jobs=1)
+    assert len(renders) == len(set(renders)) > 80  # related titles and suggestions
+    page = (medium_site / "site/films/film-1/index.html").read_text()
+    related = page[page.index('<section class="related"') :]
+    assert '<span class="ph-title">Film 2</span>' in related  # film-1 relates to film-2

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import os
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -73,8 +73,10 @@ def make_environment(
         # Created here, before any template is loaded, because imported macro modules
         # keep a copy of the globals they saw first; its films are set by the build.
         cards=None,
+        small_posters=None,
     )
-    env.globals["cards"] = Cards(env)
+    env.globals["cards"] = Cards(env, CARD_TEMPLATE, "a film card")
+    env.globals["small_posters"] = Cards(env, POSTER_TEMPLATE, "a poster")
     env.filters.update(
         runtime=format_runtime,
         price=format_price,
@@ -90,6 +92,11 @@ def make_environment(
         genre_url=lambda name: f"{base}genres/{name_slug(name)}/",
     )
     return env
+
+
+def show_films(env: jinja2.Environment, films: Mapping[str, Any]) -> None:
+    """Give the environment's per-film pieces (cards, small posters) the films, by slug."""
+    env.globals["cards"].films = env.globals["small_posters"].films = films
 
 
 def render_page(env: jinja2.Environment, page: Page) -> bytes:
@@ -119,28 +126,30 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
 
 
 CARD_TEMPLATE = '{% import "_macros.html" as m %}{{ m.card(film) }}'
+POSTER_TEMPLATE = '{% import "_macros.html" as m %}{{ m.poster(film) }}'
 
 
 class Cards(dict):
-    """Each film's catalogue card, rendered the first time a grid asks for it and then
-    reused by every other grid (home, genre, person and year pages)."""
+    """A piece of HTML for each film (its catalogue card, or its poster at card size),
+    rendered the first time a page asks for it and then reused by every other page: a
+    film shows in many grids, and in the related titles of several films."""
 
-    def __init__(self, env: jinja2.Environment):
+    def __init__(self, env: jinja2.Environment, source: str, what: str):
         super().__init__()
-        self.env = env
-        self.films: dict = {}
+        self.env, self.source, self.what = env, source, what
+        self.films: Mapping[str, Any] = {}
         self.template: jinja2.Template | None = None
 
     def __missing__(self, slug: str) -> Markup:
         try:
             if self.template is None:
-                self.template = self.env.from_string(CARD_TEMPLATE)
+                self.template = self.env.from_string(self.source)
             card = Markup(self.template.render(film=self.films[slug]))
         except jinja2.TemplateError as exc:
             file, line = _template_frame(exc, "_macros.html")
             message = getattr(exc, "message", None) or str(exc)
             raise FilmpageError(
-                Problem(file, line, 0, "", f"while rendering a film card: {message}")
+                Problem(file, line, 0, "", f"while rendering {self.what}: {message}")
             ) from exc
         self[slug] = card
         return card

@@ -44,7 +44,7 @@ from ..images import Media
 from ..load import find_records, parse_record, read_file
 from ..model import Film, film_from_record
 from ..pages import Page, films_listed, plan_pages
-from ..render import extra_files, make_environment, render_page
+from ..render import extra_files, make_environment, render_page, show_films
 from ..searchindex import film_words, search_files
 from ..settings import SETTINGS_FILE, Settings, load_settings
 from ..snapshot import (
@@ -391,7 +391,7 @@ def _build(
         check_output_paths([*(p.path for p in pages), *extras, *media.files], site.static, problems)
         problems.raise_if_errors()
         env = make_environment(site.settings, dirs, media, compiled_templates(out))
-        env.globals["cards"].films = site.catalogue.by_slug
+        show_films(env, site.catalogue.by_slug)
         templates, common = template_hashes(env), common_fingerprint(site.settings)
         known = film_fingerprints(films, {f: r.digest for f, r in site.records.items()}, media)
         fingerprints = {

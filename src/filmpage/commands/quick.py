@@ -35,7 +35,7 @@ from ..cache import (
 )
 from ..errors import Problems
 from ..model import Film, RelatedTitle
-from ..render import make_environment, render_page
+from ..render import make_environment, render_page, show_films
 from ..searchindex import patch_search_files
 from ..settings import load_settings
 from ..snapshot import (
@@ -110,7 +110,7 @@ def quick_build(
         return None  # the output's search index is not as the last build wrote it
     names, extras = patched
     env = make_environment(load_settings(root, Problems()), template_dirs, snap.media, compiled)
-    env.globals["cards"].films = films
+    show_films(env, films)
     lookup = lambda name: snap.stats if name == STATS_ID else films[name]  # noqa: E731
     rendered = 0
     with staged_update(out) as update:
