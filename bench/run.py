@@ -4,6 +4,7 @@
 
     python bench/run.py 10000 --growth 100000
     python bench/run.py 10000 --pairs 3
+    python bench/run.py 10000 --against ../filmpage-old [--pairs 3]
 
 Generates N films (bench/generate.py), then times, each in a fresh child process:
 a first build (no output, no cache) with one process (the peer every ratio is against),
@@ -15,6 +16,8 @@ cold and after one edit, and every row is also given as a ratio to Hugo's cold b
 Prints wall time, CPU time and peak memory (max RSS of the child and its workers).
 With --growth M: only cold builds of N and of M films, and their ratio.
 With --pairs R: only R alternating first builds of filmpage and cold builds of Hugo.
+With --against CHECKOUT: only alternating first builds of this filmpage and of the one in
+another checkout (its src/ put first on PYTHONPATH), to measure a change in one run.
 Timings on shared machines are noisy: compare the ratios, and rerun to see the spread.
 
 Old outputs and caches are moved into a trash folder and deleted after the last timed
@@ -54,17 +57,20 @@ def discard(folder: Path, trash: Path) -> None:
         folder.rename(trash / f"{os.getpid()}-{next(_discarded)}")
 
 
-def run(root: Path, *args: str) -> tuple[float, float, int, str]:
+def run(root: Path, *args: str, env: dict | None = None) -> tuple[float, float, int, str]:
     """Run `filmpage build` in a child; (wall s, CPU s, peak MB of that child, summary)."""
-    return measure([sys.executable, "-m", "filmpage", "build", *args], root)
+    return measure([sys.executable, "-m", "filmpage", "build", *args], root, env)
 
 
-def measure(command: list[str], root: Path) -> tuple[float, float, int, str]:
+def measure(
+    command: list[str], root: Path, env: dict | None = None
+) -> tuple[float, float, int, str]:
     """Run a command in a child; (wall s, CPU s, peak MB of that child, its output)."""
     started = time.perf_counter()
     child = subprocess.Popen(
         command,
         cwd=root,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -96,10 +102,19 @@ def main() -> None:
         help="instead: R alternating first builds (all cores) and cold Hugo builds, "
         "each pair's ratio and the median",
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="CHECKOUT",
+        help="instead: alternating first builds (all cores) of this filmpage and of the one "
+        "in CHECKOUT (another clone, say at an older commit), --pairs of them (default 3)",
+    )
     args = parser.parse_args()
     args.trash = args.dir / "trash"
     try:
-        (growth if args.growth else pairs if args.pairs else full)(args)
+        (growth if args.growth else against if args.against else pairs if args.pairs else full)(
+            args
+        )
     finally:
         shutil.rmtree(args.trash, ignore_errors=True)  # after the last timed build
 
@@ -190,6 +205,26 @@ def pairs(args) -> None:
         ratios.append(ours / theirs)
         print(f"filmpage {ours:8.2f} s   hugo {theirs:8.2f} s   ratio {ratios[-1]:.3f}")
     print(f"median ratio {statistics.median(ratios):.3f}")
+
+
+def against(args) -> None:
+    """First builds of this filmpage and of another checkout's, alternating (the first of
+    each pair alternating too): a change measured against the code before it, in one run."""
+    root = args.dir / f"films-{args.n}"
+    discard(root, args.trash)
+    generate(args.n, root, args.seed)
+    other = {**os.environ, "PYTHONPATH": str((args.against / "src").resolve())}
+    times: dict[str, list[tuple[float, float]]] = {"this": [], "other": []}
+    print(f"{args.n} films, {os.cpu_count()} cores: first builds, this filmpage and {args.against}")
+    for i in range(args.pairs or 3):
+        for who in ("this", "other") if i % 2 == 0 else ("other", "this"):
+            discard(root / "site", args.trash)
+            discard(root / ".filmpage-cache", args.trash)
+            wall, cpu, *_ = run(root, "--clean", env=other if who == "other" else None)
+            times[who].append((wall, cpu))
+            print(f"{who:>6} {wall:8.2f} s wall {cpu:8.2f} s CPU")
+    this, that = (statistics.median(w for w, _ in times[k]) for k in ("this", "other"))
+    print(f"median wall: this {this:.2f} s, other {that:.2f} s, ratio {this / that:.3f}")
 
 
 def report(args, rows, hugo: str | None) -> None:
