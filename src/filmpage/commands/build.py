@@ -81,7 +81,7 @@ OUTPUT_DIR = "site"
 
 Progress = Callable[[str, int, int], None]
 """Told ``(stage, done, total)`` as a build goes: stages are "loading", "posters" and
-"rendering" (share cards are made while pages render)."""
+"rendering" (share cards are made while the catalogue is checked and pages render)."""
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
