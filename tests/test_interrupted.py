@@ -28,9 +28,11 @@ def big_site(tmp_path) -> Path:
         )
         for i in range(1500)
     }
-    write_site(root, films)
+    write_site(root, films, settings="title: Old Title\n")
     build(root)
-    (root / "content/films/f0000.md").write_text(film("Changed Title", 1999))
+    # A new site title changes every page, so the next build writes for a second or so:
+    # long enough to be caught writing (a single film's edit is written in 0.1 s).
+    (root / "filmpage.yml").write_text("title: Changed Title\n", encoding="utf-8")
     return root
 
 
