@@ -45,6 +45,9 @@ def test_killed_build_leaves_the_old_site_intact(big_site, sig):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C as a terminal delivers it: a shell's background job (CI started with "&",
+        # say) has SIGINT ignored, and a child would inherit that and build to the end.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 120
     staging = []
