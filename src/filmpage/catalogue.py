@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -84,6 +84,11 @@ def sort_key(film: Film) -> tuple:
     return (film.title.casefold(), film.year, film.slug)
 
 
+def shown_films(films: Iterable[Film], drafts: bool) -> list[Film]:
+    """The films a build shows: drafts only when asked for."""
+    return [f for f in films if drafts or not f.draft]
+
+
 def build_catalogue(
     films: list[Film],
     problems: Problems,
@@ -97,7 +102,7 @@ def build_catalogue(
     :func:`suggest`); a build passes one that reuses the last build's when it can.
     """
     films = assign_slugs(films, problems)
-    published = [f for f in films if drafts or not f.draft]
+    published = shown_films(films, drafts)
     by_slug = {f.slug: f for f in published}
     by_title: dict[str, list[Film]] = defaultdict(list)
     for f in published:

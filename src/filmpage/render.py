@@ -155,8 +155,8 @@ class Cards(dict):
         return card
 
     def render(self, slugs: Iterable[str]) -> None:
-        """Render these films' cards now, those not rendered yet (before workers fork, so
-        that every worker has them)."""
+        """Render these films' pieces now, those not rendered yet (before workers fork,
+        so that every worker has them)."""
         for slug in slugs:
             if slug not in self:
                 self.__missing__(slug)

@@ -38,7 +38,7 @@ from ..cache import (
     trusted_before,
     unchanged,
 )
-from ..catalogue import Catalogue, Suggest, build_catalogue, default_suggestions
+from ..catalogue import Catalogue, Suggest, build_catalogue, default_suggestions, shown_films
 from ..errors import Problem, Problems
 from ..images import Media
 from ..load import find_records, parse_record, read_file
@@ -366,7 +366,7 @@ def _build(
     problems = Problems()
     records = load_records(root, problems, jobs, cache, progress, stamps)
     store = cache_path(out, "images")
-    shown = [r.film for r in records.values() if r.film and (drafts or not r.film.draft)]
+    shown = shown_films((r.film for r in records.values() if r.film), drafts)
     # The share cards are made by processes of their own while this one checks the
     # catalogue and plans the pages (a core's work left idle otherwise), and while the pool
     # renders them: pages need only their names. They are linked into the site once made.

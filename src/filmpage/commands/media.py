@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 from ..catalogue import Catalogue
 from ..errors import Problems
@@ -32,8 +33,16 @@ from .parallel import parallel_map
 Known = dict[str, tuple[int, int, SourceInfo]]
 """What the last build learned of each poster source: size, mtime and what it is."""
 
-Card = tuple[str, int, int, Path]
-"""A share card to make: title, year, hue and its file in the image store."""
+
+class Card(NamedTuple):
+    """A film's share card: what it shows, and its file in the image store (named by
+    ``digest``, the hash of what it shows)."""
+
+    title: str
+    year: int
+    hue: int
+    digest: str
+    file: Path
 
 
 def prepare_media(
@@ -81,8 +90,8 @@ def prepare_media(
     for film in catalogue.films:
         card = share_card(film, store)
         if card is not None:
-            share[film.slug] = f"share/{film.slug}-{card[3].name.removeprefix('card-')}"
-            files[share[film.slug]] = card[3]
+            share[film.slug] = f"share/{film.slug}-{card.digest}.png"
+            files[share[film.slug]] = card.file
     known = {rel: (*stats[rel], info) for rel, info in infos.items()}
     return Media(posters, share, files), known
 
@@ -93,14 +102,14 @@ def share_card(film: Film, store: Path) -> Card | None:
         return None
     hue = title_hue(film.title)
     digest = card_digest(film.title, film.year, hue)
-    return (film.title, film.year, hue, store / f"card-{digest}.png")
+    return Card(film.title, film.year, hue, digest, store / f"card-{digest}.png")
 
 
 def missing_cards(films: Iterable[Film], store: Path) -> list[Card]:
     """The share cards these films need that are not in the image store yet (each to be
     made with :func:`make_card`)."""
     cards = (share_card(film, store) for film in films)
-    return [card for card in cards if card is not None and not card[3].is_file()]
+    return [card for card in cards if card is not None and not card.file.is_file()]
 
 
 def _stored(poster, store: Path) -> bool:
@@ -125,4 +134,4 @@ def _make_variants(state: tuple[dict[str, Path], Path], rel: str) -> SourceInfo 
 
 def make_card(state: None, card: Card) -> None:
     """Make one share card (for a pool: ``state`` is unused)."""
-    make_share_card(*card)
+    make_share_card(card.title, card.year, card.hue, card.file)
