@@ -371,6 +371,23 @@ def test_a_share_card_shows_the_title_and_year_in_the_films_colour(tmp_path):
         assert not _lit_columns(cjk, 60, 110) and _lit_columns(cjk, 245, 285)
 
 
+def test_png_4bit_writes_a_palette_png_that_decodes_to_its_pixels(tmp_path):
+    from filmpage.images import png_4bit
+
+    palette = [value for k in range(16) for value in (k * 16, 255 - k * 16, 7)]
+    pixels = [[0, 1, 2, 15, 9], [15, 14, 0, 3, 8], [4, 4, 4, 4, 4]]  # 5 wide: odd
+    rows = b"".join(
+        b"\0" + bytes(row[i] << 4 | (row[i + 1] if i + 1 < 5 else 0) for i in range(0, 5, 2))
+        for row in pixels
+    )
+    (tmp_path / "small.png").write_bytes(png_4bit((5, 3), palette, rows))
+    with Image.open(tmp_path / "small.png") as image:
+        assert image.format == "PNG" and image.mode == "P" and image.size == (5, 3)
+        assert [[image.getpixel((x, y)) for x in range(5)] for y in range(3)] == pixels
+        rgb = image.convert("RGB")
+        assert rgb.getpixel((3, 0)) == (240, 15, 7) and rgb.getpixel((1, 0)) == (16, 239, 7)
+
+
 def _search(site: Path, word: str) -> list[str]:
     """The slugs of the films the index gives for a word (exactly, not by prefix)."""
     shard = site / "site" / shard_file(shard_key(word))
