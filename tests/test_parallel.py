@@ -144,18 +144,17 @@ def test_template_error_in_a_worker_keeps_its_place(medium_site):
 def test_each_card_of_the_lists_is_rendered_once_and_before_the_workers_fork(
     medium_site, tmp_path, monkeypatch
 ):
-    from filmpage.render import CARD_TEMPLATE, Cards
+    from filmpage.render import CARD_CALL, Cards
 
     log = tmp_path / "cards.log"
-    original = Cards.__missing__
 
-    def logged(self, slug):
-        if self.source == CARD_TEMPLATE:
+    def logged(self, slug, card):
+        if self.call == CARD_CALL:
             with log.open("a") as out:  # one line a card: the process that rendered it
                 out.write(f"{os.getpid()} {slug}\n")
-        return original(self, slug)
+        dict.__setitem__(self, slug, card)
 
-    monkeypatch.setattr(Cards, "__missing__", logged)
+    monkeypatch.setattr(Cards, "__setitem__", logged)
     build(medium_site, jobs=2)
     renders = [line.split() for line in log.read_text().splitlines()]
     assert {pid for pid, _ in renders} == {str(os.getpid())}  # none in a worker
@@ -164,17 +163,16 @@ def test_each_card_of_the_lists_is_rendered_once_and_before_the_workers_fork(
 
 
 def test_a_films_small_poster_is_rendered_once_however_many_pages_show_it(medium_site, monkeypatch):
-    from filmpage.render import POSTER_TEMPLATE, Cards
+    from filmpage.render import POSTER_CALL, Cards
 
     renders = []
-    original = Cards.__missing__
 
-    def logged(self, slug):
-        if self.source == POSTER_TEMPLATE:
+    def logged(self, slug, poster):
+        if self.call == POSTER_CALL:
             renders.append(slug)
-        return original(self, slug)
+        dict.__setitem__(self, slug, poster)
 
-    monkeypatch.setattr(Cards, "__missing__", logged)
+    monkeypatch.setattr(Cards, "__setitem__", logged)
     build(medium_site, jobs=1)
     assert len(renders) == len(set(renders)) > 80  # related titles and suggestions
     page = (medium_site / "site/films/film-1/index.html").read_text()

@@ -288,7 +288,7 @@ def _credits(read: yamldoc.Reader, node: yamldoc.Map | None) -> tuple[Role, ...]
                 if name is not None:
                     people.append(Credit(name))
         if people:
-            singular, plural = KNOWN_ROLES.get(key, (_humanize(key), _humanize(key)))
+            singular, plural = KNOWN_ROLES.get(key) or (_humanize(key), _humanize(key))
             roles.append(Role(key, singular if len(people) == 1 else plural, tuple(people)))
     return tuple(roles)
 

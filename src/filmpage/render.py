@@ -11,7 +11,8 @@ import datetime as dt
 import json
 import os
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -75,8 +76,8 @@ def make_environment(
         cards=None,
         small_posters=None,
     )
-    env.globals["cards"] = Cards(env, CARD_TEMPLATE, "a film card")
-    env.globals["small_posters"] = Cards(env, POSTER_TEMPLATE, "a poster")
+    env.globals["cards"] = Cards(env, CARD_CALL, "a film card")
+    env.globals["small_posters"] = Cards(env, POSTER_CALL, "a poster")
     env.filters.update(
         runtime=format_runtime,
         price=format_price,
@@ -125,8 +126,13 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
         ) from exc
 
 
-CARD_TEMPLATE = '{% import "_macros.html" as m %}{{ m.card(film) }}'
-POSTER_TEMPLATE = '{% import "_macros.html" as m %}{{ m.poster(film) }}'
+CARD_CALL = "m.card(film)"
+POSTER_CALL = "m.poster(film)"
+_PIECE = '{%% import "_macros.html" as m %%}{{ %s }}'
+_PIECES = (
+    '{%% import "_macros.html" as m %%}'
+    "{%% for film in films %%}{{ keep(film.slug, %s) }}{%% endfor %%}"
+)
 
 
 class Cards(dict):
@@ -134,32 +140,51 @@ class Cards(dict):
     rendered the first time a page asks for it and then reused by every other page: a
     film shows in many grids, and in the related titles of several films."""
 
-    def __init__(self, env: jinja2.Environment, source: str, what: str):
+    def __init__(self, env: jinja2.Environment, call: str, what: str):
         super().__init__()
-        self.env, self.source, self.what = env, source, what
+        self.env, self.call, self.what = env, call, what  # call: the macro, as Jinja
         self.films: Mapping[str, Any] = {}
         self.template: jinja2.Template | None = None
 
     def __missing__(self, slug: str) -> Markup:
-        try:
+        with self._placed():
             if self.template is None:
-                self.template = self.env.from_string(self.source)
+                self.template = self.env.from_string(_PIECE % self.call)
             card = Markup(self.template.render(film=self.films[slug]))
+        self[slug] = card
+        return card
+
+    def render(self, slugs: Iterable[str]) -> None:
+        """Render these films' pieces now, those not rendered yet (before workers fork,
+        so that every worker has them), in one pass of a template over them all: less
+        than half the time of rendering each on its own."""
+        films = [self.films[slug] for slug in dict.fromkeys(slugs) if slug not in self]
+        if films:
+            with self._placed():
+                self.env.from_string(_PIECES % self.call).render(films=films, keep=self._keep)
+
+    def _keep(self, slug: str, piece: str) -> str:
+        self[slug] = Markup(piece)
+        return ""
+
+    @contextmanager
+    def _placed(self) -> Iterator[None]:
+        """A template fault, as a FilmpageError naming the template file and line."""
+        try:
+            yield
         except jinja2.TemplateError as exc:
             file, line = _template_frame(exc, "_macros.html")
             message = getattr(exc, "message", None) or str(exc)
             raise FilmpageError(
                 Problem(file, line, 0, "", f"while rendering {self.what}: {message}")
             ) from exc
-        self[slug] = card
-        return card
 
-    def render(self, slugs: Iterable[str]) -> None:
-        """Render these films' pieces now, those not rendered yet (before workers fork,
-        so that every worker has them)."""
-        for slug in slugs:
-            if slug not in self:
-                self.__missing__(slug)
+
+def render_cards(env: jinja2.Environment, slugs: Iterable[str]) -> None:
+    """Render the cards of these films, and the small posters they show, now."""
+    slugs = list(dict.fromkeys(slugs))
+    env.globals["small_posters"].render(slugs)
+    env.globals["cards"].render(slugs)
 
 
 def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int]:

@@ -43,10 +43,12 @@ def words(text: str) -> set[str]:
     characters and character pairs."""
     text = fold(text)
     found = set()
-    for run in CJK.findall(text):
-        found.update(run)
-        found.update(run[i : i + 2] for i in range(len(run) - 1))
-    for word in WORD.findall(CJK.sub(" ", text)):
+    if not text.isascii():
+        for run in CJK.findall(text):
+            found.update(run)
+            found.update(run[i : i + 2] for i in range(len(run) - 1))
+        text = CJK.sub(" ", text)
+    for word in WORD.findall(text):
         if len(word) > 1:
             found.add(word)
     return found

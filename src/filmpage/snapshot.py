@@ -64,6 +64,8 @@ def outline_key(film: Film) -> bytes:
         value = getattr(film, name)
         if name == "related":
             value = [r.fields for r in value]
+        elif name == "credits":  # as plain tuples: a dataclass's repr is slow
+            value = [(r.key, r.label, [(c.name, c.character) for c in r.people]) for r in value]
         parts.append((name, value))
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).digest()
 

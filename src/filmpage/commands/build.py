@@ -44,7 +44,7 @@ from ..images import Media
 from ..load import find_records, parse_record, read_file
 from ..model import Film, film_from_record
 from ..pages import Page, films_listed, plan_pages
-from ..render import extra_files, make_environment, render_page, show_films
+from ..render import extra_files, make_environment, render_cards, render_page, show_films
 from ..searchindex import film_words, search_files
 from ..settings import SETTINGS_FILE, Settings, load_settings
 from ..snapshot import (
@@ -413,7 +413,7 @@ def _build(
         removed: list[str] = []
         blobs = (load_pages(out, cache.pages_id) if trusted else None) or {}  # unchanged pages
         if jobs > 1:  # the lists' cards, rendered once here rather than once in every worker
-            env.globals["cards"].render(f.slug for i in stale for f in films_listed(pages[i]))
+            render_cards(env, (f.slug for i in stale for f in films_listed(pages[i])))
         _collect_new_objects()
         with staged_update(out) if complete else staged_output(out) as target:
             staging = target.staging if isinstance(target, Update) else target
