@@ -106,6 +106,9 @@ def plan_pages(catalogue: Catalogue, settings: Settings, stats: Stats) -> list[P
         suggested = tuple(
             (s, catalogue.by_slug[s.slug]) for s in catalogue.suggestions.get(film.slug, ())
         )
+        # The theme shows related films by their small posters (``small_posters[slug]``),
+        # not through ``related_films``; they are named here so that the page is known to
+        # show them (its fingerprint and its snapshot list them), and changes with them.
         context = {"film": film, "related_films": related, "suggested": suggested}
         pages.append(Page(f"films/{film.slug}/index.html", "film.html", context))
     pages.append(
