@@ -129,6 +129,10 @@ def _yaml_message(exc: yaml.MarkedYAMLError, line_offset: int) -> str:
     problem = exc.problem or "invalid YAML"
     if "\\t" in problem or "tab" in problem:
         return "a tab character cannot indent YAML; use spaces"
+    if "maximum nesting depth" in problem:
+        # libyaml's own limit (PyYAML 6.0.4 and later): its scanner reads a flow list's
+        # openers ahead of any event, so it may refuse the nesting before _build does.
+        return f"nested more than {MAX_DEPTH} levels deep"
     message = f"invalid YAML: {problem}"
     if exc.context:
         started = ""
