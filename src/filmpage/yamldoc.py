@@ -14,73 +14,24 @@ from __future__ import annotations
 import datetime as dt
 import re
 from difflib import get_close_matches
-from typing import Union
 
 import yaml
 
+from . import plainyaml
 from .errors import Problems
+from .yamltree import MAX_DEPTH, MAX_ITEMS, NULLS, Map, Node, Scalar, Seq, describe
 
 try:
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml missing
     _Loader = yaml.SafeLoader  # type: ignore[misc]
 
-MAX_DEPTH = 16
-"""Deepest nesting of lists and mappings accepted in one document."""
-MAX_ITEMS = 2000
-"""Most entries accepted in one list or mapping."""
+__all__ = ["MAX_DEPTH", "MAX_ITEMS", "Map", "Node", "Reader", "Scalar", "Seq", "describe", "parse"]
 
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {
     _CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 }
-
-
-class Scalar:
-    """A scalar exactly as the user typed it; ``is_null`` for a plain empty, ``~`` or null.
-
-    No YAML 1.1 reading is applied: ``NO`` stays "NO" and ``1917`` stays "1917"; each
-    typed reader below decides what text it accepts.
-    """
-
-    __slots__ = ("column", "is_null", "line", "text")
-
-    def __init__(self, text: str, is_null: bool, line: int, column: int):
-        self.text, self.is_null, self.line, self.column = text, is_null, line, column
-
-
-class Seq:
-    __slots__ = ("broken", "column", "items", "line")
-
-    def __init__(self, items: list[Node], line: int, column: int):
-        self.items, self.line, self.column = items, line, column
-
-
-class Map:
-    """A mapping; ``entries`` maps each key's text to (key node, value node), in order."""
-
-    __slots__ = ("broken", "column", "entries", "line")
-
-    def __init__(self, entries: dict[str, tuple[Scalar, Node | None]], line: int, column: int):
-        self.entries, self.line, self.column = entries, line, column
-
-    def get(self, key: str) -> Node | None:
-        entry = self.entries.get(key)
-        return entry[1] if entry else None
-
-
-Node = Union[Scalar, Seq, Map]  # noqa: UP007 - used at runtime by isinstance checks
-
-
-def describe(node: Node) -> str:
-    """How a value reads in an error message: 'a list', 'a mapping' or its text."""
-    if isinstance(node, Seq):
-        return "a list"
-    if isinstance(node, Map):
-        return "a mapping"
-    if node.is_null:
-        return "nothing"
-    return repr(node.text)
 
 
 def parse(text: str, file: str, problems: Problems, line_offset: int = 0) -> Node | None:
@@ -89,7 +40,16 @@ def parse(text: str, file: str, problems: Problems, line_offset: int = 0) -> Nod
     ``line_offset`` is the number of file lines before ``text`` (the front matter's ``---``).
     The tree is built from libyaml's event stream with an explicit stack: libyaml's own
     composer recurses, and deep nesting would crash the process before any limit applied.
+    Most records are in the plain subset that :mod:`plainyaml` reads to the same tree
+    without libyaml, in about half the time; libyaml reads the rest and reports faults.
     """
+    tree = plainyaml.read(text, line_offset)
+    return tree if tree is not None else parse_libyaml(text, file, problems, line_offset)
+
+
+def parse_libyaml(text: str, file: str, problems: Problems, line_offset: int = 0) -> Node | None:
+    """:func:`parse` by libyaml alone, for any YAML: the reference that the plain reader
+    is held to."""
     try:
         return _build(yaml.parse(text, Loader=_Loader), file, problems, line_offset)
     except yaml.MarkedYAMLError as exc:
@@ -146,9 +106,6 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
 
 
-_NULLS = {"", "~", "null", "Null", "NULL"}
-
-
 def _build(events, file: str, problems: Problems, offset: int) -> Node | None:
     """Our tree from parser events. Faults inside it (a duplicate key, a bad tag, an
     anchor) are reported and the entry dropped, so the rest can still be checked."""
@@ -200,7 +157,7 @@ def _build(events, file: str, problems: Problems, offset: int) -> Node | None:
         kind = event.__class__
         if kind is _SCALAR and event.tag is None and event.anchor is None:  # most events
             mark, value = event.start_mark, event.value
-            is_null = not event.style and value in _NULLS
+            is_null = not event.style and value in NULLS
             place(Scalar(value, is_null, mark.line + 1 + offset, mark.column + 1))
             continue
         if kind is yaml.DocumentStartEvent:
@@ -242,7 +199,7 @@ def _build(events, file: str, problems: Problems, offset: int) -> Node | None:
             problems.error(file, line, column, "", bad)
         if kind is _SCALAR:
             plain = event.style in (None, "") and event.tag is None
-            node = Scalar(event.value, plain and event.value in _NULLS, line, column)
+            node = Scalar(event.value, plain and event.value in NULLS, line, column)
             place(None if bad else node)
         elif kind is yaml.AliasEvent:
             place(None)
