@@ -210,6 +210,21 @@ def test_root_base_url_links_start_at_the_root(site):
     assert 'href="/css/filmpage.css"' in read(site, "404.html")
 
 
+def test_a_new_base_url_reaches_the_links_jinja_computes_when_it_compiles(site):
+    """'css/filmpage.css'|url is text in the compiled base.html, and compiled templates
+    are kept between builds: a build with other settings must not reuse them."""
+    write_site(site, {"a.md": film()}, "base_url: /\n")
+    build(site)
+    assert 'href="/css/filmpage.css"' in read(site, "index.html")
+    (site / "filmpage.yml").write_text("base_url: https://x.example/films/\n")
+    build(site)
+    assert 'href="/films/css/filmpage.css"' in read(site, "index.html")
+    assert 'href="/films/films/a-film/"' in read(site, "index.html")
+    (site / "filmpage.yml").write_text("base_url: /\n")
+    build(site)
+    assert 'href="/css/filmpage.css"' in read(site, "index.html")
+
+
 def test_two_builds_are_byte_identical_across_folders_order_and_time_zone(tmp_path):
     first = tmp_path / "one"
     shutil.copytree(REPO / "content", first / "content")

@@ -8,8 +8,10 @@ errors, so a template typo fails the build instead of printing an empty string.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
+import shutil
 import traceback
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -45,11 +47,18 @@ def make_environment(
     """A Jinja environment over the site's templates, then the theme's, with our helpers.
 
     With ``compiled`` (a folder), templates compiled once are kept there (checked against
-    their source) for later builds; the folder's name must change with these options."""
+    their source) for later builds, in a folder of their own for each set of settings:
+    Jinja computes a filter of constants when it compiles (``'feed.xml'|url`` is text in
+    the compiled code), so the compiled code holds the site's base path."""
     bytecode = None
     if compiled is not None:
-        compiled.mkdir(parents=True, exist_ok=True)
-        bytecode = jinja2.FileSystemBytecodeCache(str(compiled))
+        kept = compiled / hashlib.blake2b(repr(settings).encode(), digest_size=8).hexdigest()
+        if compiled.is_dir():  # those of other settings: compiled again if they come back
+            for other in compiled.iterdir():
+                if other != kept:
+                    shutil.rmtree(other, ignore_errors=True)
+        kept.mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(kept))
     env = jinja2.Environment(
         auto_reload=False,  # one build, one set of templates: no stat of each file per page
         bytecode_cache=bytecode,
@@ -61,10 +70,14 @@ def make_environment(
         keep_trailing_newline=True,
     )
     base = settings.base_path
+
+    def url(path: object = "") -> str:
+        return base + str(path).lstrip("/")
+
     env.globals.update(
         site=settings,
         version=__version__,
-        url=lambda path="": base + str(path).lstrip("/"),
+        url=url,
         absolute_url=settings.absolute,
         slug=name_slug,
         posters=media.posters,
@@ -87,8 +100,11 @@ def make_environment(
         hue=title_hue,
         long_date=long_date,
         atom_date=atom_date,
-        # Filters, not calls of url() and slug(): a film page has dozens of these links,
-        # and a filter costs less in Jinja than a call (7% of a film page's time).
+        # Filters as well as calls: a filter costs less in Jinja than a call (a film page
+        # has dozens of links: 7% of its time), and one of constants costs nothing, as
+        # Jinja computes it once when it compiles the template ('search/'|url).
+        url=url,
+        absolute_url=settings.absolute,
         person_url=lambda name: f"{base}people/{name_slug(name)}/",
         genre_url=lambda name: f"{base}genres/{name_slug(name)}/",
     )

@@ -104,7 +104,10 @@ def in_background(
 
     For work whose results are files, not values: the children get their items by fork and
     send back only an exception, which ``wait()`` raises. A block that fails ends them.
-    With one job, or little work, everything is done before the block starts.
+    The block's own process keeps a core, so ``jobs - 1`` processes are forked (one at
+    least): with two cores, a second process for this work would slow the block, which is
+    what the build waits for. With one job, or little work, everything is done before the
+    block starts.
     """
     jobs = _processes(jobs, len(items))
     if not jobs:
@@ -112,6 +115,7 @@ def in_background(
             func(state, item)
         yield lambda: None
         return
+    jobs = max(1, jobs - 1)
     context = multiprocessing.get_context("fork")
     children = []
     for number in range(jobs):
