@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -180,3 +181,23 @@ def test_a_films_small_poster_is_rendered_once_however_many_pages_show_it(medium
     page = (medium_site / "site/films/film-1/index.html").read_text()
     related = page[page.index('<section class="related"') :]
     assert '<span class="ph-title">Film 2</span>' in related  # film-1 relates to film-2
+
+
+def test_share_cards_placed_beside_the_build_are_exactly_those_the_pages_name(tmp_path):
+    """The share cards' processes place each card under its film's slug before the
+    catalogue settles slugs: two films with one title both become title-year, and the
+    card placed under the plain title must not stay in the site."""
+    films = {f"f{i:03}.md": film(f"Film {i}", 2000 + i % 20) for i in range(40)}
+    films["twin-a.md"] = film("Twin", 1990)
+    films["twin-b.md"] = film("Twin", 1991)
+    root = write_site(tmp_path / "s", films)
+    build(root, jobs=2)
+    named = set()
+    for page in (root / "site" / "films").glob("*/index.html"):
+        image = re.search(
+            r'<meta property="og:image" content="[^"]*?(share/[^"]+)"', page.read_text()
+        )
+        named.add(image[1])
+    made = {p.relative_to(root / "site").as_posix() for p in (root / "site" / "share").iterdir()}
+    assert len(named) == 42 and made == named
+    assert {name.rsplit("-", 1)[0] for name in named} >= {"share/twin-1990", "share/twin-1991"}

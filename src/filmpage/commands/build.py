@@ -367,56 +367,59 @@ def _build(
     records = load_records(root, problems, jobs, cache, progress, stamps)
     store = cache_path(out, "images")
     shown = shown_films((r.film for r in records.values() if r.film), drafts)
-    # The share cards are made by processes of their own while this one checks the
-    # catalogue and plans the pages (a core's work left idle otherwise), and while the pool
-    # renders them: pages need only their names. They are linked into the site once made.
-    with in_background(make_card, missing_cards(shown, store), jobs) as cards_made:
-        site = check_site(root, records, problems, drafts, strict, cache)
-        save_record_cache(out, cache, loaded)  # and let go of the pickles, before workers fork
-        cache.blobs, loaded = {}, []
-        problems = Problems()
-        media, cache.images = prepare_media(
-            site.catalogue, site.static, store, cache.images, jobs, problems, progress
-        )
-        films = site.catalogue.films
-        figures = [film_figures(f) for f in films]
-        stats = catalogue_stats(site.catalogue, figures)
-        pages = plan_pages(site.catalogue, site.settings, stats)
-        extras = extra_files(site.settings)
-        tables = facet_tables(site.catalogue)
-        rows = [facet_row(film, media, tables) for film in films]
-        extras[INDEX_FILE] = facet_index_bytes(tables, rows)
-        searched = search_files([site.records[f.file].words for f in films])
-        extras.update(searched)
-        check_output_paths([*(p.path for p in pages), *extras, *media.files], site.static, problems)
-        problems.raise_if_errors()
-        env = make_environment(site.settings, dirs, media, compiled_templates(out))
-        show_films(env, site.catalogue.by_slug)
-        templates, common = template_hashes(env), common_fingerprint(site.settings)
-        known = film_fingerprints(films, {f: r.digest for f, r in site.records.items()}, media)
-        fingerprints = {
-            page.path: page_fingerprint(templates, common, page, known) for page in pages
-        }
-        files = file_fingerprints(extras, site.static, media)
-        complete = is_complete(out)  # else the output is made afresh and swapped in whole
-        trusted = bool(cache.pages) and complete  # the fingerprints say what changed
-        before = {**cache.pages, **cache.files} if trusted else {}
-        stale = [
-            i
-            for i, page in enumerate(pages)
-            if before.get(page.path) != fingerprints[page.path] or not _exists(out, page.path)
-        ]
-        other = [rel for rel in files if before.get(rel) != files[rel] or not _exists(out, rel)]
-        # Without fingerprints, an output that is there is still updated in place: every
-        # file is made, and those whose bytes are already there are not written again.
-        compare = out if complete and not trusted else None
-        removed: list[str] = []
-        blobs = (load_pages(out, cache.pages_id) if trusted else None) or {}  # unchanged pages
-        if jobs > 1:  # the lists' cards, rendered once here rather than once in every worker
-            render_cards(env, (f.slug for i in stale for f in films_listed(pages[i])))
-        _collect_new_objects()
-        with staged_update(out) if complete else staged_output(out) as target:
-            staging = target.staging if isinstance(target, Update) else target
+    complete = is_complete(out)  # else the output is made afresh and swapped in whole
+    with staged_update(out) if complete else staged_output(out) as target:
+        staging = target.staging if isinstance(target, Update) else target
+        # The share cards are made by processes of their own while this one checks the
+        # catalogue and plans the pages (a core's work left idle otherwise), and while the pool
+        # renders them: pages need only their names. Each is linked into the site once made.
+        missing = missing_cards(shown, store)
+        with in_background(make_card, missing, jobs, staging) as cards_made:
+            site = check_site(root, records, problems, drafts, strict, cache)
+            save_record_cache(out, cache, loaded)  # and let go of the pickles, before workers fork
+            cache.blobs, loaded = {}, []
+            problems = Problems()
+            media, cache.images = prepare_media(
+                site.catalogue, site.static, store, cache.images, jobs, problems, progress
+            )
+            films = site.catalogue.films
+            figures = [film_figures(f) for f in films]
+            stats = catalogue_stats(site.catalogue, figures)
+            pages = plan_pages(site.catalogue, site.settings, stats)
+            extras = extra_files(site.settings)
+            tables = facet_tables(site.catalogue)
+            rows = [facet_row(film, media, tables) for film in films]
+            extras[INDEX_FILE] = facet_index_bytes(tables, rows)
+            searched = search_files([site.records[f.file].words for f in films])
+            extras.update(searched)
+            check_output_paths(
+                [*(p.path for p in pages), *extras, *media.files], site.static, problems
+            )
+            problems.raise_if_errors()
+            env = make_environment(site.settings, dirs, media, compiled_templates(out))
+            show_films(env, site.catalogue.by_slug)
+            templates, common = template_hashes(env), common_fingerprint(site.settings)
+            known = film_fingerprints(films, {f: r.digest for f, r in site.records.items()}, media)
+            fingerprints = {
+                page.path: page_fingerprint(templates, common, page, known) for page in pages
+            }
+            files = file_fingerprints(extras, site.static, media)
+            trusted = bool(cache.pages) and complete  # the fingerprints say what changed
+            before = {**cache.pages, **cache.files} if trusted else {}
+            stale = [
+                i
+                for i, page in enumerate(pages)
+                if before.get(page.path) != fingerprints[page.path] or not _exists(out, page.path)
+            ]
+            other = [rel for rel in files if before.get(rel) != files[rel] or not _exists(out, rel)]
+            # Without fingerprints, an output that is there is still updated in place: every
+            # file is made, and those whose bytes are already there are not written again.
+            compare = out if complete and not trusted else None
+            removed: list[str] = []
+            blobs = (load_pages(out, cache.pages_id) if trusted else None) or {}  # unchanged pages
+            if jobs > 1:  # the lists' cards, rendered once here rather than once in every worker
+                render_cards(env, (f.slug for i in stale for f in films_listed(pages[i])))
+            _collect_new_objects()
             written: list[str] = []
             chunks = [stale[i : i + PAGES_PER_TASK] for i in range(0, len(stale), PAGES_PER_TASK)]
             for done in parallel_map(
@@ -431,8 +434,13 @@ def _build(
                     if wrote:
                         written.append(path)
             cards_made()
+            placed = {card.path for card in missing}  # by the share cards' processes
+            for rel in placed - media.files.keys():  # named before the catalogue gave slugs
+                (staging / rel).unlink(missing_ok=True)
             put = [
-                rel for rel in other if _put_file(rel, extras, site.static, media, staging, compare)
+                rel
+                for rel in other
+                if _put_file(rel, extras, site.static, media, staging, compare, placed)
             ]
             written = [*put, *written]
             if isinstance(target, Update):
@@ -495,9 +503,10 @@ def _put_file(
     media: Media,
     staging: Path,
     compare: Path | None,
+    placed: set[str],
 ) -> bool:
-    """Put one file that is not a page into ``staging``, unless ``compare`` (the output)
-    has it already; say whether it was put."""
+    """Put one file that is not a page into ``staging`` (unless it is ``placed`` there
+    already), unless ``compare`` (the output) has it already; say whether it was put."""
     if rel in extras:
         if compare is not None and same_bytes(compare, rel, extras[rel]):
             return False
@@ -506,7 +515,8 @@ def _put_file(
         source = static[rel] if rel in static else media.files[rel]
         if compare is not None and same_copy(compare, rel, source):
             return False
-        (copy_file if rel in static else link_file)(source, staging, rel)
+        if rel not in placed:
+            (copy_file if rel in static else link_file)(source, staging, rel)
     return True
 
 

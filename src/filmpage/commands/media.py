@@ -28,6 +28,8 @@ from ..images import (
     title_hue,
 )
 from ..model import Film
+from ..slugs import slugify
+from ..write import link_file
 from .parallel import parallel_map
 
 Known = dict[str, tuple[int, int, SourceInfo]]
@@ -35,14 +37,15 @@ Known = dict[str, tuple[int, int, SourceInfo]]
 
 
 class Card(NamedTuple):
-    """A film's share card: what it shows, and its file in the image store (named by
-    ``digest``, the hash of what it shows)."""
+    """A film's share card: what it shows, its file in the image store (named by
+    ``digest``, the hash of what it shows) and its path in the site."""
 
     title: str
     year: int
     hue: int
     digest: str
     file: Path
+    path: str
 
 
 def prepare_media(
@@ -90,8 +93,8 @@ def prepare_media(
     for film in catalogue.films:
         card = share_card(film, store)
         if card is not None:
-            share[film.slug] = f"share/{film.slug}-{card.digest}.png"
-            files[share[film.slug]] = card.file
+            share[film.slug] = card.path
+            files[card.path] = card.file
     known = {rel: (*stats[rel], info) for rel, info in infos.items()}
     return Media(posters, share, files), known
 
@@ -102,7 +105,10 @@ def share_card(film: Film, store: Path) -> Card | None:
         return None
     hue = title_hue(film.title)
     digest = card_digest(film.title, film.year, hue)
-    return Card(film.title, film.year, hue, digest, store / f"card-{digest}.png")
+    # Before the catalogue settles slugs, a film without one is named as it most likely
+    # will be; the build drops a card it placed under a name that turned out otherwise.
+    path = f"share/{film.slug or slugify(film.title)}-{digest}.png"
+    return Card(film.title, film.year, hue, digest, store / f"card-{digest}.png", path)
 
 
 def missing_cards(films: Iterable[Film], store: Path) -> list[Card]:
@@ -132,6 +138,9 @@ def _make_variants(state: tuple[dict[str, Path], Path], rel: str) -> SourceInfo 
         return str(exc)
 
 
-def make_card(state: None, card: Card) -> None:
-    """Make one share card (for a pool: ``state`` is unused)."""
+def make_card(staging: Path | None, card: Card) -> None:
+    """Make one share card in the image store and, given the folder the site is being
+    written to, link it there: the end of the build then has one file less to place."""
     make_share_card(card.title, card.year, card.hue, card.file)
+    if staging is not None:
+        link_file(card.file, staging, card.path)
