@@ -18,11 +18,6 @@ import re
 
 from .yamltree import MAX_DEPTH, MAX_ITEMS, NULLS, Map, Node, Scalar, Seq
 
-# Anything but a newline and the printable characters that YAML and Python agree on:
-# tabs, carriage returns, YAML 1.1's other line breaks (NEL, LS, PS), a byte-order mark.
-_AWKWARD = re.compile(
-    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
 # A block mapping's key and its colon, then a space or the end of the line.
 _KEY = re.compile(r"(\w[\w.-]*(?: +[\w.-]+)*) *(:)(?: +|$)")
 # A flow mapping's key: always followed by a value here.
@@ -49,9 +44,11 @@ class _Outside(Exception):
 
 def read(text: str, line_offset: int = 0) -> Node | None:
     """The tree of ``text``, or None when it is not in the plain subset (or is empty)."""
-    if _AWKWARD.search(text):
-        return None
     lines = text.split("\n")
+    # Python's printable characters are a part of YAML's: no tabs, no carriage returns,
+    # none of YAML 1.1's other line breaks (NEL, LS, PS), no byte-order mark.
+    if not all(map(str.isprintable, lines)):
+        return None
     indents = [len(line) - len(line.lstrip(" ")) if line.strip(" ") else -1 for line in lines]
     reader = _Reader(lines, indents, line_offset)
     try:

@@ -45,6 +45,8 @@ def suggest(
 ) -> dict[str, tuple[Suggestion, ...]]:
     """Suggestions for every film without a ``related`` list, by slug; ``key`` folds a
     person's or genre's name (``name_slug``) so spellings that share a page match."""
+    if all(film.related for film in films):  # nothing to suggest: skip the indexes
+        return {}
     by_person: dict[str, list[Film]] = defaultdict(list)
     by_genre: dict[str, list[Film]] = defaultdict(list)
     facets = {}
