@@ -77,13 +77,13 @@ def _person_pages(person, size: int) -> list[Page]:
     pairs = [(role, film) for role in person.roles for film in role.films]
     pages = paginate(f"people/{person.slug}/", "person.html", pairs, size, person=subject(person))
     for page in pages:
-        roles: list[PersonRole] = []
+        groups: list[tuple[PersonRole, list[Film]]] = []
         for role, film in page.context.pop("items"):
-            if roles and roles[-1].key == role.key:
-                roles[-1] = PersonRole(role.key, role.label, (*roles[-1].films, film))
+            if groups and groups[-1][0].key == role.key:
+                groups[-1][1].append(film)
             else:
-                roles.append(PersonRole(role.key, role.label, (film,)))
-        page.context["roles"] = tuple(roles)
+                groups.append((role, [film]))
+        page.context["roles"] = tuple(PersonRole(r.key, r.label, tuple(fs)) for r, fs in groups)
     return pages
 
 
