@@ -170,6 +170,11 @@ class Cards(dict):
         self[slug] = card
         return card
 
+    def joined(self, films: Iterable[Any]) -> Markup:
+        """These films' pieces one after another, each on its own line: a grid in one
+        call (a loop over ``cards[film.slug]`` escaped and copied every card)."""
+        return Markup("".join(f"{self[film.slug]}\n" for film in films))
+
     def render(self, slugs: Iterable[str]) -> None:
         """Render these films' pieces now, those not rendered yet (before workers fork,
         so that every worker has them), in one pass of a template over them all: less
