@@ -102,15 +102,8 @@ class _Reader:
             if after < len(line):
                 value = self.inline(line, after, row, depth)
                 following = self.next(row + 1)
-            else:
-                following = self.next(row + 1)
-                inner = indents[following] if following is not None else -1
-                if inner > col:
-                    value, following = self.block(following, inner, depth + 1)
-                elif inner == col and _is_dash(lines[following], col):
-                    value, following = self.sequence(following, col, depth + 1, True)
-                else:  # nothing: libyaml places it just after the colon
-                    value = Scalar("", True, row + 1 + self.offset, match.start(2) + 2)
+            else:  # nothing, if anything, just after the colon
+                value, following = self.below(row, col, depth, match.start(2) + 2, True)
             entries[text] = (key, value)
             if following is None or indents[following] < col:
                 return node, following
@@ -137,13 +130,8 @@ class _Reader:
                         raise _Outside  # "- - x"
                     item = self.inline(line, start, row, depth)
                     following = self.next(row + 1)
-            else:
-                following = self.next(row + 1)
-                inner = indents[following] if following is not None else -1
-                if inner > col:
-                    item, following = self.block(following, inner, depth + 1)
-                else:  # nothing, placed just after the dash
-                    item = Scalar("", True, row + 1 + self.offset, col + 2)
+            else:  # nothing, if anything, just after the dash
+                item, following = self.below(row, col, depth, col + 2, False)
             items.append(item)
             if len(items) > MAX_ITEMS:
                 raise _Outside
@@ -156,6 +144,20 @@ class _Reader:
                     return node, following
                 raise _Outside
             row = following
+
+    def below(
+        self, row: int, col: int, depth: int, empty_at: int, lists_here: bool
+    ) -> tuple[Node, int | None]:
+        """The value of a key or dash at (row, col) that ends its line: a block indented
+        under it, a list at the key's own indent (``lists_here``), or else nothing, which
+        libyaml places at column ``empty_at``."""
+        following = self.next(row + 1)
+        inner = self.indents[following] if following is not None else -1
+        if inner > col:
+            return self.block(following, inner, depth + 1)
+        if lists_here and inner == col and _is_dash(self.lines[following], col):
+            return self.sequence(following, col, depth + 1, True)
+        return Scalar("", True, row + 1 + self.offset, empty_at), following
 
     def inline(self, line: str, at: int, row: int, depth: int) -> Node:
         """The value that fills the rest of the line from ``at``."""
