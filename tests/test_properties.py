@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import unicodedata
@@ -182,6 +183,23 @@ def test_plain_paragraphs_are_what_markdown_and_the_sanitizer_make(text):
     plain = plain_paragraphs(text)
     if text.strip() and plain is not None:
         assert plain == markdown_html(text)
+
+
+PLAIN_RULE = re.compile(  # what plain prose is, as first written: one search per rule
+    r"[^\w \n,.;:!?'\"()%$@/\u2013\u2014\u2018\u2019\u201c\u201d\u2026-]|_|^[ \d-]|[ ]$",
+    re.MULTILINE,
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.one_of(
+        PROSE,
+        st.lists(st.sampled_from([*PLAIN_PIECES, *MARKDOWN_PIECES, "٣", "\n1", "_"])).map("".join),
+    )
+)
+def test_the_quick_prose_check_keeps_the_rule(text):
+    assert (plain_paragraphs(text) is not None) == (PLAIN_RULE.search(text) is None)
 
 
 def test_prose_takes_the_short_way_and_markdown_the_long_way():

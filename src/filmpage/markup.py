@@ -16,6 +16,7 @@ against a small allowlist. The policy, documented in the README:
 from __future__ import annotations
 
 import re
+import string
 from functools import cache
 
 import markdown
@@ -111,7 +112,28 @@ def defuse(text: str) -> str:
 _NOT_PLAIN_CHARACTER = re.compile(
     r"[^\w \n,.;:!?'\"()%$@/\u2013\u2014\u2018\u2019\u201c\u201d\u2026-]|_"
 )
-_NOT_PLAIN_LINE = re.compile(r"^[ \d-]|[ ]$", re.MULTILINE)
+# The same characters in ASCII text, as bytes to delete: a text that leaves nothing holds
+# no others (a twentieth of the search above, which tests \w on every character).
+_PLAIN_ASCII = (string.ascii_letters + string.digits + " \n,.;:!?'\"()%$@/-").encode()
+_NOT_PLAIN_START = re.compile(r"[ \d-]")  # at the start of a line
+_NOT_PLAIN_LINE_START = re.compile(r"\n[ \d-]")  # a search for "\n" first: quick
+_BLANK_LINES = re.compile(r"\n{2,}")
+
+
+def _is_prose(text: str) -> bool:
+    """Whether ``text`` holds only the characters of plain prose, and no line starts with
+    a space, a digit or a dash or ends with a space."""
+    if text.isascii():
+        if text.encode("ascii").translate(None, _PLAIN_ASCII):
+            return False
+    elif _NOT_PLAIN_CHARACTER.search(text):
+        return False
+    return not (
+        _NOT_PLAIN_START.match(text)
+        or _NOT_PLAIN_LINE_START.search(text)
+        or " \n" in text
+        or text.endswith(" ")
+    )
 
 
 def plain_paragraphs(text: str) -> str | None:
@@ -124,9 +146,9 @@ def plain_paragraphs(text: str) -> str | None:
     entities, a line that starts with a digit, a dash or a space, a line that ends with
     a space) goes the long way. A property test holds the two to the same bytes.
     """
-    if _NOT_PLAIN_CHARACTER.search(text) or _NOT_PLAIN_LINE.search(text):
+    if not _is_prose(text):
         return None
-    paragraphs = re.split(r"\n{2,}", text.strip("\n"))
+    paragraphs = _BLANK_LINES.split(text.strip("\n"))
     return "\n".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
 
 
