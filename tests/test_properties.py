@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from filmpage.commands.build import build
 from filmpage.errors import FilmpageError
 from filmpage.markup import markdown_html, plain_paragraphs, render_markdown, sanitize
-from filmpage.searchindex import fold, patch_search_files, search_files
+from filmpage.searchindex import fold, patch_search_files, search_files, words
 
 FIELDS = [
     "title",
@@ -220,6 +220,11 @@ def test_ascii_folds_as_the_general_rule_does(text):
     )
 
 
+@given(st.text(st.characters(max_codepoint=127)))
+def test_ascii_words_are_what_the_general_rule_finds(text):
+    assert words(text) == {w for w in re.findall(r"[^\W_]+", text.lower()) if len(w) > 1}
+
+
 WORDS = st.lists(st.sampled_from(["ab", "abc", "ac", "ba", "bb", "歸途", "途", "zz"]), max_size=4)
 
 
@@ -230,9 +235,9 @@ WORDS = st.lists(st.sampled_from(["ab", "abc", "ac", "ba", "bb", "歸途", "途"
 def test_a_patched_search_index_is_the_index_made_afresh(before, edits):
     after = [" ".join(sorted(set(w))) for w in before]
     start = list(after)
-    for number, words in edits:
+    for number, new_words in edits:
         if number < len(after):
-            after[number] = " ".join(sorted(set(words)))
+            after[number] = " ".join(sorted(set(new_words)))
     files = search_files(start)
     changes = [(n, start[n], after[n]) for n in range(len(after)) if start[n] != after[n]]
     for rel, data in patch_search_files(files.get, changes).items():

@@ -42,16 +42,20 @@ def words(text: str) -> set[str]:
     """The searchable words of a text: Latin-script words of two letters or more, and CJK
     characters and character pairs."""
     text = fold(text)
+    if text.isascii():  # letters and digits kept, all else a space: 3 times quicker
+        return {word for word in text.encode().translate(_SPACED).decode().split() if len(word) > 1}
     found = set()
-    if not text.isascii():
-        for run in CJK.findall(text):
-            found.update(run)
-            found.update(run[i : i + 2] for i in range(len(run) - 1))
-        text = CJK.sub(" ", text)
+    for run in CJK.findall(text):
+        found.update(run)
+        found.update(run[i : i + 2] for i in range(len(run) - 1))
+    text = CJK.sub(" ", text)
     for word in WORD.findall(text):
         if len(word) > 1:
             found.add(word)
     return found
+
+
+_SPACED = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))
 
 
 def shard_key(word: str) -> str:
