@@ -234,9 +234,12 @@ def make_share_card(title: str, year: int, hue: int, target: Path) -> None:
             _draw(mask, (42, 60 + 50 * row), line, 40, LEVELS - 1)
     _draw(mask, (42, 245), str(year), 30, LEVELS - 3)
     data = png_4bit(CARD_SIZE, _ramp(hue), mask.tobytes("raw", "P;4"))
-    target.parent.mkdir(parents=True, exist_ok=True)
     temporary = _temporary(target)  # atomically: a killed build leaves no half card
-    temporary.write_bytes(data)
+    try:
+        temporary.write_bytes(data)
+    except FileNotFoundError:  # the first card of a new store
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(data)
     temporary.replace(target)
 
 

@@ -230,16 +230,39 @@ def _remove(out: Path, rel: str) -> None:
 
 
 def write_file(staging: Path, rel: str, data: bytes) -> None:
-    target = staging / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    """Write ``data`` at ``rel`` under ``staging``, making its folder.
+
+    With the operating system's calls: a build writes thousands of pages, nearly each in a
+    folder of its own (``films/<slug>/index.html``), and ``Path.mkdir(parents=True)`` and
+    ``Path.write_bytes`` make nine system calls a page where four do.
+    """
+    target = os.path.join(staging, rel)
+    make_folder(os.path.dirname(target))
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def make_folder(folder: str) -> None:
+    """Make ``folder`` (and the folders above it) unless it is there: one call when only
+    the folder itself is new, as in a site being written."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
 
 
 def copy_file(source: Path, staging: Path, rel: str) -> None:
     """Copy a static file, keeping its modification time (so an unchanged file looks
     unchanged to sync and deploy tools)."""
     target = staging / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(str(target.parent))
     shutil.copy2(source, target)
 
 
@@ -247,8 +270,8 @@ def link_file(source: Path, staging: Path, rel: str) -> None:
     """Put an existing file (an unchanged page of the previous output, a cached poster)
     at ``rel``: a hard link (the same file, its timestamp kept), or a copy where links
     are not possible."""
-    target = staging / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = os.path.join(staging, rel)
+    make_folder(os.path.dirname(target))
     try:
         os.link(source, target)
     except OSError:
