@@ -417,6 +417,36 @@ def _build(
             compare = out if complete and not trusted else None
             removed: list[str] = []
             blobs = (load_pages(out, cache.pages_id) if trusted else None) or {}  # unchanged pages
+            # What does not wait for the pages is done before them, so that the build does
+            # not end with one core idle: the files that are not pages, and the snapshot.
+            placed = {card.path for card in missing}  # by the share cards' processes
+            put = [
+                rel
+                for rel in other
+                if _put_file(rel, extras, site.static, media, staging, compare, placed)
+            ]
+            snapshot = Snapshot(
+                signature=signature,
+                base=base_signature(stamps, {str(root / f) for f in site.records}, options),
+                stamps=stamps,
+                records={str(root / f): f for f in site.records},
+                digests={f: r.digest for f, r in site.records.items()},
+                keys={f: r.key for f, r in site.records.items() if r.film and not r.problems},
+                files={f.slug: f.file for f in films},
+                related={f.slug: tuple(r.fields for r in f.related) for f in films if f.related},
+                prints={f.slug: known[id(f)] for f in films},
+                order=[f.slug for f in films],
+                words={f.slug: site.records[f.file].words for f in films},
+                rows={f.slug: row for f, row in zip(films, rows, strict=True)},
+                figures={f.slug: figure for f, figure in zip(films, figures, strict=True)},
+                tables=tables,
+                stats=stats,
+                media=replace(media, files={}),  # the images made: not needed, slow to unpickle
+                templates=templates,
+                common=common,
+                extras=frozenset([INDEX_FILE, *searched]),
+                pages_id=signature,
+            )
             if jobs > 1:  # the lists' cards, rendered once here rather than once in every worker
                 render_cards(env, (f.slug for i in stale for f in films_listed(pages[i])))
             _collect_new_objects()
@@ -434,14 +464,8 @@ def _build(
                     if wrote:
                         written.append(path)
             cards_made()
-            placed = {card.path for card in missing}  # by the share cards' processes
             for rel in placed - media.files.keys():  # named before the catalogue gave slugs
                 (staging / rel).unlink(missing_ok=True)
-            put = [
-                rel
-                for rel in other
-                if _put_file(rel, extras, site.static, media, staging, compare, placed)
-            ]
             written = [*put, *written]
             if isinstance(target, Update):
                 gone = before if trusted else output_files(out)
@@ -457,30 +481,7 @@ def _build(
     cache.summary = (len(site.catalogue.films), len(pages), site.warnings)
     cache.written_ns = time.time_ns()
     save_rest(out, cache)
-    paths = {str(root / f): f for f in site.records}
-    snapshot = Snapshot(
-        signature=signature,
-        base=base_signature(stamps, set(paths), options),
-        stamps=stamps,
-        records=paths,
-        digests={f: r.digest for f, r in site.records.items()},
-        keys={f: r.key for f, r in site.records.items() if r.film and not r.problems},
-        files={f.slug: f.file for f in films},
-        related={f.slug: tuple(r.fields for r in f.related) for f in films if f.related},
-        prints={f.slug: known[id(f)] for f in films},
-        order=[f.slug for f in films],
-        words={f.slug: site.records[f.file].words for f in films},
-        rows={f.slug: row for f, row in zip(films, rows, strict=True)},
-        figures={f.slug: figure for f, figure in zip(films, figures, strict=True)},
-        tables=tables,
-        stats=stats,
-        media=replace(media, files={}),  # the images made: not needed, and slow to unpickle
-        templates=templates,
-        common=common,
-        extras=frozenset([INDEX_FILE, *searched]),
-        pages_id=signature,
-        pages={p.path: blobs.get(p.path) or pickle_page(p) for p in pages},
-    )
+    snapshot.pages = {p.path: blobs.get(p.path) or pickle_page(p) for p in pages}
     save_snapshot(out, snapshot, pages=True)
     finish_update(out)
     return BuildResult(
