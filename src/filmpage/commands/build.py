@@ -425,11 +425,12 @@ def _build(
                 for rel in other
                 if _put_file(rel, extras, site.static, media, staging, compare, placed)
             ]
+            paths = {str(root / f): f for f in site.records}  # as input_stamps names them
             snapshot = Snapshot(
                 signature=signature,
-                base=base_signature(stamps, {str(root / f) for f in site.records}, options),
+                base=base_signature(stamps, set(paths), options),
                 stamps=stamps,
-                records={str(root / f): f for f in site.records},
+                records=paths,
                 digests={f: r.digest for f, r in site.records.items()},
                 keys={f: r.key for f, r in site.records.items() if r.film and not r.problems},
                 files={f.slug: f.file for f in films},
