@@ -449,7 +449,11 @@ def _build(
                 pages_id=signature,
             )
             if jobs > 1:  # the lists' cards, rendered once here rather than once in every worker
-                render_cards(env, (f.slug for i in stale for f in films_listed(pages[i])))
+                # every film is listed on the catalogue's own pages: with all pages to render,
+                # no need to go through the lists (two million entries at 100,000 films)
+                everything = len(stale) == len(pages)
+                listed = films if everything else (f for i in stale for f in films_listed(pages[i]))
+                render_cards(env, (f.slug for f in listed))
             _collect_new_objects()
             written: list[str] = []
             chunks = [stale[i : i + PAGES_PER_TASK] for i in range(0, len(stale), PAGES_PER_TASK)]
