@@ -25,11 +25,13 @@ from ..images import (
     make_poster_variants,
     make_share_card,
     poster_set,
+    share_card_png,
+    store_file,
     title_hue,
 )
 from ..model import Film
 from ..slugs import slugify
-from ..write import link_file
+from ..write import write_file
 from .parallel import parallel_map
 
 Known = dict[str, tuple[int, int, SourceInfo]]
@@ -140,7 +142,21 @@ def _make_variants(state: tuple[dict[str, Path], Path], rel: str) -> SourceInfo 
 
 def make_card(staging: Path | None, card: Card) -> None:
     """Make one share card in the image store and, given the folder the site is being
-    written to, link it there: the end of the build then has one file less to place."""
-    make_share_card(card.title, card.year, card.hue, card.file)
-    if staging is not None:
-        link_file(card.file, staging, card.path)
+    written to, put it there too: the end of the build then has one file less to place.
+
+    The card is written into the site first and then linked into the store, where it
+    appears whole (a temporary file and a rename in the store cost a third more); a new
+    store's first card, and a store on another file system, get a copy of their own.
+    """
+    if staging is None:
+        make_share_card(card.title, card.year, card.hue, card.file)
+        return
+    data = share_card_png(card.title, card.year, card.hue)
+    write_file(staging, card.path, data)
+    placed = os.path.join(staging, card.path)
+    try:
+        os.link(placed, card.file)
+    except FileExistsError:  # made meanwhile, for another film of the same title and year
+        pass
+    except OSError:  # no store folder yet (its first card), or no links between the folders
+        store_file(data, card.file)
