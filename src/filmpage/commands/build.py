@@ -74,7 +74,7 @@ from ..write import (
     write_file,
 )
 from .media import make_card, missing_cards, prepare_media, prune_store
-from .parallel import default_jobs, in_background, parallel_map
+from .parallel import default_jobs, in_background, parallel_map, parallel_results
 from .quick import quick_build
 
 OUTPUT_DIR = "site"
@@ -400,54 +400,25 @@ def _build(
             show_films(env, site.catalogue.by_slug)
             templates, common = template_hashes(env), common_fingerprint(site.settings)
             known = film_fingerprints(films, {f: r.digest for f, r in site.records.items()}, media)
-            fingerprints = {
-                page.path: page_fingerprint(templates, common, page, known) for page in pages
-            }
             files = file_fingerprints(extras, site.static, media)
             trusted = bool(cache.pages) and complete  # the fingerprints say what changed
             before = {**cache.pages, **cache.files} if trusted else {}
-            stale = [
-                i
-                for i, page in enumerate(pages)
-                if before.get(page.path) != fingerprints[page.path] or not _exists(out, page.path)
-            ]
+            if trusted:
+                fingerprints = _page_fingerprints(pages, templates, common, known)
+                stale = [
+                    i
+                    for i, page in enumerate(pages)
+                    if before.get(page.path) != fingerprints[page.path]
+                    or not _exists(out, page.path)
+                ]
+            else:  # every page, its fingerprint (for the next build) made while they render
+                fingerprints, stale = {}, list(range(len(pages)))
             other = [rel for rel in files if before.get(rel) != files[rel] or not _exists(out, rel)]
             # Without fingerprints, an output that is there is still updated in place: every
             # file is made, and those whose bytes are already there are not written again.
             compare = out if complete and not trusted else None
             removed: list[str] = []
             blobs = (load_pages(out, cache.pages_id) if trusted else None) or {}  # unchanged pages
-            # What does not wait for the pages is done before them, so that the build does
-            # not end with one core idle: the files that are not pages, and the snapshot.
-            placed = {card.path for card in missing}  # by the share cards' processes
-            put = [
-                rel
-                for rel in other
-                if _put_file(rel, extras, site.static, media, staging, compare, placed)
-            ]
-            paths = {str(root / f): f for f in site.records}  # as input_stamps names them
-            snapshot = Snapshot(
-                signature=signature,
-                base=base_signature(stamps, set(paths), options),
-                stamps=stamps,
-                records=paths,
-                digests={f: r.digest for f, r in site.records.items()},
-                keys={f: r.key for f, r in site.records.items() if r.film and not r.problems},
-                files={f.slug: f.file for f in films},
-                related={f.slug: tuple(r.fields for r in f.related) for f in films if f.related},
-                prints={f.slug: known[id(f)] for f in films},
-                order=[f.slug for f in films],
-                words={f.slug: site.records[f.file].words for f in films},
-                rows={f.slug: row for f, row in zip(films, rows, strict=True)},
-                figures={f.slug: figure for f, figure in zip(films, figures, strict=True)},
-                tables=tables,
-                stats=stats,
-                media=replace(media, files={}),  # the images made: not needed, slow to unpickle
-                templates=templates,
-                common=common,
-                extras=frozenset([INDEX_FILE, *searched]),
-                pages_id=signature,
-            )
             if jobs > 1:  # the lists' cards, rendered once here rather than once in every worker
                 # every film is listed on the catalogue's own pages: with all pages to render,
                 # no need to go through the lists (two million entries at 100,000 films)
@@ -457,17 +428,54 @@ def _build(
             _collect_new_objects()
             written: list[str] = []
             chunks = [stale[i : i + PAGES_PER_TASK] for i in range(0, len(stale), PAGES_PER_TASK)]
-            for done in parallel_map(
+            with parallel_results(
                 _render_chunk,
                 chunks,
                 jobs,
                 _RenderJob(env, pages, staging, compare),
                 lambda n: progress("rendering", min(n * PAGES_PER_TASK, len(stale)), len(stale)),
-            ):
-                for path, wrote, blob in done:
-                    blobs[path] = blob
-                    if wrote:
-                        written.append(path)
+            ) as rendered:
+                # While the workers render, what does not wait for the pages (else the build
+                # would end with it, one core idle): the files that are not pages, the
+                # pages' fingerprints when they were not needed before, and the snapshot.
+                placed = {card.path for card in missing}  # by the share cards' processes
+                put = [
+                    rel
+                    for rel in other
+                    if _put_file(rel, extras, site.static, media, staging, compare, placed)
+                ]
+                if not trusted:
+                    fingerprints = _page_fingerprints(pages, templates, common, known)
+                paths = {str(root / f): f for f in site.records}  # as input_stamps names them
+                snapshot = Snapshot(
+                    signature=signature,
+                    base=base_signature(stamps, set(paths), options),
+                    stamps=stamps,
+                    records=paths,
+                    digests={f: r.digest for f, r in site.records.items()},
+                    keys={f: r.key for f, r in site.records.items() if r.film and not r.problems},
+                    files={f.slug: f.file for f in films},
+                    related={
+                        f.slug: tuple(r.fields for r in f.related) for f in films if f.related
+                    },
+                    prints={f.slug: known[id(f)] for f in films},
+                    order=[f.slug for f in films],
+                    words={f.slug: site.records[f.file].words for f in films},
+                    rows={f.slug: row for f, row in zip(films, rows, strict=True)},
+                    figures={f.slug: figure for f, figure in zip(films, figures, strict=True)},
+                    tables=tables,
+                    stats=stats,
+                    media=replace(media, files={}),  # the images made: not needed, slow to load
+                    templates=templates,
+                    common=common,
+                    extras=frozenset([INDEX_FILE, *searched]),
+                    pages_id=signature,
+                )
+                for done in rendered:
+                    for path, wrote, blob in done:
+                        blobs[path] = blob
+                        if wrote:
+                            written.append(path)
             cards_made()
             for rel in placed - media.files.keys():  # named before the catalogue gave slugs
                 (staging / rel).unlink(missing_ok=True)
@@ -500,6 +508,13 @@ def _build(
         reused=len(pages) - len(stale),
         removed=removed_pages,
     )
+
+
+def _page_fingerprints(
+    pages: list[Page], templates: dict[str, bytes], common: bytes, known: dict[int, bytes]
+) -> dict[str, bytes]:
+    """Every page's fingerprint, by its path (see :func:`page_fingerprint`)."""
+    return {page.path: page_fingerprint(templates, common, page, known) for page in pages}
 
 
 def _put_file(

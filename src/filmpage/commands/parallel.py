@@ -75,23 +75,37 @@ def parallel_map(
     ``done(n)`` is called as results arrive, with how many have arrived so far; ``then``,
     when given, is applied to each result here as it arrives (while workers go on).
     """
-    results: list = []
-    jobs = _processes(jobs, len(items))
-    if not jobs:
-        for item in items:
-            result = func(state, item)
-            results.append(then(result) if then else result)
-            if done:
-                done(len(results))
-        return results
+    with parallel_results(func, items, jobs, state, done) as results:
+        return [then(result) for result in results] if then else list(results)
+
+
+@contextmanager
+def parallel_results(
+    func: Callable[[Any, T], R],
+    items: Sequence[T],
+    jobs: int,
+    state: Any = None,
+    done: Callable[[int], None] | None = None,
+) -> Iterator[Iterator[R]]:
+    """:func:`parallel_map`'s results, in order, as an iterator to take them from, with
+    the workers started when the ``with`` block begins: the block can do work of its own
+    (that needs no result) while they go on. With one job, or little work, each result is
+    made in this process when it is taken."""
+    processes = _processes(jobs, len(items))
+    if not processes:
+        yield _counted((func(state, item) for item in items), done)
+        return
     context = multiprocessing.get_context("fork")
-    chunksize = max(1, min(MAX_CHUNK, len(items) // (jobs * 8)))
-    with context.Pool(jobs, initializer=_initialize, initargs=(state,)) as pool:
-        for result in pool.imap(partial(_call, func), items, chunksize=chunksize):
-            results.append(then(result) if then else result)
-            if done:
-                done(len(results))
-    return results
+    chunksize = max(1, min(MAX_CHUNK, len(items) // (processes * 8)))
+    with context.Pool(processes, initializer=_initialize, initargs=(state,)) as pool:
+        yield _counted(pool.imap(partial(_call, func), items, chunksize=chunksize), done)
+
+
+def _counted(results: Iterator[R], done: Callable[[int], None] | None) -> Iterator[R]:
+    for number, result in enumerate(results, 1):
+        if done:
+            done(number)
+        yield result
 
 
 @contextmanager
