@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 
 from filmpage.commands.build import build
-from filmpage.commands.parallel import MIN_ITEMS_PER_JOB, in_background, parallel_map
+from filmpage.commands.parallel import (
+    MIN_ITEMS_PER_JOB,
+    in_background,
+    parallel_map,
+    parallel_results,
+)
 from filmpage.errors import FilmpageError
 
 from .conftest import digest, film, write_site
@@ -32,6 +37,28 @@ def test_parallel_map_applies_then_here_to_each_result_in_order(jobs):
     seen = []
     got = parallel_map(_square, items, jobs, 0, then=lambda r: seen.append(r) or -r)
     assert got == [-i * i for i in items] and seen == [i * i for i in items]
+
+
+def _made_by(folder: Path, item: int) -> tuple[int, int]:
+    """Which process made an item, once the with block has left a file to say it began."""
+    deadline = time.monotonic() + 30
+    while not (folder / "block-began").exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the with block never began")
+        time.sleep(0.001)
+    return item, os.getpid()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_parallel_results_run_beside_the_with_block_and_come_in_order(tmp_path, jobs):
+    items = list(range(MIN_ITEMS_PER_JOB * 4))
+    counted = []
+    with parallel_results(_made_by, items, jobs, tmp_path, counted.append) as results:
+        (tmp_path / "block-began").touch()  # the work waits for this: the block runs first
+        got = list(results)
+    assert [item for item, _ in got] == items and counted == list(range(1, len(items) + 1))
+    makers = {pid for _, pid in got}
+    assert (makers == {os.getpid()}) if jobs == 1 else (os.getpid() not in makers)
 
 
 def _touch(folder: Path, item: int) -> None:
