@@ -372,7 +372,7 @@ def _build(
         staging = target.staging if isinstance(target, Update) else target
         # The share cards are made by processes of their own while this one checks the
         # catalogue and plans the pages (a core's work left idle otherwise), and while the pool
-        # renders them: pages need only their names. Each is linked into the site once made.
+        # renders them: pages need only their names. Each is written into the site as it is made.
         missing = missing_cards(shown, store)
         with in_background(make_card, missing, jobs, staging) as cards_made:
             site = check_site(root, records, problems, drafts, strict, cache)
