@@ -355,11 +355,11 @@ def test_plain_text_drops_tags_reads_entities_and_puts_the_text_on_one_line():
 
 
 def test_a_share_card_shows_the_title_and_year_in_the_films_colour(tmp_path):
-    from filmpage.images import make_share_card
+    from filmpage.images import share_card_png
 
-    make_share_card("Heat", 1995, 120, tmp_path / "heat.png")
-    make_share_card("Heat Wave", 1995, 120, tmp_path / "wave.png")
-    make_share_card("夜行列车", 2012, 120, tmp_path / "cjk.png")
+    (tmp_path / "heat.png").write_bytes(share_card_png("Heat", 1995, 120))
+    (tmp_path / "wave.png").write_bytes(share_card_png("Heat Wave", 1995, 120))
+    (tmp_path / "cjk.png").write_bytes(share_card_png("夜行列车", 2012, 120))
     with Image.open(tmp_path / "heat.png") as heat, Image.open(tmp_path / "wave.png") as wave:
         assert heat.size == (600, 315) and heat.format == "PNG"
         red, green, blue = heat.convert("RGB").getpixel((0, 0))
@@ -369,6 +369,22 @@ def test_a_share_card_shows_the_title_and_year_in_the_films_colour(tmp_path):
         assert _lit_columns(heat, 245, 285)  # the year
     with Image.open(tmp_path / "cjk.png") as cjk:  # no glyphs for it in the font: year alone
         assert not _lit_columns(cjk, 60, 110) and _lit_columns(cjk, 245, 285)
+
+
+def test_share_cards_are_kept_in_the_image_store_and_not_made_again(site):
+    write_site(site, {f"{n}.md": film(f"Card {n}") for n in range(3)})
+    build(site)
+    shared = sorted((site / "site/share").glob("*.png"))
+    store = sorted((site / ".filmpage-cache/site-images").glob("card-*.png"))
+    assert len(shared) == 3 and sorted(p.read_bytes() for p in shared) == sorted(
+        p.read_bytes() for p in store
+    )
+    stamps = [p.stat().st_mtime_ns for p in store]
+    build(site, clean=True)  # every page again, the cards from the store
+    assert [p.stat().st_mtime_ns for p in store] == stamps
+    assert sorted(p.read_bytes() for p in (site / "site/share").glob("*.png")) == sorted(
+        p.read_bytes() for p in store
+    )
 
 
 def test_png_4bit_writes_a_palette_png_that_decodes_to_its_pixels(tmp_path):

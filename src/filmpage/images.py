@@ -214,13 +214,6 @@ def card_digest(title: str, year: int, hue: int) -> str:
     ).hexdigest()
 
 
-def make_share_card(title: str, year: int, hue: int, target: Path) -> None:
-    """Write the share card of :func:`share_card_png` at ``target``, unless it is there,
-    atomically: a killed build leaves no half card."""
-    if not target.is_file():
-        store_file(share_card_png(title, year, hue), target)
-
-
 def share_card_png(title: str, year: int, hue: int) -> bytes:
     """A 600×315 PNG in the film's colour with its title and year, for link previews.
 

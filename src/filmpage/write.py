@@ -237,7 +237,7 @@ def write_file(staging: Path, rel: str, data: bytes) -> None:
     ``Path.write_bytes`` make nine system calls a page where four do.
     """
     target = os.path.join(staging, rel)
-    make_folder(os.path.dirname(target))
+    _make_folder(os.path.dirname(target))
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
         view = memoryview(data)
@@ -247,7 +247,7 @@ def write_file(staging: Path, rel: str, data: bytes) -> None:
         os.close(fd)
 
 
-def make_folder(folder: str) -> None:
+def _make_folder(folder: str) -> None:
     """Make ``folder`` (and the folders above it) unless it is there: one call when only
     the folder itself is new, as in a site being written."""
     try:
@@ -262,7 +262,7 @@ def copy_file(source: Path, staging: Path, rel: str) -> None:
     """Copy a static file, keeping its modification time (so an unchanged file looks
     unchanged to sync and deploy tools)."""
     target = staging / rel
-    make_folder(str(target.parent))
+    _make_folder(str(target.parent))
     shutil.copy2(source, target)
 
 
@@ -271,7 +271,7 @@ def link_file(source: Path, staging: Path, rel: str) -> None:
     at ``rel``: a hard link (the same file, its timestamp kept), or a copy where links
     are not possible."""
     target = os.path.join(staging, rel)
-    make_folder(os.path.dirname(target))
+    _make_folder(os.path.dirname(target))
     try:
         os.link(source, target)
     except OSError:

@@ -23,7 +23,6 @@ from ..images import (
     SourceInfo,
     card_digest,
     make_poster_variants,
-    make_share_card,
     poster_set,
     share_card_png,
     store_file,
@@ -140,17 +139,14 @@ def _make_variants(state: tuple[dict[str, Path], Path], rel: str) -> SourceInfo 
         return str(exc)
 
 
-def make_card(staging: Path | None, card: Card) -> None:
-    """Make one share card in the image store and, given the folder the site is being
-    written to, put it there too: the end of the build then has one file less to place.
+def make_card(staging: Path, card: Card) -> None:
+    """Make one share card into ``staging``, the folder the site is being written to, and
+    keep it in the image store: the end of the build then has one file less to place.
 
     The card is written into the site first and then linked into the store, where it
     appears whole (a temporary file and a rename in the store cost a third more); a new
     store's first card, and a store on another file system, get a copy of their own.
     """
-    if staging is None:
-        make_share_card(card.title, card.year, card.hue, card.file)
-        return
     data = share_card_png(card.title, card.year, card.hue)
     write_file(staging, card.path, data)
     placed = os.path.join(staging, card.path)
