@@ -479,8 +479,9 @@ def test_a_quick_rebuild_goes_by_the_last_finished_build_not_the_record_cache(si
     def interrupted(*args):
         raise KeyboardInterrupt
 
-    # the records are cached before the output is written: this build leaves them newer
-    # than its last finished build, which the next build must still compare with
+    # the records are cached before the output is written, and the snapshot while pages
+    # render: this build leaves both newer than its last finished build, which the next
+    # build must still compare with
     monkeypatch.setattr("filmpage.commands.build._render_chunk", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(site, jobs=1)

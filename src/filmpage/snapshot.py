@@ -119,11 +119,16 @@ def load_pages(out: Path, pages_id: bytes) -> dict[str, tuple[bytes, str]] | Non
     return pages[1] if isinstance(pages, tuple) and pages[0] == pages_id else None
 
 
-def save_snapshot(out: Path, snapshot: Snapshot, pages: bool) -> None:
-    """Write the snapshot, and its ``pages`` too when they are new (a full build's)."""
-    if pages:
-        write_pickle(cache_path(out, PAGES_FILE), (snapshot.pages_id, snapshot.pages))
+def save_snapshot(out: Path, snapshot: Snapshot) -> None:
+    """Write the snapshot without its pages (a full build writes those with
+    :func:`save_pages`). A build that fails after this leaves a snapshot whose signature
+    is not the cache's, which no later build uses."""
     write_pickle(cache_path(out, SNAPSHOT_FILE), replace(snapshot, pages={}))
+
+
+def save_pages(out: Path, pages_id: bytes, pages: dict[str, tuple[bytes, str]]) -> None:
+    """Write a full build's pages, each as :func:`pickle_page` made it, by output path."""
+    write_pickle(cache_path(out, PAGES_FILE), (pages_id, pages))
 
 
 class _PagePickler(pickle.Pickler):

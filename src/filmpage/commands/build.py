@@ -52,6 +52,7 @@ from ..snapshot import (
     load_pages,
     outline_key,
     pickle_page,
+    save_pages,
     save_snapshot,
 )
 from ..stats import catalogue_stats, film_figures
@@ -437,7 +438,8 @@ def _build(
             ) as rendered:
                 # While the workers render, what does not wait for the pages (else the build
                 # would end with it, one core idle): the files that are not pages, the
-                # pages' fingerprints when they were not needed before, and the snapshot.
+                # pages' fingerprints when they were not needed before, and the snapshot
+                # (written now: its pages, which come from the workers, are written last).
                 placed = {card.path for card in missing}  # by the share cards' processes
                 put = [
                     rel
@@ -471,6 +473,7 @@ def _build(
                     extras=frozenset([INDEX_FILE, *searched]),
                     pages_id=signature,
                 )
+                save_snapshot(out, snapshot)
                 for done in rendered:
                     for path, wrote, blob in done:
                         blobs[path] = blob
@@ -494,8 +497,7 @@ def _build(
     cache.summary = (len(site.catalogue.films), len(pages), site.warnings)
     cache.written_ns = time.time_ns()
     save_rest(out, cache)
-    snapshot.pages = {p.path: blobs.get(p.path) or pickle_page(p) for p in pages}
-    save_snapshot(out, snapshot, pages=True)
+    save_pages(out, signature, {p.path: blobs.get(p.path) or pickle_page(p) for p in pages})
     finish_update(out)
     return BuildResult(
         len(site.catalogue.films),

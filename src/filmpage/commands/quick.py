@@ -137,7 +137,7 @@ def quick_build(
     snap.stamps = stamps
     snap.extras = (snap.extras | extras.keys()) - set(update.removed)
     save_rest(out, cache)
-    save_snapshot(out, snap, pages=False)
+    save_snapshot(out, snap)
     finish_update(out)
     return QuickResult(rendered, len(update.written))
 
