@@ -109,14 +109,22 @@ def share_card(film: Film, store: Path) -> Card | None:
     # Before the catalogue settles slugs, a film without one is named as it most likely
     # will be; the build drops a card it placed under a name that turned out otherwise.
     path = f"share/{film.slug or slugify(film.title)}-{digest}.png"
-    return Card(film.title, film.year, hue, digest, store / f"card-{digest}.png", path)
+    return Card(film.title, film.year, hue, digest, store / _card_name(digest), path)
+
+
+def _card_name(digest: str) -> str:
+    return f"card-{digest}.png"
 
 
 def missing_cards(films: Iterable[Film], store: Path) -> list[Card]:
     """The share cards these films need that are not in the image store yet (each to be
-    made with :func:`make_card`)."""
+    made with :func:`make_card`); the store is listed once, not asked for each card."""
+    try:
+        stored = set(os.listdir(store))
+    except OSError:  # no store yet
+        stored = set()
     cards = (share_card(film, store) for film in films)
-    return [card for card in cards if card is not None and not card.file.is_file()]
+    return [card for card in cards if card and _card_name(card.digest) not in stored]
 
 
 def _stored(poster, store: Path) -> bool:
