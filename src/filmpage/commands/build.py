@@ -11,7 +11,7 @@ import gc
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -164,9 +164,10 @@ def load_records(
     records: dict[str, Loaded] = {}
     blobs: dict[str, bytes] = {}
     missing = []
+    paths = input_paths(root, files)
     for file in files:
         entry = cache.records.get(file)
-        path = str(root / file)  # as input_stamps names it
+        path = paths[file]
         stamp = stamps[path] if stamps and path in stamps else _stamp(path)
         if entry is not None and entry.stamp == stamp and stamp[1] < trusted:
             records[file] = entry
@@ -267,6 +268,13 @@ def template_dirs(root: Path) -> list[Path]:
         if d.is_dir() and d.resolve() not in [u.resolve() for u in unique]:
             unique.append(d)
     return unique
+
+
+def input_paths(root: Path, files: Iterable[str]) -> dict[str, str]:
+    """Each record file's path as :func:`input_stamps` names it, by file: ``str(root /
+    file)``, without a Path object for each of thousands of files (five times as fast)."""
+    prefix = str(root / "_")[:-1]  # what str(root / name) puts before a name
+    return {file: prefix + file.replace("/", os.sep) for file in files}
 
 
 def input_stamps(root: Path) -> dict[str, tuple[int, int]]:
@@ -448,7 +456,7 @@ def _build(
                 ]
                 if not trusted:
                     fingerprints = _page_fingerprints(pages, templates, common, known)
-                paths = {str(root / f): f for f in site.records}  # as input_stamps names them
+                paths = {path: f for f, path in input_paths(root, site.records).items()}
                 snapshot = Snapshot(
                     signature=signature,
                     base=base_signature(stamps, set(paths), options),
