@@ -11,6 +11,7 @@ share cards are made in the background, and are in the stages they overlap.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import time
 from pathlib import Path
@@ -31,6 +32,7 @@ STAGES = [
     "template_hashes",
     "load_pages",
     "save_snapshot",
+    "save_pages",
     "file_fingerprints",
     "input_stamps",
     "check_output_paths",
@@ -69,6 +71,19 @@ def main() -> None:
         return timed(f"pool:{func.__name__}", pool)(func, items, *a, **k)
 
     build_module.parallel_map = media_module.parallel_map = parallel_map
+    results = build_module.parallel_results
+
+    @contextlib.contextmanager
+    def parallel_results(func, items, *a, **k):  # the render pool: the time of its block
+        started = time.perf_counter()
+        try:
+            with results(func, items, *a, **k) as taken:
+                yield taken
+        finally:
+            name = f"pool:{func.__name__}"
+            seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - started
+
+    build_module.parallel_results = parallel_results
     started = time.perf_counter()
     result = build_module.build(args.site, jobs=args.jobs, clean=args.clean)
     total = time.perf_counter() - started
