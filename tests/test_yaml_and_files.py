@@ -221,6 +221,14 @@ def test_reader_boolean_words():
     assert problems.items == []
 
 
+def test_a_record_that_cannot_be_read_is_reported_with_the_reason(site):
+    write_site(site, {"ok.md": film("Fine")})
+    (site / "content/films/gone.md").symlink_to(site / "content/films/missing.md")
+    assert build_errors(site) == [
+        "content/films/gone.md: cannot read the file: No such file or directory"
+    ]
+
+
 def test_symlinked_record_outside_the_site_is_refused(site, tmp_path):
     outside = tmp_path / "secret.md"
     outside.write_text(film("Secret"))
