@@ -16,6 +16,7 @@ from filmpage.cache import CACHE_DIR, Cache
 from filmpage.commands.build import build, compiled_templates
 from filmpage.commands.quick import quick_build
 from filmpage.errors import FilmpageError
+from filmpage.load import read_file
 from filmpage.searchindex import shard_file
 from filmpage.snapshot import pickle_page
 
@@ -324,8 +325,11 @@ def test_unchanged_records_are_not_read_again(site, monkeypatch):
     build(site)
     (site / "content/films/b.md").write_text(film("Beta Two", slug="beta"))
     read = []
-    original = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda p: read.append(p.name) or original(p))
+    original = read_file
+    monkeypatch.setattr(
+        "filmpage.commands.build.read_file",
+        lambda root, file, problems: read.append(Path(file).name) or original(root, file, problems),
+    )
     build(site)
     assert "b.md" in read and "a.md" not in read
 
@@ -333,8 +337,11 @@ def test_unchanged_records_are_not_read_again(site, monkeypatch):
 def test_a_new_record_is_read_once(site, monkeypatch):
     write_site(site, {"a.md": film("Alpha", slug="alpha"), "b.md": film("Beta", slug="beta")})
     read = []
-    original = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda p: read.append(p.name) or original(p))
+    original = read_file
+    monkeypatch.setattr(
+        "filmpage.commands.build.read_file",
+        lambda root, file, problems: read.append(Path(file).name) or original(root, file, problems),
+    )
     build(site, jobs=1)
     assert sorted(read) == ["a.md", "b.md"]
 
