@@ -124,7 +124,7 @@ def missing_cards(films: Iterable[Film], store: Path) -> list[Card]:
     except OSError:  # no store yet
         stored = set()
     cards = (share_card(film, store) for film in films)
-    return [card for card in cards if card and _card_name(card.digest) not in stored]
+    return [c for c in cards if c is not None and _card_name(c.digest) not in stored]
 
 
 def _stored(poster, store: Path) -> bool:
