@@ -371,7 +371,9 @@ def test_a_share_card_shows_the_title_and_year_in_the_films_colour(tmp_path):
         assert not _lit_columns(cjk, 60, 110) and _lit_columns(cjk, 245, 285)
 
 
-def test_share_cards_are_kept_in_the_image_store_and_not_made_again(site):
+def test_share_cards_are_kept_in_the_image_store_and_not_made_again(site, monkeypatch):
+    from filmpage.images import share_card_png
+
     write_site(site, {f"{n}.md": film(f"Card {n}") for n in range(3)})
     build(site)
     shared = sorted((site / "site/share").glob("*.png"))
@@ -380,11 +382,19 @@ def test_share_cards_are_kept_in_the_image_store_and_not_made_again(site):
         p.read_bytes() for p in store
     )
     stamps = [p.stat().st_mtime_ns for p in store]
+    drawn = []
+    monkeypatch.setattr(
+        "filmpage.commands.media.share_card_png",
+        lambda *card: drawn.append(card[0]) or share_card_png(*card),
+    )
     build(site, clean=True)  # every page again, the cards from the store
-    assert [p.stat().st_mtime_ns for p in store] == stamps
+    assert drawn == [] and [p.stat().st_mtime_ns for p in store] == stamps
     assert sorted(p.read_bytes() for p in (site / "site/share").glob("*.png")) == sorted(
         p.read_bytes() for p in store
     )
+    store[0].unlink()  # a card gone from the store is made again, and only that one
+    build(site, clean=True)
+    assert len(drawn) == 1 and store[0].is_file()
 
 
 def test_png_4bit_writes_a_palette_png_that_decodes_to_its_pixels(tmp_path):
