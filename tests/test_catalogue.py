@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+from collections import defaultdict
 
-from filmpage.catalogue import build_catalogue, name_slug
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from filmpage.catalogue import _people, build_catalogue, name_slug
 from filmpage.errors import Problems
 from filmpage.load import parse_record
-from filmpage.model import Film, film_from_record, tomatometer
+from filmpage.model import KNOWN_ROLES, Credit, Film, Role, film_from_record, tomatometer
 from filmpage.slugs import is_slug, slugify
 
 from .conftest import build_errors, film, write_site
@@ -249,3 +253,54 @@ def test_films_listed_are_the_cards_of_list_pages_and_none_of_film_pages():
     assert slugs["genres/comedy/index.html"] == ["beta"]
     assert slugs["people/ann-dir/index.html"] == ["alpha"]  # by role, on a person's page
     assert slugs["films/alpha/index.html"] == [] and slugs["genres/index.html"] == []
+
+
+def people_as_first_written(films: list[Film]) -> list[tuple]:
+    """The people index as first written: one pass over every credit, by name slug."""
+    names: dict[str, str] = {}
+    roles: dict[str, dict[str, list[Film]]] = defaultdict(lambda: defaultdict(list))
+    labels: dict[str, str] = {}
+    for f in films:
+        for role in f.credits:
+            labels.setdefault(role.key, KNOWN_ROLES.get(role.key, (role.label,))[0])
+            for credit in role.people:
+                slug = name_slug(credit.name)
+                names.setdefault(slug, credit.name)
+                bucket = roles[slug][role.key]
+                if not bucket or bucket[-1] is not f:
+                    bucket.append(f)
+    order = {key: i for i, key in enumerate(KNOWN_ROLES)}
+    people = []
+    for slug, by_role in roles.items():
+        person_roles = [
+            (labels[key], [f.slug for f in fs])
+            for key, fs in sorted(by_role.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))
+        ]
+        count = len({s for _, slugs in person_roles for s in slugs})
+        people.append((slug, names[slug], person_roles, count))
+    return sorted(people, key=lambda p: (p[1].casefold(), p[0]))
+
+
+spellings = st.sampled_from(["Ann Lee", "ann lee", "Ann  Lee", "ANN LEE", "Bo", "bo", "Cy", "???"])
+role_keys = st.sampled_from([*list(KNOWN_ROLES)[:3], "gaffer", "Gaffer"])
+film_credits = st.lists(
+    st.tuples(role_keys, st.lists(spellings, min_size=1, max_size=4)), max_size=4
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(film_credits, max_size=8))
+def test_people_index_matches_the_rule_as_first_written(credits):
+    """Names that make one slug are one person, named as first credited; each role lists
+    the person's films in catalogue order, once; films are counted once across roles."""
+
+    def credited(roles: list) -> tuple[Role, ...]:
+        return tuple(Role(key, key.title(), tuple(map(Credit, names))) for key, names in roles)
+
+    films = [Film(f"f{i}.md", f"F{i}", 2000, f"f{i}", credits=credited(roles))
+             for i, roles in enumerate(credits)]  # fmt: skip
+    got = [
+        (p.slug, p.name, [(r.label, [f.slug for f in r.films]) for r in p.roles], p.film_count)
+        for p in _people(films)
+    ]
+    assert got == people_as_first_written(films)

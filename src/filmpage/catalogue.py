@@ -262,26 +262,51 @@ def _groups(pairs) -> tuple[Group, ...]:
 
 
 def _people(films: list[Film]) -> tuple[Person, ...]:
-    names: dict[str, str] = {}
-    roles: dict[str, dict[str, list[Film]]] = defaultdict(lambda: defaultdict(list))
+    """Everyone credited, with their films by role. The credits (over a million in a large
+    catalogue) are gathered by role and name as written; slugs are then made once for each
+    name, and names that make the same slug ('Ann Lee', 'ann lee') merged."""
+    by_role: dict[str, dict[str, list[Film]]] = {}  # films by name, by role key
     labels: dict[str, str] = {}
+    seen: dict[str, None] = {}  # every name, in the order first credited
     for film in films:
         for role in film.credits:
-            labels.setdefault(role.key, KNOWN_ROLES.get(role.key, (role.label,))[0])
+            named = by_role.get(role.key)
+            if named is None:
+                named = by_role[role.key] = {}
+                labels[role.key] = KNOWN_ROLES.get(role.key, (role.label,))[0]
             for credit in role.people:
-                slug = name_slug(credit.name)
-                names.setdefault(slug, credit.name)
-                bucket = roles[slug][role.key]
-                if not bucket or bucket[-1] is not film:
+                bucket = named.get(credit.name)
+                if bucket is None:
+                    named[credit.name] = [film]
+                    seen.setdefault(credit.name)
+                elif bucket[-1] is not film:
                     bucket.append(film)
+    slugs = {name: name_slug(name) for name in seen}
+    names: dict[str, str] = {}
+    for name, slug in slugs.items():
+        names.setdefault(slug, name)  # a person is named as first credited
+    roles: dict[str, dict[str, list[Film]]] = defaultdict(dict)
+    position: dict[int, int] = {}
+    for key, named in by_role.items():
+        for name, found in named.items():
+            held = roles[slugs[name]]
+            if key in held:  # another spelling of the same person in this role: merge
+                position = position or {id(f): i for i, f in enumerate(films)}
+                merged = {id(f): f for f in [*held[key], *found]}.values()
+                found = sorted(merged, key=lambda f: position[id(f)])
+            held[key] = found
     order = {key: i for i, key in enumerate(KNOWN_ROLES)}
     people = []
-    for slug, by_role in roles.items():
+    for slug, by_key in roles.items():
         person_roles = tuple(
             PersonRole(key, labels[key], tuple(fs))
-            for key, fs in sorted(by_role.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))
+            for key, fs in sorted(by_key.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))
         )
-        count = len({f.slug for r in person_roles for f in r.films})
+        count = (  # films counted once across roles (a film's identity, not its details)
+            len(person_roles[0].films)
+            if len(person_roles) == 1
+            else len({id(f) for r in person_roles for f in r.films})
+        )
         people.append(Person(slug, names[slug], person_roles, count))
     people.sort(key=lambda p: (p.name.casefold(), p.slug))
     return tuple(people)
