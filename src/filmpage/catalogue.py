@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .errors import Problems
-from .model import KNOWN_ROLES, Film, RelatedTitle
+from .model import KNOWN_ROLES, Film, RelatedTitle, with_related
 from .slugs import slugify
 from .suggest import Suggestion, suggest
 
@@ -123,7 +123,7 @@ def build_catalogue(
             _resolve(film, _match_title(r, by_title), by_slug, all_slugs, problems)
             for r in film.related
         )
-        resolved.append(replace(film, related=related) if film.related else film)
+        resolved.append(with_related(film, related) if film.related else film)
     resolved.sort(key=sort_key)
     by_slug = {f.slug: f for f in resolved}
     ordered = tuple(resolved)

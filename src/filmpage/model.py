@@ -175,6 +175,16 @@ class Film:
         return self.release_date or dt.date(self.year, 1, 1)
 
 
+def with_related(film: Film, related: tuple[RelatedTitle, ...]) -> Film:
+    """``film`` with its related titles resolved by the catalogue: what
+    ``dataclasses.replace`` makes, without an ``__init__`` that sets thirty fields one by
+    one (a film's copy costs a tenth as much). What was worked out from the other fields
+    (``directors``) still holds, so it is kept."""
+    copy = object.__new__(Film)
+    copy.__dict__.update(film.__dict__, related=related)
+    return copy
+
+
 def tomatometer(fresh: int, counted: int) -> int:
     """round(100 × fresh / counted), halves rounded up, in integers (no float drift)."""
     return (200 * fresh + counted) // (2 * counted)
