@@ -28,7 +28,7 @@ from jinja2 import meta
 from . import __version__
 
 CACHE_DIR = ".filmpage-cache"
-CACHE_VERSION = f"{__version__}+11"  # the part after "+" counts changes to the cache's layout
+CACHE_VERSION = f"{__version__}+12"  # the part after "+" counts changes to the cache's layout
 CACHE_FILE = "build.pickle"
 
 
