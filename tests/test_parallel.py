@@ -12,6 +12,7 @@ import pytest
 from filmpage.commands.build import build
 from filmpage.commands.parallel import (
     MIN_ITEMS_PER_JOB,
+    forked_helpers,
     in_background,
     parallel_map,
     parallel_results,
@@ -71,7 +72,7 @@ def _touch(folder: Path, item: int) -> None:
 @pytest.mark.parametrize("jobs", [1, 2, 3])
 def test_in_background_does_all_the_work_by_the_time_wait_returns(tmp_path, jobs):
     items = list(range(MIN_ITEMS_PER_JOB * 4))
-    with in_background(_touch, items, jobs, tmp_path) as wait:
+    with forked_helpers(jobs) as helpers, in_background(_touch, items, helpers, tmp_path) as wait:
         wait()
         made = {int(p.stem): int(p.read_text()) for p in tmp_path.iterdir()}
     assert sorted(made) == items
@@ -88,7 +89,8 @@ def test_in_background_raises_a_failure_of_its_work(tmp_path, jobs):
     items = [*range(MIN_ITEMS_PER_JOB * 4), 999]
     with (
         pytest.raises(ValueError, match="item 999 cannot be made"),
-        in_background(_touch, items, jobs, tmp_path),
+        forked_helpers(jobs) as helpers,
+        in_background(_touch, items, helpers, tmp_path),
     ):
         pass  # the end of the block waits, and raises
 
@@ -102,7 +104,8 @@ def test_in_background_says_when_a_process_died_without_a_word(tmp_path):
     items = list(range(MIN_ITEMS_PER_JOB * 4))
     with (
         pytest.raises(RuntimeError, match="ended with exit code 3"),
-        in_background(_dies, items, 2, tmp_path),
+        forked_helpers(2) as helpers,
+        in_background(_dies, items, helpers, tmp_path),
     ):
         pass
 
@@ -114,11 +117,49 @@ def _slowly(folder: Path, item: int) -> None:
 
 def test_in_background_ends_its_processes_when_the_block_fails(tmp_path):
     items = list(range(MIN_ITEMS_PER_JOB * 4))  # 64 items of 0.2 s: 6.4 s for each of two
-    with pytest.raises(KeyError), in_background(_slowly, items, 2, tmp_path):
+    with (
+        pytest.raises(KeyError),
+        forked_helpers(2) as helpers,
+        in_background(_slowly, items, helpers, tmp_path),
+    ):
         raise KeyError("the build failed")
     made = len(list(tmp_path.iterdir()))
     time.sleep(0.5)
     assert len(list(tmp_path.iterdir())) == made < len(items)  # nothing made after the end
+
+
+def _sees(folder: Path, item: int) -> None:
+    """Say whether this process has what the parent made after forking its helpers."""
+    (folder / f"{item}.txt").write_text(str(_MADE_LATER))
+
+
+_MADE_LATER = "not yet"
+
+
+def test_helpers_are_forked_before_what_comes_after_and_get_only_what_they_are_handed(
+    tmp_path, monkeypatch
+):
+    """Helpers hold the memory of the moment they were forked, not of when they are given
+    work: a process forked once a catalogue is loaded would share it, and writing to
+    shared pages costs this process a copy of each."""
+    items = list(range(MIN_ITEMS_PER_JOB * 4))
+    with forked_helpers(2) as helpers:
+        monkeypatch.setitem(globals(), "_MADE_LATER", "made")
+        with in_background(_sees, items, helpers, tmp_path):
+            pass
+    assert {p.read_text() for p in tmp_path.iterdir()} == {"not yet"}
+    assert len(list(tmp_path.iterdir())) == len(items)
+
+
+def test_helpers_that_get_no_work_end_with_the_block(tmp_path):
+    with forked_helpers(3) as helpers:
+        processes = [process for process, _ in helpers.waiting]
+        assert len(processes) == 2 and all(p.is_alive() for p in processes)
+        with in_background(_touch, [1, 2], helpers, tmp_path):  # too little: done here
+            pass
+        assert len(helpers.waiting) == 2
+    assert not any(p.is_alive() for p in processes)
+    assert {p.read_text() for p in tmp_path.iterdir()} == {str(os.getpid())}
 
 
 @pytest.fixture

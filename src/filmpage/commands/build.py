@@ -75,7 +75,14 @@ from ..write import (
     write_file,
 )
 from .media import make_card, missing_cards, prepare_media, prune_store
-from .parallel import default_jobs, in_background, parallel_map, parallel_results
+from .parallel import (
+    Helpers,
+    default_jobs,
+    forked_helpers,
+    in_background,
+    parallel_map,
+    parallel_results,
+)
 from .quick import quick_build
 
 OUTPUT_DIR = "site"
@@ -371,6 +378,28 @@ def _build(
         seconds = time.perf_counter() - started
         return BuildResult(films, pages, quick.written, warnings, seconds, out,
                            rendered=quick.rendered, reused=pages - quick.rendered)  # fmt: skip
+    with forked_helpers(jobs) as helpers:  # for the share cards, while this process is small
+        return _full_build(root, out, drafts, strict, jobs, clean, progress, helpers,
+                           started, options, stamps, signature, dirs)  # fmt: skip
+
+
+def _full_build(
+    root: Path,
+    out: Path,
+    drafts: bool,
+    strict: bool,
+    jobs: int,
+    clean: bool,
+    progress: Progress,
+    helpers: Helpers,
+    started: float,
+    options: str,
+    stamps: dict[str, tuple[int, int]],
+    signature: bytes,
+    dirs: list[Path],
+) -> BuildResult:
+    """A build that reads the records (from the cache where it can), makes the catalogue
+    and renders the pages whose fingerprints changed (all of them, without a cache)."""
     cache, loaded = (Cache(), []) if clean else load_cache(out)
     problems = Problems()
     records = load_records(root, problems, jobs, cache, progress, stamps)
@@ -379,11 +408,11 @@ def _build(
     complete = is_complete(out)  # else the output is made afresh and swapped in whole
     with staged_update(out) if complete else staged_output(out) as target:
         staging = target.staging if isinstance(target, Update) else target
-        # The share cards are made by processes of their own while this one checks the
-        # catalogue and plans the pages (a core's work left idle otherwise), and while the pool
-        # renders them: pages need only their names. Each is written into the site as it is made.
+        # The share cards are made by the helpers while this process checks the catalogue
+        # and plans the pages (a core's work left idle otherwise), and while the pool renders
+        # them: pages need only their names. Each is written into the site as it is made.
         missing = missing_cards(shown, store)
-        with in_background(make_card, missing, jobs, staging) as cards_made:
+        with in_background(make_card, missing, helpers, (staging, store)) as cards_made:
             site = check_site(root, records, problems, drafts, strict, cache)
             save_record_cache(out, cache, loaded)  # and let go of the pickles, before workers fork
             cache.blobs, loaded = {}, []

@@ -38,14 +38,14 @@ Known = dict[str, tuple[int, int, SourceInfo]]
 
 
 class Card(NamedTuple):
-    """A film's share card: what it shows, its file in the image store (named by
-    ``digest``, the hash of what it shows) and its path in the site."""
+    """A film's share card: what it shows, the hash of that (``digest``, which names its
+    file in the image store: :func:`card_file`) and its path in the site. Plain values
+    only: the cards to make are handed to other processes, 100,000 of them at times."""
 
     title: str
     year: int
     hue: int
     digest: str
-    file: Path
     path: str
 
 
@@ -92,15 +92,15 @@ def prepare_media(
     files = {v.path: store / v.stored for p in posters.values() for v in (*p.webp, *p.fallback)}
     share: dict[str, str] = {}
     for film in catalogue.films:
-        card = share_card(film, store)
+        card = share_card(film)
         if card is not None:
             share[film.slug] = card.path
-            files[card.path] = card.file
+            files[card.path] = card_file(store, card)
     known = {rel: (*stats[rel], info) for rel, info in infos.items()}
     return Media(posters, share, files), known
 
 
-def share_card(film: Film, store: Path) -> Card | None:
+def share_card(film: Film) -> Card | None:
     """The share card a film needs (None when it has a poster to share instead)."""
     if film.poster:
         return None
@@ -109,7 +109,12 @@ def share_card(film: Film, store: Path) -> Card | None:
     # Before the catalogue settles slugs, a film without one is named as it most likely
     # will be; the build drops a card it placed under a name that turned out otherwise.
     path = f"share/{film.slug or slugify(film.title)}-{digest}.png"
-    return Card(film.title, film.year, hue, digest, store / _card_name(digest), path)
+    return Card(film.title, film.year, hue, digest, path)
+
+
+def card_file(store: Path, card: Card) -> Path:
+    """Where a share card is kept in the image store."""
+    return store / _card_name(card.digest)
 
 
 def _card_name(digest: str) -> str:
@@ -123,7 +128,7 @@ def missing_cards(films: Iterable[Film], store: Path) -> list[Card]:
         stored = set(os.listdir(store))
     except OSError:  # no store yet
         stored = set()
-    cards = (share_card(film, store) for film in films)
+    cards = (share_card(film) for film in films)
     return [c for c in cards if c is not None and _card_name(c.digest) not in stored]
 
 
@@ -147,20 +152,22 @@ def _make_variants(state: tuple[dict[str, Path], Path], rel: str) -> SourceInfo 
         return str(exc)
 
 
-def make_card(staging: Path, card: Card) -> None:
-    """Make one share card into ``staging``, the folder the site is being written to, and
-    keep it in the image store: the end of the build then has one file less to place.
+def make_card(folders: tuple[Path, Path], card: Card) -> None:
+    """Make one share card into the staging folder (the first of ``folders``, where the
+    site is being written) and keep it in the image store (the second): the end of the
+    build then has one file less to place.
 
     The card is written into the site first and then linked into the store, where it
     appears whole (a temporary file and a rename in the store cost a third more); a new
     store's first card, and a store on another file system, get a copy of their own.
     """
+    staging, store = folders
     data = share_card_png(card.title, card.year, card.hue)
     write_file(staging, card.path, data)
     placed = os.path.join(staging, card.path)
     try:
-        os.link(placed, card.file)
+        os.link(placed, card_file(store, card))
     except FileExistsError:  # made meanwhile, for another film of the same title and year
         pass
     except OSError:  # no store folder yet (its first card), or no links between the folders
-        store_file(data, card.file)
+        store_file(data, card_file(store, card))

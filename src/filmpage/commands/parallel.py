@@ -14,6 +14,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
@@ -108,36 +109,76 @@ def _counted(results: Iterator[R], done: Callable[[int], None] | None) -> Iterat
         yield result
 
 
+@dataclass(frozen=True)
+class Helpers:
+    """Processes forked by :func:`forked_helpers`, each waiting for one piece of work from
+    :func:`in_background`, with the end of the pipe to talk to it."""
+
+    waiting: list[tuple[Any, Any]]  # (process, connection)
+
+
+@contextmanager
+def forked_helpers(jobs: int) -> Iterator[Helpers]:
+    """Fork ``jobs - 1`` processes now (none with one job), for work to be handed to them
+    later with :func:`in_background`; the block's end ends those still there.
+
+    For work that needs only what it is handed, forked while this process is small: a
+    process forked once a catalogue is loaded shares all its memory, and every page of it
+    that this process then writes to (Python writes reference counts as it reads) has to
+    be copied first (0.3 million pages, 1.6 s of the catalogue's 4 s at 100,000 films).
+    """
+    forks = jobs > 1 and "fork" in multiprocessing.get_all_start_methods()
+    count = jobs - 1 if forks else 0
+    context = multiprocessing.get_context("fork")
+    waiting: list[tuple[Any, Any]] = []
+    try:
+        for _ in range(count):
+            mine, theirs = context.Pipe()
+            ours = [c for _, c in waiting] + [mine]  # closed in the child: see _help
+            child = context.Process(target=_help, args=(theirs, ours), daemon=True)
+            child.start()
+            theirs.close()
+            waiting.append((child, mine))
+        yield Helpers(waiting)
+    finally:
+        _stop(waiting)
+
+
+def _help(connection, ours: list) -> None:
+    for end in ours:  # this process's copies of the parent's ends: else no end of file
+        end.close()
+    try:
+        func, state, items = connection.recv()
+    except EOFError:  # no work came
+        return
+    gc.enable()  # the parent may have paused its collector; this process collects its own
+    _work_through(func, state, items, connection)
+
+
 @contextmanager
 def in_background(
-    func: Callable[[Any, T], Any], items: Sequence[T], jobs: int, state: Any = None
+    func: Callable[[Any, T], Any], items: Sequence[T], helpers: Helpers, state: Any = None
 ) -> Iterator[Callable[[], None]]:
-    """Run ``func(state, item)`` for every item in ``jobs`` forked processes while the
-    ``with`` block runs, so that they fill the cores the block leaves idle; the block calls
-    the ``wait()`` it is given when it needs the work done (its end waits too).
+    """Have the ``helpers`` run ``func(state, item)`` for every item while the ``with``
+    block runs, so that they fill the cores the block leaves idle; the block calls the
+    ``wait()`` it is given when it needs the work done (its end waits too).
 
-    For work whose results are files, not values: the children get their items by fork and
-    send back only an exception, which ``wait()`` raises. A block that fails ends them.
-    The block's own process keeps a core, so ``jobs - 1`` processes are forked (one at
-    least): with two cores, a second process for this work would slow the block, which is
-    what the build waits for. With one job, or little work, everything is done before the
-    block starts.
+    For work whose results are files, not values: the helpers get ``func``, ``state`` and
+    their share of the items pickled, and send back only an exception, which ``wait()``
+    raises. A block that fails ends them. The block's own process keeps a core, so there
+    is one helper fewer than jobs (see :func:`forked_helpers`). With no helpers, or little
+    work, everything is done before the block starts.
     """
-    jobs = _processes(jobs, len(items))
-    if not jobs:
+    count = len(helpers.waiting) if len(items) >= MIN_ITEMS_PER_JOB * 2 else 0
+    if not count:
         for item in items:
             func(state, item)
         yield lambda: None
         return
-    jobs = max(1, jobs - 1)
-    context = multiprocessing.get_context("fork")
-    children = []
-    for number in range(jobs):
-        receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=_work_through, args=(func, state, items[number::jobs], send))
-        child.start()
-        send.close()
-        children.append((child, receive))
+    children = helpers.waiting[:count]
+    del helpers.waiting[:count]  # each helps once
+    for number, (_, connection) in enumerate(children):
+        connection.send((func, state, items[number::count]))
 
     def wait() -> None:
         while children:
