@@ -190,6 +190,24 @@ def test_parallel_and_single_process_builds_are_byte_identical(medium_site, tmp_
     assert len(one) > 150 and one == two
 
 
+def test_page_fingerprints_made_by_the_render_workers_are_those_made_in_one_process(
+    medium_site, tmp_path
+):
+    """A first build's page fingerprints are made by the workers as the pages render: they
+    must be those a one-process build makes, or the next build would render the wrong
+    pages again (or leave a changed one)."""
+    from filmpage.cache import load_cache
+
+    build(medium_site, out=tmp_path / "one", jobs=1)
+    build(medium_site, out=tmp_path / "two", jobs=2)
+    one, two = load_cache(tmp_path / "one")[0].pages, load_cache(tmp_path / "two")[0].pages
+    assert len(one) > 150 and list(one.items()) == list(two.items())
+    (medium_site / "content/films/f007.md").write_text(film("Film 7 (edited)", slug="film-7"))
+    assert build(medium_site, out=tmp_path / "two", jobs=2, clean=False).rendered < len(one)
+    build(medium_site, out=tmp_path / "fresh", jobs=1)
+    assert digest(tmp_path / "two") == digest(tmp_path / "fresh")
+
+
 def test_errors_found_in_worker_processes_are_all_reported(medium_site):
     (medium_site / "content/films/f005.md").write_text(film("Bad", 1200, slug="film-5"))
     (medium_site / "content/films/f077.md").write_text(film("Worse", runtime="-3", slug="film-77"))
