@@ -2,7 +2,7 @@
 
     python bench/run.py 10000 [--seed 1] [--dir /tmp/filmpage-bench]
 
-    python bench/run.py 10000 --growth 100000
+    python bench/run.py 10000 --growth 100000 [--pairs 3]
     python bench/run.py 10000 --pairs 3
     python bench/run.py 10000 --against ../filmpage-old [--pairs 3]
 
@@ -14,7 +14,8 @@ after a template is edited. When `hugo` is installed (Debian package `hugo`), th
 are then built with Hugo through the equivalent theme in bench/hugo (bench/hugo_site.py),
 cold and after one edit, and every row is also given as a ratio to Hugo's cold build.
 Prints wall time, CPU time and peak memory (max RSS of the child and its workers).
-With --growth M: only cold builds of N and of M films, and their ratio.
+With --growth M: only cold builds of N and of M films, and their ratio (with --pairs R,
+R rounds of the two and the median ratio).
 With --pairs R: only R alternating first builds of filmpage and cold builds of Hugo.
 With --against CHECKOUT: only alternating first builds of this filmpage and of the one in
 another checkout (its src/ put first on PYTHONPATH), to measure a change in one run.
@@ -106,7 +107,7 @@ def main() -> None:
         type=int,
         metavar="R",
         help="instead: R alternating first builds (all cores) and cold Hugo builds, "
-        "each pair's ratio and the median",
+        "each pair's ratio and the median (with --growth: R rounds of the two sizes)",
     )
     parser.add_argument(
         "--against",
@@ -170,18 +171,29 @@ def full(args) -> None:
 
 
 def growth(args) -> None:
-    """Cold builds of N and M films in one run: is the build linear (M/N times as long)?"""
-    results = []
+    """Cold builds of N and M films: is the build linear (M/N times as long)? With --pairs
+    R, R rounds of the two, alternating, each round's ratio and the median: the machine's
+    speed drifts by more than the margin over the two minutes of a large build."""
+    roots = []
     for n in (args.n, args.growth):
         root = args.dir / f"films-{n}"
         discard(root, args.trash)
         generate(n, root, args.seed)
-        results.append((n, *run(root, "--clean")))
-        discard(root, args.trash)
+        roots.append((n, root))
     print(f"cold builds, {os.cpu_count()} processes, seed {args.seed}")
     print(f"{'films':>8}{'wall s':>9}{'CPU s':>9}{'peak MB':>9}{'time ratio':>12}")
-    for n, wall, cpu, peak, _ in results:
-        print(f"{n:>8}{wall:>9.2f}{cpu:>9.2f}{peak:>9}{wall / results[0][1]:>12.2f}")
+    ratios = []
+    for _ in range(args.pairs or 1):
+        results = []
+        for n, root in roots:
+            discard(root / "site", args.trash)
+            discard(root / ".filmpage-cache", args.trash)
+            results.append((n, *run(root, "--clean")))
+        for n, wall, cpu, peak, _ in results:
+            print(f"{n:>8}{wall:>9.2f}{cpu:>9.2f}{peak:>9}{wall / results[0][1]:>12.2f}")
+        ratios.append(results[1][1] / results[0][1])
+    if len(ratios) > 1:
+        print(f"median time ratio {statistics.median(ratios):.2f}")
 
 
 def pairs(args) -> None:
