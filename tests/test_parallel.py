@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import time
 from pathlib import Path
 
@@ -160,6 +161,18 @@ def test_helpers_that_get_no_work_end_with_the_block(tmp_path):
         assert len(helpers.waiting) == 2
     assert not any(p.is_alive() for p in processes)
     assert {p.read_text() for p in tmp_path.iterdir()} == {str(os.getpid())}
+
+
+def test_a_helper_waiting_for_work_ends_quietly_on_ctrl_c(capfd):
+    """Ctrl-C in a terminal reaches every process of the build: a helper still waiting
+    for its work ends without a traceback (the build itself reports the interruption)."""
+    with forked_helpers(2) as helpers:
+        ((process, _),) = helpers.waiting
+        time.sleep(0.3)  # let it reach its wait
+        os.kill(process.pid, signal.SIGINT)
+        process.join(10)
+        assert process.exitcode == 0
+    assert "Traceback" not in capfd.readouterr().err
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from operator import attrgetter
+from typing import dataclass_transform
 
 from . import yamldoc
 from .errors import Problems
@@ -46,6 +47,7 @@ FRESH_THRESHOLD = 60
 YEAR_RANGE = (1870, 2100)
 
 
+@dataclass_transform(frozen_default=True)
 def _part(cls):
     """A film's part (a credit, a review, ...): a frozen dataclass with slots, pickled as a
     call of the class with its fields. A film has dozens of parts; without a ``__dict__``

@@ -145,11 +145,11 @@ def forked_helpers(jobs: int) -> Iterator[Helpers]:
 
 
 def _help(connection, ours: list) -> None:
-    for end in ours:  # this process's copies of the parent's ends: else no end of file
-        end.close()
     try:
+        for end in ours:  # this process's copies of the parent's ends: else no end of file
+            end.close()
         func, state, items = connection.recv()
-    except EOFError:  # no work came
+    except (EOFError, KeyboardInterrupt):  # no work came, or Ctrl-C: the parent ends too
         return
     gc.enable()  # the parent may have paused its collector; this process collects its own
     _work_through(func, state, items, connection)
@@ -177,8 +177,6 @@ def in_background(
         return
     children = helpers.waiting[:count]
     del helpers.waiting[:count]  # each helps once
-    for number, (_, connection) in enumerate(children):
-        connection.send((func, state, items[number::count]))
 
     def wait() -> None:
         while children:
@@ -196,6 +194,8 @@ def in_background(
                 raise failure
 
     try:
+        for number, (_, connection) in enumerate(children):
+            connection.send((func, state, items[number::count]))
         yield wait
         wait()
     finally:
