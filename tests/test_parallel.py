@@ -166,12 +166,18 @@ def test_helpers_that_get_no_work_end_with_the_block(tmp_path):
 def test_a_helper_waiting_for_work_ends_quietly_on_ctrl_c(capfd):
     """Ctrl-C in a terminal reaches every process of the build: a helper still waiting
     for its work ends without a traceback (the build itself reports the interruption)."""
-    with forked_helpers(2) as helpers:
-        ((process, _),) = helpers.waiting
-        time.sleep(0.3)  # let it reach its wait
-        os.kill(process.pid, signal.SIGINT)
-        process.join(10)
-        assert process.exitcode == 0
+    # As in a terminal: a shell's background job (CI started with "&", say) has SIGINT
+    # ignored, and the helper would inherit that.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with forked_helpers(2) as helpers:
+            ((process, _),) = helpers.waiting
+            time.sleep(0.3)  # let it reach its wait
+            os.kill(process.pid, signal.SIGINT)
+            process.join(10)
+            assert process.exitcode == 0
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert "Traceback" not in capfd.readouterr().err
 
 
