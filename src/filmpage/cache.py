@@ -71,10 +71,20 @@ def read_pickle(path: Path):
 
 
 def write_pickle(path: Path, value: Any) -> None:
+    """Write ``value`` pickled at ``path``, whole or not at all (see :func:`write_bytes`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     with open(temporary, "wb") as handle:
         pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` at ``path`` through a temporary file renamed into place: a build
+    killed meanwhile leaves the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(data)
     os.replace(temporary, path)
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .browse import FacetTables
-from .cache import CACHE_VERSION, cache_path, read_pickle, write_pickle
+from .cache import CACHE_VERSION, cache_path, read_pickle, write_bytes, write_pickle
 from .images import Media
 from .model import Film
 from .pages import Page
@@ -119,11 +119,18 @@ def load_pages(out: Path, pages_id: bytes) -> dict[str, tuple[bytes, str]] | Non
     return pages[1] if isinstance(pages, tuple) and pages[0] == pages_id else None
 
 
-def save_snapshot(out: Path, snapshot: Snapshot) -> None:
+def pickled_snapshot(snapshot: Snapshot) -> bytes:
+    """The snapshot without its pages, pickled, as :func:`save_snapshot` writes it."""
+    return pickle.dumps(replace(snapshot, pages={}), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def save_snapshot(out: Path, snapshot: Snapshot | bytes) -> None:
     """Write the snapshot without its pages (a full build writes those with
-    :func:`save_pages`). A build that fails after this leaves a snapshot whose signature
-    is not the cache's, which no later build uses."""
-    write_pickle(cache_path(out, SNAPSHOT_FILE), replace(snapshot, pages={}))
+    :func:`save_pages`), or what :func:`pickled_snapshot` made of it. A build that fails
+    after this leaves a snapshot whose signature is not the cache's, which no later build
+    uses."""
+    data = snapshot if isinstance(snapshot, bytes) else pickled_snapshot(snapshot)
+    write_bytes(cache_path(out, SNAPSHOT_FILE), data)
 
 
 def save_pages(out: Path, pages_id: bytes, pages: dict[str, tuple[bytes, str]]) -> None:

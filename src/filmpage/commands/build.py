@@ -52,6 +52,7 @@ from ..snapshot import (
     load_pages,
     outline_key,
     pickle_page,
+    pickled_snapshot,
     save_pages,
     save_snapshot,
 )
@@ -457,35 +458,9 @@ def _full_build(
             compare = out if complete and not trusted else None
             removed: list[str] = []
             blobs = (load_pages(out, cache.pages_id) if trusted else None) or {}  # unchanged pages
-            if jobs > 1:  # the lists' cards, rendered once here rather than once in every worker
-                # every film is listed on the catalogue's own pages: with all pages to render,
-                # no need to go through the lists (two million entries at 100,000 films)
-                everything = len(stale) == len(pages)
-                listed = films if everything else (f for i in stale for f in films_listed(pages[i]))
-                render_cards(env, (f.slug for f in listed))
-            _collect_new_objects()
-            written: list[str] = []
-            chunks = [stale[i : i + PAGES_PER_TASK] for i in range(0, len(stale), PAGES_PER_TASK)]
-            prints = None if trusted else (templates, common, known)  # else made already
-            with parallel_results(
-                _render_chunk,
-                chunks,
-                jobs,
-                _RenderJob(env, pages, staging, compare, prints),
-                lambda n: progress("rendering", min(n * PAGES_PER_TASK, len(stale)), len(stale)),
-            ) as rendered:
-                # While the workers render, what does not wait for the pages (else the build
-                # would end with it, one core idle): the files that are not pages, and the
-                # snapshot (written now: its pages, which come from the workers, are written
-                # last, with the pages' fingerprints when they were not needed before).
-                placed = {card.path for card in missing}  # by the share cards' processes
-                put = [
-                    rel
-                    for rel in other
-                    if _put_file(rel, extras, site.static, media, staging, compare, placed)
-                ]
-                paths = {path: f for f, path in input_paths(root, site.records).items()}
-                snapshot = Snapshot(
+            paths = {path: f for f, path in input_paths(root, site.records).items()}
+            snapshot = pickled_snapshot(  # before the pool forks (see below)
+                Snapshot(
                     signature=signature,
                     base=base_signature(stamps, set(paths), options),
                     stamps=stamps,
@@ -509,6 +484,37 @@ def _full_build(
                     extras=frozenset([INDEX_FILE, *searched]),
                     pages_id=signature,
                 )
+            )
+            if jobs > 1:  # the lists' cards, rendered once here rather than once in every worker
+                # every film is listed on the catalogue's own pages: with all pages to render,
+                # no need to go through the lists (two million entries at 100,000 films)
+                everything = len(stale) == len(pages)
+                listed = films if everything else (f for i in stale for f in films_listed(pages[i]))
+                render_cards(env, (f.slug for f in listed))
+            _collect_new_objects()
+            written: list[str] = []
+            chunks = [stale[i : i + PAGES_PER_TASK] for i in range(0, len(stale), PAGES_PER_TASK)]
+            prints = None if trusted else (templates, common, known)  # else made already
+            with parallel_results(
+                _render_chunk,
+                chunks,
+                jobs,
+                _RenderJob(env, pages, staging, compare, prints),
+                lambda n: progress("rendering", min(n * PAGES_PER_TASK, len(stale)), len(stale)),
+            ) as rendered:
+                # While the workers render, what does not wait for the pages (else the build
+                # would end with it, one core idle): the files that are not pages, and the
+                # snapshot (written now: its pages, which come from the workers, are written
+                # last, with the pages' fingerprints when they were not needed before). The
+                # snapshot was made and pickled before the pool forked: made here, every film
+                # it reads would be copied first, the workers sharing its memory (Python
+                # writes reference counts as it reads).
+                placed = {card.path for card in missing}  # by the share cards' processes
+                put = [
+                    rel
+                    for rel in other
+                    if _put_file(rel, extras, site.static, media, staging, compare, placed)
+                ]
                 save_snapshot(out, snapshot)
                 for done in rendered:
                     for path, wrote, blob, fingerprint in done:
