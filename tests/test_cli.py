@@ -9,6 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+import filmpage.cache
 from filmpage import __version__
 from filmpage.cli import main
 
@@ -74,6 +75,27 @@ def test_build_errors_are_listed_with_exit_1_and_no_traceback(site):
     ]
     assert "Traceback" not in result.output
     assert not (site / "site").exists()
+
+
+def test_a_full_disk_is_reported_without_a_traceback_and_the_site_is_kept(site, monkeypatch):
+    write_site(site, {"a.md": film("Alpha")})
+    assert run("build", "-q", "--root", str(site)).exit_code == 0
+    before = {p: p.read_bytes() for p in (site / "site").rglob("*") if p.is_file()}
+    write_site(site, {"a.md": film("Alpha", runtime=99)})
+
+    def full(value, handle, *args, **kwargs):
+        handle.write(b"partly")
+        raise OSError(28, "No space left on device", handle.name)
+
+    monkeypatch.setattr(filmpage.cache.pickle, "dump", full)
+    result = run("build", "--clean", "--root", str(site))
+    assert result.exit_code == 1
+    assert "error: No space left on device: " in result.output
+    assert "The build stopped. The output folder was left as it was" in result.output
+    assert "Traceback" not in result.output
+    after = {p: p.read_bytes() for p in (site / "site").rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(site.rglob("*.tmp"))  # no half-written cache file left behind
 
 
 def test_build_drafts_and_out(site, tmp_path):

@@ -18,9 +18,10 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import jinja2
 from jinja2 import meta
@@ -71,21 +72,28 @@ def read_pickle(path: Path):
 
 
 def write_pickle(path: Path, value: Any) -> None:
-    """Write ``value`` pickled at ``path``, whole or not at all (see :func:`write_bytes`)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    with open(temporary, "wb") as handle:
-        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, path)
+    """Write ``value`` pickled at ``path``, whole or not at all (see :func:`_replace_file`)."""
+    _replace_file(path, lambda handle: pickle.dump(value, handle, pickle.HIGHEST_PROTOCOL))
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` at ``path`` through a temporary file renamed into place: a build
-    killed meanwhile leaves the old file or the new one, never half of one."""
+    """Write ``data`` at ``path``, whole or not at all (see :func:`_replace_file`)."""
+    _replace_file(path, lambda handle: handle.write(data))
+
+
+def _replace_file(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write a file through a temporary one renamed into place: a build killed meanwhile
+    leaves the old file or the new one, never half of one, and a write that fails (a full
+    disk) leaves no temporary file behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    try:
+        with open(temporary, "wb") as handle:
+            write(handle)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def load_state(out: Path) -> Cache:

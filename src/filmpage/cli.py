@@ -29,7 +29,8 @@ def _report(problems: list[Problem], quiet: bool = False) -> None:
 
 
 def handle_errors(command):
-    """Print a FilmpageError as placed messages and exit 1; no traceback unless --debug."""
+    """Print a FilmpageError as placed messages, or an error of the machine (a full disk), and
+    exit 1; no traceback unless --debug."""
 
     @functools.wraps(command)
     def wrapper(*args, debug: bool = False, **kwargs):
@@ -49,6 +50,19 @@ def handle_errors(command):
         except KeyboardInterrupt:
             click.echo("interrupted; the output folder was left as it was.", err=True)
             sys.exit(130)
+        except OSError as exc:  # the machine's, not the content's: a full disk, say
+            if debug:
+                raise
+            where = f": {exc.filename}" if exc.filename else ""
+            click.secho(f"error: {exc.strerror or exc}{where}", fg="red", err=True)
+            click.secho(
+                "The build stopped. The output folder was left as it was (or, if the error "
+                "came while it was being updated, marked unfinished: the next build redoes "
+                "it).",
+                fg="red",
+                err=True,
+            )
+            sys.exit(1)
 
     return click.option("--debug", is_flag=True, help="Show a traceback for errors.")(wrapper)
 
