@@ -98,6 +98,14 @@ def test_a_full_disk_is_reported_without_a_traceback_and_the_site_is_kept(site, 
     assert not list(site.rglob("*.tmp"))  # no half-written cache file left behind
 
 
+def test_an_error_of_the_machine_in_another_command_names_the_file_and_nothing_else(site):
+    (site / "content").mkdir(parents=True)
+    (site / "content" / "films").write_text("a file where the records' folder goes")
+    result = run("new", "Heat", "--year", "1995", "--root", str(site))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [f"error: File exists: {site / 'content' / 'films'}"]
+
+
 def test_build_drafts_and_out(site, tmp_path):
     write_site(site, {"a.md": film(draft="true")})
     out = tmp_path / "out"

@@ -28,9 +28,15 @@ def _report(problems: list[Problem], quiet: bool = False) -> None:
         click.secho(str(problem), fg=color, err=True)
 
 
-def handle_errors(command):
-    """Print a FilmpageError as placed messages, or an error of the machine (a full disk), and
-    exit 1; no traceback unless --debug."""
+OUTPUT_KEPT = (
+    "The build stopped. The output folder was left as it was (or, if the error came while "
+    "it was being updated, marked unfinished: the next build redoes it)."
+)
+
+
+def handle_errors(command, stopped: str = ""):
+    """Print a FilmpageError as placed messages, or an error of the machine (a full disk)
+    with its file and then ``stopped``, and exit 1; no traceback unless --debug."""
 
     @functools.wraps(command)
     def wrapper(*args, debug: bool = False, **kwargs):
@@ -55,13 +61,8 @@ def handle_errors(command):
                 raise
             where = f": {exc.filename}" if exc.filename else ""
             click.secho(f"error: {exc.strerror or exc}{where}", fg="red", err=True)
-            click.secho(
-                "The build stopped. The output folder was left as it was (or, if the error "
-                "came while it was being updated, marked unfinished: the next build redoes "
-                "it).",
-                fg="red",
-                err=True,
-            )
+            if stopped:
+                click.secho(stopped, fg="red", err=True)
             sys.exit(1)
 
     return click.option("--debug", is_flag=True, help="Show a traceback for errors.")(wrapper)
@@ -121,7 +122,7 @@ def run() -> None:
 @jobs_option
 @quiet_option
 @verbose_option
-@handle_errors
+@functools.partial(handle_errors, stopped=OUTPUT_KEPT)
 def build_command(
     root: Path,
     out: Path | None,
