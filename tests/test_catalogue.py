@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from filmpage.catalogue import _people, build_catalogue, name_slug
 from filmpage.errors import Problems
 from filmpage.load import parse_record
-from filmpage.model import KNOWN_ROLES, Credit, Film, Role, film_from_record, tomatometer
+from filmpage.model import KNOWN_ROLES, Credit, Film, Role, tomatometer
+from filmpage.record import film_from_record
 from filmpage.slugs import is_slug, slugify
 
 from .conftest import build_errors, film, write_site

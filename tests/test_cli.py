@@ -202,7 +202,7 @@ def test_real_subprocess_build_from_the_site_folder(site):
 
 
 def test_build_progress_is_reported_for_builds_that_take_a_while(site, monkeypatch):
-    from filmpage.cli import ProgressReport
+    from filmpage.cli.common import ProgressReport
 
     write_site(site, {"a.md": film(), "b.md": film("B")})
     monkeypatch.setattr(ProgressReport, "DELAY", 0.0)  # as if the build were slow

@@ -42,8 +42,9 @@ from ..catalogue import Catalogue, Suggest, build_catalogue, default_suggestions
 from ..errors import Problem, Problems
 from ..images import Media
 from ..load import find_records, parse_record, read_file
-from ..model import Film, film_from_record
+from ..model import Film
 from ..pages import Page, films_listed, plan_pages
+from ..record import film_from_record
 from ..render import extra_files, make_environment, render_cards, render_page, show_films
 from ..searchindex import film_words, search_files
 from ..settings import SETTINGS_FILE, Settings, load_settings

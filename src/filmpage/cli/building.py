@@ -1,0 +1,143 @@
+"""build, check and serve: turning the records into a site."""
+
+from __future__ import annotations
+
+import functools
+import time
+from pathlib import Path
+
+import click
+
+from ..commands.build import build, load_site
+from ..commands.parallel import default_jobs
+from .common import (
+    OUTPUT_KEPT,
+    ProgressReport,
+    build_summary,
+    drafts_option,
+    handle_errors,
+    jobs_option,
+    out_option,
+    quiet_option,
+    report_problems,
+    root_option,
+    shown,
+    verbose_option,
+)
+
+
+@click.command("build")
+@root_option
+@out_option
+@drafts_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--clean", is_flag=True, help="Ignore the build cache: render every page.")
+@jobs_option
+@quiet_option
+@verbose_option
+@functools.partial(handle_errors, stopped=OUTPUT_KEPT)
+def build_command(
+    root: Path,
+    out: Path | None,
+    drafts: bool,
+    strict: bool,
+    clean: bool,
+    jobs: int | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Build the site into site/ (or --out), replacing it only when the build succeeds."""
+    report = ProgressReport() if not quiet else None
+    try:
+        result = build(
+            root,
+            out,
+            drafts=drafts,
+            strict=strict,
+            jobs=jobs,
+            clean=clean,
+            progress=report or (lambda *_: None),
+        )
+    finally:
+        if report:
+            report.finish()
+    report_problems(result.warnings, quiet)
+    if verbose:
+        click.echo(f"wrote {result.files} files to {result.out}")
+    if not quiet:
+        click.echo(build_summary(result))
+
+
+@click.command("check")
+@root_option
+@click.option("--drafts", is_flag=True, help="Check films marked draft as published.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@jobs_option
+@quiet_option
+@verbose_option
+@handle_errors
+def check_command(
+    root: Path, drafts: bool, strict: bool, jobs: int | None, quiet: bool, verbose: bool
+) -> None:
+    """Check every record and the settings; report all problems; write nothing."""
+    site = load_site(root, drafts=drafts, strict=strict, jobs=jobs or default_jobs())
+    if verbose:
+        click.echo(f"checked {len(site.catalogue.films)} films, {len(site.static)} static files")
+    report_problems(site.warnings, quiet)
+    if not quiet:
+        n = len(site.catalogue.films)
+        click.echo(f"OK: {n} film{'s' if n != 1 else ''}, {len(site.warnings)} warnings.")
+
+
+@click.command("serve")
+@root_option
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; another than 127.0.0.1 exposes the preview.",
+)
+@out_option
+@drafts_option
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@click.option("--no-reload", is_flag=True, help="Do not watch for changes or reload pages.")
+@handle_errors
+def serve_command(
+    root: Path,
+    port: int,
+    host: str,
+    out: Path | None,
+    drafts: bool,
+    open_browser: bool,
+    no_reload: bool,
+) -> None:
+    """Build and serve the site on http://127.0.0.1:PORT/, rebuilding on every change."""
+    import webbrowser
+
+    from ..commands.serve import start_preview
+
+    running = start_preview(
+        root,
+        out,
+        host,
+        port,
+        drafts,
+        reload=not no_reload,
+        log=lambda message: click.echo(message, err=True),
+    )
+    report_problems(running.first.warnings)
+    watching = "" if no_reload else "; watching for changes"
+    click.echo(
+        f"Built {running.first.films} films. Serving {shown(running.first.out)} at "
+        f"{running.url}{watching} (Ctrl-C to stop)"
+    )
+    if open_browser:
+        webbrowser.open(running.url)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("stopped.")
+    finally:
+        running.stop()

@@ -1,0 +1,135 @@
+"""What every command shares: its options, error handling and reporting."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from ..commands.build import OUTPUT_DIR
+from ..errors import FilmpageError, Problem
+
+
+def report_problems(problems: list[Problem], quiet: bool = False) -> None:
+    for problem in problems:
+        if problem.severity == "warning" and quiet:
+            continue
+        color = "yellow" if problem.severity == "warning" else "red"
+        click.secho(str(problem), fg=color, err=True)
+
+
+OUTPUT_KEPT = (
+    "The build stopped. The output folder was left as it was (or, if the error came while "
+    "it was being updated, marked unfinished: the next build redoes it)."
+)
+
+
+def handle_errors(command, stopped: str = ""):
+    """Print a FilmpageError as placed messages, or an error of the machine (a full disk)
+    with its file and then ``stopped``, and exit 1; no traceback unless --debug."""
+
+    @functools.wraps(command)
+    def wrapper(*args, debug: bool = False, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except FilmpageError as exc:
+            if debug:
+                raise
+            report_problems(exc.problems)
+            errors = sum(1 for p in exc.problems if p.severity == "error")
+            warnings = len(exc.problems) - errors
+            summary = f"{errors} error{'s' if errors != 1 else ''}"
+            if warnings:
+                summary += f", {warnings} warning{'s' if warnings != 1 else ''}"
+            click.secho(f"{summary}; nothing was written.", fg="red", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("interrupted; the output folder was left as it was.", err=True)
+            sys.exit(130)
+        except OSError as exc:  # the machine's, not the content's: a full disk, say
+            if debug:
+                raise
+            where = f": {exc.filename}" if exc.filename else ""
+            click.secho(f"error: {exc.strerror or exc}{where}", fg="red", err=True)
+            if stopped:
+                click.secho(stopped, fg="red", err=True)
+            sys.exit(1)
+
+    return click.option("--debug", is_flag=True, help="Show a traceback for errors.")(wrapper)
+
+
+root_option = click.option(
+    "--root",
+    "-s",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The site folder (holding filmpage.yml and content/).",
+)
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+verbose_option = click.option("-v", "--verbose", is_flag=True, help="Print more detail.")
+out_option = click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Output folder.  [default: ROOT/{OUTPUT_DIR}]",
+)
+drafts_option = click.option("--drafts", is_flag=True, help="Include films marked draft.")
+jobs_option = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, None),
+    default=None,
+    help="Processes to use.  [default: one per core]",
+)
+
+
+class ProgressReport:
+    """Shows a build's progress once it has taken more than a moment: a bar that redraws
+    itself on a terminal, a plain line per stage (and every tenth) otherwise."""
+
+    DELAY = 1.0
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.tty = sys.stderr.isatty()
+        self.last: tuple[str, int] = ("", -1)
+        self.drawn = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if time.monotonic() - self.started < self.DELAY or not total:
+            return
+        tenth = done * 10 // total
+        if self.tty:
+            width = 30
+            filled = done * width // total
+            bar = "#" * filled + "-" * (width - filled)
+            click.echo(f"\r{stage:<10}[{bar}] {done}/{total}", err=True, nl=False)
+            self.drawn = True
+        elif (stage, tenth) != self.last:
+            click.echo(f"{stage} {done}/{total}", err=True)
+        self.last = (stage, tenth)
+
+    def finish(self) -> None:
+        if self.drawn:
+            click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
+
+
+def build_summary(result) -> str:
+    """'Built 12 films, 65 pages (3 rendered, 62 reused, 0 removed), 0 warnings in ...'."""
+    w = len(result.warnings)
+    return (
+        f"Built {result.films} film{'s' if result.films != 1 else ''}, {result.pages} pages "
+        f"({result.rendered} rendered, {result.reused} reused, {result.removed} removed), "
+        f"{w} warning{'s' if w != 1 else ''} in {result.seconds:.2f} s -> {shown(result.out)}"
+    )
+
+
+def shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) or "."
+    except ValueError:
+        return str(path)
