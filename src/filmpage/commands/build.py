@@ -525,8 +525,6 @@ def _full_build(
                         if fingerprint is not None:
                             fingerprints[path] = fingerprint
             cards_made()
-            for rel in placed - media.files.keys():  # named before the catalogue gave slugs
-                (staging / rel).unlink(missing_ok=True)
             written = [*put, *written]
             if isinstance(target, Update):
                 gone = before if trusted else output_files(out)

@@ -29,7 +29,6 @@ from ..images import (
     title_hue,
 )
 from ..model import Film
-from ..slugs import slugify
 from ..write import write_file
 from .parallel import parallel_map
 
@@ -106,10 +105,9 @@ def share_card(film: Film) -> Card | None:
         return None
     hue = title_hue(film.title)
     digest = card_digest(film.title, film.year, hue)
-    # Before the catalogue settles slugs, a film without one is named as it most likely
-    # will be; the build drops a card it placed under a name that turned out otherwise.
-    path = f"share/{film.slug or slugify(film.title)}-{digest}.png"
-    return Card(film.title, film.year, hue, digest, path)
+    # Named by what it shows, not by the film's slug: the cards are made before the
+    # catalogue settles slugs, and two films that show the same card share its file.
+    return Card(film.title, film.year, hue, digest, f"share/{digest}.png")
 
 
 def card_file(store: Path, card: Card) -> Path:
@@ -128,8 +126,8 @@ def missing_cards(films: Iterable[Film], store: Path) -> list[Card]:
         stored = set(os.listdir(store))
     except OSError:  # no store yet
         stored = set()
-    cards = (share_card(film) for film in films)
-    return [c for c in cards if c is not None and _card_name(c.digest) not in stored]
+    cards = {card.path: card for card in map(share_card, films) if card is not None}
+    return [c for c in cards.values() if _card_name(c.digest) not in stored]
 
 
 def _stored(poster, store: Path) -> bool:
