@@ -4,6 +4,8 @@
 
 Deterministic for a given N and seed: full credits, four critic quotes, three customer
 reviews, related titles (slugs of other films and external titles), offers and a plot.
+With --escaped, the review bodies are two paragraphs each, written with YAML's "\n\n"
+escapes, as many exported and hand-written records are.
 """
 
 from __future__ import annotations
@@ -163,7 +165,9 @@ def person(rng: random.Random) -> str:
     return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
 
 
-def record(i: int, n: int, rng: random.Random) -> str:
+def record(i: int, n: int, rng: random.Random, escaped: bool = False) -> str:
+    """One record; ``escaped``: its review bodies in two paragraphs, written as exported
+    records write them (a double-quoted text with "\\n\\n" escapes)."""
     title = f"{words(rng, 2).title()} {i}"
     year = rng.randint(1920, 2024)
     cast = "\n".join(
@@ -180,9 +184,10 @@ def record(i: int, n: int, rng: random.Random) -> str:
         f'publication: The {words(rng, 1).title()} Review, quote: "{words(rng, 35)}."}}'
         for _ in range(4)
     )
+    paragraph = "\\n\\n" if escaped else " "
     reviews = "\n".join(
         f'  - {{title: "{words(rng, 4).capitalize()}", rating: {rng.randint(1, 5)}, '
-        f'author: {rng.choice(FIRST)}, body: "{words(rng, 60)}."}}'
+        f'author: {rng.choice(FIRST)}, body: "{words(rng, 30)}.{paragraph}{words(rng, 30)}."}}'
         for _ in range(3)
     )
     related = [f"film-{rng.randrange(n):06d}" for _ in range(3)]
@@ -225,12 +230,12 @@ offers:
 """
 
 
-def generate(n: int, root: Path, seed: int = 1) -> None:
+def generate(n: int, root: Path, seed: int = 1, escaped: bool = False) -> None:
     rng = random.Random(seed)
     films = root / "content" / "films"
     films.mkdir(parents=True, exist_ok=True)
     for i in range(n):
-        (films / f"film-{i:06d}.md").write_text(record(i, n, rng), encoding="utf-8")
+        (films / f"film-{i:06d}.md").write_text(record(i, n, rng, escaped), encoding="utf-8")
     (root / "filmpage.yml").write_text("title: Benchmark Catalogue\nbase_url: /\n")
 
 
@@ -239,8 +244,13 @@ def main() -> None:
     parser.add_argument("n", type=int)
     parser.add_argument("root", type=Path)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--escaped",
+        action="store_true",
+        help='review bodies in two paragraphs, as double-quoted texts with "\\n\\n" escapes',
+    )
     args = parser.parse_args()
-    generate(args.n, args.root, args.seed)
+    generate(args.n, args.root, args.seed, args.escaped)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from filmpage.commands.build import build, input_paths, input_stamps
+from filmpage.commands.build import build
 from filmpage.errors import FilmpageError
 
 from .conftest import (
@@ -368,17 +368,3 @@ def test_empty_catalogue_builds_a_site(site):
     result = build(site)
     assert result.films == 0
     assert "No films yet" in read(site, "index.html")
-
-
-@pytest.mark.parametrize("root", [".", "site", "/srv/site", "../a/b", "/"])
-def test_record_paths_are_named_as_path_joining_names_them(root):
-    files = ["content/films/a.md", "content/films/deep/b c.md", "content/films/é.md"]
-    assert input_paths(Path(root), files) == {f: str(Path(root) / f) for f in files}
-
-
-def test_record_paths_are_those_the_input_stamps_have(tmp_path, monkeypatch):
-    write_site(tmp_path, {"a.md": film("A", 2001), "more/b.md": film("B", 2002)})
-    monkeypatch.chdir(tmp_path)
-    for root in (tmp_path, Path(".")):
-        files = ["content/films/a.md", "content/films/more/b.md"]
-        assert set(input_paths(root, files).values()) <= input_stamps(root).keys()

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-import filmpage.cache
 from filmpage import __version__
 from filmpage.cli import main
 
@@ -83,19 +82,18 @@ def test_a_full_disk_is_reported_without_a_traceback_and_the_site_is_kept(site, 
     before = {p: p.read_bytes() for p in (site / "site").rglob("*") if p.is_file()}
     write_site(site, {"a.md": film("Alpha", runtime=99)})
 
-    def full(value, handle, *args, **kwargs):
-        handle.write(b"partly")
-        raise OSError(28, "No space left on device", handle.name)
+    def full(target, rel, data):
+        raise OSError(28, "No space left on device", str(target / rel))
 
-    monkeypatch.setattr(filmpage.cache.pickle, "dump", full)
-    result = run("build", "--clean", "--root", str(site))
+    monkeypatch.setattr("filmpage.commands.output.write_file", full)
+    result = run("build", "--clean", "--jobs", "1", "--root", str(site))
     assert result.exit_code == 1
     assert "error: No space left on device: " in result.output
     assert "The build stopped. The output folder was left as it was" in result.output
     assert "Traceback" not in result.output
     after = {p: p.read_bytes() for p in (site / "site").rglob("*") if p.is_file()}
     assert after == before
-    assert not list(site.rglob("*.tmp"))  # no half-written cache file left behind
+    assert not list(site.glob(".site.new-*"))  # no half-written output left behind
 
 
 def test_an_error_of_the_machine_in_another_command_names_the_file_and_nothing_else(site):

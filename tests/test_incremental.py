@@ -12,13 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from filmpage.cache import CACHE_DIR, Cache
-from filmpage.commands.build import build, compiled_templates
-from filmpage.commands.quick import quick_build
+from filmpage.commands.build import build
 from filmpage.errors import FilmpageError
 from filmpage.load import read_file
 from filmpage.searchindex import shard_file
-from filmpage.snapshot import pickle_page
 
 from .conftest import digest, film, write_site
 
@@ -143,21 +140,14 @@ def _age(root: Path, since: float, when: float) -> None:
     sizes and times, as they do for edits made more than a moment after a build."""
     for path in root.rglob("*"):
         top = path.relative_to(root).parts[0]
-        if top not in ("site", CACHE_DIR) and path.is_file() and path.stat().st_mtime >= since:
+        ours = top in ("site", ".filmpage-cache")
+        if not ours and path.is_file() and path.stat().st_mtime >= since:
             os.utime(path, (when, when))
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_incremental_builds_equal_clean_builds(tmp_path, seed, monkeypatch):
+def test_incremental_builds_equal_clean_builds(tmp_path, seed):
     rng = random.Random(seed)
-    quick = []  # the builds that took the quick way
-
-    def counted(*args):
-        result = quick_build(*args)
-        quick.extend([result] if result else [])
-        return result
-
-    monkeypatch.setattr("filmpage.commands.build.quick_build", counted)
     root = tmp_path / "site-root"
     write_site(root, {})
     for _ in range(5):
@@ -178,7 +168,6 @@ def test_incremental_builds_equal_clean_builds(tmp_path, seed, monkeypatch):
             continue
         build(root, out=tmp_path / "clean", clean=True)
         assert digest(root / "site") == digest(tmp_path / "clean"), f"step {step}: {op}"
-    assert quick  # each seed's edits include some that change films' details only
 
 
 def test_only_affected_pages_are_rendered_and_the_rest_keep_their_files(site):
@@ -285,10 +274,10 @@ def test_an_update_cut_short_makes_the_next_build_a_full_one(site, monkeypatch):
     build(site)
     (site / "content/films/a.md").write_text(film("Alpha Two", slug="alpha"))
 
-    def cut_short(out):
+    def cut_short(memory, learned):  # after the files are moved in, before the store knows
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("filmpage.commands.build.save_rest", lambda out, *rest: cut_short(out))
+    monkeypatch.setattr("filmpage.commands.memory.Memory.remember", cut_short)
     with pytest.raises(KeyboardInterrupt):
         build(site)
     monkeypatch.undo()
@@ -327,10 +316,10 @@ def test_unchanged_records_are_not_read_again(site, monkeypatch):
     read = []
     original = read_file
     monkeypatch.setattr(
-        "filmpage.commands.build.read_file",
+        "filmpage.commands.records.read_file",
         lambda root, file, problems: read.append(Path(file).name) or original(root, file, problems),
     )
-    build(site)
+    build(site, jobs=1)
     assert "b.md" in read and "a.md" not in read
 
 
@@ -339,23 +328,11 @@ def test_a_new_record_is_read_once(site, monkeypatch):
     read = []
     original = read_file
     monkeypatch.setattr(
-        "filmpage.commands.build.read_file",
+        "filmpage.commands.records.read_file",
         lambda root, file, problems: read.append(Path(file).name) or original(root, file, problems),
     )
     build(site, jobs=1)
     assert sorted(read) == ["a.md", "b.md"]
-
-
-def test_an_edit_rewrites_only_the_cache_file_holding_its_record(site):
-    write_site(site, {f"{c}.md": film(f"Film {c}", slug=c) for c in "abcdefgh"})
-    build(site)
-    buckets = sorted((site / ".filmpage-cache").glob("site-records-*.pickle"))
-    assert len(buckets) == 64
-    before = {p: p.stat().st_ino for p in buckets}  # each write replaces the file
-    (site / "content/films/c.md").write_text(film("Film C two", slug="c"))
-    build(site)
-    assert sum(p.stat().st_ino != before[p] for p in buckets) == 1
-    assert "Film C two" in (site / "site/films/c/index.html").read_text()
 
 
 def test_a_build_leaves_the_collector_as_it_found_it(site):
@@ -371,9 +348,7 @@ def test_a_build_leaves_the_collector_as_it_found_it(site):
         gc.enable()
 
 
-def test_suggestions_are_reused_until_a_film_changes_what_they_read(site, monkeypatch):
-    import filmpage.commands.build as build_module
-
+def test_suggestions_follow_a_change_to_what_they_read(site):
     write_site(
         site,
         {
@@ -383,21 +358,14 @@ def test_suggestions_are_reused_until_a_film_changes_what_they_read(site, monkey
         },
     )
     build(site)
-    made = []
-    original = build_module.default_suggestions
-    monkeypatch.setattr(
-        build_module, "default_suggestions", lambda films: made.append(1) or original(films)
-    )
     (site / "content/films/a.md").write_text(
         film("Alpha", slug="alpha", genres="[Drama]", body="Two.")
     )
     build(site)
-    assert made == []  # only the plot changed
     assert "Two." in (site / "site/films/alpha/index.html").read_text()
     assert "Gamma" not in (site / "site/films/alpha/index.html").read_text()
     (site / "content/films/c.md").write_text(film("Gamma", slug="gamma", genres="[Drama]"))
     build(site)
-    assert made == [1]
     assert "Gamma" in (site / "site/films/alpha/index.html").read_text()  # now suggested
     incremental = digest(site / "site")
     build(site, clean=True)
@@ -419,14 +387,9 @@ def _quick_site(site: Path) -> None:
     _age(site, 0, time.time() - 100)  # edits below come well after the build
 
 
-def test_an_edit_to_a_films_details_renders_only_the_pages_that_show_it(site, monkeypatch):
+def test_an_edit_to_a_films_details_renders_only_the_pages_that_show_it(site):
     _quick_site(site)
     gamma = (site / "site/films/gamma/index.html").stat()
-
-    def whole_cache(out):
-        raise AssertionError("the quick rebuild reads no whole cache")
-
-    monkeypatch.setattr("filmpage.commands.build.load_cache", whole_cache)
     record = site / "content/films/a.md"  # Tomatometer 70% -> 90%, a runtime, a new plot
     record.write_text(
         record.read_text()
@@ -446,7 +409,6 @@ def test_an_edit_to_a_films_details_renders_only_the_pages_that_show_it(site, mo
         in (site / "site/films.json").read_bytes()
     )
     assert (site / "site/films/gamma/index.html").stat().st_mtime_ns == gamma.st_mtime_ns
-    monkeypatch.undo()
     build(site, out=site / "clean", clean=True)
     assert digest(site / "site") == digest(site / "clean")
 
@@ -460,12 +422,8 @@ def test_an_edit_to_a_films_details_renders_only_the_pages_that_show_it(site, mo
         ("fresh: 7", "fresh: many"),  # a problem: reported as by a full build
     ],
 )
-def test_an_edit_to_what_the_catalogue_is_made_of_builds_in_full(site, monkeypatch, edit):
+def test_an_edit_to_what_the_catalogue_is_made_of_gives_the_full_builds_site(site, edit):
     _quick_site(site)
-    full = []
-    monkeypatch.setattr(
-        "filmpage.commands.build.load_cache", lambda out: full.append(out) or (Cache(), [])
-    )
     record = site / "content/films/a.md"
     record.write_text(record.read_text().replace(*edit))
     if "many" in edit[1]:
@@ -475,10 +433,9 @@ def test_an_edit_to_what_the_catalogue_is_made_of_builds_in_full(site, monkeypat
         build(site)
         build(site, out=site / "clean", clean=True)
         assert digest(site / "site") == digest(site / "clean")
-    assert full
 
 
-def test_a_quick_rebuild_goes_by_the_last_finished_build_not_the_record_cache(site, monkeypatch):
+def test_a_rebuild_goes_by_the_last_finished_build_not_one_cut_short(site, monkeypatch):
     _quick_site(site)
     record = site / "content/films/a.md"
     record.write_text(record.read_text().replace("Alpha", "Alpha Two"))
@@ -486,10 +443,7 @@ def test_a_quick_rebuild_goes_by_the_last_finished_build_not_the_record_cache(si
     def interrupted(*args):
         raise KeyboardInterrupt
 
-    # the records are cached before the output is written, and the snapshot while pages
-    # render: this build leaves both newer than its last finished build, which the next
-    # build must still compare with
-    monkeypatch.setattr("filmpage.commands.build._render_chunk", interrupted)
+    monkeypatch.setattr("filmpage.commands.output.render_page", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(site, jobs=1)
     monkeypatch.undo()
@@ -499,33 +453,21 @@ def test_a_quick_rebuild_goes_by_the_last_finished_build_not_the_record_cache(si
     assert digest(site / "site") == digest(site / "clean")
 
 
-def test_a_full_build_pickles_only_the_pages_it_renders_for_the_snapshot(site, monkeypatch):
+def test_a_template_edit_renders_its_pages_and_a_details_edit_after_it_its_own(site):
     _quick_site(site)
-    pickled = []
-
-    def counted(page):
-        pickled.append(page.path)
-        return pickle_page(page)
-
-    monkeypatch.setattr("filmpage.commands.build.pickle_page", counted)
     (site / "templates").mkdir()
     (site / "templates/person.html").write_text("{{ person.name }}")
     _age(site, time.time() - 5, time.time() - 60)
-    result = build(site, jobs=1)
-    assert result.rendered == 3 and sorted(pickled) == sorted(
-        f"people/{name}/index.html" for name in ("ann", "bob", "cy")
-    )
-    record = site / "content/films/c.md"  # the quick way, from the snapshot just written
+    assert build(site, jobs=1).rendered == 3  # the three person pages
+    record = site / "content/films/c.md"
     record.write_text(record.read_text().replace("A plot.", "Another plot."))
     _age(site, time.time() - 5, time.time() - 30)
-    monkeypatch.setattr("filmpage.commands.build.load_cache", None)  # not the full way
     assert build(site).rendered == 7  # the film, genre, person, year, decade, home, feed
-    monkeypatch.undo()
     build(site, out=site / "clean", clean=True)
     assert digest(site / "site") == digest(site / "clean")
 
 
-def test_a_search_file_missing_from_the_output_sends_an_edit_the_full_way(site, monkeypatch):
+def test_a_search_file_missing_from_the_output_is_made_again(site):
     _quick_site(site)
     shard = site / "site" / shard_file("zebra"[:2])
     assert not shard.exists()  # no film has a word in "ze" yet
@@ -536,26 +478,14 @@ def test_a_search_file_missing_from_the_output_sends_an_edit_the_full_way(site, 
     shard.unlink()  # gone from the output by hand
     record.write_text(record.read_text().replace("A zebra plot.", "A zebra zest plot."))
     _age(site, time.time() - 5, time.time() - 20)
-    full = []
-    monkeypatch.setattr(
-        "filmpage.commands.build.load_cache", lambda out: full.append(out) or (Cache(), [])
-    )
     build(site)
-    assert full and shard.exists()  # the full build puts back what the patch could not read
-    monkeypatch.undo()
+    assert shard.exists()  # the index made whole again, as the patch could not read it
     build(site, out=site / "clean", clean=True)
     assert digest(site / "site") == digest(site / "clean")
 
 
-def test_an_edit_to_a_template_does_not_read_the_snapshots_pages(site, monkeypatch):
+def test_an_edit_to_a_template_renders_only_its_pages(site):
     _quick_site(site)
     (site / "templates").mkdir()
     (site / "templates/404.html").write_text("gone")
-    monkeypatch.setattr("filmpage.commands.quick.load_pages", None)  # not to be called
     assert build(site).rendered == 1
-
-
-def test_compiled_templates_are_kept_beside_the_output(site):
-    _quick_site(site)
-    kept = compiled_templates(site / "site")
-    assert sorted(kept.iterdir())  # Jinja's compiled templates, for the next build

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import time
 from pathlib import Path
 
 import pytest
 
 from filmpage.commands.build import build
-from filmpage.commands.parallel import (
-    MIN_ITEMS_PER_JOB,
-    forked_helpers,
-    in_background,
-    parallel_map,
-    parallel_results,
-)
+from filmpage.commands.parallel import MIN_ITEMS_PER_JOB, Pool, parallel_results
 from filmpage.errors import FilmpageError
 
 from .conftest import digest, film, write_site
@@ -27,18 +20,14 @@ def _square(offset: int, item: int) -> int:
     return item * item + offset
 
 
-def test_parallel_map_keeps_order_and_passes_state():
-    items = list(range(MIN_ITEMS_PER_JOB * 4))
-    assert parallel_map(_square, items, 2, 7) == [i * i + 7 for i in items]
-    assert parallel_map(_square, items, 1, 7) == [i * i + 7 for i in items]
-
-
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_parallel_map_applies_then_here_to_each_result_in_order(jobs):
+def test_the_pools_map_keeps_order_passes_state_and_counts(jobs):
     items = list(range(MIN_ITEMS_PER_JOB * 4))
-    seen = []
-    got = parallel_map(_square, items, jobs, 0, then=lambda r: seen.append(r) or -r)
-    assert got == [-i * i for i in items] and seen == [i * i for i in items]
+    counted = []
+    with Pool(jobs) as pool:
+        got = list(pool.map(_square, items, 7, lambda n, total: counted.append((n, total))))
+    assert got == [i * i + 7 for i in items]
+    assert counted == [(n, len(items)) for n in range(1, len(items) + 1)]
 
 
 def _made_by(folder: Path, item: int) -> tuple[int, int]:
@@ -63,131 +52,37 @@ def test_parallel_results_run_beside_the_with_block_and_come_in_order(tmp_path, 
     assert (makers == {os.getpid()}) if jobs == 1 else (os.getpid() not in makers)
 
 
-def _touch(folder: Path, item: int) -> None:
-    """Work whose result is a file (as a share card's is), saying which process made it."""
-    if item == 999:
-        raise ValueError("item 999 cannot be made")
-    (folder / f"{item}.txt").write_text(str(os.getpid()))
+def _touch(folder: Path, items: list[int]) -> None:
+    """Work whose result is files (as share cards' are), saying which process made each."""
+    for item in items:
+        if item == 999:
+            raise ValueError("item 999 cannot be made")
+        (folder / f"{item}.txt").write_text(str(os.getpid()))
 
 
 @pytest.mark.parametrize("jobs", [1, 2, 3])
-def test_in_background_does_all_the_work_by_the_time_wait_returns(tmp_path, jobs):
+def test_work_started_in_the_pool_is_all_done_when_waited_for(tmp_path, jobs):
     items = list(range(MIN_ITEMS_PER_JOB * 4))
-    with forked_helpers(jobs) as helpers, in_background(_touch, items, helpers, tmp_path) as wait:
+    with Pool(jobs) as pool:
+        wait = pool.start(_touch, items, tmp_path)
         wait()
-        made = {int(p.stem): int(p.read_text()) for p in tmp_path.iterdir()}
+        made = {int(p.stem): int(p.read_text()) for p in tmp_path.glob("*.txt")}
     assert sorted(made) == items
-    makers = set(made.values())  # forked processes but one, for the block's own work
-    assert (
-        makers == {os.getpid()}
-        if jobs == 1
-        else (len(makers) == jobs - 1 and os.getpid() not in makers)
-    )
+    assert (set(made.values()) == {os.getpid()}) if jobs == 1 else os.getpid() not in made.values()
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_in_background_raises_a_failure_of_its_work(tmp_path, jobs):
+def test_a_failure_of_work_started_in_the_pool_is_raised(tmp_path, jobs):
     items = [*range(MIN_ITEMS_PER_JOB * 4), 999]
-    with (
-        pytest.raises(ValueError, match="item 999 cannot be made"),
-        forked_helpers(jobs) as helpers,
-        in_background(_touch, items, helpers, tmp_path),
-    ):
-        pass  # the end of the block waits, and raises
-
-
-def _dies(folder: Path, item: int) -> None:
-    if item == 5:
-        os._exit(3)  # as if killed: no exception to send back
-
-
-def test_in_background_says_when_a_process_died_without_a_word(tmp_path):
-    items = list(range(MIN_ITEMS_PER_JOB * 4))
-    with (
-        pytest.raises(RuntimeError, match="ended with exit code 3"),
-        forked_helpers(2) as helpers,
-        in_background(_dies, items, helpers, tmp_path),
-    ):
-        pass
-
-
-def _slowly(folder: Path, item: int) -> None:
-    time.sleep(0.2)
-    (folder / f"{item}.txt").write_text("")
-
-
-def test_in_background_ends_its_processes_when_the_block_fails(tmp_path):
-    items = list(range(MIN_ITEMS_PER_JOB * 4))  # 64 items of 0.2 s: 6.4 s for each of two
-    with (
-        pytest.raises(KeyError),
-        forked_helpers(2) as helpers,
-        in_background(_slowly, items, helpers, tmp_path),
-    ):
-        raise KeyError("the build failed")
-    made = len(list(tmp_path.iterdir()))
-    time.sleep(0.5)
-    assert len(list(tmp_path.iterdir())) == made < len(items)  # nothing made after the end
-
-
-def _sees(folder: Path, item: int) -> None:
-    """Say whether this process has what the parent made after forking its helpers."""
-    (folder / f"{item}.txt").write_text(str(_MADE_LATER))
-
-
-_MADE_LATER = "not yet"
-
-
-def test_helpers_are_forked_before_what_comes_after_and_get_only_what_they_are_handed(
-    tmp_path, monkeypatch
-):
-    """Helpers hold the memory of the moment they were forked, not of when they are given
-    work: a process forked once a catalogue is loaded would share it, and writing to
-    shared pages costs this process a copy of each."""
-    items = list(range(MIN_ITEMS_PER_JOB * 4))
-    with forked_helpers(2) as helpers:
-        monkeypatch.setitem(globals(), "_MADE_LATER", "made")
-        with in_background(_sees, items, helpers, tmp_path):
-            pass
-    assert {p.read_text() for p in tmp_path.iterdir()} == {"not yet"}
-    assert len(list(tmp_path.iterdir())) == len(items)
-
-
-def test_helpers_that_get_no_work_end_with_the_block(tmp_path):
-    with forked_helpers(3) as helpers:
-        processes = [process for process, _ in helpers.waiting]
-        assert len(processes) == 2 and all(p.is_alive() for p in processes)
-        with in_background(_touch, [1, 2], helpers, tmp_path):  # too little: done here
-            pass
-        assert len(helpers.waiting) == 2
-    assert not any(p.is_alive() for p in processes)
-    assert {p.read_text() for p in tmp_path.iterdir()} == {str(os.getpid())}
-
-
-def test_a_helper_waiting_for_work_ends_quietly_on_ctrl_c(capfd):
-    """Ctrl-C in a terminal reaches every process of the build: a helper still waiting
-    for its work ends without a traceback (the build itself reports the interruption)."""
-    # As in a terminal: a shell's background job (CI started with "&", say) has SIGINT
-    # ignored, and the helper would inherit that.
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        with forked_helpers(2) as helpers:
-            ((process, _),) = helpers.waiting
-            time.sleep(0.3)  # let it reach its wait
-            os.kill(process.pid, signal.SIGINT)
-            process.join(10)
-            assert process.exitcode == 0
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    assert "Traceback" not in capfd.readouterr().err
+    with Pool(jobs) as pool, pytest.raises(ValueError, match="item 999"):
+        pool.start(_touch, items, tmp_path)()
 
 
 @pytest.fixture
 def medium_site(tmp_path, monkeypatch) -> Path:
     """Enough films that two processes really share the loading and rendering (pages go
     to the render workers one at a time, else 16 to a task: too few tasks for a pool)."""
-    import filmpage.commands.build as build_module
-
-    monkeypatch.setattr(build_module, "PAGES_PER_TASK", 1)
+    monkeypatch.setattr("filmpage.commands.output.PAGES_PER_TASK", 1)
     films = {
         f"f{i:03}.md": film(
             f"Film {i}",
@@ -215,16 +110,14 @@ def test_page_fingerprints_made_by_the_render_workers_are_those_made_in_one_proc
     """A first build's page fingerprints are made by the workers as the pages render: they
     must be those a one-process build makes, or the next build would render the wrong
     pages again (or leave a changed one)."""
-    from filmpage.cache import load_cache
-
-    build(medium_site, out=tmp_path / "one", jobs=1)
+    first = build(medium_site, out=tmp_path / "one", jobs=1)
     build(medium_site, out=tmp_path / "two", jobs=2)
-    one, two = load_cache(tmp_path / "one")[0].pages, load_cache(tmp_path / "two")[0].pages
-    assert len(one) > 150 and list(one.items()) == list(two.items())
     (medium_site / "content/films/f007.md").write_text(film("Film 7 (edited)", slug="film-7"))
-    assert build(medium_site, out=tmp_path / "two", jobs=2, clean=False).rendered < len(one)
+    one = build(medium_site, out=tmp_path / "one", jobs=1)
+    two = build(medium_site, out=tmp_path / "two", jobs=2)
+    assert one.rendered == two.rendered < first.pages / 4
     build(medium_site, out=tmp_path / "fresh", jobs=1)
-    assert digest(tmp_path / "two") == digest(tmp_path / "fresh")
+    assert digest(tmp_path / "one") == digest(tmp_path / "two") == digest(tmp_path / "fresh")
 
 
 def test_errors_found_in_worker_processes_are_all_reported(medium_site):

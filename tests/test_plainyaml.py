@@ -94,7 +94,8 @@ OUTSIDE = [
     "a: |\n  block\n",
     "a: >\n  folded\n",
     "a: over\n  two lines\n",
-    'a: "an \\"escape\\""\n',
+    'a: "an \\q escape YAML has not"\n',
+    'a: "\\x4"\n',
     'a: "over\n  lines"\n',
     "a:\tb\n",
     "a: b\r\n",
@@ -117,6 +118,18 @@ OUTSIDE = [
 ]
 
 
+def test_escapes_in_double_quotes_read_as_libyaml_reads_them():
+    """Exported and hand-written records write paragraphs as "\\n\\n" escapes: they are
+    read here, into the text libyaml decodes."""
+    for text in (
+        'body: "One.\\n\\nTwo \\"quoted\\" \\\\ slash"\n',
+        'a: ["tab\\there", "\\x41\\u00e9\\U0001F600", "\\/\\ \\_"]\n',
+        'a: {b: "\\e\\N\\L\\P\\0\\a\\b\\v\\f\\r"}\n',
+    ):
+        assert same_as_libyaml(text, 0), text
+    assert plainyaml.read('a: "x\\n\\ny"\n').get("a").text == "x\n\ny"
+
+
 def test_outside_the_subset_libyaml_reads_it_and_reports_its_faults():
     for text in OUTSIDE:
         assert plainyaml.read(text, 0) is None, repr(text)
@@ -135,6 +148,8 @@ ODD = st.sampled_from(
         *["x:", "[a", "a]", "{a", "b}", "a,b", "a, b", "&a", "*a", "!t", "|", ">", "%", "@"],
         *["`", "'", '"', "''", "---", "...", " ", "  ", "é…—", "\u2028", "\x85", "\x7f"],
         *["\\n", "http://x.org/?b=c", "\t", "\u00a0", "\u3000", "-.5", "-a", "a  b"],
+        *["\\", '\\"', "\\\\", "\\x41", "\\x4", "\\u00e9", "\\U0001F600", "\\ud800"],
+        *["\\e", "\\N", "\\_", "\\/", "\\ ", "\\q", "\\0", "\\L"],
     ]
 )
 BITS = st.one_of(WORDS, WORDS, ODD)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 from PIL import Image
@@ -286,7 +287,14 @@ def test_small_and_transparent_posters_are_never_upscaled_and_keep_alpha(site):
         assert image.mode == "RGBA"
 
 
-def test_posters_are_made_only_when_their_source_changes(site):
+def test_posters_are_made_only_when_their_source_changes(site, monkeypatch):
+    from filmpage.images import poster_variants
+
+    made_from = []
+    monkeypatch.setattr(
+        "filmpage.commands.media.poster_variants",
+        lambda data: made_from.append(len(data)) or poster_variants(data),
+    )
     source = poster_site(site)
     build(site)
     made = sorted((site / "site/posters").glob("a-film-*"))
@@ -294,14 +302,15 @@ def test_posters_are_made_only_when_their_source_changes(site):
     (site / "content/films/b.md").write_text(film("Bare", body="Another plot."))
     build(site)
     assert sorted((site / "site/posters").glob("a-film-*")) == made
-    assert [p.stat().st_mtime_ns for p in made] == stamps  # linked from the store, not remade
+    assert [p.stat().st_mtime_ns for p in made] == stamps and len(made_from) == 1
+    shutil.rmtree(site / "site/posters")
+    build(site)  # put back from the store, not made again
+    assert sorted((site / "site/posters").glob("a-film-*")) == made and len(made_from) == 1
     Image.new("RGB", (900, 1350), (250, 0, 0)).save(source)
     build(site)
     remade = sorted((site / "site/posters").glob("a-film-*"))
     assert len(remade) == len(made) and not set(remade) & set(made)  # new hash, new URLs
-    assert digest_names(remade) != digest_names(made)
-    store = next((site / ".filmpage-cache").glob("site-images"))
-    assert len(list(store.glob("*-*.webp"))) == 3  # the old variants are gone from the store
+    assert digest_names(remade) != digest_names(made) and len(made_from) == 2
 
 
 def digest_names(paths):
@@ -371,30 +380,23 @@ def test_a_share_card_shows_the_title_and_year_in_the_films_colour(tmp_path):
         assert not _lit_columns(cjk, 60, 110) and _lit_columns(cjk, 245, 285)
 
 
-def test_share_cards_are_kept_in_the_image_store_and_not_made_again(site, monkeypatch):
+def test_share_cards_are_drawn_only_when_the_output_lacks_them(site, monkeypatch):
     from filmpage.images import share_card_png
 
     write_site(site, {f"{n}.md": film(f"Card {n}") for n in range(3)})
     build(site)
     shared = sorted((site / "site/share").glob("*.png"))
-    store = sorted((site / ".filmpage-cache/site-images").glob("card-*.png"))
-    assert len(shared) == 3 and sorted(p.read_bytes() for p in shared) == sorted(
-        p.read_bytes() for p in store
-    )
-    stamps = [p.stat().st_mtime_ns for p in store]
+    before = {p: p.read_bytes() for p in shared}
     drawn = []
     monkeypatch.setattr(
         "filmpage.commands.media.share_card_png",
         lambda *card: drawn.append(card[0]) or share_card_png(*card),
     )
-    build(site, clean=True)  # every page again, the cards from the store
-    assert drawn == [] and [p.stat().st_mtime_ns for p in store] == stamps
-    assert sorted(p.read_bytes() for p in (site / "site/share").glob("*.png")) == sorted(
-        p.read_bytes() for p in store
-    )
-    store[0].unlink()  # a card gone from the store is made again, and only that one
+    build(site, clean=True)  # every page again; the cards, named by what they show, kept
+    assert drawn == [] and {p: p.read_bytes() for p in shared} == before
+    shared[0].unlink()  # a card gone from the output is drawn again, and only that one
     build(site, clean=True)
-    assert len(drawn) == 1 and store[0].is_file()
+    assert len(drawn) == 1 and shared[0].read_bytes() == before[shared[0]]
 
 
 def test_png_4bit_writes_a_palette_png_that_decodes_to_its_pixels(tmp_path):

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from .catalogue import Catalogue, name_slug
-from .images import Media, title_hue
-from .model import Film
+from .derive import Figures
+from .images import PosterSet, title_hue
+from .model import Outline
 
 INDEX_FILE = "films.json"
 FIELDS = ("slug", "title", "original_title", "year", "directors", "genres", "tomatometer",
@@ -65,10 +66,12 @@ def facet_tables(catalogue: Catalogue) -> FacetTables:
     )
 
 
-def facet_row(film: Film, media: Media, tables: FacetTables) -> str:
+def facet_row(
+    film: Outline, figures: Figures, poster: PosterSet | None, tables: FacetTables
+) -> str:
     """One film's array, as JSON: the index is these rows, in catalogue order."""
-    poster = media.posters.get(film.slug)
-    customer = film.customer_rating
+    ratings = figures.ratings
+    customer = sum(ratings) / len(ratings) if ratings else None
     row = [
         film.slug,
         film.title,
@@ -76,9 +79,9 @@ def facet_row(film: Film, media: Media, tables: FacetTables) -> str:
         film.year,
         list(film.directors),
         sorted({tables.genre_number[name_slug(g)] for g in film.genres}),
-        film.critics.tomatometer if film.critics else None,
+        figures.tomatometer,
         round(customer, 2) if customer is not None else None,
-        film.runtime,
+        figures.runtime,
         tables.rating_number.get(film.content_rating) if film.content_rating else None,
         title_hue(film.title),
         _poster(poster) if poster else film.poster,

@@ -1,7 +1,9 @@
 """The whole catalogue: final slugs, related titles resolved, and the browse indexes.
 
-Everything here needs all films at once; it is the last check before anything is
-written. Work is linear in the number of films (dictionaries, one sort per index).
+Everything here needs all films at once, and reads only their outlines (what places a
+film among the others: :class:`filmpage.model.Outline`); it is the last check before
+anything is written. Work is linear in the number of films (dictionaries, one sort per
+index).
 """
 
 from __future__ import annotations
@@ -9,16 +11,14 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .errors import Problems
-from .model import KNOWN_ROLES, Film, RelatedTitle, with_related
+from .model import KNOWN_ROLES, Outline, RelatedTitle
 from .slugs import slugify
 from .suggest import Suggestion, suggest
-
-Suggest = Callable[[tuple[Film, ...]], dict[str, tuple[Suggestion, ...]]]
 
 
 @dataclass(frozen=True)
@@ -27,14 +27,14 @@ class Group:
 
     slug: str
     name: str
-    films: tuple[Film, ...]
+    films: tuple[Outline, ...]
 
 
 @dataclass(frozen=True)
 class PersonRole:
     key: str
     label: str
-    films: tuple[Film, ...]
+    films: tuple[Outline, ...]
 
 
 @dataclass(frozen=True)
@@ -65,13 +65,14 @@ def subject(item: Group | Person) -> Subject:
 
 @dataclass(frozen=True)
 class Catalogue:
-    films: tuple[Film, ...]  # published films, by title
-    by_slug: dict[str, Film]
+    films: tuple[Outline, ...]  # published films, by title
+    by_slug: dict[str, Outline]
     genres: tuple[Group, ...]
     people: tuple[Person, ...]
     years: tuple[Group, ...]
     decades: tuple[Group, ...]
     suggestions: dict[str, tuple[Suggestion, ...]]  # "More like this", by film slug
+    drafts: int  # films left out as drafts
 
 
 @lru_cache(maxsize=65536)
@@ -80,30 +81,22 @@ def name_slug(name: str) -> str:
     return slugify(name) or "n-" + hashlib.sha1(name.encode()).hexdigest()[:8]
 
 
-def sort_key(film: Film) -> tuple:
+def sort_key(film: Outline) -> tuple:
     return (film.title.casefold(), film.year, film.slug)
 
 
-def shown_films(films: Iterable[Film], drafts: bool) -> list[Film]:
+def shown_films(films: Iterable[Outline], drafts: bool) -> list[Outline]:
     """The films a build shows: drafts only when asked for."""
     return [f for f in films if drafts or not f.draft]
 
 
 def build_catalogue(
-    films: list[Film],
-    problems: Problems,
-    static_files: frozenset[str],
-    drafts: bool = False,
-    suggestions: Suggest | None = None,
+    films: list[Outline], problems: Problems, static_files: frozenset[str], drafts: bool = False
 ) -> Catalogue:
-    """Assign slugs, check catalogue-wide rules, resolve related titles, build indexes.
-
-    ``suggestions`` makes "More like this" from the ordered films (default:
-    :func:`suggest`); a build passes one that reuses the last build's when it can.
-    """
+    """Assign slugs, check catalogue-wide rules, resolve related titles, build indexes."""
     films = assign_slugs(films, problems)
     published = shown_films(films, drafts)
-    by_title: dict[str, list[Film]] = defaultdict(list)
+    by_title: dict[str, list[Outline]] = defaultdict(list)
     for f in published:
         by_title[f.title.casefold()].append(f)
     all_slugs = {f.slug for f in films}
@@ -125,7 +118,7 @@ def build_catalogue(
             _resolve(film, _match_title(r, by_title), links, all_slugs, problems)
             for r in film.related
         )
-        resolved.append(with_related(film, related) if film.related else film)
+        resolved.append(replace(film, related=related) if film.related else film)
     resolved.sort(key=sort_key)
     ordered = tuple(resolved)
     return Catalogue(
@@ -141,19 +134,16 @@ def build_catalogue(
             Group(f"{d}s", f"{d}s", tuple(fs))
             for d, fs in sorted(_bucket((f.year // 10 * 10, f) for f in resolved).items())
         ),
-        suggestions=(suggestions or default_suggestions)(ordered),
+        suggestions=suggest(ordered, name_slug),
+        drafts=len(films) - len(published),
     )
 
 
-def default_suggestions(films: tuple[Film, ...]) -> dict[str, tuple[Suggestion, ...]]:
-    return suggest(films, name_slug)
-
-
-def assign_slugs(films: list[Film], problems: Problems) -> list[Film]:
+def assign_slugs(films: list[Outline], problems: Problems) -> list[Outline]:
     """The contract's rule: derived slugs that collide all get ``-<year>``; any collision
     left, or one that involves an explicit slug, is an error naming both files."""
-    derived: dict[str, list[Film]] = defaultdict(list)
-    out: list[Film] = []
+    derived: dict[str, list[Outline]] = defaultdict(list)
+    out: list[Outline] = []
     for film in sorted(films, key=lambda f: f.file):
         if film.slug_given:
             out.append(film)
@@ -173,7 +163,7 @@ def assign_slugs(films: list[Film], problems: Problems) -> list[Film]:
     for base, group in derived.items():
         for film in group:
             out.append(replace(film, slug=base if len(group) == 1 else f"{base}-{film.year}"))
-    owner: dict[str, Film] = {}
+    owner: dict[str, Outline] = {}
     unique = []
     for film in sorted(out, key=lambda f: f.file):
         key = unicodedata.normalize("NFC", film.slug).casefold()
@@ -195,7 +185,7 @@ def assign_slugs(films: list[Film], problems: Problems) -> list[Film]:
 
 
 def _resolve(
-    film: Film,
+    film: Outline,
     entry: RelatedTitle,
     links: dict[str, tuple[str, str, int]],
     all_slugs: set[str],
@@ -223,7 +213,7 @@ def _resolve(
                         entry.line, entry.column)  # fmt: skip
 
 
-def _match_title(entry: RelatedTitle, by_title: dict[str, list[Film]]) -> RelatedTitle:
+def _match_title(entry: RelatedTitle, by_title: dict[str, list[Outline]]) -> RelatedTitle:
     """Link an external title to the one film here with that title (and the director and
     year, where the entry gives them); leave it external when none or several match."""
     if entry.slug is not None or entry.url is not None:
@@ -249,7 +239,7 @@ def _bucket(pairs) -> dict:
 
 
 def _groups(pairs) -> tuple[Group, ...]:
-    """Films grouped by name slug ('Sci-Fi' and 'sci fi' are one group, named as first seen)."""
+    """Outlines grouped by name slug ('Sci-Fi' and 'sci fi' are one group, named as first seen)."""
     names: dict[str, str] = {}
     keyed = []
     for name, film in pairs:
@@ -263,40 +253,21 @@ def _groups(pairs) -> tuple[Group, ...]:
     )
 
 
-def _people(films: list[Film]) -> tuple[Person, ...]:
-    """Everyone credited, with their films by role. The credits (over a million in a large
-    catalogue) are gathered by role and name as written; slugs are then made once for each
-    name, and names that make the same slug ('Ann Lee', 'ann lee') merged."""
-    by_role: dict[str, dict[str, list[Film]]] = {}  # films by name, by role key
+def _people(films: list[Outline]) -> tuple[Person, ...]:
+    """Everyone credited, with their films by role; names that make the same slug
+    ('Ann Lee', 'ann lee') are one person, named as first credited."""
+    names: dict[str, str] = {}
     labels: dict[str, str] = {}
-    seen: dict[str, None] = {}  # every name, in the order first credited
+    roles: dict[str, dict[str, list[Outline]]] = defaultdict(dict)  # slug -> role -> films
     for film in films:
         for role in film.credits:
-            named = by_role.get(role.key)
-            if named is None:
-                named = by_role[role.key] = {}
-                labels[role.key] = KNOWN_ROLES.get(role.key, (role.label,))[0]
+            labels.setdefault(role.key, KNOWN_ROLES.get(role.key, (role.label,))[0])
             for credit in role.people:
-                bucket = named.get(credit.name)
-                if bucket is None:
-                    named[credit.name] = [film]
-                    seen.setdefault(credit.name)
-                elif bucket[-1] is not film:
-                    bucket.append(film)
-    slugs = {name: name_slug(name) for name in seen}
-    names: dict[str, str] = {}
-    for name, slug in slugs.items():
-        names.setdefault(slug, name)  # a person is named as first credited
-    roles: dict[str, dict[str, list[Film]]] = defaultdict(dict)
-    position: dict[int, int] = {}
-    for key, named in by_role.items():
-        for name, found in named.items():
-            held = roles[slugs[name]]
-            if key in held:  # another spelling of the same person in this role: merge
-                position = position or {id(f): i for i, f in enumerate(films)}
-                merged = {id(f): f for f in [*held[key], *found]}.values()
-                found = sorted(merged, key=lambda f: position[id(f)])
-            held[key] = found
+                slug = name_slug(credit.name)
+                names.setdefault(slug, credit.name)
+                held = roles[slug].setdefault(role.key, [])
+                if not held or held[-1] is not film:
+                    held.append(film)
     order = {key: i for i, key in enumerate(KNOWN_ROLES)}
     people = []
     for slug, by_key in roles.items():
@@ -304,11 +275,7 @@ def _people(films: list[Film]) -> tuple[Person, ...]:
             PersonRole(key, labels[key], tuple(fs))
             for key, fs in sorted(by_key.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))
         )
-        count = (  # films counted once across roles (a film's identity, not its details)
-            len(person_roles[0].films)
-            if len(person_roles) == 1
-            else len({id(f) for r in person_roles for f in r.films})
-        )
+        count = len({id(f) for r in person_roles for f in r.films})  # each film once
         people.append(Person(slug, names[slug], person_roles, count))
     people.sort(key=lambda p: (p.name.casefold(), p.slug))
     return tuple(people)

@@ -3,11 +3,10 @@
 Each poster under ``static/`` becomes resized variants in WebP and in a fallback format
 (JPEG, or PNG when the image has transparency), named by a hash of the source so a
 changed poster gets new URLs. A film without a poster gets a generated share card
-(title, year, a colour from the title) for Open Graph. Images are made once per source
-and kept in the build cache; later builds only link them into the site.
+(title, year, a colour from the title) for Open Graph.
 
-The functions here are pure over files: the build decides what to make, spreads the
-work over processes and reports problems.
+The functions here are pure, bytes in and bytes out: the build decides what to make,
+spreads the work over processes, keeps what it made and reports problems.
 """
 
 from __future__ import annotations
@@ -15,19 +14,18 @@ from __future__ import annotations
 import colorsys
 import hashlib
 import io
-import os
 import struct
 import warnings
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from typing import NamedTuple
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
-try:  # ISA-L's deflate: a share card's pixels in a quarter of zlib's time, and smaller
+try:  # the "fast" extra: ISA-L's deflate, a share card's pixels in half zlib's time
     from isal.isal_zlib import compress as _deflate
-except ImportError:  # pragma: no cover - a platform without its wheels
+except ImportError:
     from zlib import compress as _deflate
 
 POSTER_WIDTHS = (200, 400, 600)
@@ -84,14 +82,32 @@ class SourceInfo:
     alpha: bool
 
 
+class Card(NamedTuple):
+    """A share card: what it shows, and its path in the site, named by the hash of that
+    (cards are drawn before the catalogue settles slugs, and two films that show the
+    same card share its file). Plain values: cards are handed to other processes."""
+
+    title: str
+    year: int
+    hue: int
+    path: str
+
+
+def share_card(title: str, year: int) -> Card:
+    hue = title_hue(title)
+    return Card(title, year, hue, f"share/{card_digest(title, year, hue)}.png")
+
+
 @dataclass(frozen=True)
 class Media:
-    """The images a build made: poster variants and share cards by film slug, and every
-    file to put into the site (site path -> file in the image store)."""
+    """The images of a site: poster variants and share cards by film slug, and every
+    image file to put into the site (site path -> the variant's name in the store, or
+    the card's own path)."""
 
     posters: dict[str, PosterSet]
     share: dict[str, str]  # site path of the generated share card, for films with no poster
-    files: dict[str, Path]
+    files: dict[str, str]
+    cards: dict[str, Card]  # the share cards, by site path
 
     def share_image(self, film) -> str | None:
         """The site path of a film's Open Graph image: its largest poster variant, the
@@ -100,7 +116,7 @@ class Media:
         return poster.share.path if poster else film.poster or self.share.get(film.slug)
 
 
-NO_MEDIA = Media({}, {}, {})
+NO_MEDIA = Media({}, {}, {}, {})
 
 
 def title_hue(title: str) -> int:
@@ -122,30 +138,20 @@ def variant_widths(width: int) -> tuple[int, ...]:
     return tuple(widths)
 
 
-def make_poster_variants(source: Path, store: Path) -> SourceInfo:
-    """Read a poster, and write its variants into ``store`` (named by the source's hash)
-    unless they are there already. Raises ImageProblem for a file Pillow cannot use."""
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise ImageProblem(f"cannot read: {exc.strerror}") from exc
-    digest = source_digest(data)
+def poster_variants(data: bytes) -> tuple[SourceInfo, dict[str, bytes]]:
+    """What a poster is, and its variants, by their names in the store (named by the
+    source's hash). Raises ImageProblem for a file Pillow cannot use."""
     image = _open(data)
     alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     image = image.convert("RGBA" if alpha else "RGB")
-    info = SourceInfo(digest, image.width, image.height, alpha)
-    store.mkdir(parents=True, exist_ok=True)
+    info = SourceInfo(source_digest(data), image.width, image.height, alpha)
     variants = poster_set("", info)
-    for pair in zip(variants.webp, variants.fallback, strict=True):
-        resized = None
-        for variant in pair:
-            target = store / variant.stored
-            if target.is_file():
-                continue
-            if resized is None:
-                resized = image.resize((variant.width, variant.height), Image.Resampling.LANCZOS)
-            _save(resized, target)
-    return info
+    made = {}
+    for webp, fallback in zip(variants.webp, variants.fallback, strict=True):
+        resized = image.resize((webp.width, webp.height), Image.Resampling.LANCZOS)
+        for variant in (webp, fallback):
+            made[variant.stored] = _encoded(resized, variant.stored)
+    return info, made
 
 
 def _open(data: bytes) -> Image.Image:
@@ -179,22 +185,16 @@ def fallback_ext(info: SourceInfo) -> str:
     return "png" if info.alpha else "jpg"
 
 
-def _save(image: Image.Image, target: Path) -> None:
-    """Write in the format of the target's extension, atomically: a killed build never
-    leaves half an image in the store."""
-    temporary = _temporary(target)
-    ext = target.suffix
-    if ext == ".webp":
-        image.save(temporary, "WEBP", quality=80, method=4)
-    elif ext == ".png":
-        image.save(temporary, "PNG", compress_level=6)
+def _encoded(image: Image.Image, name: str) -> bytes:
+    """The image in the format of the name's extension."""
+    buffer = io.BytesIO()
+    if name.endswith(".webp"):
+        image.save(buffer, "WEBP", quality=80, method=4)
+    elif name.endswith(".png"):
+        image.save(buffer, "PNG", compress_level=6)
     else:
-        image.save(temporary, "JPEG", quality=82, optimize=True, progressive=True)
-    temporary.replace(target)
-
-
-def _temporary(target: Path) -> Path:
-    return target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        image.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
+    return buffer.getvalue()
 
 
 def poster_set(slug: str, info: SourceInfo) -> PosterSet:
@@ -234,24 +234,11 @@ def share_card_png(title: str, year: int, hue: int) -> bytes:
     return png_4bit(CARD_SIZE, _ramp(hue), mask.tobytes("raw", "P;4"))
 
 
-def store_file(data: bytes, target: Path) -> None:
-    """Write ``data`` at ``target`` through a temporary file and a rename, making its folder
-    if need be: the store never holds half a file."""
-    temporary = _temporary(target)
-    try:
-        temporary.write_bytes(data)
-    except FileNotFoundError:  # the first file of a new store
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
-    temporary.replace(target)
-
-
 def png_4bit(size: tuple[int, int], palette: list[int], rows: bytes) -> bytes:
     """A PNG of 16 colours (``palette``: 48 RGB values) from its scanlines, each a filter
     byte (0) and the row's pixels two to a byte, high half first. Pillow's writer makes the
     same image but tries every filter on every row: twice the time for a share card. The
-    pixels are deflated by ISA-L at its level 1 (zlib's format; 0.27 against 0.54 ms a
-    card with its file, in a loop of 2,000, and 2.4 against 2.7 KB of pixel data)."""
+    pixels are deflated at level 1 (by ISA-L where the "fast" extra is installed)."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         crc = zlib.crc32(kind + data)

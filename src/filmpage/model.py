@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
-from operator import attrgetter
 from typing import dataclass_transform
 
 KNOWN_ROLES = {
@@ -30,19 +28,9 @@ YEAR_RANGE = (1870, 2100)
 
 @dataclass_transform(frozen_default=True)
 def _part(cls):
-    """A film's part (a credit, a review, ...): a frozen dataclass with slots, pickled as a
-    call of the class with its fields. A film has dozens of parts; without a ``__dict__``
-    each takes two thirds of the memory, and its pickle is smaller and read back in two
-    thirds of the time (a large catalogue's records are pickled and read in the millions).
-    """
-    cls = dataclass(frozen=True, slots=True)(cls)
-    fields = attrgetter(*cls.__dataclass_fields__)  # two fields or more: a tuple
-
-    def __reduce__(self):
-        return (cls, fields(self))
-
-    cls.__reduce__ = __reduce__
-    return cls
+    """A film's part (a credit, a review, ...): a frozen dataclass with slots. A film has
+    dozens of parts, and without a ``__dict__`` each takes two thirds of the memory."""
+    return dataclass(frozen=True, slots=True)(cls)
 
 
 @_part
@@ -126,6 +114,9 @@ LATER_CHECKED = ("title", "slug", "poster")
 
 @dataclass(frozen=True)
 class Film:
+    """A film as its record gives it, every field checked: what its page shows. The
+    catalogue gives it its final ``slug`` and resolves its ``related`` titles."""
+
     file: str
     title: str
     year: int
@@ -155,9 +146,9 @@ class Film:
     # where the fields checked after loading stand (LATER_CHECKED), for their errors
     positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
-    @cached_property  # asked for thousands of times when resolving and suggesting
+    @property
     def directors(self) -> tuple[str, ...]:
-        return tuple(c.name for r in self.credits if r.key == "directors" for c in r.people)
+        return directors(self.credits)
 
     @property
     def customer_rating(self) -> float | None:
@@ -175,14 +166,47 @@ class Film:
         return self.release_date or dt.date(self.year, 1, 1)
 
 
-def with_related(film: Film, related: tuple[RelatedTitle, ...]) -> Film:
-    """``film`` with its related titles resolved by the catalogue: what
-    ``dataclasses.replace`` makes, without an ``__init__`` that sets thirty fields one by
-    one (a film's copy costs a tenth as much). What was worked out from the other fields
-    (``directors``) still holds, so it is kept."""
-    copy = object.__new__(Film)
-    copy.__dict__.update(film.__dict__, related=related)
-    return copy
+@dataclass(frozen=True)
+class Outline:
+    """What the catalogue reads of a film: the fields that place it among the others
+    (its slug, title, year, genres, people, related titles, poster, date...), without the
+    text only its own page shows (plot, reviews, quotes, offers). A build that finds no
+    outline changed knows the catalogue and the page plan are the same as last time."""
+
+    file: str
+    title: str
+    year: int
+    slug: str
+    slug_given: bool
+    original_title: str | None
+    genres: tuple[str, ...]
+    credits: tuple[Role, ...]
+    related: tuple[RelatedTitle, ...]
+    poster: str | None
+    release_date: dt.date | None
+    content_rating: str | None
+    draft: bool
+    positions: dict[str, tuple[int, int]] = field(compare=False)
+    directors: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:  # read thousands of times when resolving and suggesting
+        object.__setattr__(self, "directors", directors(self.credits))
+
+    @property
+    def date(self) -> dt.date:
+        return self.release_date or dt.date(self.year, 1, 1)
+
+
+def directors(credits: tuple[Role, ...]) -> tuple[str, ...]:
+    return tuple(c.name for r in credits if r.key == "directors" for c in r.people)
+
+
+def outline(film: Film) -> Outline:
+    return Outline(
+        film.file, film.title, film.year, film.slug, film.slug_given, film.original_title,
+        film.genres, film.credits, film.related, film.poster, film.release_date,
+        film.content_rating, film.draft, film.positions,
+    )  # fmt: skip
 
 
 def tomatometer(fresh: int, counted: int) -> int:

@@ -1,18 +1,22 @@
 """The site map: every page a catalogue has, which template renders it, and with what.
 
-Lists of films (the catalogue, genres, people, years, decades) are split into numbered
-pages of ``page_size`` films: ``genres/drama/``, ``genres/drama/page/2/``, and so on.
+A page's context names the films it shows by :class:`FilmRef` (their slugs), not the
+films themselves: the plan is made from the catalogue's outlines, kept in the build
+store as data, and the render stage puts each film in its place. Lists of films (the
+catalogue, genres, people, years, decades) are split into numbered pages of
+``page_size`` films: ``genres/drama/``, ``genres/drama/page/2/``, and so on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from .browse import facet_options
 from .catalogue import Catalogue, PersonRole, Subject, subject
-from .model import Film
+from .codec import FilmRef
+from .model import Outline
 from .settings import Settings
 from .stats import Stats
 
@@ -60,6 +64,10 @@ class Pager:
         return out
 
 
+def refs(films: Iterable[Outline]) -> list[FilmRef]:
+    return [FilmRef(f.slug) for f in films]
+
+
 def paginate(base: str, template: str, items: list, size: int, **context) -> list[Page]:
     """Pages of at most ``size`` items, each with its ``items`` and ``pager``."""
     count = max(1, -(-len(items) // size))
@@ -74,10 +82,10 @@ def paginate(base: str, template: str, items: list, size: int, **context) -> lis
 
 def _person_pages(person, size: int) -> list[Page]:
     """A person's films by role, paginated over (role, film) pairs and regrouped by role."""
-    pairs = [(role, film) for role in person.roles for film in role.films]
+    pairs = [(role, FilmRef(film.slug)) for role in person.roles for film in role.films]
     pages = paginate(f"people/{person.slug}/", "person.html", pairs, size, person=subject(person))
     for page in pages:
-        groups: list[tuple[PersonRole, list[Film]]] = []
+        groups: list[tuple[PersonRole, list[FilmRef]]] = []
         for role, film in page.context.pop("items"):
             if groups and groups[-1][0].key == role.key:
                 groups[-1][1].append(film)
@@ -87,10 +95,10 @@ def _person_pages(person, size: int) -> list[Page]:
     return pages
 
 
-def films_listed(page: Page) -> Iterator[Film]:
+def films_listed(page: Page) -> Iterator[FilmRef]:
     """The films a list page shows as cards: its items, or a person's films by role."""
     for item in page.context.get("items", ()):
-        if isinstance(item, Film):
+        if isinstance(item, FilmRef):
             yield item
     for role in page.context.get("roles", ()):
         yield from role.films
@@ -99,23 +107,21 @@ def films_listed(page: Page) -> Iterator[Film]:
 def plan_pages(catalogue: Catalogue, settings: Settings, stats: Stats) -> list[Page]:
     """Every page of the site, in a fixed order (``stats`` for the statistics page)."""
     size = settings.page_size
-    films = list(catalogue.films)
-    pages = paginate("", "index.html", films, size, facets=facet_options(catalogue))
+    films = catalogue.films
+    pages = paginate("", "index.html", refs(films), size, facets=facet_options(catalogue))
     for film in films:
-        related = {r.slug: catalogue.by_slug[r.slug] for r in film.related if r.slug}
-        suggested = tuple(
-            (s, catalogue.by_slug[s.slug]) for s in catalogue.suggestions.get(film.slug, ())
-        )
+        related = {r.slug: FilmRef(r.slug) for r in film.related if r.slug}
+        suggested = tuple((s, FilmRef(s.slug)) for s in catalogue.suggestions.get(film.slug, ()))
         # The theme shows related films by their small posters (``small_posters[slug]``),
         # not through ``related_films``; they are named here so that the page is known to
-        # show them (its fingerprint and its snapshot list them), and changes with them.
-        context = {"film": film, "related_films": related, "suggested": suggested}
+        # show them (its fingerprint names them), and changes with them.
+        context = {"film": FilmRef(film.slug), "related_films": related, "suggested": suggested}
         pages.append(Page(f"films/{film.slug}/index.html", "film.html", context))
     pages.append(
         Page("genres/index.html", "genres.html", {"genres": tuple(map(subject, catalogue.genres))})
     )
     for genre in catalogue.genres:
-        pages += paginate(f"genres/{genre.slug}/", "genre.html", list(genre.films), size,
+        pages += paginate(f"genres/{genre.slug}/", "genre.html", refs(genre.films), size,
                           genre=Subject(genre.slug, genre.name))  # fmt: skip
     pages.append(
         Page("people/index.html", "people.html", {"people": tuple(map(subject, catalogue.people))})
@@ -128,10 +134,10 @@ def plan_pages(catalogue: Catalogue, settings: Settings, stats: Stats) -> list[P
               "decades": tuple(map(subject, catalogue.decades))})
     )  # fmt: skip
     for year in catalogue.years:
-        pages += paginate(f"years/{year.slug}/", "year.html", list(year.films), size,
+        pages += paginate(f"years/{year.slug}/", "year.html", refs(year.films), size,
                           year=Subject(year.slug, year.name))  # fmt: skip
     for decade in catalogue.decades:
-        pages += paginate(f"decades/{decade.slug}/", "decade.html", list(decade.films), size,
+        pages += paginate(f"decades/{decade.slug}/", "decade.html", refs(decade.films), size,
                           decade=Subject(decade.slug, decade.name))  # fmt: skip
     pages.append(
         Page(
@@ -150,6 +156,6 @@ def plan_pages(catalogue: Catalogue, settings: Settings, stats: Stats) -> list[P
     newest = sorted(catalogue.films, key=lambda f: (f.date, f.slug), reverse=True)
     newest = newest[: settings.feed_size or None]
     pages.append(Page("sitemap.xml", "sitemap.xml", {"paths": listed}))
-    pages.append(Page("feed.xml", "feed.xml", {"films": newest}))
+    pages.append(Page("feed.xml", "feed.xml", {"films": refs(newest)}))
     pages.append(Page("robots.txt", "robots.txt", {}))
     return pages

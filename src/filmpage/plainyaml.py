@@ -2,13 +2,14 @@
 
 Nearly every record is written in a small part of YAML: block mappings and lists, flow
 lists and mappings on one line (``[a, b]``, ``{name: Ada, character: "Eve"}``), and
-one-line scalars, plain or quoted without escapes. For such a text libyaml makes a Python
+one-line scalars, plain or quoted (with YAML's escapes in double quotes: ``"a\n\nb"``,
+as exported records write their paragraphs). For such a text libyaml makes a Python
 event with two position objects for every value, which costs more than reading the lines
 here. :func:`read` returns the very tree that :func:`yamldoc.parse` builds from libyaml's
 events, or None as soon as the text steps outside the subset in any way (a comment, a
-scalar over several lines, an escape, a tab, an anchor, a duplicate key, a line it cannot
-place): the caller then parses it with libyaml, which also reports every fault. So this
-reader never reports anything, and it only has to be right about what it accepts; a
+scalar over several lines, an escape YAML has not, a tab, an anchor, a duplicate key, a
+line it cannot place): the caller then parses it with libyaml, which also reports every
+fault. So this reader never reports anything, and it only has to be right about what it accepts; a
 property test holds it to libyaml's tree on generated and mutated documents.
 """
 
@@ -26,7 +27,7 @@ _FLOW_KEY = re.compile(r"(\w[\w.-]*(?: +[\w.-]+)*) *: +")
 _PLAIN = re.compile(r"(?:[^\s\-?:,\[\]{}#&*!|>'\"%@`]|-[\w.])(?:[^:#]|:[^\s:#])*")
 # A scalar in a flow collection: quoted, or plain and ended by a comma or a bracket.
 _FLOW_VALUE = (
-    r"\"[^\"\\]*\"|'(?:[^']|'')*'"
+    r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'"
     r"|(?:[^\s\-?:,\[\]{}#&*!|>'\"%@`]|-[\w.])(?:[^:#,\[\]{} ]| +[^:#,\[\]{} ])*"
 )
 _FLOW_SCALAR = re.compile(_FLOW_VALUE)
@@ -34,7 +35,11 @@ _FLOW_SCALAR = re.compile(_FLOW_VALUE)
 # Groups: the key (empty in a list), the value, and the comma or closing bracket.
 _FLOW_PAIR = re.compile(rf"(\w[\w.-]*(?: +[\w.-]+)*) *: +({_FLOW_VALUE}) *([,}}]) *")
 _FLOW_ITEM = re.compile(rf"()({_FLOW_VALUE}) *([,\]]) *")
-_DOUBLE = re.compile(r'"([^"\\]*)"')
+_DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v",
+            "f": "\f", "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\",
+            "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029"}  # fmt: skip
 _SINGLE = re.compile(r"'((?:[^']|'')*)'")
 
 
@@ -183,7 +188,7 @@ class _Reader:
             match = _DOUBLE.match(line, at)
             if match is None:
                 raise _Outside
-            text = match[1]
+            text = _unescaped(match[1])
         else:
             match = _SINGLE.match(line, at)
             if match is None:
@@ -252,10 +257,30 @@ def _scalar(token: str, number: int, at: int) -> Scalar:
     """A scalar from its token as typed (quotes and all), at index ``at`` of its line."""
     first = token[0]
     if first == '"':
-        return Scalar(token[1:-1], False, number, at + 1)
+        return Scalar(_unescaped(token[1:-1]), False, number, at + 1)
     if first == "'":
         return Scalar(token[1:-1].replace("''", "'"), False, number, at + 1)
     return Scalar(token, token in NULLS, number, at + 1)
+
+
+def _unescaped(text: str) -> str:
+    """A double-quoted scalar's text with YAML's escapes decoded, as libyaml does; an
+    escape YAML has not (or a surrogate) leaves the subset, for libyaml to report."""
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(_escape, text)
+
+
+def _escape(match: re.Match) -> str:
+    code = match[1]
+    found = _ESCAPES.get(code)
+    if found is not None:
+        return found
+    if len(code) > 1:  # \x, \u or \U and hexadecimal digits
+        point = int(code[1:], 16)
+        if point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF:
+            return chr(point)
+    raise _Outside
 
 
 def _is_dash(line: str, col: int) -> bool:

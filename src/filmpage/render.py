@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 import traceback
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -20,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import meta
 from markupsafe import Markup
 
 from . import __version__, structured
 from .catalogue import name_slug
+from .codec import FilmRef
 from .errors import FilmpageError, Problem
 from .images import NO_MEDIA, Media, title_hue
 from .pages import Page
@@ -42,26 +43,13 @@ def make_environment(
     settings: Settings,
     template_dirs: list[Path],
     media: Media = NO_MEDIA,
-    compiled: Path | None = None,
 ) -> jinja2.Environment:
     """A Jinja environment over the site's templates, then the theme's, with our helpers.
 
-    With ``compiled`` (a folder), templates compiled once are kept there (checked against
-    their source) for later builds, in a folder of their own for each set of settings:
-    Jinja computes a filter of constants when it compiles (``'feed.xml'|url`` is text in
-    the compiled code), so the compiled code holds the site's base path."""
-    bytecode = None
-    if compiled is not None:
-        kept = compiled / hashlib.blake2b(repr(settings).encode(), digest_size=8).hexdigest()
-        if compiled.is_dir():  # those of other settings: compiled again if they come back
-            for other in compiled.iterdir():
-                if other != kept:
-                    shutil.rmtree(other, ignore_errors=True)
-        kept.mkdir(parents=True, exist_ok=True)
-        bytecode = jinja2.FileSystemBytecodeCache(str(kept))
+    Templates are compiled by each build that renders with them, never kept compiled:
+    compiled templates are code, which a build does not read back from a cache."""
     env = jinja2.Environment(
         auto_reload=False,  # one build, one set of templates: no stat of each file per page
-        bytecode_cache=bytecode,
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -111,16 +99,67 @@ def make_environment(
     return env
 
 
+def template_hashes(env: jinja2.Environment) -> dict[str, bytes]:
+    """For every template, a hash of its source and of every template it pulls in
+    (extends, import, include), so that editing one template touches only its users."""
+    loader = env.loader
+    names = loader.list_templates() if loader else []
+    sources: dict[str, str] = {}
+    refs: dict[str, set[str]] = {}
+    for name in names:
+        try:
+            source = loader.get_source(env, name)[0]
+            refs[name] = {r for r in meta.find_referenced_templates(env.parse(source)) if r}
+        except jinja2.TemplateError:
+            source, refs[name] = "", set()
+        sources[name] = source
+    hashes = {}
+    for name in names:
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(refs.get(current, ()))
+        h = hashlib.blake2b(digest_size=16)
+        for dep in sorted(seen):
+            h.update(dep.encode() + b"\0" + sources.get(dep, "").encode() + b"\0")
+        hashes[name] = h.digest()
+    return hashes
+
+
 def show_films(env: jinja2.Environment, films: Mapping[str, Any]) -> None:
-    """Give the environment's per-film pieces (cards, small posters) the films, by slug."""
+    """Give the environment the films, by slug: the pages' film references and the
+    per-film pieces (cards, small posters) are taken from there."""
     env.globals["cards"].films = env.globals["small_posters"].films = films
 
 
+def resolve(value: Any, films: Mapping[str, Any]) -> Any:
+    """``value`` with each :class:`FilmRef` in it replaced by its film (in lists, tuples,
+    dictionaries and dataclasses, as page contexts hold them)."""
+    kind = type(value)
+    if kind is FilmRef:
+        return films[value.slug]
+    if kind is list or kind is tuple:
+        return kind(resolve(item, films) for item in value)
+    if kind is dict:
+        return {key: resolve(item, films) for key, item in value.items()}
+    names = getattr(kind, "__dataclass_fields__", None)
+    if names is not None and kind.__init__ is not object.__init__:
+        values = {name: getattr(value, name) for name, f in names.items() if f.init}
+        resolved = {name: resolve(item, films) for name, item in values.items()}
+        if any(resolved[name] is not values[name] for name in values):
+            return kind(**resolved)
+    return value
+
+
 def render_page(env: jinja2.Environment, page: Page) -> bytes:
-    """Render one page, turning template faults into a placed FilmpageError."""
+    """Render one page, its films taken from :func:`show_films`' mapping, turning
+    template faults into a placed FilmpageError."""
+    context = resolve(page.context, env.globals["cards"].films)
     try:
         template = env.get_template(page.template)
-        return template.render(page=page, **page.context).encode("utf-8")
+        return template.render(page=page, **context).encode("utf-8")
     except jinja2.TemplateSyntaxError as exc:
         raise FilmpageError(
             Problem(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .catalogue import Catalogue, Subject, subject
-from .model import Film
+from .derive import Figures
 
 TOP_PEOPLE = 10
 
@@ -15,17 +15,6 @@ TOP_PEOPLE = 10
 class Average:
     value: float | None  # None when no film has the figure
     count: int  # how many films (or ratings) it averages
-
-
-@dataclass(frozen=True)
-class Figures:
-    """What the page averages of one film: kept per film, so an edit that changes only
-    these is summed again without the rest of the catalogue."""
-
-    tomatometer: int | None
-    critics_rating: float | None
-    runtime: int | None
-    ratings: tuple[float, ...]  # every customer rating given
 
 
 @dataclass(frozen=True)
@@ -43,16 +32,6 @@ class Stats:
 
 def _average(values: list) -> Average:
     return Average(sum(values) / len(values) if values else None, len(values))
-
-
-def film_figures(film: Film) -> Figures:
-    critics = film.critics
-    return Figures(
-        critics.tomatometer if critics else None,
-        critics.average_rating if critics else None,
-        film.runtime or None,
-        tuple(r.rating for r in film.customer_reviews if r.rating is not None),
-    )
 
 
 def catalogue_stats(catalogue: Catalogue, figures: list[Figures]) -> Stats:

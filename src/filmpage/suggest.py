@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .model import Film
+from .model import Outline
 
 SUGGESTIONS = 6
 NEAREST = 24  # candidates taken from each shared person's or genre's films
@@ -31,24 +31,15 @@ class Suggestion:
     shared: str
 
 
-def suggestion_inputs(film: Film) -> bytes:
-    """Everything :func:`suggest` reads of one film but its slug (which the catalogue may
-    still change): a build whose films all give the same bytes, with the same slugs in the
-    same order, gets the same suggestions, and may reuse the last ones."""
-    credits = [(role.key, [c.name for c in role.people]) for role in film.credits]
-    outline = (film.title, film.year, film.directors, credits, film.genres, bool(film.related))
-    return repr(outline).encode()
-
-
 def suggest(
-    films: tuple[Film, ...], key: Callable[[str], str]
+    films: tuple[Outline, ...], key: Callable[[str], str]
 ) -> dict[str, tuple[Suggestion, ...]]:
     """Suggestions for every film without a ``related`` list, by slug; ``key`` folds a
     person's or genre's name (``name_slug``) so spellings that share a page match."""
     if all(film.related for film in films):  # nothing to suggest: skip the indexes
         return {}
-    by_person: dict[str, list[Film]] = defaultdict(list)
-    by_genre: dict[str, list[Film]] = defaultdict(list)
+    by_person: dict[str, list[Outline]] = defaultdict(list)
+    by_genre: dict[str, list[Outline]] = defaultdict(list)
     facets = {}
     for film in films:
         directors = {key(name) for name in film.directors}
@@ -65,7 +56,7 @@ def suggest(
         if film.related:
             continue
         directors, people, genres = facets[film.slug]
-        candidates: dict[str, Film] = {}
+        candidates: dict[str, Outline] = {}
         for k in directors | people:
             candidates.update((f.slug, f) for f in nearest(by_person[k], film.year))
         for k in genres:
@@ -92,7 +83,7 @@ class _Nearest:
     def __init__(self) -> None:
         self.years: dict[int, list[int]] = {}  # by id of the list, once sorted
 
-    def __call__(self, bucket: list[Film], year: int) -> list[Film]:
+    def __call__(self, bucket: list[Outline], year: int) -> list[Outline]:
         if len(bucket) <= NEAREST:
             return bucket
         years = self.years.get(id(bucket))
@@ -102,7 +93,7 @@ class _Nearest:
         return _nearest(bucket, years, year)
 
 
-def _nearest(bucket: list[Film], years: list[int], year: int) -> list[Film]:
+def _nearest(bucket: list[Outline], years: list[int], year: int) -> list[Outline]:
     """Up to NEAREST films of a year-sorted list, closest to ``year`` first."""
     right = bisect_left(years, year)
     left = right - 1
@@ -117,7 +108,7 @@ def _nearest(bucket: list[Film], years: list[int], year: int) -> list[Film]:
     return picked
 
 
-def _explain(film: Film, other: Film, key: Callable[[str], str]) -> Suggestion:
+def _explain(film: Outline, other: Outline, key: Callable[[str], str]) -> Suggestion:
     """The strongest reason, naming the first shared director, person or genre in the
     order the suggested film lists them."""
     mine_directors = {key(n) for n in film.directors}

@@ -3,10 +3,11 @@
 A build never leaves a half-written site. Files go to a temporary folder beside the
 output first. When there is no finished output yet, that folder is then swapped in whole;
 otherwise the build moves the files that changed into the old output one by one (each a
-rename), removing the files that are gone, and files that did not change are left as
-they are, timestamps and all. While it does, a journal file in the output says the update is
-under way: if it is cut short, the next build sees the journal and starts afresh. A
-folder that does not carry our marker is never replaced.
+rename: a reader sees the old file or the new one, never part of one), removing the
+files that are gone, and files that did not change are left as they are, timestamps and
+all. While it does, a journal file in the output says the update is under way: if it is
+cut short, the next build sees the journal and makes the whole output afresh. A folder
+that does not carry our marker is never replaced.
 """
 
 from __future__ import annotations
@@ -96,65 +97,60 @@ def check_output_folder(out: Path, root: Path) -> None:
         )
 
 
-@contextmanager
-def staged_output(out: Path) -> Iterator[Path]:
-    """A fresh folder beside ``out`` to write the new site into.
-
-    When the ``with`` block succeeds, the folder gets ``.nojekyll`` and our marker and is
-    swapped in for ``out``; when it fails in any way (an error, Ctrl-C), it is removed and
-    ``out`` is left as it was.
-    """
-    out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(out)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
-        yield staging
-        (staging / ".nojekyll").write_bytes(b"")
-        (staging / MARKER).write_bytes(MARKER_TEXT)
-        staging.chmod(0o755)
-        _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
 @dataclass
-class Update:
-    """An in-place update under way: the build writes new files into ``staging`` and
-    lists them in ``written``, and lists the output files that are gone in ``removed``."""
+class Target:
+    """Where a build writes: new files go into ``staging`` and are listed in ``written``;
+    ``removed`` lists the output's files that are gone. ``whole``: the output is made
+    afresh in ``staging`` and swapped in, rather than updated in place."""
 
+    out: Path
     staging: Path
+    whole: bool
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
 
 
 @contextmanager
-def staged_update(out: Path) -> Iterator[Update]:
-    """A fresh folder beside ``out`` for the files of an in-place update of ``out``.
+def staged(out: Path) -> Iterator[Target]:
+    """A fresh folder beside ``out`` for the build to write into.
 
-    When the ``with`` block succeeds, the journal is written into ``out``, each path of
-    ``written`` is moved from the folder into ``out`` (replacing the old file), each path
-    of ``removed`` is deleted along with folders it leaves empty, and the folder is
-    removed. The journal stays until :func:`finish_update`, once the caller has saved
-    what it knows of the new output; until then the output is not trusted.
+    When ``out`` is not a finished output, the folder becomes the whole new output: when
+    the ``with`` block succeeds it gets ``.nojekyll`` and our marker and is swapped in.
+    Otherwise ``out`` is updated in place: the journal is written into it, each path of
+    ``written`` moved into it (each a rename, replacing the old file), each path of
+    ``removed`` deleted with the folders it leaves empty; the journal stays until
+    :func:`finish_update`, once the build has remembered what it wrote. When the block
+    fails in any way (an error, Ctrl-C), the folder is removed and ``out`` left as it was.
     """
     out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
-    update = Update(Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent)))
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    target = Target(out, staging, whole=not is_complete(out))
     try:
-        yield update
-        (out / JOURNAL).write_bytes(b"")
-        for rel in update.written:
-            target = out / rel
-            if target.is_dir() and not target.is_symlink():
-                shutil.rmtree(target)
-            _make_parents(out, target)
-            os.replace(update.staging / rel, target)
-        for rel in update.removed:
-            _remove(out, rel)
+        yield target
+        if target.whole:
+            (staging / ".nojekyll").write_bytes(b"")
+            (staging / MARKER).write_bytes(MARKER_TEXT)
+            staging.chmod(0o755)
+            _swap(staging, out)
+        else:
+            _move_in(target)
     finally:
-        shutil.rmtree(update.staging, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _move_in(target: Target) -> None:
+    out = target.out
+    (out / JOURNAL).write_bytes(b"")
+    for rel in target.written:
+        path = out / rel
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        _make_parents(out, path)
+        os.replace(target.staging / rel, path)
+    for rel in target.removed:
+        _remove(out, rel)
 
 
 def _make_parents(out: Path, target: Path) -> None:
@@ -169,23 +165,6 @@ def _make_parents(out: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
 
 
-def output_files(out: Path) -> set[str]:
-    """Every file of a finished output, by relative path, but those filmpage keeps there
-    (its marker, ``.nojekyll`` and the journal)."""
-    found: list[str] = []
-
-    def walk(folder: str, prefix: str) -> None:  # tens of thousands of files: no Paths
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    walk(entry.path, f"{prefix}{entry.name}/")
-                else:
-                    found.append(prefix + entry.name)
-
-    walk(str(out), "")
-    return set(found) - {MARKER, ".nojekyll", JOURNAL}
-
-
 def same_bytes(out: Path, rel: str, data: bytes) -> bool:
     """Whether the output file at ``rel`` holds ``data`` already."""
     try:
@@ -197,14 +176,12 @@ def same_bytes(out: Path, rel: str, data: bytes) -> bool:
 
 def same_copy(out: Path, rel: str, source: Path) -> bool:
     """Whether the output file at ``rel`` is a copy of ``source`` (same size and time, as
-    :func:`copy_file` makes it) or the very same file (as :func:`link_file` makes it)."""
+    :func:`copy_file` makes it)."""
     try:
         mine, theirs = os.stat(os.path.join(out, rel)), os.stat(source)
     except OSError:
         return False
-    return (mine.st_dev, mine.st_ino) == (theirs.st_dev, theirs.st_ino) or (
-        mine.st_size == theirs.st_size and mine.st_mtime_ns == theirs.st_mtime_ns
-    )
+    return mine.st_size == theirs.st_size and mine.st_mtime_ns == theirs.st_mtime_ns
 
 
 def finish_update(out: Path) -> None:
@@ -264,18 +241,6 @@ def copy_file(source: Path, staging: Path, rel: str) -> None:
     target = staging / rel
     _make_folder(str(target.parent))
     shutil.copy2(source, target)
-
-
-def link_file(source: Path, staging: Path, rel: str) -> None:
-    """Put an existing file (an unchanged page of the previous output, a cached poster)
-    at ``rel``: a hard link (the same file, its timestamp kept), or a copy where links
-    are not possible."""
-    target = os.path.join(staging, rel)
-    _make_folder(os.path.dirname(target))
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def remove_leftovers(out: Path) -> None:

@@ -1,171 +1,144 @@
-"""Make the site's images before anything is written: poster variants, spread over
-processes, and the share cards (the build makes those in the background while it checks
-the catalogue, plans and renders pages); each image only when its source is new or changed.
+"""The site's images: poster variants, made once per source and kept in the build store,
+and share cards, drawn straight into the site.
 
-Made images live in an image store inside the build cache, named by the hash of what
-they were made from; the build links them into the site. A poster Pillow cannot read is
-an error on the film that names it, reported with the build's other problems.
+A poster under ``static/`` is read once per version of its file (by size and time):
+what it is (its hash, size, transparency) and its resized variants are kept in the
+store, named by the hash of the source, and written into the site from there. A poster
+Pillow cannot read is an error on the film that names it. A film without a poster gets
+a share card (its title and year on its colour) for link previews, named by what it
+shows: cards are drawn as soon as the records are read, before the catalogue settles
+slugs, and two films that show the same card share its file.
 """
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import NamedTuple
 
-from ..catalogue import Catalogue
 from ..errors import Problems
 from ..images import (
     RASTER,
+    Card,
     ImageProblem,
     Media,
+    PosterSet,
     SourceInfo,
-    card_digest,
-    make_poster_variants,
     poster_set,
+    poster_variants,
+    share_card,
     share_card_png,
-    store_file,
-    title_hue,
 )
-from ..model import Film
+from ..store import Store
 from ..write import write_file
-from .parallel import parallel_map
-
-Known = dict[str, tuple[int, int, SourceInfo]]
-"""What the last build learned of each poster source: size, mtime and what it is."""
+from .memory import PlanFilm
+from .parallel import Pool
 
 
-class Card(NamedTuple):
-    """A film's share card: what it shows, the hash of that (``digest``, which names its
-    file in the image store: :func:`card_file`) and its path in the site. Plain values
-    only: the cards to make are handed to other processes, 100,000 of them at times."""
-
-    title: str
-    year: int
-    hue: int
-    digest: str
-    path: str
+def make_cards(staging: Path, cards: list[Card]) -> None:
+    """Draw these cards into the folder the site is being written in (runs in a worker)."""
+    for card in cards:
+        write_file(staging, card.path, share_card_png(card.title, card.year, card.hue))
 
 
-def prepare_media(
-    catalogue: Catalogue,
-    static: dict[str, Path],
-    store: Path,
-    known: Known,
-    jobs: int,
-    problems: Problems,
-    progress=lambda stage, done, total: None,
-) -> tuple[Media, Known]:
-    """The site's images (share cards named, not made: see :func:`missing_cards`) and what
-    was learned of the posters."""
-    sources = sorted(
-        {f.poster for f in catalogue.films if f.poster and f.poster.lower().endswith(RASTER)}
-    )
-    infos: dict[str, SourceInfo] = {}
-    stats: dict[str, tuple[int, int]] = {}
-    todo = []
-    for rel in sources:
-        st = os.stat(static[rel])
-        stats[rel] = (st.st_size, st.st_mtime_ns)
-        entry = known.get(rel)
-        if entry and entry[:2] == stats[rel] and _stored(poster_set("", entry[2]), store):
-            infos[rel] = entry[2]
-        else:
-            todo.append(rel)
-    made = parallel_map(
-        _make_variants, todo, jobs, (static, store), lambda n: progress("posters", n, len(todo))
-    )
-    for rel, result in zip(todo, made, strict=True):
-        if isinstance(result, SourceInfo):
-            infos[rel] = result
-            continue
-        for film in catalogue.films:
-            if film.poster == rel:
-                line, column = film.positions.get("poster", (0, 0))
-                problems.error(film.file, line, column, "poster", f"static/{rel} {result}")
-
-    posters = {
-        f.slug: poster_set(f.slug, infos[f.poster]) for f in catalogue.films if f.poster in infos
-    }
-    files = {v.path: store / v.stored for p in posters.values() for v in (*p.webp, *p.fallback)}
+def site_media(films: Iterable[PlanFilm], infos: dict[str, SourceInfo]) -> Media:
+    """The images a plan's films show: poster variants where the poster could be read
+    (``infos``), else the poster as it is (an SVG, say), else a share card."""
+    posters: dict[str, PosterSet] = {}
     share: dict[str, str] = {}
-    for film in catalogue.films:
-        card = share_card(film)
-        if card is not None:
-            share[film.slug] = card.path
-            files[card.path] = card_file(store, card)
-    known = {rel: (*stats[rel], info) for rel, info in infos.items()}
-    return Media(posters, share, files), known
+    files: dict[str, str] = {}
+    cards: dict[str, Card] = {}
+    for film in films:
+        info = infos.get(film.poster) if film.poster else None
+        if info is not None:
+            variants = posters[film.slug] = poster_set(film.slug, info)
+            files.update((v.path, v.stored) for v in (*variants.webp, *variants.fallback))
+        elif not film.poster:
+            card = share_card(film.title, film.year)
+            share[film.slug] = files[card.path] = card.path
+            cards[card.path] = card
+    return Media(posters, share, files, cards)
 
 
-def share_card(film: Film) -> Card | None:
-    """The share card a film needs (None when it has a poster to share instead)."""
-    if film.poster:
-        return None
-    hue = title_hue(film.title)
-    digest = card_digest(film.title, film.year, hue)
-    # Named by what it shows, not by the film's slug: the cards are made before the
-    # catalogue settles slugs, and two films that show the same card share its file.
-    return Card(film.title, film.year, hue, digest, f"share/{digest}.png")
+def read_posters(
+    films: Iterable[PlanFilm],
+    static: dict[str, Path],
+    store: Store | None,
+    pool: Pool,
+    problems: Problems,
+    place: Callable[[str], tuple[int, int]],
+) -> dict[str, SourceInfo]:
+    """What each raster poster of these films is, by its path under static/: known from
+    the store while its file keeps its size and time, else read, its variants made (in
+    the pool's processes) and kept in the store. A poster that cannot be read is an error
+    on each film that names it (``place`` gives where a record file names its poster)."""
+    films = list(films)
+    wanted = sorted({f.poster for f in films if f.poster and f.poster.lower().endswith(RASTER)})
+    known = _known_posters(store)
+    infos, todo = {}, []
+    for rel in wanted:
+        st = os.stat(static[rel])
+        stamp = (st.st_size, st.st_mtime_ns)
+        if rel in known and known[rel][0] == stamp:
+            infos[rel] = known[rel][1]
+        else:
+            todo.append((rel, stamp))
+    for (rel, stamp), made in zip(todo, pool.map(_variants, todo, static), strict=True):
+        if isinstance(made, str):
+            for film in films:
+                if film.poster == rel:
+                    line, column = place(film.file)
+                    problems.error(film.file, line, column, "poster", f"static/{rel} {made}")
+            continue
+        info, images = made
+        infos[rel] = info
+        if store is not None:
+            _keep(store, rel, stamp, info, images)
+    return infos
 
 
-def card_file(store: Path, card: Card) -> Path:
-    """Where a share card is kept in the image store."""
-    return store / _card_name(card.digest)
-
-
-def _card_name(digest: str) -> str:
-    return f"card-{digest}.png"
-
-
-def missing_cards(films: Iterable[Film], store: Path) -> list[Card]:
-    """The share cards these films need that are not in the image store yet (each to be
-    made with :func:`make_card`); the store is listed once, not asked for each card."""
+def _variants(
+    static: dict[str, Path], item: tuple[str, tuple[int, int]]
+) -> tuple[SourceInfo, dict[str, bytes]] | str:
     try:
-        stored = set(os.listdir(store))
-    except OSError:  # no store yet
-        stored = set()
-    cards = {card.path: card for card in map(share_card, films) if card is not None}
-    return [c for c in cards.values() if _card_name(c.digest) not in stored]
-
-
-def _stored(poster, store: Path) -> bool:
-    return all((store / v.stored).is_file() for v in (*poster.webp, *poster.fallback))
-
-
-def prune_store(store: Path, keep: set[Path]) -> None:
-    """Delete images no page of this build uses (old versions of changed posters)."""
-    if store.is_dir():
-        for path in store.iterdir():
-            if path not in keep:
-                path.unlink(missing_ok=True)
-
-
-def _make_variants(state: tuple[dict[str, Path], Path], rel: str) -> SourceInfo | str:
-    static, store = state
-    try:
-        return make_poster_variants(static[rel], store)
+        return poster_variants(static[item[0]].read_bytes())
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror}"
     except ImageProblem as exc:
         return str(exc)
 
 
-def make_card(folders: tuple[Path, Path], card: Card) -> None:
-    """Make one share card into the staging folder (the first of ``folders``, where the
-    site is being written) and keep it in the image store (the second): the end of the
-    build then has one file less to place.
+def _known_posters(store: Store | None) -> dict[str, tuple[tuple[int, int], SourceInfo]]:
+    if store is None:
+        return {}
+    found = {}
+    for path, size, mtime, info in store.checked(
+        "SELECT path, size, mtime, info, check_ FROM posters"
+    ):
+        found[path] = ((size, mtime), SourceInfo(*json.loads(info)))
+    return found
 
-    The card is written into the site first and then linked into the store, where it
-    appears whole (a temporary file and a rename in the store cost a third more); a new
-    store's first card, and a store on another file system, get a copy of their own.
-    """
-    staging, store = folders
-    data = share_card_png(card.title, card.year, card.hue)
-    write_file(staging, card.path, data)
-    placed = os.path.join(staging, card.path)
-    try:
-        os.link(placed, card_file(store, card))
-    except FileExistsError:  # made meanwhile, for another film of the same title and year
-        pass
-    except OSError:  # no store folder yet (its first card), or no links between the folders
-        store_file(data, card_file(store, card))
+
+def _keep(
+    store: Store, rel: str, stamp: tuple[int, int], info: SourceInfo, images: dict[str, bytes]
+) -> None:
+    row = (rel, *stamp, json.dumps([info.digest, info.width, info.height, info.alpha]))
+    store.write("INSERT OR REPLACE INTO posters VALUES (?, ?, ?, ?, ?)", [row], checked=True)
+    store.write("INSERT OR REPLACE INTO images VALUES (?, ?, ?)", images.items(), checked=True)
+    store.commit()
+
+
+def stored_image(store: Store | None, name: str) -> bytes | None:
+    """A poster variant from the store, or None when it is not there whole."""
+    if store is None:
+        return None
+    for _, data in store.checked("SELECT name, data, check_ FROM images WHERE name = ?", [name]):
+        return data
+    return None
+
+
+def prune_images(store: Store, keep: set[str]) -> None:
+    """Forget poster variants no page uses any more, and what is known of posters gone."""
+    gone = [(name,) for (name,) in store.rows("SELECT name FROM images") if name not in keep]
+    store.write("DELETE FROM images WHERE name = ?", gone)

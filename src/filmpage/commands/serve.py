@@ -31,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 from ..errors import FilmpageError, Problems
 from ..settings import SETTINGS_FILE, load_settings
 from .build import OUTPUT_DIR, BuildResult, build
+from .memory import Memory
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 EVENTS_PATH = "/__filmpage/events"
@@ -323,7 +324,8 @@ def start_preview(
 ) -> RunningPreview:
     """Build the site, then serve it (and, with ``reload``, rebuild it on every change)."""
     out = out if out is not None else root / OUTPUT_DIR
-    first = build(root, out, drafts=drafts)
+    memory = Memory()  # the engine's state, kept from build to build
+    first = build(root, out, drafts=drafts, memory=memory)
     base_path = load_settings(root, Problems()).base_path
     preview = Preview() if reload else None
     server = make_server(out, host, port, base_path, preview)
@@ -334,8 +336,8 @@ def start_preview(
 
         def rebuild() -> None:
             with preview.lock:
-                try:
-                    result = build(root, out, drafts=drafts)
+                try:  # in this process: forking one that runs server threads is unsafe
+                    result = build(root, out, drafts=drafts, jobs=1, memory=memory)
                 except FilmpageError as exc:
                     log(f"{exc}\nbuild failed; still serving the last good site")
                     error = str(exc)

@@ -1,0 +1,49 @@
+"""Every file a build reads, with its size and modification time: enough to tell that
+nothing changed since the last build without reading anything, and which records did."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..settings import SETTINGS_FILE
+from ..theme import theme_dir
+
+Stamp = tuple[int, int]
+
+
+def template_dirs(root: Path) -> list[Path]:
+    """The site's templates first, then the theme's (the same folder only once)."""
+    dirs = [root / "templates", theme_dir() / "templates"]
+    unique: list[Path] = []
+    for d in dirs:
+        if d.is_dir() and d.resolve() not in [u.resolve() for u in unique]:
+            unique.append(d)
+    return unique
+
+
+def input_stamps(root: Path) -> dict[str, Stamp]:
+    """The size and modification time of every file a build reads, by path."""
+    stamps = {}
+    for folder in (
+        root / "content",
+        root / "templates",
+        root / "static",
+        theme_dir() / "templates",
+        theme_dir() / "static",
+    ):
+        for here, dirs, names in os.walk(folder, followlinks=True):
+            dirs.sort()
+            for name in sorted(names):
+                path = os.path.join(here, name)
+                stamps[path] = stamp(path)
+    settings = str(root / SETTINGS_FILE)
+    return {settings: stamp(settings), **stamps}
+
+
+def stamp(path: str | Path) -> Stamp:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (st.st_size, st.st_mtime_ns)

@@ -1,0 +1,261 @@
+"""What the last build left for this one: read from the build store as it is needed,
+and kept in memory, so that the preview server, which keeps one :class:`Memory` from
+build to build, reads nothing from the disk twice.
+
+A fresh process starts with an empty memory over the store; the stages ask it for what
+they need (a record's entry, films, the last plan, the outputs' fingerprints) and the
+remember stage hands it what the build learned (:class:`Learned`), which it writes to
+the store in one transaction and keeps.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..errors import Problem
+from ..store import Store, check, stored_records
+
+Stamp = tuple[int, int]
+
+RACY_NS = 2_000_000_000
+"""Files changed this close before the last build finished may not show it in their
+modification time yet (a change in the same clock tick): like git's racy-index rule,
+their size and time are not trusted."""
+
+
+@dataclass(frozen=True)
+class RecordEntry:
+    stamp: Stamp
+    digest: bytes  # of the file's bytes
+    key: bytes  # of the film's outline (b"" when the record has errors)
+
+
+@dataclass(frozen=True)
+class PlanFilm:
+    """A film as the plan places it: its slug, record file, what its share image is made
+    from (title, year, poster) and its related titles as the catalogue resolved them."""
+
+    slug: str
+    file: str
+    title: str
+    year: int
+    poster: str | None
+    related: str  # the resolved related titles, as data
+
+
+@dataclass(frozen=True)
+class PlanPage:
+    """A page of the plan: its context as data, films named by reference."""
+
+    path: str
+    template: str
+    spec: str
+    shows: tuple[str, ...]  # the slugs of the films it names, once each
+
+
+@dataclass
+class Summary:
+    """The last finished build, as the command reports it."""
+
+    films: int = 0
+    pages: int = 0
+    drafts: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Learned:
+    """What a finished build hands the memory: what it now knows, and which parts are
+    new (the records read, the plan when it was made, the outputs that changed)."""
+
+    inputs: dict[str, Stamp]
+    entries: dict[str, RecordEntry]
+    read: dict  # file -> records.Loaded: the records this build read
+    plan: list[PlanFilm] | None  # the plan, when it was made
+    pages: list[PlanPage] | None
+    films: dict[str, tuple[bytes, str, str]]  # slug -> print, facet row, figures, as now
+    outputs: dict[str, bytes]  # every output file's fingerprint
+    facts: dict[str, str]
+
+
+@dataclass
+class Memory:
+    """The last finished build's state, read lazily from ``store`` (None: remember
+    nothing, as ``check`` does)."""
+
+    store: Store | None = None
+    written_ns: int = 0
+    films: dict = field(default_factory=dict)  # file -> Film, decoded (kept by serve)
+    pid: int = field(default_factory=os.getpid)  # the process whose store this is
+    _cache: dict = field(default_factory=dict)  # what was read, by name
+
+    def attach(self, store: Store | None) -> None:
+        """Use ``store`` for this build (a preview server's memory outlives a build)."""
+        if self.store is None and store is not None:
+            self.written_ns = int(store.get("written_ns") or 0)
+        self.store = store
+
+    def trusted(self, stamp: Stamp) -> bool:
+        """Whether a file's size and time can tell whether it changed since the last
+        build."""
+        return stamp[1] < self.written_ns - RACY_NS
+
+    def _read(self, name: str, read):
+        if name not in self._cache:
+            self._cache[name] = read(self.store) if self.store else None
+        return self._cache[name]
+
+    def fact(self, name: str) -> str | None:
+        """A fact of the last build, as text."""
+        return self._read(f"fact:{name}", lambda store: store.get(name))
+
+    def inputs(self) -> dict[str, Stamp]:
+        rows = self._read("inputs", lambda s: s.rows("SELECT path, size, mtime FROM inputs"))
+        if rows is None:
+            return {}
+        if isinstance(rows, list):
+            rows = self._cache["inputs"] = {p: (size, mtime) for p, size, mtime in rows}
+        return rows
+
+    def record_entries(self) -> dict[str, RecordEntry]:
+        return self._read("entries", _entries) or {}
+
+    def problems(self, file: str) -> tuple[Problem, ...]:
+        return (self._read("problems", _record_problems) or {}).get(file, ())
+
+    def stored(self, column: str, files: Iterable[str]) -> dict[str, str]:
+        """The ``film`` or ``derived`` column of these records, by file; a damaged row
+        is left out (the caller reads its file again)."""
+        files = list(files)
+        return stored_records(self.store, column, files) if self.store and files else {}
+
+    def plan(self) -> tuple[bytes, list[PlanFilm], list[PlanPage]] | None:
+        """The last build's plan and its key, or None (none, or a damaged row)."""
+        return self._read("plan", _plan)
+
+    def plan_films(self) -> dict[str, tuple[bytes, str, str]]:
+        """Each film's print, facet row and figures as the last build made them, by slug."""
+        return self._read("films", _films) or {}
+
+    def outputs(self) -> dict[str, bytes]:
+        """The fingerprint of every output file of the last build, by path."""
+        return self._read("outputs", lambda s: dict(s.rows("SELECT * FROM outputs"))) or {}
+
+    def summary(self) -> Summary | None:
+        text = self.fact("summary")
+        if text is None:
+            return None
+        films, pages, drafts, warnings = json.loads(text)
+        return Summary(films, pages, drafts, [Problem(*w) for w in warnings])
+
+    def remember(self, learned: Learned) -> None:
+        """Keep what a finished build learned, and write what is new to the store."""
+        self.written_ns = time.time_ns()
+        facts = {**learned.facts, "written_ns": str(self.written_ns)}
+        if self.store is not None:
+            _write(self.store, learned, facts)
+        self._cache = {
+            "inputs": learned.inputs,
+            "entries": learned.entries,
+            "outputs": learned.outputs,
+            "films": learned.films,
+            **{f"fact:{k}": v for k, v in facts.items()},
+        }
+        plan = self.plan() if learned.plan is None else None
+        if learned.plan is not None:
+            plan = (bytes.fromhex(facts["plan"]), learned.plan, learned.pages)
+        self._cache["plan"] = plan
+        problems = {f: r.problems for f, r in learned.read.items() if r.problems}
+        before = self._read("problems", _record_problems) or {}
+        kept = {f: p for f, p in before.items() if f in learned.entries and f not in learned.read}
+        self._cache["problems"] = {**kept, **problems}
+
+
+def problems_text(problems: Iterable[Problem]) -> str:
+    return json.dumps([list(p.__dict__.values()) for p in problems], ensure_ascii=False)
+
+
+def _entries(store: Store) -> dict[str, RecordEntry]:
+    rows = store.rows("SELECT file, size, mtime, digest, key FROM records")
+    return {
+        file: RecordEntry((size, mtime), digest, key) for file, size, mtime, digest, key in rows
+    }
+
+
+def _record_problems(store: Store) -> dict[str, tuple[Problem, ...]]:
+    rows = store.rows("SELECT file, problems FROM records WHERE problems != '[]'")
+    return {file: tuple(Problem(*p) for p in json.loads(text)) for file, text in rows}
+
+
+def _plan(store: Store) -> tuple[bytes, list[PlanFilm], list[PlanPage]] | None:
+    key, counts = store.get("plan"), store.get("plan_counts")
+    if key is None or counts is None:
+        return None
+    films = [
+        PlanFilm(*row[1:])
+        for row in store.checked(
+            "SELECT pos, slug, file, title, year, poster, related, check_ "
+            "FROM plan_films ORDER BY pos"
+        )
+    ]
+    pages = [
+        PlanPage(path, template, spec, tuple(shows.split("\n")) if shows else ())
+        for _, path, template, spec, shows in store.checked(
+            "SELECT pos, path, template, spec, shows, check_ FROM plan_pages ORDER BY pos"
+        )
+    ]
+    if [len(films), len(pages)] != json.loads(counts):
+        return None  # a damaged row was left out: the plan is made again
+    return bytes.fromhex(key), films, pages
+
+
+def _films(store: Store) -> dict[str, tuple[bytes, str, str]]:
+    rows = store.checked("SELECT slug, print, row, figures, check_ FROM film_parts")
+    return {slug: (print_, row, figures) for slug, print_, row, figures in rows}
+
+
+def _write(store: Store, learned: Learned, facts: dict[str, str]) -> None:
+    """Write what is new into the store, in one transaction."""
+    with store.db:
+        _replace_all(store, "inputs", ((p, *s) for p, s in learned.inputs.items()))
+        gone = [(f,) for (f,) in store.rows("SELECT file FROM records") if f not in learned.entries]
+        store.write("DELETE FROM records WHERE file = ?", gone)
+        store.write(
+            "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (*row, check(*row), *learned.entries[row[0]].stamp)
+                for row in (
+                    (f, r.digest, r.key, r.film, r.derived, problems_text(r.problems))
+                    for f, r in learned.read.items()
+                )
+            ),
+        )
+        store.write(
+            "UPDATE records SET size = ?, mtime = ? WHERE file = ?",
+            ((*e.stamp, f) for f, e in learned.entries.items() if f not in learned.read),
+        )
+        if learned.plan is not None:
+            _replace_all(store, "plan_films", (
+                (i, f.slug, f.file, f.title, f.year, f.poster, f.related)
+                for i, f in enumerate(learned.plan)), checked=True)  # fmt: skip
+            _replace_all(store, "plan_pages", (
+                (i, p.path, p.template, p.spec, "\n".join(p.shows))
+                for i, p in enumerate(learned.pages or ())), checked=True)  # fmt: skip
+            store.put("plan_counts", json.dumps([len(learned.plan), len(learned.pages or ())]))
+        _replace_all(store, "film_parts", (
+            (slug, *parts) for slug, parts in learned.films.items()), checked=True)  # fmt: skip
+        _replace_all(store, "outputs", learned.outputs.items())
+        for name, value in facts.items():
+            store.put(name, value)
+
+
+def _replace_all(store: Store, table: str, rows: Iterable[tuple], checked: bool = False) -> None:
+    rows = list(rows)
+    store.db.execute(f"DELETE FROM {table}")
+    if rows:
+        marks = ",".join("?" * (len(rows[0]) + checked))
+        store.write(f"INSERT INTO {table} VALUES ({marks})", rows, checked=checked)

@@ -1,0 +1,329 @@
+"""The render stage: every output file whose fingerprint changed, made into the target.
+
+A page's fingerprint is the hash of its template (and every template that one pulls
+in), what every page has (version, settings), its context as data, and the prints of
+the films it names. When the plan is new, every page's fingerprint is made (by the
+render workers, which have the page's data at hand) and the page rendered when it
+differs from the last build's; when the plan is the last build's, only the pages that
+name a film whose print changed, or whose template changed, are looked at. Files that
+are not pages (indexes, static files, images) go by the hash of their bytes or source.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from ..browse import INDEX_FILE, facet_index_bytes
+from ..errors import Problems
+from ..images import Media
+from ..pages import Page, films_listed
+from ..render import extra_files, render_cards, render_page
+from ..searchindex import SEARCH_DIR, patch_search_files, search_files
+from ..store import Store, digest
+from ..write import Target, check_output_paths, copy_file, same_bytes, same_copy, write_file
+from .media import make_cards, stored_image
+from .memory import Memory, PlanPage
+from .parallel import parallel_results
+from .plan import PLAN, Plan, Site
+from .records import CODEC, Records
+
+PAGES_PER_TASK = 16
+MAX_PATCHED = 32
+"""More films edited than this, and the search index is made whole again."""
+
+
+@dataclass(frozen=True)
+class Extras:
+    """The files made from all films together: their bytes when they are (re)made, the
+    fingerprint alone of those kept as the last build wrote them."""
+
+    made: dict[str, bytes]
+    kept: dict[str, bytes]
+
+
+def extra_outputs(
+    plan: Plan, site: Site, records: Records, memory: Memory, target: Target,
+    words: Callable[[list[str]], list[str]],
+) -> Extras:  # fmt: skip
+    """The facet index, the search index (its files patched when a few films' words
+    changed, in an output updated in place) and the custom domain's CNAME; ``words``
+    gives records' search words."""
+    made = extra_files(site.settings)
+    made[INDEX_FILE] = facet_index_bytes(
+        plan.facts["tables"], [plan.parts[f.slug][1] for f in plan.films]
+    )
+    patched = None
+    if not plan.made and not target.whole:
+        patched = _patched_search(plan, records, memory, target.out)
+    if patched is None:
+        made.update(search_files(words([f.file for f in plan.films])))
+        return Extras(made, {})
+    changed, kept = patched
+    made.update(changed)
+    return Extras(made, kept)
+
+
+def _patched_search(
+    plan: Plan, records: Records, memory: Memory, out: Path
+) -> tuple[dict[str, bytes], dict[str, bytes]] | None:
+    """The search index's files that change when a few films' words do, patched from the
+    output's (which must be as the last build wrote them), and the fingerprints of those
+    kept; None when the index must be made whole."""
+    before = memory.outputs()
+    shards = {rel: fp for rel, fp in before.items() if rel.startswith(SEARCH_DIR + "/")}
+    edited = [(i, f.file) for i, f in enumerate(plan.films) if f.file in records.derived]
+    if not shards or len(edited) > MAX_PATCHED:
+        return None
+    stored = memory.stored("derived", [file for _, file in edited])  # as the last build read
+    if len(stored) != len(edited):
+        return None
+    changes = []
+    for i, file in edited:
+        was, now = CODEC.loads(stored[file]).words, records.derived[file].words
+        if was != now:
+            changes.append((i, was, now))
+
+    def read(rel: str) -> bytes | None:
+        if rel not in shards:
+            return None
+        with open(out / rel, "rb") as handle:
+            data = handle.read()
+        if digest(data) != shards[rel]:
+            raise ValueError(f"{rel} is not as the last build wrote it")
+        return data
+
+    try:
+        patched = patch_search_files(read, changes)
+    except (OSError, ValueError):
+        return None
+    made = {rel: data for rel, data in patched.items() if data is not None}
+    kept = {rel: fp for rel, fp in shards.items() if rel not in patched}
+    return made, kept
+
+
+@dataclass(frozen=True)
+class Made:
+    """What the render stage made: every output file's fingerprint, each page as data
+    (for the plan to keep), and how many pages were rendered."""
+
+    outputs: dict[str, bytes]
+    pages: list[PlanPage]
+    rendered: int
+    removed: int  # pages removed (files, when the last build's pages are not known)
+
+
+@dataclass(frozen=True)
+class Fingerprints:
+    """What pages' fingerprints are made of, besides the pages: the templates' hashes,
+    what every page has, and each film's print."""
+
+    templates: dict[str, bytes]
+    common: bytes
+    prints: dict[str, bytes]
+    before: dict[str, bytes]  # the last build's fingerprints, where they can be trusted
+    old_templates: dict[str, bytes]
+
+
+def make_output(
+    plan: Plan,
+    site: Site,
+    media: Media,
+    extras: Extras,
+    memory: Memory,
+    env: jinja2.Environment,
+    prints: Fingerprints,
+    target: Target,
+    jobs: int,
+    progress: Callable[[int, int], None],
+    made_early: set[str],
+) -> Made:
+    """Render the pages and write the other files that changed into ``target``."""
+    problems = Problems()
+    check_output_paths(
+        [*(p.path for p in plan.pages), *extras.made, *extras.kept, *media.files],
+        site.static,
+        problems,
+    )
+    problems.raise_if_errors()
+    files = _file_fingerprints(extras, site.static, media)
+    todo = _candidates(plan, prints, target.out)
+    if jobs > 1:  # the lists' cards, rendered once here rather than in every worker
+        render_cards(env, (r.slug for i in todo for r in _listed(plan.pages[i])))
+    job = _Job(env, plan.pages, target, prints)
+    chunks = [todo[i : i + PAGES_PER_TASK] for i in range(0, len(todo), PAGES_PER_TASK)]
+    outputs = dict(prints.before)
+    pages = [p if isinstance(p, PlanPage) else None for p in plan.pages]
+    with parallel_results(
+        _render_chunk, chunks, jobs, job,
+        lambda n: progress(min(n * PAGES_PER_TASK, len(todo)), len(todo)),
+    ) as rendered:  # fmt: skip
+        # While the workers render: the files that are not pages.
+        _put_files(files, extras.made, site.static, media, memory.store, target, prints.before,
+                   made_early)  # fmt: skip
+        count = 0
+        for done in rendered:
+            for index, page, fingerprint, wrote in done:
+                pages[index] = page
+                outputs[page.path] = fingerprint
+                count += wrote is not None
+                if wrote:
+                    target.written.append(page.path)
+    planned = {p.path for p in plan.pages} | files.keys()
+    outputs = {rel: fp for rel, fp in {**outputs, **files}.items() if rel in planned}
+    gone = (prints.before.keys() or _output_files(target)) - outputs.keys()
+    target.removed.extend(sorted(gone))
+    last = memory.plan()
+    removed = len(gone & {p.path for p in last[2]}) if last and prints.before else len(gone)
+    return Made(dict(sorted(outputs.items())), pages, count, removed)  # type: ignore[arg-type]
+
+
+def _listed(page: Page | PlanPage):
+    return films_listed(page) if isinstance(page, Page) else ()
+
+
+def _candidates(plan: Plan, prints: Fingerprints, out: Path) -> list[int]:
+    """The pages whose fingerprint may have changed: all of them when the plan is new or
+    nothing is known of the output; else those made by this build (the statistics), that
+    name a film whose print changed, whose template changed, or that are missing."""
+    if plan.made or not prints.before:
+        return list(range(len(plan.pages)))
+    changed, old, now = plan.changed, prints.old_templates, prints.templates
+    return [
+        i
+        for i, page in enumerate(plan.pages)
+        if isinstance(page, Page)
+        or old.get(page.template) != now.get(page.template)
+        or any(slug in changed for slug in page.shows)
+        or not os.path.isfile(os.path.join(out, page.path))
+    ]
+
+
+def templates_of(text: str | None) -> dict[str, bytes]:
+    """The templates' hashes, from the fact :func:`templates_fact` made of them."""
+    if not text:
+        return {}
+    return {name: bytes.fromhex(h) for name, h in (p.split("=") for p in text.split(","))}
+
+
+def templates_fact(templates: dict[str, bytes]) -> str:
+    return ",".join(f"{name}={h.hex()}" for name, h in sorted(templates.items()))
+
+
+@dataclass(frozen=True)
+class _Job:
+    env: jinja2.Environment
+    pages: list
+    target: Target
+    prints: Fingerprints
+
+
+def _render_chunk(job: _Job, indices: list[int]) -> list[tuple[int, PlanPage, bytes, bool | None]]:
+    """Fingerprint some pages, and render those that changed and write those whose bytes
+    changed (in a worker): for each, whether it was written (None: not even rendered)."""
+    done = []
+    out, staging, whole = job.target.out, job.target.staging, job.target.whole
+    prints = job.prints
+    for index in indices:
+        page = job.pages[index]
+        if isinstance(page, Page):
+            spec, shows = PLAN.dumps_shown(page.context)
+            stored = PlanPage(page.path, page.template, spec, shows)
+        else:
+            stored = page
+        fingerprint = digest(
+            prints.templates.get(stored.template, b"?") + prints.common + stored.spec.encode()
+            + b"".join(prints.prints[slug] for slug in stored.shows)
+        )  # fmt: skip
+        path = stored.path
+        if prints.before.get(path) == fingerprint and os.path.isfile(os.path.join(out, path)):
+            done.append((index, stored, fingerprint, None))
+            continue
+        if isinstance(page, PlanPage):
+            page = Page(page.path, page.template, PLAN.loads(page.spec))
+        data = render_page(job.env, page)
+        wrote = whole or not same_bytes(out, path, data)
+        if wrote:
+            write_file(staging, path, data)
+        done.append((index, stored, fingerprint, wrote))
+    return done
+
+
+def _file_fingerprints(extras: Extras, static: dict[str, Path], media: Media) -> dict[str, bytes]:
+    """A fingerprint for every output file that is not a page: by its bytes (generated
+    files), its source's size and time (static files), its name (images: named by the
+    hash of what they are made from)."""
+    found = {rel: digest(data) for rel, data in extras.made.items()}
+    found.update(extras.kept)
+    for rel, source in static.items():
+        st = source.stat()
+        found[rel] = digest(f"{source}|{st.st_size}|{st.st_mtime_ns}".encode())
+    for rel, name in media.files.items():
+        found[rel] = digest(name.encode())
+    return found
+
+
+def _put_files(
+    files: dict[str, bytes],
+    extras: dict[str, bytes],
+    static: dict[str, Path],
+    media: Media,
+    store: Store | None,
+    target: Target,
+    before: dict[str, bytes],
+    made_early: set[str],
+) -> None:
+    """Write the files that are not pages and changed into the target."""
+    out, staging = target.out, target.staging
+    cards = []
+    for rel, fingerprint in files.items():
+        if rel in made_early:
+            continue
+        if before.get(rel) == fingerprint and os.path.isfile(os.path.join(out, rel)):
+            continue
+        if rel in media.cards:  # named by what it shows: the same name, the same card
+            if target.whole or not os.path.isfile(os.path.join(out, rel)):
+                cards.append(media.cards[rel])
+            continue
+        if rel in extras:
+            if not target.whole and same_bytes(out, rel, extras[rel]):
+                continue
+            write_file(staging, rel, extras[rel])
+        elif rel in static:
+            if not target.whole and same_copy(out, rel, static[rel]):
+                continue
+            copy_file(static[rel], staging, rel)
+        elif rel in media.files:
+            data = stored_image(store, media.files[rel])
+            if data is None:
+                raise OSError(f"the poster variant {media.files[rel]} is missing from the store")
+            write_file(staging, rel, data)
+        else:  # kept as the last build wrote it (a file of the search index)
+            continue
+        target.written.append(rel)
+    if cards:
+        make_cards(staging, cards)
+        target.written.extend(card.path for card in cards)
+
+
+def _output_files(target: Target) -> set[str]:
+    """Every file of a finished output, by path, but those filmpage keeps there (its
+    marker, ``.nojekyll``, the journal): when the last build's outputs are not known."""
+    if target.whole:
+        return set()
+    found: list[str] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                elif prefix or not entry.name.startswith("."):
+                    found.append(prefix + entry.name)
+
+    walk(str(target.out), "")
+    return set(found)

@@ -1,0 +1,182 @@
+"""The check and plan stages: the settings, the static files and the catalogue checked,
+then every page of the site planned.
+
+The catalogue and the page plan are made from the films' outlines, the settings, the
+static files' names and the options; when none of those changed since the last build
+(the plan's key), the last plan is taken as it was, and a catalogue that gave no error
+then can give none now. Either way, what changes with the films' details is made
+afresh here from each film's parts: its print (what a page showing it depends on), its
+row of the facet index, its figures, and from those the statistics.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .. import __version__
+from ..browse import FacetTables, facet_row, facet_tables
+from ..catalogue import Catalogue, PersonRole, Subject, build_catalogue
+from ..codec import Codec
+from ..derive import Derived, Figures
+from ..errors import Problem, Problems
+from ..images import Media
+from ..model import RelatedTitle
+from ..pages import Page, Pager, plan_pages
+from ..settings import Settings, load_settings
+from ..stats import Average, Stats, catalogue_stats, with_figures
+from ..store import LAYOUT, digest
+from ..suggest import Suggestion
+from ..theme import theme_dir
+from ..write import collect_static
+from .memory import Memory, PlanFilm, PlanPage
+from .records import Records
+
+PLAN = Codec([Stats, Subject, Average, FacetTables, Figures, RelatedTitle, Pager, PersonRole,
+              Suggestion])  # fmt: skip
+"""How the plan is kept in the store: its pages' contexts, its own facts (the
+statistics' counts, the facet tables), films' figures and resolved related titles."""
+
+STATS_PAGE = "stats/index.html"
+
+
+@dataclass(frozen=True)
+class Site:
+    """The check stage's result: a site whose every input was checked."""
+
+    settings: Settings
+    static: dict[str, Path]
+    warnings: list[Problem]
+    key: bytes  # what the catalogue and the plan are made from, hashed
+    catalogue: Catalogue | None  # None: the last build's plan is this build's too
+
+
+def check_site(
+    root: Path,
+    records: Records,
+    memory: Memory,
+    drafts: bool,
+    strict: bool,
+    derived: Callable[[list[str]], Iterable[Derived]],
+) -> Site:
+    """Check the settings, the static files and the records' problems, and the catalogue
+    when the plan must be made again (``derived`` gives the records' derived parts); raise
+    one FilmpageError holding every problem."""
+    problems = Problems()
+    problems.extend(records.problems)
+    settings = load_settings(root, problems)
+    theme = theme_dir()
+    static = collect_static([(theme / "static", theme), (root / "static", root)], problems)
+    key = _plan_key(settings, static, records, drafts)
+    stored = memory.plan()
+    catalogue = None
+    if stored is None or stored[0] != key:
+        files = [f for f, entry in records.entries.items() if entry.key]
+        outlines = [d.outline for d in derived(files)]
+        catalogue = build_catalogue(outlines, problems, frozenset(static), drafts)
+    problems.raise_if_errors(strict)
+    return Site(settings, static, problems.warnings, key, catalogue)
+
+
+def _plan_key(settings: Settings, static: dict, records: Records, drafts: bool) -> bytes:
+    h = hashlib.blake2b(digest_size=16)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")  # the feed's date when no film has one
+    h.update(f"{LAYOUT}|{drafts}|{epoch}|{settings!r}|{sorted(static)!r}".encode())
+    for file, entry in records.entries.items():
+        h.update(f"{file}\0".encode() + entry.key)
+    return h.digest()
+
+
+@dataclass
+class Plan:
+    """Every page of the site and every film it shows, with what each film's pages
+    depend on (``prints``) and the files made from all films together."""
+
+    key: bytes
+    films: list[PlanFilm]  # published films, catalogue order
+    pages: list[Page | PlanPage]  # Page objects when made by this build
+    made: bool  # made by this build (else the last build's)
+    facts: dict  # the plan's own facts: facet tables, statistics' counts, drafts left out
+    stats: Stats  # with this build's figures
+    parts: dict[str, tuple[bytes, str, str]]  # slug -> print, facet row, figures (as data)
+    changed: set[str]  # slugs whose print changed since the last build
+
+
+def plan_site(
+    site: Site,
+    records: Records,
+    memory: Memory,
+    media: Callable[[list[PlanFilm]], Media],
+    derived: Callable[[list[str]], Iterable[Derived]],
+) -> tuple[Plan, Media]:
+    """The site's plan (made from the catalogue, or the last build's), its images, and
+    each film's parts."""
+    if site.catalogue is not None:
+        films, pages, facts = _made_plan(site.catalogue, site.settings)
+    else:
+        _, films, pages = memory.plan()  # type: ignore[misc]
+        facts = PLAN.loads(memory.fact("plan_facts") or "{}")
+    made = site.catalogue is not None
+    images = media(films)
+    parts, changed = _film_parts(films, records, memory, images, facts["tables"], derived, made)
+    figures = [PLAN.loads(parts[f.slug][2]) for f in films]
+    stats = with_figures(facts["counts"], figures)
+    pages = [Page(STATS_PAGE, "stats.html", {"stats": stats}) if p.path == STATS_PAGE else p
+             for p in pages]  # fmt: skip
+    return Plan(site.key, films, pages, made, facts, stats, parts, changed), images
+
+
+def _made_plan(catalogue: Catalogue, settings: Settings) -> tuple[list[PlanFilm], list[Page], dict]:
+    counts = catalogue_stats(catalogue, [])
+    pages = plan_pages(catalogue, settings, counts)
+    films = [
+        PlanFilm(f.slug, f.file, f.title, f.year, f.poster, PLAN.dumps(f.related))
+        for f in catalogue.films
+    ]
+    facts = {"tables": facet_tables(catalogue), "counts": counts, "drafts": catalogue.drafts}
+    return films, pages, facts
+
+
+def _film_parts(
+    films: list[PlanFilm],
+    records: Records,
+    memory: Memory,
+    media: Media,
+    tables: FacetTables,
+    derived: Callable[[list[str]], Iterable[Derived]],
+    made: bool,
+) -> tuple[dict[str, tuple[bytes, str, str]], set[str]]:
+    """Each film's print, facet row and figures (as data), by slug; the last build's
+    where its print is the same (and the plan too), else made now; and the slugs whose
+    print changed."""
+    before = memory.plan_films()
+    prints = {f.slug: _print(f, records, media) for f in films}
+    changed = {slug for slug, p in prints.items() if slug not in before or before[slug][0] != p}
+    todo = [f for f in films if made or f.slug in changed]
+    parts = {f.slug: before[f.slug] for f in films if f.slug in before}
+    for film, found in zip(todo, derived([f.file for f in todo]), strict=True):
+        outline = replace(found.outline, slug=film.slug)
+        row = facet_row(outline, found.figures, media.posters.get(film.slug), tables)
+        parts[film.slug] = (prints[film.slug], row, PLAN.dumps(found.figures))
+    return parts, changed
+
+
+def _print(film: PlanFilm, records: Records, media: Media) -> bytes:
+    """What a page showing the film depends on: its record's bytes, what the catalogue
+    gave it (slug, related titles), its images."""
+    images = (media.posters.get(film.slug), media.share.get(film.slug))
+    source = records.entries[film.file].digest
+    return digest(source + f"{film.slug}|{film.related}|{images!r}".encode())
+
+
+def plan_facts(plan: Plan) -> str:
+    return PLAN.dumps(plan.facts)
+
+
+def common_fingerprint(settings: Settings) -> bytes:
+    """What every page's fingerprint starts with: the version and the settings."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return digest(f"{__version__}|{settings!r}|{epoch}".encode())

@@ -1,0 +1,184 @@
+"""The load stage: every record file, read again only when it changed.
+
+A record file gives a :class:`Loaded`: the film as data, what was derived from it alone
+(outline, search words, figures), its problems, and the hash of its outline, which is
+all the catalogue needs to know whether anything placing a film among the others
+changed. Files are read and checked in worker processes, each on its own; a file whose
+size and time (else bytes) are as the last build saw them is not read at all.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..codec import Codec
+from ..derive import Derived, Figures, derive
+from ..errors import Problem, Problems
+from ..load import find_records, parse_record, read_file
+from ..model import (
+    Credit,
+    CriticQuote,
+    Critics,
+    CustomerReview,
+    Film,
+    Offer,
+    Outline,
+    RelatedTitle,
+    Role,
+)
+from ..record import film_from_record
+from ..store import Store, digest, reader, stored_records
+from .inputs import stamp
+from .memory import Memory, PlanFilm, RecordEntry
+from .parallel import Pool
+
+CODEC = Codec([Film, Outline, Derived, Figures, Role, Credit, Critics, CriticQuote,
+               CustomerReview, RelatedTitle, Offer, Problem])  # fmt: skip
+"""How films and what is derived from them are kept in the store."""
+
+Stamp = tuple[int, int]  # a file's size and modification time (ns)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What one record file gave."""
+
+    file: str
+    stamp: Stamp  # the file's size and time, taken before it was read
+    digest: bytes  # a hash of its bytes
+    key: bytes  # a hash of its outline (b"" when the record has errors)
+    film: str  # the film, as data (CODEC); "" when the record has errors
+    derived: str  # its Derived, as data; "" likewise
+    problems: tuple[Problem, ...]
+
+
+@dataclass
+class Records:
+    """Every record file of the site (sorted), what the last build knew of each, and
+    what this build read."""
+
+    entries: dict[str, RecordEntry]  # file -> stamp, bytes' hash and outline's hash
+    read: dict[str, Loaded]  # the files read by this build
+    films: dict[str, Film]  # the films of the files read, by file
+    derived: dict[str, Derived]  # what was derived from them, by file
+    problems: list[Problem]  # every record's
+
+
+def load_records(
+    root: Path,
+    stamps: Mapping[str, Stamp],
+    memory: Memory,
+    pool: Pool,
+    progress: Callable[[int, int], None],
+) -> Records:
+    """Read every record file that changed since the last build (``memory``), in the
+    ``pool``'s processes; ``stamps`` are the inputs' sizes and times, by path."""
+    problems = Problems()
+    files = find_records(root, problems)
+    known = memory.record_entries()
+    todo = []
+    for file in files:
+        found = stamps.get(str(root / file)) or stamp(root / file)
+        entry = known.get(file)
+        if entry is None or entry.stamp != found or not memory.trusted(found):
+            todo.append((file, found, entry.digest if entry else None))
+    entries = {file: known[file] for file in files if file in known}
+    read: dict[str, Loaded] = {}
+    films: dict[str, Film] = {}
+    derived: dict[str, Derived] = {}
+    for file, when, loaded in pool.map(_load, todo, root, progress):
+        if loaded is None:  # the same bytes as last time (touched, or checked out again)
+            entries[file] = replace(entries[file], stamp=when)
+            continue
+        entries[file] = RecordEntry(when, loaded.digest, loaded.key)
+        read[file] = loaded
+        if loaded.film:  # decoded here while the workers go on reading
+            films[file] = CODEC.loads(loaded.film)
+            derived[file] = CODEC.loads(loaded.derived)
+    every = [*problems.items]
+    for file in files:
+        found = read[file].problems if file in read else memory.problems(file)
+        every.extend(found)
+    return Records({f: entries[f] for f in files}, read, films, derived, every)
+
+
+def _load(root: Path, item: tuple[str, Stamp, bytes | None]) -> tuple[str, Stamp, Loaded | None]:
+    """Read and check one record file (runs in a worker), unless its bytes are those of
+    the last build (their hash is ``item``'s last part): then None."""
+    file, stamp, known = item
+    problems = Problems()
+    data = read_file(root, file, problems)
+    if data is not None and known is not None and digest(data) == known:
+        return file, stamp, None
+    return file, stamp, _loaded(file, stamp, data, problems)
+
+
+def _loaded(file: str, stamp: Stamp, data: bytes | None, problems: Problems) -> Loaded:
+    record = parse_record(data, file, problems) if data is not None else None
+    film = film_from_record(record, problems) if record else None
+    found = tuple(problems.items)
+    if film is None:
+        return Loaded(file, stamp, digest(data or b""), b"", "", "", found)
+    derived = derive(film)
+    outline = CODEC.dumps(derived.outline)
+    return Loaded(
+        file, stamp, digest(data or b""), digest(outline.encode()), CODEC.dumps(film),
+        CODEC.dumps(derived), found,
+    )  # fmt: skip
+
+
+def load_record(root: Path, file: str) -> Loaded:
+    """One record file, read now (a film the store could not give back)."""
+    problems = Problems()
+    return _loaded(file, stamp(root / file), read_file(root, file, problems), problems)
+
+
+def derived_of(root: Path, records: Records, memory: Memory, files: list[str]) -> list[Derived]:
+    """What was derived from each of these files' films: this build's reading, else the
+    store's, else (a damaged row) read again now."""
+    stored = memory.stored("derived", [f for f in files if f not in records.derived])
+    found = []
+    for file in files:
+        derived = records.derived.get(file)
+        if derived is None:
+            text = stored.get(file) or load_record(root, file).derived
+            derived = CODEC.loads(text)
+        found.append(derived)
+    return found
+
+
+class Shelf(dict):
+    """The plan's films by slug, as the catalogue resolved them (final slug, related
+    titles), each made the first time a page asks for it: from this build's reading, the
+    films the memory keeps, or the store (a damaged row: the record read again). In a
+    worker process the store is opened anew: a connection is never shared across a fork.
+    """
+
+    def __init__(self, root: Path, films: list[PlanFilm], records: Records, memory: Memory):
+        super().__init__()
+        self.root, self.records, self.memory = root, records, memory
+        self.plan = {f.slug: f for f in films}
+        self._reader: tuple[int, Store] | None = None
+
+    def __missing__(self, slug: str) -> Film:
+        placed = self.plan[slug]
+        film = self.records.films.get(placed.file) or self.memory.films.get(placed.file)
+        if film is None:
+            film = CODEC.loads(self._stored(placed.file))
+        related = CODEC.loads(placed.related)
+        if film.slug != slug or film.related != related:
+            film = replace(film, slug=slug, related=related)
+        self[slug] = film
+        return film
+
+    def _stored(self, file: str) -> str:
+        store = self.memory.store
+        if store is not None and os.getpid() != self.memory.pid:
+            if self._reader is None or self._reader[0] != os.getpid():
+                self._reader = (os.getpid(), reader(store.path))
+            store = self._reader[1]
+        found = stored_records(store, "film", [file]) if store is not None else {}
+        return found.get(file) or load_record(self.root, file).film

@@ -1,0 +1,237 @@
+"""What a build remembers for the next: one SQLite file, safe to delete.
+
+The store lives beside the output, in ``.filmpage-cache/<output name>.sqlite``, with a
+lock file that keeps two builds of one output from running at once. It holds data only
+(JSON text and bytes, see :mod:`filmpage.codec`), never code, and never trusts what it
+reads blindly: each row carries a hash of what it holds, and a row whose hash does not
+match is treated as missing (the record is read again, the plan made again). A store of
+another layout, or one SQLite cannot read, is started afresh. It refuses to live behind
+a symbolic link, and the only files it ever writes or deletes are its own.
+
+Tables (each row's ``check`` is the hash of its other values):
+
+* ``meta``: the store's layout version and the last finished build's facts, by key;
+* ``inputs``: every input file's size and time at that build;
+* ``records``: what each record file gave: its size, time and bytes' hash, the film as
+  data, what was derived from it (outline, search words, figures) and its problems;
+* ``plan_films`` and ``plan_pages``: the page plan the catalogue gave, and the key of
+  what it was made from (``meta.plan``);
+* ``film_parts``: each published film's print (a hash of all of it a page can show),
+  its row of the facet index and its figures, as the last build made them;
+* ``outputs``: each output file's fingerprint, as written;
+* ``posters`` and ``images``: what each poster source is, and the variants made of it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import FilmpageError
+
+LAYOUT = f"{__version__}+store-1"  # the part after "+" counts changes to the tables
+CACHE_DIR = ".filmpage-cache"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT, check_ BLOB);
+CREATE TABLE IF NOT EXISTS inputs (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER);
+CREATE TABLE IF NOT EXISTS records (file TEXT PRIMARY KEY, digest BLOB, key BLOB,
+    film TEXT, derived TEXT, problems TEXT, check_ BLOB, size INTEGER, mtime INTEGER);
+CREATE TABLE IF NOT EXISTS plan_films (pos INTEGER PRIMARY KEY, slug TEXT, file TEXT,
+    title TEXT, year INTEGER, poster TEXT, related TEXT, check_ BLOB);
+CREATE TABLE IF NOT EXISTS film_parts (slug TEXT PRIMARY KEY, print BLOB, row TEXT,
+    figures TEXT, check_ BLOB);
+CREATE TABLE IF NOT EXISTS plan_pages (
+    pos INTEGER PRIMARY KEY, path TEXT, template TEXT, spec TEXT, shows TEXT, check_ BLOB);
+CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fingerprint BLOB);
+CREATE TABLE IF NOT EXISTS posters (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,
+    info TEXT, check_ BLOB);
+CREATE TABLE IF NOT EXISTS images (name TEXT PRIMARY KEY, data BLOB, check_ BLOB);
+"""
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def check(*values: Any) -> bytes:
+    """The hash of a row's values, stored beside them and checked when they are read."""
+    h = hashlib.blake2b(digest_size=16)
+    for value in values:
+        data = value if isinstance(value, bytes) else str(value).encode()
+        h.update(len(data).to_bytes(8, "little") + data)
+    return h.digest()
+
+
+def cache_folder(out: Path) -> Path:
+    """Where the store of the output folder ``out`` lives."""
+    return out.absolute().parent / CACHE_DIR
+
+
+class Store:
+    """An open store: a SQLite connection, with the lock held by :func:`open_store`."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path):
+        self.db = connection
+        self.path = path
+
+    def get(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value, check_ FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row and row[1] == check(key, row[0]) else None
+
+    def put(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", (key, value, check(key, value))
+        )
+
+    def rows(self, sql: str, args: Iterable[Any] = ()) -> list[tuple]:
+        return self.db.execute(sql, tuple(args)).fetchall()
+
+    def checked(self, sql: str, args: Iterable[Any] = ()) -> Iterator[tuple]:
+        """The rows of a query whose last column is the ``check`` of the others, without
+        it, and only those that match it."""
+        for row in self.db.execute(sql, tuple(args)):
+            if row[-1] == check(*row[:-1]):
+                yield row[:-1]
+
+    def write(self, sql: str, rows: Iterable[tuple], checked: bool = False) -> None:
+        """Run ``sql`` for each row (with its ``check`` added when ``checked``)."""
+        if checked:
+            rows = ((*row, check(*row)) for row in rows)
+        self.db.executemany(sql, rows)
+
+    def commit(self) -> None:
+        self.db.commit()
+
+
+@contextmanager
+def open_store(out: Path, fresh: bool) -> Iterator[Store]:
+    """The store of the output folder ``out``, locked for this build (another build of
+    the same output is refused while it runs). ``fresh`` starts it empty, as does a store
+    of another layout or one that cannot be read."""
+    folder = _own_folder(cache_folder(out))
+    with _locked(folder / f"{out.name}.lock"):
+        path = folder / f"{out.name}.sqlite"
+        connection = _connect(path, fresh)
+        try:
+            yield Store(connection, path)
+        finally:
+            connection.close()
+
+
+def _own_folder(folder: Path) -> Path:
+    """The cache folder, made if need be; refused when it is a symbolic link (its files
+    would go, and be deleted, wherever the link points)."""
+    if folder.is_symlink():
+        raise FilmpageError(
+            f"{folder}: the build cache is a symbolic link; refusing to write through it. "
+            "Remove the link (the cache is remade on the next build)."
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` while the block runs; refuse at once when
+    another process holds it."""
+    if path.is_symlink():
+        raise FilmpageError(f"{path}: the build's lock file is a symbolic link; remove it")
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: builds are not kept apart
+        yield
+        return
+    handle = open(path, "a+")  # noqa: SIM115 - closed below, after the lock is released
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            handle.seek(0)
+            owner = handle.read().strip()
+            raise FilmpageError(
+                f"another filmpage build of this output is running"
+                f"{f' (process {owner})' if owner else ''}; "
+                "wait for it to finish, then build again"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def _connect(path: Path, fresh: bool) -> sqlite3.Connection:
+    """A connection to the store at ``path``: emptied when ``fresh``, of another layout,
+    or damaged."""
+    if path.is_symlink():
+        raise FilmpageError(f"{path}: the build store is a symbolic link; remove it")
+    if not fresh:
+        try:
+            connection = _open(path)
+            if _layout(connection) == LAYOUT:
+                return connection
+            connection.close()
+        except sqlite3.DatabaseError:
+            pass
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{path}{suffix}")
+    connection = _open(path)
+    connection.executescript(SCHEMA)
+    connection.execute(
+        "INSERT INTO meta VALUES ('layout', ?, ?)", (LAYOUT, check("layout", LAYOUT))
+    )
+    connection.commit()
+    return connection
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level="DEFERRED")
+    # A cache: a write cut short by a crash may be lost, never half-made (WAL); the
+    # file is not flushed to the disk at each commit.
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    return connection
+
+
+def _layout(connection: sqlite3.Connection) -> str | None:
+    try:
+        row = connection.execute("SELECT value, check_ FROM meta WHERE key='layout'").fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    return row[0] if row and row[1] == check("layout", row[0]) else None
+
+
+def reader(path: Path) -> Store:
+    """A read-only store of its own, for a worker process (a connection is never shared
+    across a fork)."""
+    return Store(sqlite3.connect(f"file:{path}?mode=ro", uri=True), path)
+
+
+def stored_records(store: Store, column: str, files: list[str]) -> dict[str, str]:
+    """The ``film`` or ``derived`` column of these records, by file; a damaged row is
+    left out (the caller reads its file again)."""
+    found = {}
+    for start in range(0, len(files), 900):
+        chunk = files[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        for row in store.checked(
+            "SELECT file, digest, key, film, derived, problems, check_ "
+            f"FROM records WHERE file IN ({marks})",
+            chunk,
+        ):
+            found[row[0]] = row[3] if column == "film" else row[4]
+    return found
