@@ -28,9 +28,9 @@ from ..importing.report import Report, report_text
 from ..importing.rows import ListInfo, Note, Origin, Row, Skip
 from ..importing.store import (
     as_written,
-    inside_content,
+    outside_content,
     remove_leftovers,
-    sync_folder,
+    sync_all,
     write_record,
 )
 from ..importing.tables import read_mapped
@@ -183,19 +183,13 @@ def _write(root: Path, report: Report) -> None:
     """Write every planned record, each whole; a failure (a full disk) stops the writing,
     and the report says which file failed and which were left unwritten."""
     todo = [p for p in report.films + report.collections if p.kind in ("created", "merged")]
-    for planned in todo:
-        if not inside_content(root, planned.path):
-            raise FilmpageError(
-                [
-                    Problem(
-                        report.rel(planned.path),
-                        message="would be written outside content/; refused",
-                    )
-                ]
-            )
+    outside = outside_content(root, [p.path for p in todo])
+    if outside:
+        message = "would be written outside content/ (a folder links elsewhere); refused"
+        raise FilmpageError([Problem(report.rel(path), message=message) for path in outside])
     for folder in (root / FILMS_DIR, root / COLLECTIONS_DIR):
         remove_leftovers(folder)
-    folders = set()
+    written = False
     for at, planned in enumerate(todo):
         data = as_written(planned.text, planned.bom, planned.crlf)
         try:
@@ -208,9 +202,9 @@ def _write(root: Path, report: Report) -> None:
             report.unwritten = [p.path for p in todo[at:]]
             break
         report.written.append(planned.path)
-        folders.add(planned.path.parent)
-    for folder in sorted(folders):
-        sync_folder(folder)
+        written = True
+    if written:
+        sync_all()
 
 
 def _write_report(report: Report) -> None:

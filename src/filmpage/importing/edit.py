@@ -38,10 +38,7 @@ class Document:
         else:
             self.front_start, front_stop, self.body_start = _front_matter(text)
         self.front = text[self.front_start : front_stop]
-        root = yaml.compose(self.front, Loader=_Loader)
-        if not isinstance(root, yaml.MappingNode):
-            raise EditError("the record is not a mapping of fields")
-        self.root = root
+        self._root: yaml.MappingNode | None = None
         self.sets: list[tuple[Path, Any]] = []
         self.appends: list[tuple[Path, list]] = []
         self.items: list[tuple[Path, int, Any]] = []
@@ -58,6 +55,17 @@ class Document:
 
     def set_body(self, text: str) -> None:
         self.body = text
+
+    @property
+    def root(self) -> yaml.MappingNode:
+        """The front matter's nodes, read when the first edit is made (most imports
+        find most records unchanged, and need none)."""
+        if self._root is None:
+            root = yaml.compose(self.front, Loader=_Loader)
+            if not isinstance(root, yaml.MappingNode):
+                raise EditError("the record is not a mapping of fields")
+            self._root = root
+        return self._root
 
     @property
     def changed(self) -> bool:
@@ -134,6 +142,7 @@ class Document:
             at = _last_end(parent.value[-1][1], self.front)
             return (at, order, at, ", " + pairs)
         indent = parent.value[0][0].start_mark.column
+        order = _nested_first(indent)
         lines = [line for k in keys for line in entry_lines(k, values[k], indent)]
         last_key = parent.value[-1][0]
         if parent is self.root and last_key.value == "source" and len(parent.value) > 1:
@@ -150,8 +159,16 @@ class Document:
             at = _last_end(node.value[-1], self.front)
             return (at, order, at, ", " + texts)
         pad = " " * node.start_mark.column
+        order = _nested_first(node.start_mark.column) - 1
         at = _line_end(self.front, _last_end(node, self.front))
         return (at, order, at, "".join(f"\n{pad}- {flow(item, key)}" for item in items))
+
+
+def _nested_first(indent: int) -> int:
+    """The order of an insertion at the end of a block: where a nested block and its
+    parent both end at one place, the nested block's new lines must come first (edits
+    are made from the last; of two at one place, the higher order is made first)."""
+    return 1_000_000 - 2 * indent
 
 
 def _front_matter(text: str) -> tuple[int, int, int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,7 @@ class Existing:
                 names.append(item.text.strip())
         return names
 
-    @property
+    @cached_property
     def identity(self) -> Identity:
         return identity(
             self.title, self.text_of("original_title"), self.year, self.directors, self.ids

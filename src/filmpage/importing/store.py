@@ -13,12 +13,15 @@ from pathlib import Path
 TEMP_SUFFIX = ".filmpage-import"
 
 
-def inside_content(root: Path, path: Path) -> bool:
-    """Whether ``path`` (its folders' symlinks followed) stays inside the site's content/."""
+def outside_content(root: Path, paths: list[Path]) -> list[Path]:
+    """The paths that would leave the site's content/ (their folders' symlinks followed)."""
     content = (root / "content").resolve()
     if not content.is_relative_to(root.resolve()):
-        return False
-    return path.parent.resolve().is_relative_to(content) and path.name not in ("", ".", "..")
+        return list(paths)
+    folders = {
+        folder: folder.resolve().is_relative_to(content) for folder in {p.parent for p in paths}
+    }
+    return [p for p in paths if not folders[p.parent] or p.name in ("", ".", "..")]
 
 
 def as_written(text: str, bom: bool = False, crlf: bool = False) -> bytes:
@@ -40,7 +43,11 @@ def remove_leftovers(folder: Path) -> None:
 
 def write_record(path: Path, data: bytes, new: bool) -> None:
     """Write ``data`` to ``path`` whole or not at all; a new record never replaces a file
-    that appeared since the import was planned."""
+    that appeared since the import was planned.
+
+    A record that replaces one is on disk before the rename (the user's text is at stake);
+    new records are made durable together by :func:`sync_all` once all are written (an
+    fsync each would cost thousands of disk flushes on a large import)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = None
     if not new:
@@ -50,8 +57,9 @@ def write_record(path: Path, data: bytes, new: bool) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if not new:
+                handle.flush()
+                os.fsync(handle.fileno())
         if mode is not None:
             os.chmod(temporary, mode)
         if new and (path.exists() or path.is_symlink()):
@@ -63,11 +71,6 @@ def write_record(path: Path, data: bytes, new: bool) -> None:
         raise
 
 
-def sync_folder(folder: Path) -> None:
-    """Make the renames in ``folder`` durable (where the system allows it)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+def sync_all() -> None:
+    """Flush what was written to disk (new records, and the folders' renames)."""
+    os.sync()
