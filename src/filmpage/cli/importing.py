@@ -74,6 +74,8 @@ def import_command(
         click.secho(f"error: {report.failure}", fg="red", err=True)
         for path in report.unwritten[:20]:
             click.secho(f"not written: {report.rel(path)}", fg="red", err=True)
+        if len(report.unwritten) > 20:
+            click.secho(f"... and {len(report.unwritten) - 20} more not written", err=True)
     where = f" Report: {report.rel(report.report_file)}" if report.report_file else ""
     click.echo(report.summary() + where)
     if report.failure and report.unwritten:

@@ -200,6 +200,8 @@ def _write(root: Path, report: Report) -> None:
                 f"{at} written, {len(todo) - at} not written"
             )
             report.unwritten = [p.path for p in todo[at:]]
+            for left in todo[at:]:
+                left.kind = "unwritten"
             break
         report.written.append(planned.path)
         written = True

@@ -45,7 +45,7 @@ class Report:
     @property
     def imported(self) -> int:
         """Films that found their record: created, merged or already there."""
-        return sum(1 for p in self.films if p.kind != "skipped")
+        return sum(1 for p in self.films if p.kind in ("created", "merged", "unchanged"))
 
     def rel(self, path: Path | None) -> str:
         if path is None:
@@ -62,6 +62,8 @@ class Report:
             f"{self.rows} row{'s' if self.rows != 1 else ''} read: {', '.join(counts)}, "
             f"{len(self.skipped)} skipped; {conflicts} conflict{'s' if conflicts != 1 else ''}"
         )
+        if self.unwritten:
+            text += f"; {len(self.unwritten)} not written"
         made = [p for p in self.collections if p.kind in ("created", "merged")]
         if made:
             text += f"; {len(made)} collection{'s' if len(made) != 1 else ''}"
