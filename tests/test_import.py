@@ -320,3 +320,14 @@ def test_force_is_gone_with_a_word_on_what_replaced_it(site):
     assert "--force was removed: an import now merges into the records that exist" in (
         result.output
     )
+
+
+def test_rows_of_one_film_that_disagree_are_noted(site, tmp_path):
+    export = tmp_path / "films.csv"
+    export.write_text("title,year,imdb,runtime\nHeat,1995,tt0113277,170\nHeat,1995,,171\n")
+    report = run_import(site, "csv", [export])
+    assert [p.notes for p in report.films] == [
+        ["runtime: the rows disagree: 170 (films.csv:2) and 171 (films.csv:3); the first is "
+         "imported"]
+    ]  # fmt: skip
+    assert "runtime: 170\n" in records(site)["heat.md"]

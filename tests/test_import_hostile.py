@@ -253,3 +253,23 @@ def test_a_full_disk_mid_import_is_reported_and_leaves_no_partial_record(small_d
     assert not [p for p in written if p.name.startswith(".")]  # no temporary left
     loaded = load_site(site)  # every record written is whole
     assert len(loaded.catalogue.films) == len(written)
+
+
+def test_ctrl_c_while_writing_leaves_whole_records_and_says_what_was_not_written(
+    site, tmp_path, monkeypatch
+):
+    export = tmp_path / "films.csv"
+    export.write_text("title,year\nAlpha,2001\nBeta,2002\nGamma,2003\n")
+    real_replace, calls = os.replace, []
+
+    def replace(source, target):
+        calls.append(target)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real_replace(source, target)
+
+    monkeypatch.setattr("filmpage.importing.store.os.replace", replace)
+    result = CliRunner().invoke(main, ["import", "csv", str(export), "--root", str(site)])
+    assert result.exit_code == 130
+    assert "error: content/films/beta.md: interrupted; 1 written, 2 not written" in result.output
+    assert sorted(p.name for p in (site / "content/films").iterdir()) == ["alpha.md"]

@@ -67,7 +67,11 @@ def import_command(
     from ..importing.report import terminal_lines
 
     mapping = parse_mapping(list(pairs), mapping_file)
-    report = run_import(root, fmt, list(files), mapping, update, dry_run, report_path)
+    try:
+        report = run_import(root, fmt, list(files), mapping, update, dry_run, report_path)
+    except KeyboardInterrupt:
+        click.echo("interrupted before anything was written.", err=True)
+        sys.exit(130)
     for err, line in terminal_lines(report):
         click.secho(line, err=err, fg="yellow" if line.startswith("conflict") else None)
     if report.failure:
@@ -78,6 +82,8 @@ def import_command(
             click.secho(f"... and {len(report.unwritten) - 20} more not written", err=True)
     where = f" Report: {report.rel(report.report_file)}" if report.report_file else ""
     click.echo(report.summary() + where)
+    if report.interrupted:
+        sys.exit(130)
     if report.failure and report.unwritten:
         sys.exit(1)
     if not report.imported:

@@ -194,10 +194,11 @@ def _write(root: Path, report: Report) -> None:
         data = as_written(planned.text, planned.bom, planned.crlf)
         try:
             write_record(planned.path, data, planned.kind == "created")
-        except OSError as exc:
+        except (OSError, KeyboardInterrupt) as exc:
+            why = "interrupted" if isinstance(exc, KeyboardInterrupt) else exc.strerror or exc
+            report.interrupted = isinstance(exc, KeyboardInterrupt)
             report.failure = (
-                f"{report.rel(planned.path)}: {exc.strerror or exc}; "
-                f"{at} written, {len(todo) - at} not written"
+                f"{report.rel(planned.path)}: {why}; {at} written, {len(todo) - at} not written"
             )
             report.unwritten = [p.path for p in todo[at:]]
             for left in todo[at:]:

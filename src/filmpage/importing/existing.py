@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import yamldoc
 from ..errors import Problems
-from ..load import FILMS_DIR, MAX_FILE_BYTES, Record, find_records, parse_record
+from ..load import MAX_FILE_BYTES, Record, find_records, parse_record
 from .files import FileProblem, read_bytes
 from .identity import Identity, identity
 
@@ -129,7 +129,3 @@ def read_catalogue(root: Path) -> tuple[list[Existing], list[tuple[str, str]]]:
     for problem in problems.errors:
         unreadable.append((problem.file, problem.message))
     return records, unreadable
-
-
-def films_folder(root: Path) -> Path:
-    return root / FILMS_DIR

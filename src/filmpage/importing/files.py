@@ -13,7 +13,6 @@ import io
 import json
 import os
 import stat
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -174,10 +173,6 @@ def rows_of(text: str, delimiter: str, skip: int = 0) -> Table:
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
     return Table(header, rows, delimiter)
-
-
-def iter_records(table: Table) -> Iterator[tuple[int, dict[str, str]]]:
-    yield from table.rows
 
 
 def load_json(text: str) -> list[tuple[int, dict]]:

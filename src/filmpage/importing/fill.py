@@ -45,7 +45,6 @@ class Reading:
     dates: tuple[str, ...] = DAY_FIRST
     scale: float = 5  # the scale of bare-number ratings
     rated_on: str = ""  # 'on Letterboxd', for a review made from a bare rating
-    separators: str = r"[,|;/]"
 
 
 class SkipRow(Exception):

@@ -78,6 +78,12 @@ def plan_films(root, films, records, fmt: str, update: bool) -> list[Planned]:
         else:
             plans.append(Planned("created", film))
             creates.append(plans[-1])
+    for planned in plans:
+        planned.notes += [
+            f"{name}: the rows disagree: {old!r} ({planned.film.rows[0].origin}) and "
+            f"{new!r} ({row.origin}); the first is imported"
+            for name, old, new, row in planned.film.disagreements
+        ]
     _name_new_records(root, creates, records)
     for planned in creates:
         if planned.kind == "created":

@@ -29,6 +29,7 @@ class Report:
     written: list[Path] = field(default_factory=list)
     unwritten: list[Path] = field(default_factory=list)
     failure: str = ""
+    interrupted: bool = False  # by Ctrl-C while records were written
     report_file: Path | None = None
 
     def of(self, kind: str) -> list[Planned]:

@@ -7,7 +7,6 @@ the year, stops the import before anything is written, naming the columns there 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
@@ -178,8 +177,3 @@ def _scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def table_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """A CSV file's rows, for readers that check their own columns."""
-    yield from read_table(decode(read_bytes(path, MAX_TABLE_BYTES)).text).rows
