@@ -287,3 +287,14 @@ def test_cli_lists_conflicts_with_both_values(site, tmp_path):
         'conflicts:\n  - record: "content/films/heat.md"\n    field: "runtime"\n'
         '    record_value: "171"\n    import_value: 170\n'
     ) in report
+
+
+def test_a_record_that_cannot_be_read_keeps_its_file_name(site, tmp_path):
+    write_site(site, {"heat.md": "---\ntitle: [unclosed\n---\n"})
+    report = run_import(site, "csv", [csv(tmp_path, "title,year\nHeat,1995\n")])
+    assert kinds(report) == {"created": ["content/films/heat-2.md"]}
+    where, note = report.notes[-1]
+    assert str(where) == "content/films/heat.md"
+    assert note.startswith("cannot be read (content/films/heat.md:3:1: invalid YAML")
+    assert note.endswith("films in it are not recognised")
+    assert (site / "content/films/heat.md").read_text() == "---\ntitle: [unclosed\n---\n"

@@ -18,7 +18,7 @@ from ..slugs import slugify
 from .files import MAX_TABLE_BYTES, FileProblem, decode, read_bytes, read_table, rows_of
 from .fill import Reading, SkipRow, fill
 from .rows import ListInfo, Note, Origin, Row, Skip
-from .values import BadValue, letterboxd_id, markdown_text
+from .values import BadValue, letterboxd_id, markdown_text, one_line
 
 FILM_FILES = ("watched.csv", "diary.csv", "ratings.csv", "reviews.csv")
 READING = Reading(scale=5, rated_on="on Letterboxd")
@@ -88,7 +88,11 @@ def _read_list(text: str, name: str) -> Iterator[Row | Skip | ListInfo]:
     )
     if at is None:
         raise FileProblem("a Letterboxd list file without its films (Position, Name, Year...)")
-    title = meta.get("Name", "").strip() or Path(name).stem
+    try:
+        title = one_line(meta.get("Name", "")) or Path(name).stem
+    except BadValue as exc:
+        yield Skip(Origin(name, table.rows[0][0]), f"the list's name: {exc}", meta)
+        title = Path(name).stem
     match = _LIST_URL.search(meta.get("URL", ""))
     key = (match.group(1) if match else slugify(title)) or "list"
     try:

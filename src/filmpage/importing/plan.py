@@ -7,6 +7,7 @@ reads it: a record the build would refuse is never written.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,6 +167,9 @@ def _name_new_records(root: Path, creates: list[Planned], records: list[Existing
     taken = {f.slug for f in assign_slugs(existing, Problems())}
     taken |= {slugify(r.title) for r in records}
     stems = {Path(r.rel).stem.casefold() for r in records}
+    folder = root / FILMS_DIR
+    if folder.is_dir():  # records that could not be read keep their names too
+        stems |= {Path(name).stem.casefold() for name in os.listdir(folder)}
     bases = Counter()
     for planned in creates:
         film = planned.film
