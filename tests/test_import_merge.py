@@ -298,3 +298,12 @@ def test_a_record_that_cannot_be_read_keeps_its_file_name(site, tmp_path):
     assert note.startswith("cannot be read (content/films/heat.md:3:1: invalid YAML")
     assert note.endswith("films in it are not recognised")
     assert (site / "content/films/heat.md").read_text() == "---\ntitle: [unclosed\n---\n"
+
+
+def test_a_plot_is_added_to_a_record_without_one(site, tmp_path):
+    path = site / "content/films/ran.md"
+    path.parent.mkdir(parents=True)
+    path.write_text("---\ntitle: Ran\nyear: 1985\n---")  # no line end after the front matter
+    run_import(site, "csv", [csv(tmp_path, "title,year,plot\nRan,1985,Lear in Japan.\n")])
+    assert path.read_text().endswith("---\nLear in Japan.\n")
+    assert "Lear in Japan." in load_site(site).catalogue.by_slug["ran"].plot_html

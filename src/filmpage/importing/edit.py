@@ -95,7 +95,8 @@ class Document:
         whole = self.text[: self.front_start] + text + self.text[after:]
         if self.body is not None and self.body_start is not None:
             shift = len(text) - len(self.front)
-            whole = whole[: self.body_start + shift] + self.body.strip() + "\n"
+            head = whole[: self.body_start + shift]
+            whole = head + ("" if head.endswith("\n") else "\n") + self.body.strip() + "\n"
         return whole
 
     def _set_spans(self, sets, order: int) -> list[tuple[int, int, int, str]]:

@@ -208,7 +208,9 @@ def _merge_reviews(result: Merge, current, reviews, base, digests, update: bool)
 def _update_source(document: Document, source: dict, fmt: str, files: list[str], marks: str):
     formats = [f.strip() for f in str(source.get("format") or "").split(",") if f.strip()]
     known = [f.strip() for f in str(source.get("file") or "").split(",") if f.strip()]
-    document.set(("source", "format"), ", ".join(formats + [fmt] * (fmt not in formats)))
-    document.set(("source", "file"), ", ".join(sorted(set(known) | set(files))))
+    if fmt not in formats:
+        document.set(("source", "format"), ", ".join([*formats, fmt]))
+    if not set(files) <= set(known):
+        document.set(("source", "file"), ", ".join(sorted(set(known) | set(files))))
     if marks:
         document.set(("source", fmt), marks)
