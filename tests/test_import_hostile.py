@@ -134,13 +134,13 @@ def test_a_review_over_the_limit_and_a_field_over_csvs_limit_are_skipped_rows(si
     export = tmp_path / "reviews.csv"
     export.write_text(
         "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Review,Tags,Watched Date\n"
-        f"2023-01-01,Long,2001,https://boxd.it/a,4,No,{'word ' * 4200},,2023-01-01\n"
+        f"2023-01-01,Long,2001,https://boxd.it/a,4,No,{'x' * 21_000},,2023-01-01\n"
         f"2023-01-01,Huge,2002,https://boxd.it/b,4,No,{'y' * 200_000},,2023-01-01\n"
         "2023-01-01,Fine,2003,https://boxd.it/c,4,No,Good.,,2023-01-01\n"
     )
     report = run_import(site, "letterboxd", [export])
     assert skipped(report) == [
-        ("reviews.csv:2", "the review is 20,999 characters long; the limit for a plot or "
+        ("reviews.csv:2", "the review is 21,000 characters long; the limit for a plot or "
          "review is 10,000 (in 'Long')"),
         ("reviews.csv:3", "the review is 200,000 characters long; the limit for a plot or "
          "review is 10,000 (in 'Huge')"),
