@@ -11,6 +11,8 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
+import yaml
+
 from ..errors import Problems
 from ..load import MAX_FILE_BYTES, parse_record
 from .edit import Document, EditError, expected
@@ -87,7 +89,7 @@ def _plan_one(root: Path, info: ListInfo, entries: dict[str, str]) -> Planned:
     document.append(("films",), new)
     try:
         result = document.result()
-    except EditError as exc:
+    except (EditError, yaml.YAMLError) as exc:
         return Planned("skipped", None, path, reason=f"{rel} cannot be merged into: {exc}")
     reread = parse_record(result.encode("utf-8"), rel, Problems())
     if reread is None or plain(reread.tree) != expected(fields, document):

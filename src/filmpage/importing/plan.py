@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from ..catalogue import assign_slugs
 from ..errors import Problems
 from ..load import FILMS_DIR, MAX_FILE_BYTES, parse_record
@@ -104,19 +106,19 @@ def _files(film: Film) -> list[str]:
 def _merge(film: Film, record: Existing, fmt: str, update: bool) -> Planned:
     if record.path.is_symlink():
         return _skip(film, f"{record.rel} is a symbolic link; merge into the file it points to")
-    try:
-        result = merge(film, record, fmt, update, _files(film))
-        planned = Planned("merged", film, record.path, record=record)
-        planned.conflicts, planned.notes = result.conflicts, result.notes
-        if not result.document.changed:
-            planned.kind = "unchanged"
-            return planned
-        text = result.document.result()
-    except (EditError, ValueError) as exc:  # yaml errors are ValueErrors too
-        return _skip(film, f"{record.rel} cannot be edited in place ({exc}); nothing was changed")
+    result = merge(film, record, fmt, update, _files(film))
+    planned = Planned("merged", film, record.path, record=record)
+    planned.conflicts, planned.notes = result.conflicts, result.notes
+    if not result.document.changed:
+        planned.kind = "unchanged"
+        return planned
     before = check_text(record.text, record.rel)
     if before:
         return _skip(film, f"{record.rel} has errors; fix them and import again: {before[0]}")
+    try:
+        text = result.document.result()
+    except (EditError, yaml.YAMLError) as exc:
+        return _skip(film, f"{record.rel} cannot be edited in place ({exc}); nothing was changed")
     problems = check_text(text, record.rel)
     if problems:
         return _skip(film, f"merging would make a record the build refuses: {problems[0]}")
