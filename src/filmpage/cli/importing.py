@@ -1,13 +1,23 @@
-"""import: records from other tools' exports."""
+"""import: records from other tools' exports, merged without loss, with a report."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
-from ..importing.formats import FORMATS
-from .common import handle_errors, root_option, shown
+from ..importing import FORMATS
+from .common import handle_errors, root_option
+
+
+def _no_force(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        raise click.UsageError(
+            "--force was removed: an import now merges into the records that exist, adding "
+            "what they lack and never replacing what they hold; --update also takes the "
+            "source's new values for what an earlier import wrote and nobody has edited since."
+        )
 
 
 @click.command("import")
@@ -27,13 +37,20 @@ from .common import handle_errors, root_option, shown
     type=click.Path(dir_okay=False, path_type=Path),
     help="A YAML file of field: column pairs, for reuse.",
 )
-@click.option("--force", is_flag=True, help="Overwrite records that already exist.")
 @click.option(
     "--update",
     is_flag=True,
-    help="Refresh the imported fields of records this format imported before.",
+    help="Also replace values an earlier import of this format wrote, where the source "
+    "changed them and nobody edited them since.",
 )
-@click.option("--dry-run", is_flag=True, help="List what would be written; write nothing.")
+@click.option("--dry-run", is_flag=True, help="Say what would be done; write nothing.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the report.  [default: ROOT/import-report.yaml]",
+)
+@click.option("--force", is_flag=True, hidden=True, expose_value=False, callback=_no_force)
 @handle_errors
 def import_command(
     fmt: str,
@@ -41,24 +58,38 @@ def import_command(
     root: Path,
     pairs: tuple[str, ...],
     mapping_file: Path | None,
-    force: bool,
     update: bool,
     dry_run: bool,
+    report_path: Path | None,
 ) -> None:
-    """Import films from FORMAT (csv, json, letterboxd, imdb, nfo) into content/films/."""
+    """Import films from FORMAT (csv, json, letterboxd, imdb, nfo) into content/."""
     from ..commands.importer import parse_mapping, run_import
+    from ..importing.report import terminal_lines
 
     mapping = parse_mapping(list(pairs), mapping_file)
-    result = run_import(root, fmt, list(files), mapping, force, update, dry_run)
-    verb = "would write" if dry_run else "wrote"
-    for path in result.written:
-        click.echo(f"{verb} {shown(path)}")
-    for path in result.updated:
-        click.echo(f"{'would update' if dry_run else 'updated'} {shown(path)}")
-    for file, line, reason in result.skipped:
-        click.echo(f"skipped {file}{f':{line}' if line else ''}: {reason}", err=True)
-    click.echo(
-        f"{'Dry run: ' if dry_run else ''}{len(result.written)} written, "
-        f"{len(result.updated)} updated, {result.merged} merged, "
-        f"{len(result.skipped)} skipped."
-    )
+    try:
+        report = run_import(root, fmt, list(files), mapping, update, dry_run, report_path)
+    except KeyboardInterrupt:
+        click.echo("interrupted before anything was written.", err=True)
+        sys.exit(130)
+    for err, line in terminal_lines(report):
+        click.secho(line, err=err, fg="yellow" if line.startswith("conflict") else None)
+    if report.failure:
+        click.secho(f"error: {report.failure}", fg="red", err=True)
+        for path in report.unwritten[:20]:
+            click.secho(f"not written: {report.rel(path)}", fg="red", err=True)
+        if len(report.unwritten) > 20:
+            click.secho(f"... and {len(report.unwritten) - 20} more not written", err=True)
+    where = f" Report: {report.rel(report.report_file)}" if report.report_file else ""
+    click.echo(report.summary() + where)
+    if report.interrupted:
+        sys.exit(130)
+    if report.failure and report.unwritten:
+        sys.exit(1)
+    if not report.imported:
+        click.secho(
+            "Nothing could be imported: every row was skipped (the reasons are above).",
+            fg="red",
+            err=True,
+        )
+        sys.exit(1)

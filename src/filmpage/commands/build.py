@@ -18,12 +18,13 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
 from ..errors import Problem, Problems
 from ..images import Media, share_card
+from ..model import Film
 from ..render import make_environment, show_films, template_hashes
 from ..store import open_store
 from ..write import Target, check_output_folder, finish_update, is_complete, staged
@@ -117,6 +118,22 @@ def load_site(root: Path, drafts: bool = False, strict: bool = False, jobs: int 
         records = load_records(root, input_stamps(root), memory, pool, lambda *_: None)
         derived = partial(derived_of, root, records, memory)
         return check_site(root, records, memory, drafts, strict, derived)
+
+
+def read_films(root: Path, drafts: bool = False, jobs: int = 1) -> dict[str, Film]:
+    """Every published film of a site, checked and as its pages show it (final slug,
+    related titles resolved), by slug, in catalogue order: for scripts and tests. Raises
+    one FilmpageError holding every problem."""
+    memory = Memory()
+    with Pool(jobs) as pool:
+        records = load_records(root, input_stamps(root), memory, pool, lambda *_: None)
+        derived = partial(derived_of, root, records, memory)
+        site = check_site(root, records, memory, drafts, False, derived)
+    assert site.catalogue is not None  # nothing remembered: the catalogue is made
+    return {
+        f.slug: replace(records.films[f.file], slug=f.slug, related=f.related)
+        for f in site.catalogue.films
+    }
 
 
 def _nothing_changed(memory: Memory, stamps: dict, options: str, out: Path) -> bool:

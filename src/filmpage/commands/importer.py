@@ -1,32 +1,43 @@
-"""``filmpage import``: read an export, merge duplicate films, write one record per film."""
+"""``filmpage import``: read exports, find each film's record, merge without loss, report.
+
+The import reads every file first: a file that is not what its format expects (a
+mapped column that does not exist, JSON of the wrong shape, a FIFO) stops it before
+anything is written, with every such problem together. Then each film is planned and
+checked as the build would check it; then the records are written, each whole.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import shlex
+from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import FilmpageError, Problems
-from ..importing.formats import (
-    FORMATS,
-    MAPPABLE,
-    Row,
-    Skip,
-    read_imdb,
-    read_letterboxd,
-    read_mapped,
-    read_nfo,
+from ..errors import FilmpageError, Problem, Problems
+from ..importing import FORMATS
+from ..importing.collections import COLLECTIONS_DIR, plan_collections
+from ..importing.existing import read_catalogue
+from ..importing.files import FileProblem
+from ..importing.fill import MAPPABLE
+from ..importing.identity import gather
+from ..importing.imdb import read_imdb
+from ..importing.letterboxd import export_files, read_letterboxd
+from ..importing.nfo import nfo_files, read_nfo
+from ..importing.plan import plan_films
+from ..importing.report import Report, report_text
+from ..importing.rows import ListInfo, Note, Origin, Row, Skip
+from ..importing.store import (
+    as_written,
+    outside_content,
+    remove_leftovers,
+    sync_all,
+    write_record,
 )
-from ..importing.records import merge_rows, plan_import
+from ..importing.tables import read_mapped
+from ..load import FILMS_DIR
 from ..yamldoc import Map, Reader, parse
 
-
-@dataclass(frozen=True)
-class ImportResult:
-    written: list[Path]  # new or overwritten records
-    updated: list[Path]  # records refreshed by --update
-    merged: int  # rows folded into a film another row already gave
-    skipped: list[tuple[str, int, str]]  # file, line, why
-    dry_run: bool
+REPORT_FILE = "import-report.yaml"
 
 
 def parse_mapping(pairs: list[str], mapping_file: Path | None) -> dict[str, str]:
@@ -34,7 +45,10 @@ def parse_mapping(pairs: list[str], mapping_file: Path | None) -> dict[str, str]
     mapping: dict[str, str] = {}
     if mapping_file is not None:
         problems = Problems()
-        text = mapping_file.read_text(encoding="utf-8-sig")
+        try:
+            text = mapping_file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise FilmpageError(f"{mapping_file}: cannot read the mapping: {exc}") from exc
         tree = parse(text, mapping_file.name, problems)
         problems.raise_if_errors()
         if not isinstance(tree, Map):
@@ -59,21 +73,69 @@ def parse_mapping(pairs: list[str], mapping_file: Path | None) -> dict[str, str]
     return mapping
 
 
-def read_rows(fmt: str, files: list[Path], mapping: dict[str, str]):
-    for path in files:
+def _inputs(fmt: str, path: Path) -> list[Path]:
+    if fmt == "nfo":
+        return nfo_files(path)
+    if fmt == "letterboxd" and path.is_dir():
+        return export_files(path)
+    return [path]
+
+
+def _read(fmt: str, path: Path, name: str, mapping: dict[str, str]) -> Iterator:
+    if fmt in ("csv", "json"):
+        return read_mapped(path, name, mapping, fmt)
+    if fmt == "letterboxd":
+        return read_letterboxd(path, name)
+    if fmt == "imdb":
+        return read_imdb(path, name)
+    return read_nfo(path, name)
+
+
+def _display(path: Path, given: Path) -> str:
+    """A file as the report names it: relative to the folder given, else its name."""
+    if given.is_dir() and path.is_relative_to(given):
+        return path.relative_to(given).as_posix()
+    return path.name
+
+
+def read_all(fmt: str, files: list[Path], mapping: dict[str, str], report: Report):
+    """Every row of every file; every file's problem gathered, then raised together."""
+    problems = Problems()
+    rows: list[Row] = []
+    lists: list[ListInfo] = []
+    for given in files:
+        if not given.exists() and not given.is_symlink():
+            problems.error(str(given), 0, 0, "", "no such file or folder")
+            continue
         try:
-            if fmt in ("csv", "json"):
-                columns = mapping or {name: name for name in MAPPABLE}
-                yield from read_mapped(path, columns, fmt)
-            elif fmt == "letterboxd":
-                yield from read_letterboxd(path)
-            elif fmt == "imdb":
-                yield from read_imdb(path)
-            else:
-                yield from read_nfo(path, path if path.is_dir() else path.parent)
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or f"not UTF-8 text ({exc.reason})"
-            yield Skip(path.name, 0, f"cannot read the file: {reason}")
+            inputs = _inputs(fmt, given)
+        except FileProblem as exc:
+            problems.error(str(given), exc.line, 0, "", str(exc))
+            continue
+        for path in inputs:
+            name = _display(path, given)
+            try:
+                for item in _read(fmt, path, name, mapping):
+                    _sort(item, rows, lists, report)
+            except FileProblem as exc:
+                problems.error(name, exc.line, 0, "", str(exc))
+    if problems.errors:
+        raise FilmpageError(problems.items)
+    return rows, lists
+
+
+def _sort(item, rows: list[Row], lists: list[ListInfo], report: Report) -> None:
+    if isinstance(item, Row):
+        rows.append(item)
+        report.rows += 1
+        report.notes += [(item.origin, n) for n in item.notes]
+    elif isinstance(item, Skip):
+        report.skips.append(item)
+        report.rows += 1
+    elif isinstance(item, Note):
+        report.notes.append((item.origin, item.message))
+    else:
+        lists.append(item)
 
 
 def run_import(
@@ -81,36 +143,80 @@ def run_import(
     fmt: str,
     files: list[Path],
     mapping: dict[str, str] | None = None,
-    force: bool = False,
     update: bool = False,
     dry_run: bool = False,
-) -> ImportResult:
-    """Import ``files`` in format ``fmt`` into ``root/content/films``."""
+    report_path: Path | None = None,
+    command: str = "",
+) -> Report:
+    """Import ``files`` in format ``fmt`` into ``root/content``; the report says what was
+    done. Raises FilmpageError, having written nothing, when a file cannot be read."""
     if fmt not in FORMATS:
         raise FilmpageError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    for path in files:
-        if not path.exists():
-            raise FilmpageError(f"{path}: no such file or folder")
-    rows: list[Row] = []
-    skipped: list[tuple[str, int, str]] = []
-    for item in read_rows(fmt, files, mapping or {}):
-        if isinstance(item, Skip):
-            skipped.append((item.file, item.line, item.reason))
-        elif "title" not in item.fields:
-            skipped.append((item.file, item.line, "no title"))
-        elif "year" not in item.fields:
-            skipped.append((item.file, item.line, f"no year for {item.fields['title']!r}"))
-        elif not 1870 <= item.fields["year"] <= 2100:
-            skipped.append((item.file, item.line, f"year {item.fields['year']} is out of range"))
-        else:
-            rows.append(item)
-    films = merge_rows(rows)
-    plan = plan_import(root, films, fmt, force, update)
+    if mapping and fmt not in ("csv", "json"):
+        raise FilmpageError(f"--map and --mapping are for csv and json, not {fmt}")
+    command = command or shlex.join(["filmpage", "import", fmt, *map(str, files)])
+    report = Report(command, root, dry_run)
+    rows, lists = read_all(fmt, files, mapping or {}, report)
+    films, ambiguous = gather(rows)
+    for row, found in ambiguous:
+        titles = " and ".join(repr(f.title) for f in found[:2])
+        report.skips.append(
+            Skip(row.origin, f"matches two films of this import ({titles})", row.data)
+        )
+    records, unreadable = read_catalogue(root)
+    report.notes += [
+        (Origin(rel), f"cannot be read ({why}); films in it are not recognised")
+        for rel, why in unreadable
+    ]
+    report.films = plan_films(root, films, records, fmt, update)
+    report.collections = plan_collections(root, lists, report.films)
+    if not dry_run or report_path is not None:
+        report.report_file = report_path or root / REPORT_FILE
     if not dry_run:
-        for path, text in plan.write.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-    written = [p for p in plan.write if p not in plan.updated]
-    return ImportResult(
-        written, plan.updated, len(rows) - len(films), sorted(skipped + plan.skipped), dry_run
-    )
+        _write(root, report)
+    if report.report_file is not None:
+        _write_report(report)
+    return report
+
+
+def _write(root: Path, report: Report) -> None:
+    """Write every planned record, each whole; a failure (a full disk) stops the writing,
+    and the report says which file failed and which were left unwritten."""
+    todo = [p for p in report.films + report.collections if p.kind in ("created", "merged")]
+    outside = outside_content(root, [p.path for p in todo])
+    if outside:
+        message = "would be written outside content/ (a folder links elsewhere); refused"
+        raise FilmpageError([Problem(report.rel(path), message=message) for path in outside])
+    for folder in (root / FILMS_DIR, root / COLLECTIONS_DIR):
+        remove_leftovers(folder)
+    written = False
+    for at, planned in enumerate(todo):
+        data = as_written(planned.text, planned.bom, planned.crlf)
+        try:
+            write_record(planned.path, data, planned.kind == "created")
+        except (OSError, KeyboardInterrupt) as exc:
+            why = "interrupted" if isinstance(exc, KeyboardInterrupt) else exc.strerror or exc
+            report.interrupted = isinstance(exc, KeyboardInterrupt)
+            report.failure = (
+                f"{report.rel(planned.path)}: {why}; {at} written, {len(todo) - at} not written"
+            )
+            report.unwritten = [p.path for p in todo[at:]]
+            for left in todo[at:]:
+                left.kind = "unwritten"
+            break
+        report.written.append(planned.path)
+        written = True
+    if written:
+        sync_all()
+
+
+def _write_report(report: Report) -> None:
+    path = report.report_file
+    try:
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_text(report_text(report), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as exc:
+        note = f"the report could not be written to {path}: {exc.strerror or exc}"
+        report.failure = f"{report.failure}; {note}" if report.failure else note
+        report.report_file = None
