@@ -3,13 +3,18 @@ cache, the same site, byte for byte."""
 
 from __future__ import annotations
 
+import pickle
 import shutil
+import sqlite3
+import subprocess
+import sys
 
 import pytest
+from PIL import Image
 
 from filmpage.commands.build import build
 
-from .conftest import digest, film, write_site
+from .conftest import build_errors, digest, film, write_site
 
 
 def colliding_catalogue(root, count: int = 600):
@@ -46,3 +51,117 @@ def test_share_cards_are_named_by_what_they_show(tmp_path, jobs):
     assert len(cards) == len(set(cards)) == 44
     named = [c for c in cards if c in page]
     assert len(named) == 1 and "heat" not in named[0]  # not named by a guessed slug
+
+
+def store_of(root):
+    return root / ".filmpage-cache" / "site.sqlite"
+
+
+def small_site(root):
+    return write_site(
+        root,
+        {
+            "a.md": film("Alpha", slug="alpha", genres="[Drama]"),
+            "b.md": film("Beta", slug="beta", genres="[Drama]", body="Beta's plot."),
+        },
+    )
+
+
+def test_a_damaged_store_is_started_afresh(tmp_path):
+    root = small_site(tmp_path / "s")
+    build(root)
+    expected = digest(root / "site")
+    data = bytearray(store_of(root).read_bytes())
+    for at in range(200, len(data), 997):  # a few bytes garbled all through the file
+        data[at] ^= 0x5A
+    store_of(root).write_bytes(bytes(data))
+    (root / "content/films/a.md").write_text(film("Alpha", slug="alpha", genres="[Drama]"))
+    build(root)
+    assert digest(root / "site") == expected
+    store_of(root).write_bytes(b"not a database at all")
+    build(root)
+    assert digest(root / "site") == expected
+
+
+def test_a_stored_film_altered_behind_the_builds_back_is_not_published(tmp_path):
+    root = small_site(tmp_path / "s")
+    build(root)
+    with sqlite3.connect(store_of(root)) as db:  # the row changed, its hash not
+        changed = db.execute("UPDATE records SET film = replace(film, 'Beta''s plot', 'Forged')")
+        assert changed.rowcount == 2
+    (root / "templates").mkdir()  # every film page is rendered again, films from the store
+    (root / "templates/film.html").write_text("{{ film.title }}: {{ film.plot_html|safe }}")
+    build(root)
+    page = (root / "site/films/beta/index.html").read_text()
+    assert "Beta's plot" in page and "Forged" not in page
+
+
+def test_a_pickle_planted_in_the_cache_folder_is_never_loaded(tmp_path):
+    root = small_site(tmp_path / "s")
+    build(root)
+    planted = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(planted), "w"))
+
+    for name in ("site-build.pickle", "site-state.pickle", "site-records-00.pickle"):
+        (root / ".filmpage-cache" / name).write_bytes(pickle.dumps(Payload()))
+    (root / "content/films/a.md").write_text(film("Alpha Two", slug="alpha"))
+    build(root)
+    assert not planted.exists()
+
+
+def test_a_cache_folder_that_is_a_link_is_refused_and_nothing_is_written_through_it(tmp_path):
+    root = small_site(tmp_path / "s")
+    elsewhere = tmp_path / "someone-elses"
+    elsewhere.mkdir()
+    (elsewhere / "precious.txt").write_text("keep me")
+    (root / ".filmpage-cache").symlink_to(elsewhere)
+    errors = build_errors(root)
+    assert len(errors) == 1 and "symbolic link" in errors[0]
+    assert [p.name for p in elsewhere.iterdir()] == ["precious.txt"]
+    assert not (root / "site").exists()
+
+
+def test_an_edit_to_a_file_of_the_output_does_not_reach_later_builds(tmp_path):
+    root = small_site(tmp_path / "s")
+    (root / "static").mkdir()
+    Image.new("RGB", (300, 450), (20, 90, 160)).save(root / "static/alpha.png")
+    (root / "content/films/a.md").write_text(film("Alpha", slug="alpha", poster="alpha.png"))
+    build(root)
+    expected = digest(root / "site")
+    for path in [*(root / "site/posters").iterdir(), *(root / "site/share").iterdir()]:
+        path.write_bytes(b"edited in the output")  # in place: the same file
+    shutil.rmtree(root / "site")
+    build(root)
+    assert digest(root / "site") == expected
+    build(root, clean=True)
+    assert digest(root / "site") == expected
+
+
+def test_a_second_build_of_the_same_output_while_one_runs_is_refused(tmp_path):
+    root = small_site(tmp_path / "s")
+    build(root)
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from filmpage.store import open_store\n"
+        "with open_store(Path(sys.argv[1]), fresh=False):\n"
+        "    print('holding', flush=True)\n"
+        "    time.sleep(30)\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script, str(root / "site")], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        errors = build_errors(root)
+        assert errors == [
+            f"{root / 'site'}: another filmpage build of this output is running "
+            f"(process {holder.pid}); wait for it to finish, then build again"
+        ]
+    finally:
+        holder.kill()
+        holder.wait()
+    build(root)  # the lock goes with the process

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import FilmpageError
+from .errors import FilmpageError, Problem
 
 LAYOUT = f"{__version__}+store-1"  # the part after "+" counts changes to the tables
 CACHE_DIR = ".filmpage-cache"
@@ -118,7 +118,7 @@ def open_store(out: Path, fresh: bool) -> Iterator[Store]:
     the same output is refused while it runs). ``fresh`` starts it empty, as does a store
     of another layout or one that cannot be read."""
     folder = _own_folder(cache_folder(out))
-    with _locked(folder / f"{out.name}.lock"):
+    with _locked(folder / f"{out.name}.lock", out):
         path = folder / f"{out.name}.sqlite"
         connection = _connect(path, fresh)
         try:
@@ -140,9 +140,9 @@ def _own_folder(folder: Path) -> Path:
 
 
 @contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def _locked(path: Path, out: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``path`` while the block runs; refuse at once when
-    another process holds it."""
+    another process holds it (another build of the output ``out``)."""
     if path.is_symlink():
         raise FilmpageError(f"{path}: the build's lock file is a symbolic link; remove it")
     try:
@@ -160,9 +160,12 @@ def _locked(path: Path) -> Iterator[None]:
             handle.seek(0)
             owner = handle.read().strip()
             raise FilmpageError(
-                f"another filmpage build of this output is running"
-                f"{f' (process {owner})' if owner else ''}; "
-                "wait for it to finish, then build again"
+                Problem(
+                    str(out),
+                    message=f"another filmpage build of this output is running"
+                    f"{f' (process {owner})' if owner else ''}; "
+                    "wait for it to finish, then build again",
+                )
             ) from None
         handle.seek(0)
         handle.truncate()
