@@ -35,6 +35,10 @@ def test_hostile_case(tmp_path, case):
             build(root)
         assert [str(p) for p in info.value.problems] == expected
         assert not (root / "site").exists()
+        # nothing written anywhere else either (but the build's cache)
+        assert _files(tmp_path) - _files(root / ".filmpage-cache") == {
+            root / "content/films" / case.name
+        }
         return
     build(root)
     page = (root / "site/films/case/index.html").read_text(encoding="utf-8")
@@ -55,3 +59,7 @@ def test_hostile_case(tmp_path, case):
             assert value not in re.sub(r'<header class="topbar">.*?</header>', "", page, flags=re.S)
         else:
             raise AssertionError(f"unknown expectation {line!r}")
+
+
+def _files(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*") if not p.is_dir()}

@@ -219,20 +219,17 @@ def unchanged(cache: Cache, signature: bytes, newest: int) -> bool:
     )
 
 
-def template_hashes(env: jinja2.Environment) -> dict[str, bytes]:
+def template_hashes(env: jinja2.Environment, sources: dict[str, str]) -> dict[str, bytes]:
     """For every template, a hash of its source and of every template it pulls in
-    (extends, import, include), so that editing one template touches only its users."""
-    loader = env.loader
-    names = loader.list_templates() if loader else []
-    sources: dict[str, str] = {}
+    (extends, import, include), so that editing one template touches only its users.
+    ``sources`` are the templates' texts by name (``templating.template_sources``)."""
+    names = sorted(sources)
     refs: dict[str, set[str]] = {}
     for name in names:
         try:
-            source = loader.get_source(env, name)[0]
-            refs[name] = {r for r in meta.find_referenced_templates(env.parse(source)) if r}
+            refs[name] = {r for r in meta.find_referenced_templates(env.parse(sources[name])) if r}
         except jinja2.TemplateError:
-            source, refs[name] = "", set()
-        sources[name] = source
+            refs[name] = set()
     hashes = {}
     for name in names:
         seen, todo = set(), [name]

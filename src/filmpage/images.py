@@ -25,6 +25,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
+from .inputs import MAX_POSTER_BYTES, Refused, read_regular
+
 try:  # ISA-L's deflate: a share card's pixels in a quarter of zlib's time, and smaller
     from isal.isal_zlib import compress as _deflate
 except ImportError:  # pragma: no cover - a platform without its wheels
@@ -125,10 +127,10 @@ def variant_widths(width: int) -> tuple[int, ...]:
 def make_poster_variants(source: Path, store: Path) -> SourceInfo:
     """Read a poster, and write its variants into ``store`` (named by the source's hash)
     unless they are there already. Raises ImageProblem for a file Pillow cannot use."""
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise ImageProblem(f"cannot read: {exc.strerror}") from exc
+    try:  # the file rule: a regular file, of at most MAX_POSTER_BYTES, read without blocking
+        data = read_regular(str(source), MAX_POSTER_BYTES)
+    except Refused as exc:
+        raise ImageProblem(exc.message) from exc
     digest = source_digest(data)
     image = _open(data)
     alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info

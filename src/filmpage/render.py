@@ -12,9 +12,7 @@ import hashlib
 import json
 import os
 import shutil
-import traceback
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -24,10 +22,10 @@ from markupsafe import Markup
 
 from . import __version__, structured
 from .catalogue import name_slug
-from .errors import FilmpageError, Problem
 from .images import NO_MEDIA, Media, title_hue
 from .pages import Page
 from .settings import Settings
+from .templating import TemplateFiles, Watchdog, limited_range, placed_faults, watchdog_seconds
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹",
                     "CAD": "CA$", "AUD": "A$", "KRW": "₩"}  # fmt: skip
@@ -62,19 +60,21 @@ def make_environment(
     env = jinja2.Environment(
         auto_reload=False,  # one build, one set of templates: no stat of each file per page
         bytecode_cache=bytecode,
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs]),
+        loader=TemplateFiles(template_dirs),  # read under the file rule
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.watchdog = Watchdog(watchdog_seconds())  # type: ignore[attr-defined]
     base = settings.base_path
 
     def url(path: object = "") -> str:
         return base + str(path).lstrip("/")
 
     env.globals.update(
+        range=limited_range,
         site=settings,
         version=__version__,
         url=url,
@@ -117,29 +117,11 @@ def show_films(env: jinja2.Environment, films: Mapping[str, Any]) -> None:
 
 
 def render_page(env: jinja2.Environment, page: Page) -> bytes:
-    """Render one page, turning template faults into a placed FilmpageError."""
-    try:
+    """Render one page; any fault of its templates (see :func:`templating.placed_faults`)
+    is a FilmpageError naming the template's file and line and this page."""
+    with placed_faults(env, f"while rendering {page.path}", page.template):
         template = env.get_template(page.template)
         return template.render(page=page, **page.context).encode("utf-8")
-    except jinja2.TemplateSyntaxError as exc:
-        raise FilmpageError(
-            Problem(
-                exc.filename or exc.name or page.template,
-                exc.lineno or 0,
-                0,
-                "",
-                f"template syntax: {exc.message}",
-            )
-        ) from exc
-    except jinja2.TemplateNotFound as exc:
-        raise FilmpageError(
-            Problem(page.template, 0, 0, "", f"template not found: {exc.name}")
-        ) from exc
-    except jinja2.TemplateError as exc:
-        file, line = _template_frame(exc, page.template)
-        raise FilmpageError(
-            Problem(file, line, 0, "", f"while rendering {page.path}: {exc.message or exc}")
-        ) from exc
 
 
 CARD_CALL = "m.card(film)"
@@ -188,17 +170,9 @@ class Cards(dict):
         self[slug] = Markup(piece)
         return ""
 
-    @contextmanager
-    def _placed(self) -> Iterator[None]:
+    def _placed(self):
         """A template fault, as a FilmpageError naming the template file and line."""
-        try:
-            yield
-        except jinja2.TemplateError as exc:
-            file, line = _template_frame(exc, "_macros.html")
-            message = getattr(exc, "message", None) or str(exc)
-            raise FilmpageError(
-                Problem(file, line, 0, "", f"while rendering {self.what}: {message}")
-            ) from exc
+        return placed_faults(self.env, f"while rendering {self.what}", "_macros.html")
 
 
 def render_cards(env: jinja2.Environment, slugs: Iterable[str]) -> None:
@@ -206,14 +180,6 @@ def render_cards(env: jinja2.Environment, slugs: Iterable[str]) -> None:
     slugs = list(dict.fromkeys(slugs))
     env.globals["small_posters"].render(slugs)
     env.globals["cards"].render(slugs)
-
-
-def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int]:
-    """The template file and line where a render error happened (Jinja keeps them)."""
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith((".html", ".xml", ".txt")):
-            return frame.filename, frame.lineno or 0
-    return fallback, 0
 
 
 def format_runtime(minutes: int) -> str:

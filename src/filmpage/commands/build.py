@@ -59,6 +59,7 @@ from ..snapshot import (
 )
 from ..stats import catalogue_stats, film_figures
 from ..suggest import Suggestion, suggestion_inputs
+from ..templating import template_sources
 from ..theme import theme_dir
 from ..write import (
     Update,
@@ -222,6 +223,7 @@ def check_site(
             films.append(loaded.film)
     theme = theme_dir()
     static = collect_static([(theme / "static", theme), (root / "static", root)], problems)
+    template_sources(make_environment(settings, template_dirs(root)), problems)  # for check
     cache = cache if cache is not None else Cache()
     catalogue = build_catalogue(
         films, problems, frozenset(static), drafts, _remembered_suggestions(cache, records)
@@ -433,12 +435,13 @@ def _full_build(
             searched = search_files([site.records[f.file].words for f in films])
             extras.update(searched)
             check_output_paths(
-                [*(p.path for p in pages), *extras, *media.files], site.static, problems
+                [*(p.path for p in pages), *extras, *media.files], site.static, problems, out
             )
-            problems.raise_if_errors()
             env = make_environment(site.settings, dirs, media, compiled_templates(out))
+            sources = template_sources(env, problems)  # the template files, read once
+            problems.raise_if_errors()
             show_films(env, site.catalogue.by_slug)
-            templates, common = template_hashes(env), common_fingerprint(site.settings)
+            templates, common = template_hashes(env, sources), common_fingerprint(site.settings)
             known = film_fingerprints(films, {f: r.digest for f, r in site.records.items()}, media)
             files = file_fingerprints(extras, site.static, media)
             trusted = bool(cache.pages) and complete  # the fingerprints say what changed
