@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import Problems
@@ -164,27 +164,29 @@ def walk_files(
     stay_in: str,
     problems: Problems,
     wanted: Callable[[str], bool] | None = None,
-    once: bool = False,
 ) -> list[tuple[str, str]]:
     """The regular files under ``folder`` whose names are ``wanted`` (default: all), as
-    ``(shown path, file system path)`` in walking order (each folder's entries sorted by
-    name). ``shown`` names ``folder`` in messages (``"static"``).
+    ``(shown path, file system path)`` in walking order (depth first, each folder's
+    entries sorted by name). ``shown`` names ``folder`` in messages (``"static"``).
 
     Names starting with a dot are skipped. A folder or wanted file that is a symlink
     leading outside ``stay_in`` (a real path), and a wanted file that is not a regular
-    file, are reported and left out. A folder is walked again only when it is not one of
-    its own parents (a symlink loop ends); with ``once``, each real folder is walked once
-    (a record reached by two paths is one record).
+    file, are reported and left out. Symlinked folders are followed, but each real folder
+    is walked once, by the first path that reaches it: neither a symlink loop nor many
+    links to one folder can make the walk endless or exponential. The walk keeps its own
+    stack, so a deep tree of folders cannot exhaust Python's.
     """
     found: list[tuple[str, str]] = []
     seen: set[str] = set()
+    inside = stay_in.rstrip(os.sep) + os.sep
+    stack: list[tuple[Iterator[os.DirEntry], str]] = []
 
-    def walk(path: str, rel: str, parents: tuple[str, ...]) -> None:
+    def enter(path: str, rel: str) -> None:
         real = os.path.realpath(path)
-        if not (real == stay_in or real.startswith(stay_in.rstrip(os.sep) + os.sep)):
+        if real != stay_in and not real.startswith(inside):
             problems.error(rel, 0, 0, "", LEAVES_SITE)
             return
-        if real in parents or (once and real in seen):
+        if real in seen:
             return
         seen.add(real)
         try:
@@ -193,23 +195,51 @@ def walk_files(
         except OSError as exc:
             problems.error(rel, 0, 0, "", f"cannot list this folder: {exc.strerror}")
             return
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            here = f"{rel}/{name}"
-            if entry.is_dir():  # a symlink to a folder too: checked as it is walked
-                walk(entry.path, here, (*parents, real))
-            elif wanted is None or wanted(name):
-                if entry.is_file(follow_symlinks=False):  # the usual case: no system call
-                    found.append((here, entry.path))
-                    continue
+        stack.append((iter(entries), rel))
+
+    enter(str(folder), shown)
+    while stack:
+        entries, rel = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
+        name = entry.name
+        if name.startswith("."):
+            continue
+        here = f"{rel}/{name}"
+        if entry.is_dir():  # a symlink to a folder too: checked as it is entered
+            enter(entry.path, here)
+        elif wanted is None or wanted(name):
+            if not entry.is_file(follow_symlinks=False):  # else the usual case: no system call
                 try:
                     check_file(entry.path, stay_in)
                 except Refused as exc:
                     problems.error(here, 0, 0, "", exc.message)
                     continue
-                found.append((here, entry.path))
+            found.append((here, entry.path))
+    return found
 
-    walk(str(folder), shown, ())
+
+def every_file(folder: str) -> list[str]:
+    """Every file under ``folder``, hidden ones and special ones too, by path, as
+    ``os.walk`` lists them (a folder's files, then its folders, each sorted by name),
+    for the build's stamps of its inputs: symlinked folders are followed, each real folder
+    once (see :func:`walk_files`), and nothing is opened."""
+    found: list[str] = []
+    seen: set[str] = set()
+    todo = [folder]
+    while todo:
+        path = todo.pop()
+        real = os.path.realpath(path)
+        if real in seen:
+            continue
+        seen.add(real)
+        try:
+            with os.scandir(path) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError:
+            continue
+        found.extend(e.path for e in entries if not e.is_dir())
+        todo.extend(reversed([e.path for e in entries if e.is_dir()]))
     return found

@@ -46,7 +46,6 @@ def find_records(root: Path, problems: Problems) -> list[str]:
         real_root(root),
         problems,
         wanted=lambda name: name.lower().endswith(RECORD_SUFFIXES),
-        once=True,
     )
     return sorted(shown for shown, _ in found)
 

@@ -50,7 +50,9 @@ def make_environment(
     the compiled code), so the compiled code holds the site's base path."""
     bytecode = None
     if compiled is not None:
-        kept = compiled / hashlib.blake2b(repr(settings).encode(), digest_size=8).hexdigest()
+        # (named by the settings and by how templates are named in their code: as shown)
+        named = f"{settings!r}|{TemplateFiles.NAMING}".encode()
+        kept = compiled / hashlib.blake2b(named, digest_size=8).hexdigest()
         if compiled.is_dir():  # those of other settings: compiled again if they come back
             for other in compiled.iterdir():
                 if other != kept:

@@ -53,6 +53,8 @@ class TemplateFiles(jinja2.BaseLoader):
     above it (the site, or the theme). Site templates are named in messages as
     ``templates/<name>``; the theme's by their full path."""
 
+    NAMING = 1  # how templates name their files in compiled code (kept between builds)
+
     def __init__(self, folders: list[Path]):
         theme = real_root(theme_dir())
         self.folders = [
@@ -124,7 +126,10 @@ def template_sources(env: jinja2.Environment, problems: Problems) -> dict[str, s
             found.extend(exc.problems)
         except jinja2.TemplateNotFound:  # gone since it was listed
             continue
-    problems.extend(list(dict.fromkeys(found.items)))  # a file refused twice, once
+    # each problem once, and none for a file inside a folder refused already
+    items = list(dict.fromkeys(found.items))
+    folders = tuple(p.file + "/" for p in items)
+    problems.extend([p for p in items if not p.file.startswith(folders)])
     return sources
 
 
@@ -141,8 +146,7 @@ def limited_range(*args: int) -> range:
     numbers = range(*args)
     if len(numbers) > MAX_RANGE:
         raise TemplateLimit(
-            f"range() of {len(numbers)} numbers; the limit is {MAX_RANGE} "
-            "(a loop that long would not end)"
+            f"range() of {len(numbers)} numbers; a template may count to {MAX_RANGE} at most"
         )
     return numbers
 

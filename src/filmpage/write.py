@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .errors import FilmpageError, Problem, Problems
 from .inputs import Refused, open_regular, real_root, walk_files
+from .names import check_name_limits, check_room
 from .theme import theme_dir
 
 MARKER = ".filmpage-site"
@@ -63,60 +64,6 @@ def check_output_paths(
         check_name_limits(out, [*seen.values(), *static], set(static), problems)
 
 
-NAME_MAX, PATH_MAX = 255, 4096
-"""A file name's and a path's limits in bytes, where the file system does not say."""
-
-
-def check_name_limits(out: Path, paths: list[str], static: set[str], problems: Problems) -> None:
-    """Every output path must fit the file system of ``out``: no name longer than its
-    limit (255 bytes on most), no path longer than its own (4096 bytes on Linux), counted
-    from the staging folder the build writes into first. Names that come from records
-    are bounded by the slug rule (:data:`slugs.MAX_SLUG`) when records are checked; what
-    is left is a static file's name, and an output folder too deep for its site."""
-    name_max, path_max = _limits(out.absolute().parent)
-    prefix = len(os.fsencode(out.absolute().parent)) + len(os.fsencode(out.name)) + 16
-    longest = ""
-    for path in paths:
-        size = len(path.encode())
-        if size > len(longest):
-            longest = path
-        if size > name_max and any(len(n.encode()) > name_max for n in path.split("/")):
-            name = max(path.split("/"), key=lambda n: len(n.encode()))
-            shown = f"static/{path}" if path in static else path
-            problems.error(
-                shown,
-                0,
-                0,
-                "",
-                f"the name {name[:40]!r}... is {len(name.encode())} bytes; "
-                f"the file system of the output folder allows {name_max}",
-            )
-    if longest and prefix + len(longest.encode()) >= path_max:
-        problems.error(
-            str(out),
-            0,
-            0,
-            "",
-            f"the output folder is too deep for the site: {longest} "
-            f"would have a path of {prefix + len(longest.encode())} bytes, and the file "
-            f"system allows {path_max - 1}; choose a shorter --out",
-        )
-
-
-def _limits(folder: Path) -> tuple[int, int]:
-    """The file system's limits on a name and on a path, in bytes, at ``folder`` (which
-    may not exist yet: then at the nearest folder above it that does)."""
-    while not folder.is_dir() and folder != folder.parent:
-        folder = folder.parent
-    limits = []
-    for name, default in (("PC_NAME_MAX", NAME_MAX), ("PC_PATH_MAX", PATH_MAX)):
-        try:
-            limits.append(os.pathconf(folder, name) or default)
-        except (OSError, ValueError, AttributeError):  # not known here (Windows)
-            limits.append(default)
-    return limits[0], limits[1]
-
-
 def _fold(path: str) -> str:
     return unicodedata.normalize("NFC", path).casefold()
 
@@ -145,6 +92,7 @@ def check_output_folder(out: Path, root: Path) -> None:
         raise FilmpageError(
             f"{out}: the output folder would contain the site's own files; choose another --out"
         )
+    check_room(out)
     theme = theme_dir()
     inputs = [(root / name, f"the site's {name}/") for name in INPUT_FOLDERS] + [
         (theme / name, f"the theme's {theme / name}") for name in INPUT_FOLDERS[1:]

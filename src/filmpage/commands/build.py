@@ -41,6 +41,7 @@ from ..cache import (
 from ..catalogue import Catalogue, Suggest, build_catalogue, default_suggestions, shown_films
 from ..errors import Problem, Problems
 from ..images import Media
+from ..inputs import every_file
 from ..load import find_records, parse_record, read_file
 from ..model import Film
 from ..pages import Page, films_listed, plan_pages
@@ -299,11 +300,8 @@ def input_stamps(root: Path) -> dict[str, tuple[int, int]]:
         theme_dir() / "templates",
         theme_dir() / "static",
     ):
-        for here, dirs, names in os.walk(folder, followlinks=True):
-            dirs.sort()
-            for name in sorted(names):
-                path = os.path.join(here, name)
-                stamps[path] = _stamp(path)
+        for path in every_file(str(folder)):  # each real folder once: a loop ends
+            stamps[path] = _stamp(path)
     settings = str(root / SETTINGS_FILE)
     return {settings: _stamp(settings), **stamps}
 
