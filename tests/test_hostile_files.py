@@ -187,6 +187,18 @@ def test_static_symlink_loops_end_and_are_not_copied_again_and_again(site):
     assert not (site / "site/a").exists()
 
 
+def test_check_reads_every_template_file_as_build_does(site):
+    write_site(site, {"a.md": film()})
+    (site / "templates/img").mkdir(parents=True)
+    (site / "templates/img/logo.gif").write_bytes(b"GIF89a\x01\x00\x01\x00\x80\x00\x00")
+    result = CliRunner().invoke(main, ["check", "--root", str(site)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "templates/img/logo.gif:1:11: not UTF-8 text: byte 0x80 cannot start a character; "
+        "save the template as UTF-8 (pictures belong in static/, not templates/)"
+    )
+
+
 # Sizes: checked before reading.
 
 

@@ -160,68 +160,71 @@ except AttributeError:  # pragma: no cover - not CPython: no watchdog
 class Watchdog:
     """Stops templates that run past ``seconds``, in whichever thread they run.
 
-    While a thread renders (:meth:`watch`), a helper thread of this process checks its
-    deadline; past it, it raises :class:`PageTimeout` in the rendering thread, which
-    Python delivers between two steps of the template's code. The helper runs only while
-    something is watched, and a forked process makes its own."""
+    While a thread renders (from :meth:`enter` to :meth:`leave`), a helper thread of this
+    process looks at its deadline every second or so; past it, the helper raises
+    :class:`PageTimeout` in the rendering thread, which Python delivers between two steps
+    of the template's code (again each second, should the template catch it). Entering
+    and leaving cost a lock and a dictionary entry: the helper runs only while pages
+    render, and a forked process starts its own."""
 
     def __init__(self, seconds: float):
         self.seconds = seconds
+        self.interval = min(1.0, seconds / 2)
         self._reset()
 
     def _reset(self) -> None:
         self.pid = os.getpid()
-        self.lock = threading.Condition()
+        self.lock = threading.Lock()
         self.deadlines: dict[int, float] = {}  # by thread id
         self.fired: set[int] = set()
         self.helper: threading.Thread | None = None
 
-    @contextmanager
-    def watch(self) -> Iterator[None]:
-        ident = threading.get_ident()
-        if _set_async_exc is None or (self.pid == os.getpid() and ident in self.deadlines):
-            yield  # no watchdog here, or watched already (a card inside a page)
-            return
-        self._enter(ident)
-        try:
-            yield
-        finally:
-            while True:
-                try:
-                    self._leave(ident)
-                    break
-                except PageTimeout:  # delivered as the template ended: nothing to stop
-                    continue
-
-    def _enter(self, ident: int) -> None:
+    def enter(self) -> int | None:
+        """Watch this thread; the token for :meth:`leave` (None when it is watched
+        already, a card rendered inside a page, or where no watchdog can work)."""
+        if _set_async_exc is None:
+            return None
         if self.pid != os.getpid():  # forked: the helper and the lock's state stayed behind
             self._reset()
+        ident = threading.get_ident()
         with self.lock:
+            if ident in self.deadlines:
+                return None
             self.deadlines[ident] = time.monotonic() + self.seconds
             if self.helper is None:
                 self.helper = threading.Thread(target=self._run, daemon=True)
                 self.helper.start()
+        return ident
 
-    def _leave(self, ident: int) -> None:
-        with self.lock:
-            self.deadlines.pop(ident, None)
-            if ident in self.fired:
-                self.fired.discard(ident)
-                _set_async_exc(ctypes.c_ulong(ident), None)  # not delivered yet: never
-            self.lock.notify_all()
+    def leave(self, ident: int | None) -> None:
+        """Stop watching; a PageTimeout raised but not delivered yet is withdrawn."""
+        if ident is None:
+            return
+        while True:
+            try:
+                with self.lock:
+                    self.deadlines.pop(ident, None)
+                    if ident in self.fired:
+                        self.fired.discard(ident)
+                        _set_async_exc(ctypes.c_ulong(ident), None)
+                return
+            except PageTimeout:  # delivered just as the template ended: nothing to stop
+                continue
 
     def _run(self) -> None:
-        with self.lock:
-            while self.deadlines:
+        idle = 0
+        while idle < 3:  # a few quiet looks after the last page, then the helper ends
+            time.sleep(self.interval)
+            with self.lock:
+                idle = 0 if self.deadlines else idle + 1
                 now = time.monotonic()
                 for ident, deadline in self.deadlines.items():
                     if deadline <= now:
                         self.fired.add(ident)
                         _set_async_exc(ctypes.c_ulong(ident), ctypes.py_object(PageTimeout))
-                        # and again a second later, should the template have caught it
                         self.deadlines[ident] = now + 1.0
-                self.lock.wait(min(self.deadlines.values()) - now)
-            self.helper = None
+                if idle == 3:
+                    self.helper = None
 
 
 def watchdog_seconds() -> float:
@@ -239,12 +242,13 @@ def placed_faults(env: jinja2.Environment, what: str, template: str) -> Iterator
     the file and line of the template where it happened (``template`` when unknown),
     then ``what`` was being rendered ("while rendering films/x/index.html")."""
     watchdog = getattr(env, "watchdog", None)
+    watched = watchdog.enter() if watchdog is not None else None
     try:
-        if watchdog is None:
+        try:
             yield
-        else:
-            with watchdog.watch():
-                yield
+        finally:  # first, so that no PageTimeout can arrive while the fault is placed
+            if watched is not None:
+                watchdog.leave(watched)
     except FilmpageError:
         raise
     except jinja2.TemplateSyntaxError as exc:
