@@ -65,7 +65,7 @@ def film_from_record(record: Record, problems: Problems) -> Film | None:
             get("slug"),
             "slug",
             f"expected lowercase ASCII letters, digits and single "
-            f"hyphens (like 'last-train-home'), got {yamldoc.describe(get('slug'))}",
+            f"hyphens (like 'last-train-home'), got {_quoted(slug)}",
         )
         slug = None  # never a name for a file (a share card is named before the errors stop)
     elif slug is not None and len(slug) > MAX_SLUG:
@@ -125,6 +125,11 @@ def film_from_record(record: Record, problems: Problems) -> Film | None:
     # A film with a bad field still goes on to the catalogue checks (related slugs,
     # collisions), so one run reports everything; the build fails on the errors anyway.
     return film if title else None
+
+
+def _quoted(text: str) -> str:
+    """A value as a message quotes it: in full, or its start when it is long."""
+    return repr(text) if len(text) <= 60 else f"{text[:40]!r}... ({len(text)} characters)"
 
 
 _PRICE = re.compile(r"[0-9]{1,12}(\.[0-9]{1,6})?")

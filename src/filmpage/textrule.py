@@ -138,8 +138,8 @@ def _field_of(lines: list[str], row: int) -> str:
     """The top-level key whose value holds line ``row`` of a YAML text, or ''."""
     for index in range(row, -1, -1):
         match = _TOP_KEY.match(lines[index])
-        if match:
-            return match[1].strip("'\"")
+        if match:  # (a key holding the character itself is not repeated to a terminal)
+            return "" if FORBIDDEN.search(match[1]) else match[1].strip("'\"")
     return ""
 
 
