@@ -9,11 +9,12 @@
 Generates N films (bench/generate.py), then times, each in a fresh child process:
 a first build (no output, no cache) with one process (the peer every ratio is against),
 a cold build with all cores (no cache, the last output still there), a first build with
-all cores, a rebuild with nothing changed, a rebuild after one film is edited, and one
-after a template is edited. When `hugo` is installed (Debian package `hugo`), the same records
+all cores, a rebuild with nothing changed, a rebuild after one film's details are edited
+(its runtime), one after its genres are edited (it moves between lists), and one after a
+template is edited. When `hugo` is installed (Debian package `hugo`), the same records
 are then built with Hugo through the equivalent theme in bench/hugo (bench/hugo_site.py),
 cold and after one edit, and every row is also given as a ratio to Hugo's cold build.
-Prints wall time, CPU time and peak memory (max RSS of the child and its workers).
+Prints wall time, CPU time and peak memory (the PSS of the child and its workers, summed).
 With --growth M: only cold builds of N and of M films, and their ratio (with --pairs R,
 R rounds of the two and the median ratio).
 With --pairs R: only R alternating first builds of filmpage and cold builds of Hugo.
@@ -38,6 +39,8 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -59,36 +62,73 @@ def discard(folder: Path, trash: Path) -> None:
 
 
 def run(root: Path, *args: str, env: dict | None = None) -> tuple[float, float, int, str]:
-    """Run `filmpage build` in a child; (wall s, CPU s, peak MB of that child, summary)."""
+    """Run `filmpage build` in a child; (wall s, CPU s, peak PSS MB of its process tree,
+    summary)."""
     return measure([sys.executable, "-m", "filmpage", "build", *args], root, env)
 
 
 def measure(
     command: list[str], root: Path, env: dict | None = None
 ) -> tuple[float, float, int, str]:
-    """Run a command in a child; (wall s, CPU s, peak MB of that child, its output).
+    """Run a command in a child; (wall s, CPU s, peak MB, its output). The peak is of the
+    proportional set size (PSS) summed over the child and every process under it, sampled
+    every 20 ms: memory its workers share with it (forked) is counted once, shared among
+    them, and memory of their own is counted too (a single process's peak RSS is neither).
 
     The disk is settled first: what earlier steps wrote (a generated catalogue of 500 MB,
     the last build's site) is flushed before the clock starts, so no command is charged
     for the writing back of another's files (the kernel does it in the background, on the
     same two cores, for half a minute after they are written)."""
     os.sync()
-    started = time.perf_counter()
-    child = subprocess.Popen(
-        command,
-        cwd=root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - started
-    out, err = child.stdout.read(), child.stderr.read()
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise SystemExit(err)
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, out.strip()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=err, text=True)
+        peak = [0]
+        done = threading.Event()
+        sampler = threading.Thread(target=_sample_pss, args=(child.pid, peak, done))
+        sampler.start()
+        _, status, usage = os.wait4(child.pid, 0)  # its CPU, and its workers'
+        wall = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if child.returncode != 0:
+            raise SystemExit(err.read())
+        return wall, usage.ru_utime + usage.ru_stime, peak[0] // 1024, out.read().strip()
+
+
+def _sample_pss(pid: int, peak: list[int], done: threading.Event) -> None:
+    """Keep in ``peak`` the largest PSS (kB) summed over ``pid`` and its descendants."""
+    while not done.wait(0.02):  # (the child itself is there until it is waited for)
+        total = sum(_pss(p) for p in _tree(pid))
+        peak[0] = max(peak[0], total)
+
+
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    todo.extend(int(c) for c in handle.read().split())
+        except OSError:
+            continue
+    return found
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def main() -> None:
@@ -151,7 +191,11 @@ def full(args) -> None:
     settle()
     rows.append(("no-op rebuild", *run(root)))
     edited.write_text(edited.read_text().replace("runtime: ", "runtime: 1", 1))
-    rows.append(("one film edited", *run(root)))
+    rows.append(("one film's details edited", *run(root)))
+    settle()
+    edited.write_text(edited.read_text().replace("genres: [", "genres: [Western, ", 1))
+    rows.append(("one film's genres edited", *run(root)))
+    settle()
     template.parent.mkdir(exist_ok=True)
     template.write_text(
         '{% extends "base.html" %}{% block content %}{{ person.name }}{% endblock %}'
@@ -238,11 +282,13 @@ def against(args) -> None:
         for who in ("this", "other") if i % 2 == 0 else ("other", "this"):
             discard(root / "site", args.trash)
             discard(root / ".filmpage-cache", args.trash)
-            wall, cpu, *_ = run(root, "--clean", env=other if who == "other" else None)
-            times[who].append((wall, cpu))
-            print(f"{who:>6} {wall:8.2f} s wall {cpu:8.2f} s CPU")
-    this, that = (statistics.median(w for w, _ in times[k]) for k in ("this", "other"))
+            wall, cpu, peak, _ = run(root, "--clean", env=other if who == "other" else None)
+            times[who].append((wall, cpu, peak))
+            print(f"{who:>6} {wall:8.2f} s wall {cpu:8.2f} s CPU {peak:6} MB PSS")
+    this, that = (statistics.median(t[0] for t in times[k]) for k in ("this", "other"))
     print(f"median wall: this {this:.2f} s, other {that:.2f} s, ratio {this / that:.3f}")
+    this, that = (statistics.median(t[2] for t in times[k]) for k in ("this", "other"))
+    print(f"median peak PSS: this {this} MB, other {that} MB, ratio {this / that:.3f}")
 
 
 def report(args, rows, hugo: str | None) -> None:

@@ -7,13 +7,13 @@ the figures are real costs), and printed in the order it started, with:
 
 - when it started and how long it took (wall seconds from the build's start);
 - this process's CPU seconds in it, and how many of them were system time;
-- its worker processes' CPU (and system) seconds, counted when they end: a pool's
-  workers in the stage that ran the pool, the share-card helpers in ``cards wait()``;
+- its worker processes' CPU (and system) seconds, counted when they end: the render
+  pool's in its stage, the load pool's (records and share cards) where it ends;
 - this process's page faults in it (a fault is a page of memory first touched, or
   copied because a forked process shares it).
 
-Nested stages are counted in their callers too. Worker pools are named by the function
-they run (``pool:_load_film``, ``pool:_render_chunk``). With ``--out``, the site is
+Nested stages are counted in their callers too. The render pool is named by the
+function it runs (``pool:_render_chunk``). With ``--out``, the site is
 written there (its cache beside it) rather than into SITE/site; a fresh folder there
 with ``--clean`` gives a first build.
 """
@@ -30,38 +30,21 @@ from pathlib import Path
 from typing import NamedTuple
 
 import filmpage.commands.build as build_module
-import filmpage.commands.media as media_module
+import filmpage.commands.output as output_module
+import filmpage.commands.plan as plan_module
+import filmpage.commands.records as records_module
 
-STAGES = [
-    "input_stamps",
-    "load_cache",
-    "load_records",
-    "find_records",
-    "shown_films",
-    "missing_cards",
-    "check_site",
-    "save_record_cache",
-    "prepare_media",
-    "catalogue_stats",
-    "plan_pages",
-    "facet_tables",
-    "facet_index_bytes",
-    "search_files",
-    "check_output_paths",
-    "make_environment",
-    "film_fingerprints",
-    "file_fingerprints",
-    "template_hashes",
-    "load_pages",
-    "pickled_snapshot",
-    "render_cards",
-    "save_snapshot",
-    "output_files",
-    "prune_store",
-    "save_rest",
-    "save_pages",
-    "finish_update",
-]
+STAGES = {  # the functions timed, by the module that calls them
+    build_module: [
+        "input_stamps", "load_records", "_draw_cards", "check_site", "plan_site",
+        "make_environment", "extra_outputs", "_fingerprints", "make_output", "_remember",
+        "prune_images", "finish_update",
+    ],
+    plan_module: ["build_catalogue", "_made_plan", "_film_parts", "load_settings",
+                  "collect_static"],
+    output_module: ["render_cards", "_put_files", "search_files", "check_output_paths"],
+    records_module: ["find_records"],
+}  # fmt: skip
 
 
 class Moment(NamedTuple):
@@ -112,37 +95,17 @@ def main() -> None:
 
         return wrapper
 
-    for name in STAGES:
-        if hasattr(build_module, name):
-            setattr(build_module, name, timed(name, getattr(build_module, name)))
-    pool = build_module.parallel_map
-
-    def parallel_map(func, items, *a, **k):
-        with stage(f"pool:{func.__name__}"):
-            return pool(func, items, *a, **k)
-
-    build_module.parallel_map = media_module.parallel_map = parallel_map
-    results = build_module.parallel_results
+    for module, names in STAGES.items():
+        for name in names:
+            setattr(module, name, timed(name, getattr(module, name)))
+    results = output_module.parallel_results
 
     @contextlib.contextmanager
     def parallel_results(func, items, *a, **k):  # the render pool: the time of its block
         with stage(f"pool:{func.__name__}"), results(func, items, *a, **k) as taken:
             yield taken
 
-    build_module.parallel_results = parallel_results
-    background = build_module.in_background
-
-    @contextlib.contextmanager
-    def in_background(*a, **k):  # the share cards: the block, and the wait at its end
-        with stage("cards (block)"), background(*a, **k) as wait:
-
-            def timed_wait():
-                with stage("cards wait()"):
-                    wait()
-
-            yield timed_wait
-
-    build_module.in_background = in_background
+    output_module.parallel_results = parallel_results
     result = build_module.build(args.site, out=args.out, jobs=args.jobs, clean=args.clean)
     end = moment(started)
     print(f"{result.rendered} pages rendered, {result.reused} reused")

@@ -24,17 +24,43 @@ def test_the_corpus_is_large_enough():
     assert all(p.with_name(p.name + ".expected").is_file() for p in CASES)
 
 
+SITES = sorted(p for p in (CORPUS / "sites").iterdir() if p.is_dir())
+FILM = "---\ntitle: Case\nyear: 2001\n---\nA plot.\n"
+
+
+def test_every_site_case_says_what_must_happen():
+    assert len(SITES) >= 15
+    assert all(p.with_name(p.name + ".expected").is_file() for p in SITES)
+
+
 @pytest.mark.parametrize("case", CASES, ids=[p.name for p in CASES])
 def test_hostile_case(tmp_path, case):
-    expected = case.with_name(case.name + ".expected").read_text(encoding="utf-8").splitlines()
     root = tmp_path / "site-root"
     (root / "content/films").mkdir(parents=True)
     shutil.copy(case, root / "content/films" / case.name)
+    _expect(tmp_path, root, case, {root / "content/films" / case.name})
+
+
+@pytest.mark.parametrize("case", SITES, ids=[p.name for p in SITES])
+def test_hostile_site(tmp_path, case):
+    """A whole site (settings, templates...); a film record is added when it has none."""
+    root = tmp_path / "site-root"
+    shutil.copytree(case, root)
+    if not (root / "content").exists():
+        (root / "content/films").mkdir(parents=True)
+        (root / "content/films/case.md").write_text(FILM, encoding="utf-8")
+    _expect(tmp_path, root, case, _files(root))
+
+
+def _expect(tmp_path: Path, root: Path, case: Path, inputs: set[Path]) -> None:
+    expected = case.with_name(case.name + ".expected").read_text(encoding="utf-8").splitlines()
     if expected[0] != "builds":
         with pytest.raises(FilmpageError) as info:
             build(root)
         assert [str(p) for p in info.value.problems] == expected
         assert not (root / "site").exists()
+        # nothing written anywhere else either (but the build's cache)
+        assert _files(tmp_path) - _files(root / ".filmpage-cache") == inputs
         return
     build(root)
     page = (root / "site/films/case/index.html").read_text(encoding="utf-8")
@@ -55,3 +81,7 @@ def test_hostile_case(tmp_path, case):
             assert value not in re.sub(r'<header class="topbar">.*?</header>', "", page, flags=re.S)
         else:
             raise AssertionError(f"unknown expectation {line!r}")
+
+
+def _files(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*") if not p.is_dir()}

@@ -127,7 +127,7 @@ def test_errors_found_in_worker_processes_are_all_reported(medium_site):
         build(medium_site, jobs=2)
     assert [str(p) for p in info.value.problems] == [
         "content/films/f005.md:3:7: year: expected a whole number from 1870 to 2100, got 1200",
-        "content/films/f077.md:4:10: runtime: expected a whole number of at least 1, got -3",
+        "content/films/f077.md:4:10: runtime: expected a whole number from 1 to 100000, got -3",
     ]
 
 

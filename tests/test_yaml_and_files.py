@@ -106,7 +106,8 @@ def test_non_utf8_bytes(site):
 
 def test_nul_byte(site):
     assert errors_for(site, b"---\ntitle: A\x00\nyear: 2001\n---\n") == [
-        f"{F}:2: the file contains a NUL character"
+        f"{F}:2:9: title: U+0000 (NUL, a control character); XML 1.0 and HTML forbid it "
+        "(feed readers reject the whole feed): remove it"
     ]
 
 
@@ -256,5 +257,6 @@ def test_hidden_files_and_other_suffixes_are_ignored(site):
 
 def test_control_character_is_placed(site):
     assert errors_for(site, "---\ntitle: A\nyear: 2001\ntagline: bad\x01char\n---\n") == [
-        f"{F}:4:13: invalid character U+0001 (control characters are not allowed in YAML)"
+        f"{F}:4:13: tagline: U+0001 (a control character); XML 1.0 and HTML forbid it "
+        "(feed readers reject the whole feed): remove it"
     ]

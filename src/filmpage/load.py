@@ -10,13 +10,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import yamldoc
+from . import textrule, yamldoc
 from .errors import Problems
+from .inputs import MAX_RECORD_BYTES, Refused, read_regular, real_root, utf8_text, walk_files
 
 FILMS_DIR = Path("content") / "films"
 RECORD_SUFFIXES = (".md", ".markdown", ".yaml", ".yml")
-MAX_FILE_BYTES = 1024 * 1024
-"""A record larger than this (1 MiB) is refused before it is parsed."""
+MAX_FILE_BYTES = MAX_RECORD_BYTES
+"""A record larger than this (1 MiB) is refused before it is read."""
 
 
 @dataclass(frozen=True)
@@ -32,84 +33,46 @@ class Record:
 def find_records(root: Path, problems: Problems) -> list[str]:
     """Every record file under ``content/films``, as sorted root-relative POSIX paths.
 
-    Hidden files and folders are skipped; a symlink that leads outside the site is refused.
+    Under the file rule (:func:`inputs.walk_files`): hidden files and folders are skipped,
+    a symlink that leads outside the site and a record that is not a regular file (a named
+    pipe, a device) are reported, and each folder is walked once.
     """
     films = root / FILMS_DIR
     if not films.is_dir():
         return []
-    real_root = root.resolve()
-    found: list[str] = []
-    seen: set[Path] = set()  # folders walked, by real path: a symlink loop is walked once
-
-    def walk(folder: Path, rel: str) -> None:
-        real = folder.resolve()
-        if not real.is_relative_to(real_root):
-            problems.error(rel, 0, 0, "", "a symlink leads outside the site; refused")
-            return
-        if real in seen:
-            return
-        seen.add(real)
-        try:
-            with os.scandir(folder) as scan:  # thousands of files: DirEntry, not Path
-                entries = sorted(scan, key=lambda e: e.name)
-        except OSError as exc:
-            problems.error(rel, 0, 0, "", f"cannot list this folder: {exc.strerror}")
-            return
-        for entry in entries:
-            name, path = entry.name, f"{rel}/{entry.name}"
-            if name.startswith("."):
-                continue
-            if entry.is_dir():
-                walk(folder / name, path)
-            elif name.lower().endswith(RECORD_SUFFIXES):
-                if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(real_root):
-                    problems.error(path, 0, 0, "", "a symlink leads outside the site; refused")
-                    continue
-                found.append(path)
-
-    walk(films, FILMS_DIR.as_posix())
-    return sorted(found)
+    found = walk_files(
+        films,
+        FILMS_DIR.as_posix(),
+        real_root(root),
+        problems,
+        wanted=lambda name: name.lower().endswith(RECORD_SUFFIXES),
+    )
+    return sorted(shown for shown, _ in found)
 
 
 def read_file(root: Path, file: str, problems: Problems) -> bytes | None:
-    """A record file's bytes; None, with the problem reported, when it is too large or
-    cannot be read."""
-    try:  # unbuffered, sized by fstat: half the time of Path.stat and Path.read_bytes
-        with open(os.path.join(root, file), "rb", buffering=0) as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_FILE_BYTES:
-                problems.error(
-                    file, 0, 0, "", f"file is {size} bytes; the limit is {MAX_FILE_BYTES} (1 MiB)"
-                )
-                return None
-            return handle.readall()
-    except OSError as exc:
-        problems.error(file, 0, 0, "", f"cannot read the file: {exc.strerror}")
+    """A record file's bytes, read under the file rule (:func:`inputs.read_regular`:
+    a regular file, its size checked before it is read); None, with the problem reported,
+    when it is refused or cannot be read."""
+    try:
+        return read_regular(os.path.join(root, file), MAX_FILE_BYTES, root)
+    except Refused as exc:
+        problems.error(file, 0, 0, "", exc.message)
         return None
 
 
 def parse_record(data: bytes, file: str, problems: Problems) -> Record | None:
-    """Parse the bytes of a record file (``file`` decides the kind and names it in messages)."""
+    """Parse the bytes of a record file (``file`` decides the kind and names it in messages).
+
+    The text rule (:mod:`filmpage.textrule`) applies to the text as typed and to the
+    values YAML makes of it."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        problems.error(
-            file,
-            line,
-            column,
-            "",
-            f"not UTF-8 text: byte 0x{data[exc.start]:02x} "
-            "cannot start a character; save the file as UTF-8",
-        )
+        text = utf8_text(data)
+    except Refused as exc:
+        problems.error(file, exc.line, exc.column, "", exc.message)
         return None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        problems.error(file, line, 0, "", "the file contains a NUL character")
-        return None
     if file.lower().endswith((".yaml", ".yml")):
         front, body, offset, body_line = text, "", 0, 0
     else:
@@ -117,6 +80,10 @@ def parse_record(data: bytes, file: str, problems: Problems) -> Record | None:
         if split is None:
             return None
         front, body, offset, body_line = split
+    if not textrule.is_clean(data) and not textrule.check_source(
+        text, file, problems, 0, body_line
+    ):
+        return None
     before = len(problems.items)
     tree = yamldoc.parse(front, file, problems, offset)
     if tree is None:
@@ -138,6 +105,8 @@ def parse_record(data: bytes, file: str, problems: Problems) -> Record | None:
             f"expected a mapping of fields, got {yamldoc.describe(tree)}",
         )
         return None
+    if b"\\" in data and not textrule.check_tree(tree, file, problems):
+        return None  # an escape made a character that pages and feeds cannot hold
     return Record(file, tree, body, body_line)
 
 

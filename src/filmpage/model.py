@@ -24,6 +24,7 @@ KNOWN_ROLES = {
 
 FRESH_THRESHOLD = 60
 YEAR_RANGE = (1870, 2100)
+RUNTIME_RANGE = (1, 100_000)  # minutes (the longest film made runs 51,420)
 
 
 @dataclass_transform(frozen_default=True)

@@ -17,6 +17,7 @@ from .markup import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_TOTAL, MarkupError, render_
 from .model import (
     KNOWN_ROLES,
     LATER_CHECKED,
+    RUNTIME_RANGE,
     YEAR_RANGE,
     Credit,
     CriticQuote,
@@ -28,7 +29,7 @@ from .model import (
     Role,
     tomatometer,
 )
-from .slugs import is_slug
+from .slugs import MAX_SLUG, is_slug
 
 FIELDS = (
     "title", "year", "slug", "original_title", "tagline", "runtime", "release_date",
@@ -64,8 +65,17 @@ def film_from_record(record: Record, problems: Problems) -> Film | None:
             get("slug"),
             "slug",
             f"expected lowercase ASCII letters, digits and single "
-            f"hyphens (like 'last-train-home'), got {slug!r}",
+            f"hyphens (like 'last-train-home'), got {_quoted(slug)}",
         )
+        slug = None  # never a name for a file (a share card is named before the errors stop)
+    elif slug is not None and len(slug) > MAX_SLUG:
+        read.error(
+            get("slug"),
+            "slug",
+            f"{len(slug)} characters; the limit is {MAX_SLUG}, as the slug names the "
+            "film's folder and files in the site (a file name may have 255 bytes)",
+        )
+        slug = None
     poster = read.text(get("poster"), "poster")
     if poster is not None and not safe_relative_path(poster):
         read.error(get("poster"), "poster", f"expected a path inside static/, got {poster!r}")
@@ -87,7 +97,7 @@ def film_from_record(record: Record, problems: Problems) -> Film | None:
         slug_given=slug is not None,
         original_title=read.text(get("original_title"), "original_title"),
         tagline=read.text(get("tagline"), "tagline"),
-        runtime=read.integer(get("runtime"), "runtime", 1),
+        runtime=read.integer(get("runtime"), "runtime", *RUNTIME_RANGE),
         release_date=read.date(get("release_date"), "release_date"),
         genres=read.text_list(get("genres"), "genres"),
         countries=read.text_list(get("countries"), "countries"),
@@ -117,6 +127,12 @@ def film_from_record(record: Record, problems: Problems) -> Film | None:
     return film if title else None
 
 
+def _quoted(text: str) -> str:
+    """A value as a message quotes it: in full, or its start when it is long."""
+    return repr(text) if len(text) <= 60 else f"{text[:40]!r}... ({len(text)} characters)"
+
+
+_PRICE = re.compile(r"[0-9]{1,12}(\.[0-9]{1,6})?")
 _UNSAFE_PATH = re.compile(r"(^|/)\.\.?(/|$)|\\|%|\x00|^/|^[a-zA-Z]:|//")
 
 
@@ -318,7 +334,7 @@ def _offers(read, nodes):
         if price_node is not None:
             text = price_node.text.strip() if isinstance(price_node, yamldoc.Scalar) else ""
             try:
-                price = Decimal(text) if re.fullmatch(r"[0-9]+(\.[0-9]+)?", text) else None
+                price = Decimal(text) if _PRICE.fullmatch(text) else None
             except InvalidOperation:  # pragma: no cover - the pattern rules it out
                 price = None
             if price is None and not (
@@ -327,7 +343,8 @@ def _offers(read, nodes):
                 read.error(
                     price_node,
                     f"{at}.price",
-                    f"expected a price like 12.99, got {yamldoc.describe(price_node)}",
+                    "expected a price like 12.99 (at most 12 digits before the point and "
+                    f"6 after it), got {yamldoc.describe(price_node)}",
                 )
         yield Offer(
             type=kind,

@@ -11,9 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-import traceback
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -25,10 +23,10 @@ from markupsafe import Markup
 from . import __version__, structured
 from .catalogue import name_slug
 from .codec import FilmRef
-from .errors import FilmpageError, Problem
 from .images import NO_MEDIA, Media, title_hue
 from .pages import Page
 from .settings import Settings
+from .templating import TemplateFiles, Watchdog, limited_range, placed_faults, watchdog_seconds
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹",
                     "CAD": "CA$", "AUD": "A$", "KRW": "₩"}  # fmt: skip
@@ -46,23 +44,26 @@ def make_environment(
 ) -> jinja2.Environment:
     """A Jinja environment over the site's templates, then the theme's, with our helpers.
 
-    Templates are compiled by each build that renders with them, never kept compiled:
-    compiled templates are code, which a build does not read back from a cache."""
+    Templates are read under the file rule (:class:`templating.TemplateFiles`) and
+    compiled by each build that renders with them, never kept compiled: compiled
+    templates are code, which a build does not read back from a cache."""
     env = jinja2.Environment(
         auto_reload=False,  # one build, one set of templates: no stat of each file per page
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs]),
+        loader=TemplateFiles(template_dirs),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.watchdog = Watchdog(watchdog_seconds())  # type: ignore[attr-defined]
     base = settings.base_path
 
     def url(path: object = "") -> str:
         return base + str(path).lstrip("/")
 
     env.globals.update(
+        range=limited_range,
         site=settings,
         version=__version__,
         url=url,
@@ -99,20 +100,17 @@ def make_environment(
     return env
 
 
-def template_hashes(env: jinja2.Environment) -> dict[str, bytes]:
+def template_hashes(env: jinja2.Environment, sources: dict[str, str]) -> dict[str, bytes]:
     """For every template, a hash of its source and of every template it pulls in
-    (extends, import, include), so that editing one template touches only its users."""
-    loader = env.loader
-    names = loader.list_templates() if loader else []
-    sources: dict[str, str] = {}
+    (extends, import, include), so that editing one template touches only its users.
+    ``sources`` are the templates' texts by name (``templating.template_sources``)."""
+    names = sorted(sources)
     refs: dict[str, set[str]] = {}
     for name in names:
         try:
-            source = loader.get_source(env, name)[0]
-            refs[name] = {r for r in meta.find_referenced_templates(env.parse(source)) if r}
+            refs[name] = {r for r in meta.find_referenced_templates(env.parse(sources[name])) if r}
         except jinja2.TemplateError:
-            source, refs[name] = "", set()
-        sources[name] = source
+            refs[name] = set()
     hashes = {}
     for name in names:
         seen, todo = set(), [name]
@@ -154,31 +152,13 @@ def resolve(value: Any, films: Mapping[str, Any]) -> Any:
 
 
 def render_page(env: jinja2.Environment, page: Page) -> bytes:
-    """Render one page, its films taken from :func:`show_films`' mapping, turning
-    template faults into a placed FilmpageError."""
+    """Render one page, its films taken from :func:`show_films`' mapping; any fault of
+    its templates (see :func:`templating.placed_faults`) is a FilmpageError naming the
+    template's file and line and this page."""
     context = resolve(page.context, env.globals["cards"].films)
-    try:
+    with placed_faults(env, f"while rendering {page.path}", page.template):
         template = env.get_template(page.template)
         return template.render(page=page, **context).encode("utf-8")
-    except jinja2.TemplateSyntaxError as exc:
-        raise FilmpageError(
-            Problem(
-                exc.filename or exc.name or page.template,
-                exc.lineno or 0,
-                0,
-                "",
-                f"template syntax: {exc.message}",
-            )
-        ) from exc
-    except jinja2.TemplateNotFound as exc:
-        raise FilmpageError(
-            Problem(page.template, 0, 0, "", f"template not found: {exc.name}")
-        ) from exc
-    except jinja2.TemplateError as exc:
-        file, line = _template_frame(exc, page.template)
-        raise FilmpageError(
-            Problem(file, line, 0, "", f"while rendering {page.path}: {exc.message or exc}")
-        ) from exc
 
 
 CARD_CALL = "m.card(film)"
@@ -227,17 +207,9 @@ class Cards(dict):
         self[slug] = Markup(piece)
         return ""
 
-    @contextmanager
-    def _placed(self) -> Iterator[None]:
+    def _placed(self):
         """A template fault, as a FilmpageError naming the template file and line."""
-        try:
-            yield
-        except jinja2.TemplateError as exc:
-            file, line = _template_frame(exc, "_macros.html")
-            message = getattr(exc, "message", None) or str(exc)
-            raise FilmpageError(
-                Problem(file, line, 0, "", f"while rendering {self.what}: {message}")
-            ) from exc
+        return placed_faults(self.env, f"while rendering {self.what}", "_macros.html")
 
 
 def render_cards(env: jinja2.Environment, slugs: Iterable[str]) -> None:
@@ -245,14 +217,6 @@ def render_cards(env: jinja2.Environment, slugs: Iterable[str]) -> None:
     slugs = list(dict.fromkeys(slugs))
     env.globals["small_posters"].render(slugs)
     env.globals["cards"].render(slugs)
-
-
-def _template_frame(exc: BaseException, fallback: str) -> tuple[str, int]:
-    """The template file and line where a render error happened (Jinja keeps them)."""
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith((".html", ".xml", ".txt")):
-            return frame.filename, frame.lineno or 0
-    return fallback, 0
 
 
 def format_runtime(minutes: int) -> str:

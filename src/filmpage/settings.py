@@ -5,13 +5,15 @@ Every setting error is reported at once, with its line, before any film is read.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import yamldoc
+from . import textrule, yamldoc
 from .errors import Problems
+from .inputs import MAX_SETTINGS_BYTES, Refused, read_regular, utf8_text
 
 SETTINGS_FILE = "filmpage.yml"
 
@@ -52,22 +54,23 @@ FEED_SIZE_RANGE = (0, 100_000)
 def load_settings(root: Path, problems: Problems) -> Settings:
     """Read ``root/filmpage.yml``; defaults for absent fields, or the whole file when absent."""
     path = root / SETTINGS_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         return Settings()
-    try:
-        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-    except UnicodeDecodeError as exc:
-        problems.error(SETTINGS_FILE, 0, 0, "", f"not UTF-8 text (byte {exc.start})")
+    try:  # the file rule: a regular file in the site, of at most 1 MiB
+        text = utf8_text(read_regular(str(path), MAX_SETTINGS_BYTES, root))
+    except Refused as exc:
+        problems.error(SETTINGS_FILE, exc.line, exc.column, "", exc.message)
         return Settings()
-    except OSError as exc:
-        problems.error(SETTINGS_FILE, 0, 0, "", f"cannot read: {exc.strerror}")
-        return Settings()
-    return settings_from_text(text, SETTINGS_FILE, problems)
+    return settings_from_text(text.replace("\r\n", "\n"), SETTINGS_FILE, problems)
 
 
 def settings_from_text(text: str, file: str, problems: Problems) -> Settings:
+    """Settings from the text of a settings file, under the text rule; every problem
+    reported, and the defaults where a value is wrong."""
+    if not textrule.check_source(text, file, problems):
+        return Settings()
     tree = yamldoc.parse(text, file, problems)
-    if tree is None:
+    if tree is None or ("\\" in text and not textrule.check_tree(tree, file, problems)):
         return Settings()
     read = yamldoc.Reader(file, problems)
     if not isinstance(tree, yamldoc.Map):

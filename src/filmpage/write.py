@@ -21,7 +21,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import FilmpageError, Problems
+from .errors import FilmpageError, Problem, Problems
+from .inputs import Refused, open_regular, real_root, walk_files
+from .names import check_name_limits, check_room
+from .theme import theme_dir
 
 MARKER = ".filmpage-site"
 MARKER_TEXT = b"This folder is written by filmpage build and replaced on every build.\n"
@@ -31,33 +34,25 @@ JOURNAL = ".filmpage-updating"
 def collect_static(dirs: list[tuple[Path, str]], problems: Problems) -> dict[str, Path]:
     """Static files to copy, by output path; later folders override earlier ones by path.
 
-    ``dirs`` pairs each folder with the root its files must stay inside; a symlink that
-    leads out of that root is refused.
+    ``dirs`` pairs each folder with the root its files must stay inside. Under the file
+    rule (:func:`inputs.walk_files`): a symlink that leads out of that root, and a file
+    that is not a regular file (a named pipe, a device), are refused.
     """
     files: dict[str, Path] = {}
     for folder, must_stay_in in dirs:
         if not folder.is_dir():
             continue
-        real_root = must_stay_in.resolve()
-        for here, subdirs, names in os.walk(folder, followlinks=True):
-            subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-            for name in sorted(names):
-                if name.startswith("."):
-                    continue
-                path = Path(here) / name
-                rel = path.relative_to(folder).as_posix()
-                if not path.resolve().is_relative_to(real_root):
-                    problems.error(
-                        f"static/{rel}", 0, 0, "", "a symlink leads outside the site; refused"
-                    )
-                    continue
-                files[rel] = path
+        for shown, path in walk_files(folder, "static", real_root(must_stay_in), problems):
+            files[shown.removeprefix("static/")] = Path(path)
     return files
 
 
-def check_output_paths(pages: Iterable[str], static: dict[str, Path], problems: Problems):
+def check_output_paths(
+    pages: Iterable[str], static: dict[str, Path], problems: Problems, out: Path | None = None
+):
     """Two things may not write one file, even when the paths differ only by case or by
-    Unicode normalization (they would on macOS and Windows file systems)."""
+    Unicode normalization (they would on macOS and Windows file systems). With ``out``,
+    every path must also fit the file system's limits there (:func:`check_name_limits`)."""
     seen: dict[str, str] = {}
     for path in pages:
         seen[_fold(path)] = path
@@ -66,6 +61,8 @@ def check_output_paths(pages: Iterable[str], static: dict[str, Path], problems: 
             problems.error(
                 f"static/{rel}", 0, 0, "", f"would overwrite the generated page {seen[_fold(rel)]}"
             )
+    if out is not None:
+        check_name_limits(out, [*seen.values(), *static], set(static), problems)
 
 
 def _fold(path: str) -> str:
@@ -81,8 +78,14 @@ def is_complete(out: Path) -> bool:
     return is_ours(out) and not (out / JOURNAL).exists()
 
 
+INPUT_FOLDERS = ("content", "templates", "static")
+"""The site's folders that a build reads (and the theme's templates and static files)."""
+
+
 def check_output_folder(out: Path, root: Path) -> None:
-    """Refuse an output folder we did not create, or one that holds the site itself."""
+    """Refuse an output folder we did not create, one that holds the site itself, and one
+    inside a folder the build reads (``--out templates`` would make the next build read
+    its own pages as templates), or holding one (the theme's)."""
     if out.exists() and not out.is_dir():
         raise FilmpageError(f"{out}: exists and is not a folder; refusing to replace it")
     real_out, real_root = out.resolve(), root.resolve()
@@ -90,6 +93,25 @@ def check_output_folder(out: Path, root: Path) -> None:
         raise FilmpageError(
             f"{out}: the output folder would contain the site's own files; choose another --out"
         )
+    check_room(out)
+    theme = theme_dir()
+    inputs = [(root / name, f"the site's {name}/") for name in INPUT_FOLDERS] + [
+        (theme / name, f"the theme's {theme / name}") for name in INPUT_FOLDERS[1:]
+    ]
+    for folder, shown in inputs:
+        real = folder.resolve()
+        if real_out.is_relative_to(real) or real.is_relative_to(real_out):
+            where = (
+                "is"
+                if real_out == real
+                else "is inside"
+                if real_out.is_relative_to(real)
+                else "holds"
+            )
+            raise FilmpageError(
+                f"{out}: the output folder {where} {shown}, which the build reads; "
+                f"choose an --out outside {', '.join(f'{n}/' for n in INPUT_FOLDERS)}"
+            )
     if out.exists() and any(out.iterdir()) and not is_ours(out):
         raise FilmpageError(
             f"{out}: exists and was not made by filmpage (no {MARKER} file in it); "
@@ -237,10 +259,17 @@ def _make_folder(folder: str) -> None:
 
 def copy_file(source: Path, staging: Path, rel: str) -> None:
     """Copy a static file, keeping its modification time (so an unchanged file looks
-    unchanged to sync and deploy tools)."""
+    unchanged to sync and deploy tools); under the file rule, so that a file swapped for
+    a named pipe or a device since it was collected cannot hang the build."""
     target = staging / rel
     _make_folder(str(target.parent))
-    shutil.copy2(source, target)
+    try:
+        fd = open_regular(str(source))
+    except Refused as exc:
+        raise FilmpageError(Problem(f"static/{rel}", message=exc.message)) from exc
+    with open(fd, "rb") as reader, open(target, "wb") as writer:
+        shutil.copyfileobj(reader, writer)
+    shutil.copystat(source, target)
 
 
 def remove_leftovers(out: Path) -> None:

@@ -28,6 +28,11 @@ except AttributeError:  # pragma: no cover - libyaml missing
 
 __all__ = ["MAX_DEPTH", "MAX_ITEMS", "Map", "Node", "Reader", "Scalar", "Seq", "describe", "parse"]
 
+MAX_WHOLE = 1_000_000_000
+"""The largest whole number a field takes when its own range does not say less."""
+MAX_DIGITS = 30
+"""A number written with more digits than this is refused before it is converted."""
+
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {
     _CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
@@ -250,21 +255,30 @@ class Reader:
         return node.text.strip() or None
 
     def integer(self, node: Node | None, field: str, low: int, high: int | None = None):
+        """A whole number from ``low`` to ``high`` (default :data:`MAX_WHOLE`: every number
+        has a bound, so a huge one is an error, not a page showing 5,000 digits; Python's
+        ``int()`` refuses texts over 4,300 digits, so their length is checked first)."""
         if node is None or (isinstance(node, Scalar) and node.is_null):
             return None
+        top = MAX_WHOLE if high is None else high
         span = f"from {low} to {high}" if high is not None else f"of at least {low}"
-        if not isinstance(node, Scalar) or not re.fullmatch(r"[+-]?[0-9]+", node.text.strip()):
+        text = node.text.strip() if isinstance(node, Scalar) else ""
+        if not re.fullmatch(r"[+-]?[0-9]+", text):
             return self.error(node, field, f"expected a whole number {span}, got {describe(node)}")
-        value = int(node.text)
-        if value < low or (high is not None and value > high):
-            return self.error(node, field, f"expected a whole number {span}, got {value}")
-        return value
+        sign, digits = text[0] if text[0] in "+-" else "", text.lstrip("+-").lstrip("0")
+        value = int(sign + (digits or "0")) if len(digits) <= MAX_DIGITS else None
+        if value is not None and low <= value <= top:
+            return value
+        if high is None and (value is None or value > top):
+            span += f" and at most {top}"
+        got = value if value is not None else f"a number of {len(digits)} digits"
+        return self.error(node, field, f"expected a whole number {span}, got {got}")
 
     def number(self, node: Node | None, field: str, low: float, high: float):
         if node is None or (isinstance(node, Scalar) and node.is_null):
             return None
         text = node.text.strip() if isinstance(node, Scalar) else ""
-        if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", text):
+        if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", text) or len(text) > MAX_DIGITS:
             return self.error(
                 node, field, f"expected a number from {low:g} to {high:g}, got {describe(node)}"
             )

@@ -58,4 +58,9 @@ def describe(node: Node) -> str:
         return "a mapping"
     if node.is_null:
         return "nothing"
+    if len(node.text) > SHOWN_CHARS:  # a message quotes the start of a long text
+        return f"{node.text[: SHOWN_CHARS - 20]!r}... ({len(node.text)} characters)"
     return repr(node.text)
+
+
+SHOWN_CHARS = 80

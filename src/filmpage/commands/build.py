@@ -28,7 +28,6 @@ from ..model import Film
 from ..render import make_environment, show_films, template_hashes
 from ..store import open_store
 from ..write import Target, check_output_folder, finish_update, is_complete, staged
-from .inputs import input_stamps, template_dirs
 from .media import make_cards, prune_images, read_posters, site_media
 from .memory import Learned, Memory, PlanFilm
 from .output import Fingerprints, Made, extra_outputs, make_output, templates_fact
@@ -36,6 +35,7 @@ from .output import templates_of as stored_templates
 from .parallel import Pool, default_jobs
 from .plan import Plan, Site, check_site, common_fingerprint, plan_facts, plan_site
 from .records import Records, Shelf, derived_of, load_records
+from .scan import input_stamps, template_dirs
 
 OUTPUT_DIR = "site"
 
@@ -195,7 +195,7 @@ def _media(site: Site, memory: Memory, pool: Pool, derived, films: list[PlanFilm
 def _fingerprints(plan: Plan, site: Site, memory: Memory, env, target: Target) -> Fingerprints:
     trusted = not target.whole and bool(memory.outputs())
     return Fingerprints(
-        templates=template_hashes(env),
+        templates=template_hashes(env, site.templates),
         common=common_fingerprint(site.settings),
         prints={slug: parts[0] for slug, parts in plan.parts.items()},
         before=memory.outputs() if trusted else {},

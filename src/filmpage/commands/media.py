@@ -30,6 +30,7 @@ from ..images import (
     share_card,
     share_card_png,
 )
+from ..inputs import MAX_POSTER_BYTES, Refused, read_regular
 from ..store import Store
 from ..write import write_file
 from .memory import PlanFilm
@@ -101,10 +102,10 @@ def read_posters(
 def _variants(
     static: dict[str, Path], item: tuple[str, tuple[int, int]]
 ) -> tuple[SourceInfo, dict[str, bytes]] | str:
-    try:
-        return poster_variants(static[item[0]].read_bytes())
-    except OSError as exc:
-        return f"cannot be read: {exc.strerror}"
+    try:  # the file rule: a regular file, of at most MAX_POSTER_BYTES, read without blocking
+        return poster_variants(read_regular(str(static[item[0]]), MAX_POSTER_BYTES))
+    except Refused as exc:
+        return exc.message
     except ImageProblem as exc:
         return str(exc)
 

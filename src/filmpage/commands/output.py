@@ -148,6 +148,7 @@ def make_output(
         [*(p.path for p in plan.pages), *extras.made, *extras.kept, *media.files],
         site.static,
         problems,
+        target.out,
     )
     problems.raise_if_errors()
     files = _file_fingerprints(extras, site.static, media)

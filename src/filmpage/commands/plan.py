@@ -26,14 +26,17 @@ from ..errors import Problem, Problems
 from ..images import Media
 from ..model import RelatedTitle
 from ..pages import Page, Pager, plan_pages
+from ..render import make_environment
 from ..settings import Settings, load_settings
 from ..stats import Average, Stats, catalogue_stats, with_figures
 from ..store import LAYOUT, digest
 from ..suggest import Suggestion
+from ..templating import template_sources
 from ..theme import theme_dir
 from ..write import collect_static
 from .memory import Memory, PlanFilm, PlanPage
 from .records import Records
+from .scan import template_dirs
 
 PLAN = Codec([Stats, Subject, Average, FacetTables, Figures, RelatedTitle, Pager, PersonRole,
               Suggestion])  # fmt: skip
@@ -49,6 +52,7 @@ class Site:
 
     settings: Settings
     static: dict[str, Path]
+    templates: dict[str, str]  # every template's source, by name
     warnings: list[Problem]
     key: bytes  # what the catalogue and the plan are made from, hashed
     catalogue: Catalogue | None  # None: the last build's plan is this build's too
@@ -70,6 +74,7 @@ def check_site(
     settings = load_settings(root, problems)
     theme = theme_dir()
     static = collect_static([(theme / "static", theme), (root / "static", root)], problems)
+    templates = template_sources(make_environment(settings, template_dirs(root)), problems)
     key = _plan_key(settings, static, records, drafts)
     stored = memory.plan()
     catalogue = None
@@ -78,7 +83,7 @@ def check_site(
         outlines = [d.outline for d in derived(files)]
         catalogue = build_catalogue(outlines, problems, frozenset(static), drafts)
     problems.raise_if_errors(strict)
-    return Site(settings, static, problems.warnings, key, catalogue)
+    return Site(settings, static, templates, problems.warnings, key, catalogue)
 
 
 def _plan_key(settings: Settings, static: dict, records: Records, drafts: bool) -> bytes:

@@ -31,9 +31,9 @@ from ..model import (
 )
 from ..record import film_from_record
 from ..store import Store, digest, reader, stored_records
-from .inputs import stamp
 from .memory import Memory, PlanFilm, RecordEntry
 from .parallel import Pool
+from .scan import stamp
 
 CODEC = Codec([Film, Outline, Derived, Figures, Role, Credit, Critics, CriticQuote,
                CustomerReview, RelatedTitle, Offer, Problem])  # fmt: skip

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..inputs import every_file
 from ..settings import SETTINGS_FILE
 from ..theme import theme_dir
 
@@ -32,11 +33,8 @@ def input_stamps(root: Path) -> dict[str, Stamp]:
         theme_dir() / "templates",
         theme_dir() / "static",
     ):
-        for here, dirs, names in os.walk(folder, followlinks=True):
-            dirs.sort()
-            for name in sorted(names):
-                path = os.path.join(here, name)
-                stamps[path] = stamp(path)
+        for path in every_file(str(folder)):  # each real folder once: a loop ends
+            stamps[path] = stamp(path)
     settings = str(root / SETTINGS_FILE)
     return {settings: stamp(settings), **stamps}
 
