@@ -100,6 +100,7 @@ def test_a_full_disk_is_reported_without_a_traceback_and_the_site_is_kept(site, 
 
 def test_an_error_of_the_machine_in_another_command_names_the_file_and_nothing_else(site):
     (site / "content").mkdir(parents=True)
+    (site / "filmpage.yml").write_text("title: Club\n")
     (site / "content" / "films").write_text("a file where the records' folder goes")
     result = run("new", "Heat", "--year", "1995", "--root", str(site))
     assert result.exit_code == 1
@@ -135,6 +136,7 @@ def test_check_writes_nothing(site):
 
 def test_new_writes_a_record_that_builds_and_refuses_to_overwrite(site):
     site.mkdir()
+    (site / "filmpage.yml").write_text("base_url: https://example.org/\n")
     result = run("new", "Les Misérables: Part 1", "--year", "2012", "--root", str(site))
     assert result.exit_code == 0
     path = site / "content/films/les-miserables-part-1.md"
@@ -146,15 +148,17 @@ def test_new_writes_a_record_that_builds_and_refuses_to_overwrite(site):
     assert "Les Misérables: Part 1" in read(site, "films/les-miserables-part-1/index.html")
     again = run("new", "Les Misérables: Part 1", "--year", "2012", "--root", str(site))
     assert again.exit_code == 1
-    assert "content/films/les-miserables-part-1.md: already exists; not overwritten" in (
-        again.output
+    assert (
+        "content/films/les-miserables-part-1.md: already holds Les Misérables: Part 1 (2012)"
+        in again.output
     )
 
 
 def test_new_rejects_a_year_out_of_range(site):
     site.mkdir()
+    (site / "filmpage.yml").write_text("title: Club\n")
     result = run("new", "X", "--year", "3000", "--root", str(site))
-    assert result.exit_code == 1 and "year 3000 is out of range" in result.output
+    assert result.exit_code == 1 and "--year 3000: out of range" in result.output
 
 
 def test_init_creates_a_site_that_builds(tmp_path):

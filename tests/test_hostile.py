@@ -11,7 +11,7 @@ import pytest
 from filmpage.commands.build import build
 from filmpage.errors import FilmpageError
 
-from .conftest import foreign_scripts
+from .conftest import SETTINGS, foreign_scripts
 
 CORPUS = Path(__file__).parent / "hostile"
 CASES = sorted(
@@ -30,6 +30,7 @@ def test_hostile_case(tmp_path, case):
     root = tmp_path / "site-root"
     (root / "content/films").mkdir(parents=True)
     shutil.copy(case, root / "content/films" / case.name)
+    (root / "filmpage.yml").write_text(SETTINGS, encoding="utf-8")
     if expected[0] != "builds":
         with pytest.raises(FilmpageError) as info:
             build(root)

@@ -186,6 +186,7 @@ def test_import_then_build_shows_the_imported_facts(site):
 
 def test_cli_import_summary(site):
     site.mkdir()
+    (site / "filmpage.yml").write_text("base_url: https://example.org/\n")
     result = CliRunner().invoke(
         main, ["import", "imdb", str(FIXTURES / "imdb/ratings.csv"), "--root", str(site)]
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def repo(tmp_path, monkeypatch) -> Path:
     root = write_site(
         tmp_path / "site-repo",
         {"a.md": film("Alpha")},
-        settings="title: Club\ncname: films.example.org\n",
+        settings="title: Club\ncname: films.example.org\nbase_url: https://films.example.org/\n",
     )
     git(root, "init", "-q", "-b", "main")
     (root / ".gitignore").write_text("site/\n")
@@ -97,7 +98,7 @@ def test_dry_run_changes_nothing(repo, tmp_path):
 def test_deploy_command_builds_first(repo):
     result = CliRunner().invoke(main, ["deploy", "--root", str(repo), "--branch", "pages"])
     assert result.exit_code == 0, result.output
-    assert "to branch 'pages' as commit" in result.output and "pushed to 'origin'" in result.output
+    assert re.search(r"Published \d+ files to 'origin', branch 'pages', as commit", result.output)
     assert "index.html" in _tree(repo, "pages")
 
 

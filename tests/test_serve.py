@@ -53,9 +53,9 @@ def test_serves_pages_under_the_base_path(served):
 
 def test_redirects_to_the_base_path_and_to_trailing_slashes(served):
     status, headers, _ = served("/")
-    assert status == 301 and headers["Location"] == "/repo/"
+    assert status == 307 and headers["Location"] == "/repo/"  # temporary: browsers keep none
     status, headers, _ = served("/repo/films/alpha")
-    assert status == 301 and headers["Location"] == "/repo/films/alpha/"
+    assert status == 307 and headers["Location"] == "/repo/films/alpha/"
 
 
 def test_missing_pages_get_the_404_page(served):

@@ -24,6 +24,14 @@ KNOWN_ROLES = {
     "music": ("Music", "Music"),
 }
 
+ID_LINKS = {
+    # kind: (site name, URL of a film's page there, the id's pattern as the contract says)
+    "imdb": ("IMDb", "https://www.imdb.com/title/%s/", r"tt[0-9]{7,8}"),
+    "tmdb": ("TMDB", "https://www.themoviedb.org/movie/%s", r"[1-9][0-9]{0,9}"),
+    "wikidata": ("Wikidata", "https://www.wikidata.org/wiki/%s", r"Q[1-9][0-9]{0,11}"),
+    "letterboxd": ("Letterboxd", "https://letterboxd.com/film/%s/", r"[a-z0-9]+(-[a-z0-9]+)*"),
+}
+
 FRESH_THRESHOLD = 60
 YEAR_RANGE = (1870, 2100)
 
@@ -120,7 +128,7 @@ class Offer:
     url: str | None = None
 
 
-LATER_CHECKED = ("title", "slug", "poster")
+LATER_CHECKED = ("title", "slug", "poster", "aliases", "ids")
 """Fields checked against the whole catalogue or the site's files, after the record."""
 
 
@@ -152,6 +160,8 @@ class Film:
     source: tuple[tuple[str, str], ...] = ()
     draft: bool = False
     plot_html: str = ""
+    aliases: tuple[str, ...] = ()  # slugs of the film's earlier URLs, /films/<alias>/
+    ids: tuple[tuple[str, str], ...] = ()  # (kind, id) elsewhere, in the order of ID_LINKS
     # where the fields checked after loading stand (LATER_CHECKED), for their errors
     positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
@@ -168,6 +178,17 @@ class Film:
     @property
     def customer_rating_count(self) -> int:
         return sum(1 for r in self.customer_reviews if r.rating is not None)
+
+    @property
+    def links_out(self) -> tuple[tuple[str, str], ...]:
+        """(site name, URL) of the film's page on each site its ``ids`` name."""
+        return tuple((ID_LINKS[kind][0], ID_LINKS[kind][1] % value) for kind, value in self.ids)
+
+    @property
+    def first_slug(self) -> str:
+        """The slug of the film's first URL (its first alias, else its slug): what its
+        feed entry's id is made from, so that the id stays when the URL moves."""
+        return self.aliases[0] if self.aliases else self.slug
 
     @property
     def date(self) -> dt.date:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..importing.formats import FORMATS
-from .common import handle_errors, root_option, shown
+from .common import handle_errors, quiet_option, root_option, shown
 
 
 @click.command("import")
@@ -34,6 +34,8 @@ from .common import handle_errors, root_option, shown
     help="Refresh the imported fields of records this format imported before.",
 )
 @click.option("--dry-run", is_flag=True, help="List what would be written; write nothing.")
+@quiet_option
+@click.option("-v", "--verbose", is_flag=True, help="Also print which column fills each field.")
 @handle_errors
 def import_command(
     fmt: str,
@@ -44,12 +46,19 @@ def import_command(
     force: bool,
     update: bool,
     dry_run: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Import films from FORMAT (csv, json, letterboxd, imdb, nfo) into content/films/."""
     from ..commands.importer import parse_mapping, run_import
 
     mapping = parse_mapping(list(pairs), mapping_file)
+    if verbose:
+        for name, column in mapping.items():
+            click.echo(f"{name} <- column {column!r}")
     result = run_import(root, fmt, list(files), mapping, force, update, dry_run)
+    if quiet:
+        return
     verb = "would write" if dry_run else "wrote"
     for path in result.written:
         click.echo(f"{verb} {shown(path)}")

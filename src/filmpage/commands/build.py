@@ -11,7 +11,7 @@ import gc
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,7 +19,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from .. import __version__
-from ..browse import INDEX_FILE, facet_index_bytes, facet_row, facet_tables
+from ..browse import INDEX_FILE, data_scripts, facet_index_bytes, facet_row, facet_tables
 from ..cache import (
     CACHE_VERSION,
     Cache,
@@ -38,7 +38,14 @@ from ..cache import (
     trusted_before,
     unchanged,
 )
-from ..catalogue import Catalogue, Suggest, build_catalogue, default_suggestions, shown_films
+from ..catalogue import (
+    Catalogue,
+    Suggest,
+    build_catalogue,
+    default_suggestions,
+    drafts_left_out,
+    shown_films,
+)
 from ..errors import Problem, Problems
 from ..images import Media
 from ..load import find_records, parse_record, read_file
@@ -121,6 +128,7 @@ class BuildResult:
     rendered: int = 0
     reused: int = 0
     removed: int = 0
+    drafts: int = 0  # drafts left out
 
 
 @dataclass(frozen=True)
@@ -145,6 +153,7 @@ def load_site(
     cache: Cache | None = None,
     progress: Progress = _quiet,
     stamps: dict[str, tuple[int, int]] | None = None,
+    overrides: Mapping[str, object] | None = None,
 ) -> Site:
     """Read and check everything; raise one FilmpageError holding every problem.
 
@@ -155,7 +164,7 @@ def load_site(
     problems = Problems()
     cache = cache if cache is not None else Cache()
     records = load_records(root, problems, jobs, cache, progress, stamps)
-    return check_site(root, records, problems, drafts, strict, cache)
+    return check_site(root, records, problems, drafts, strict, cache, overrides)
 
 
 def load_records(
@@ -211,10 +220,12 @@ def check_site(
     drafts: bool = False,
     strict: bool = False,
     cache: Cache | None = None,
+    overrides: Mapping[str, object] | None = None,
 ) -> Site:
-    """The settings, the static files and the catalogue made from loaded records; raise
-    one FilmpageError holding every problem (``problems`` may hold some already)."""
-    settings = load_settings(root, problems)
+    """The settings (the file's, with ``overrides``), the static files and the catalogue
+    made from loaded records; raise one FilmpageError holding every problem (``problems``
+    may hold some already)."""
+    settings = load_settings(root, problems, overrides)
     films = []
     for loaded in records.values():
         problems.extend(loaded.problems)
@@ -314,15 +325,17 @@ def build(
     jobs: int | None = None,
     clean: bool = False,
     progress: Progress = _quiet,
+    overrides: Mapping[str, object] | None = None,
 ) -> BuildResult:
     """Build the site under ``root`` into ``out`` (default ``root/site``), atomically.
 
     ``jobs`` processes share the per-film work (default: one per core), and only the
     pages whose inputs changed since the last build are rendered again (``clean`` forces
-    a full build); the output is the same bytes either way.
+    a full build); the output is the same bytes either way. ``overrides`` win over the
+    settings of ``filmpage.yml`` (``base_url``, ``relative_links``).
     """
     with _collector_paused():
-        return _build(root, out, drafts, strict, jobs, clean, progress)
+        return _build(root, out, drafts, strict, jobs, clean, progress, overrides or {})
 
 
 @contextmanager
@@ -357,32 +370,35 @@ def _build(
     jobs: int | None,
     clean: bool,
     progress: Progress,
+    overrides: Mapping[str, object],
 ) -> BuildResult:
     started = time.perf_counter()
     jobs = jobs or default_jobs()
     out = out if out is not None else root / OUTPUT_DIR
     check_output_folder(out, root)
     options = f"{drafts}|{strict}|{out.absolute()}|{os.environ.get('SOURCE_DATE_EPOCH')}"
+    options += f"|{sorted(overrides.items())!r}"
     stamps = input_stamps(root)
     signature, newest = input_signature(stamps, options)
     state = Cache() if clean else load_state(out)
     if unchanged(state, signature, newest) and is_complete(out):
-        films, pages, warnings = state.summary
-        return BuildResult(
-            films, pages, 0, warnings, time.perf_counter() - started, out, reused=pages
-        )
+        films, pages, warnings, *left = state.summary
+        return BuildResult(films, pages, 0, warnings, time.perf_counter() - started, out,
+                           reused=pages, drafts=left[0] if left else 0)  # fmt: skip
     dirs = template_dirs(root)
     # A few films changed in their details only: their pages, patched from the snapshot.
     quick = None if clean else quick_build(root, out, options, stamps, signature, state,
-                                           dirs, compiled_templates(out), load_record)  # fmt: skip
+                                           dirs, compiled_templates(out), load_record,
+                                           overrides)  # fmt: skip
     if quick is not None:
-        films, pages, warnings = state.summary
+        films, pages, warnings, *left = state.summary
         seconds = time.perf_counter() - started
         return BuildResult(films, pages, quick.written, warnings, seconds, out,
-                           rendered=quick.rendered, reused=pages - quick.rendered)  # fmt: skip
+                           rendered=quick.rendered, reused=pages - quick.rendered,
+                           drafts=left[0] if left else 0)  # fmt: skip
     with forked_helpers(jobs) as helpers:  # for the share cards, while this process is small
         return _full_build(root, out, drafts, strict, jobs, clean, progress, helpers,
-                           started, options, stamps, signature, dirs)  # fmt: skip
+                           started, options, stamps, signature, dirs, overrides)  # fmt: skip
 
 
 def _full_build(
@@ -399,6 +415,7 @@ def _full_build(
     stamps: dict[str, tuple[int, int]],
     signature: bytes,
     dirs: list[Path],
+    overrides: Mapping[str, object],
 ) -> BuildResult:
     """A build that reads the records (from the cache where it can), makes the catalogue
     and renders the pages whose fingerprints changed (all of them, without a cache)."""
@@ -415,7 +432,7 @@ def _full_build(
         # them: pages need only their names. Each is written into the site as it is made.
         missing = missing_cards(shown, store)
         with in_background(make_card, missing, helpers, (staging, store)) as cards_made:
-            site = check_site(root, records, problems, drafts, strict, cache)
+            site = check_site(root, records, problems, drafts, strict, cache, overrides)
             save_record_cache(out, cache, loaded)  # and let go of the pickles, before workers fork
             cache.blobs, loaded = {}, []
             problems = Problems()
@@ -432,6 +449,8 @@ def _full_build(
             extras[INDEX_FILE] = facet_index_bytes(tables, rows)
             searched = search_files([site.records[f.file].words for f in films])
             extras.update(searched)
+            if site.settings.relative_links:  # the indexes as scripts too, for file://
+                extras.update(data_scripts(extras))
             check_output_paths(
                 [*(p.path for p in pages), *extras, *media.files], site.static, problems
             )
@@ -539,7 +558,8 @@ def _full_build(
     prune_store(store, set(media.files.values()))
     cache.pages, cache.files = fingerprints, files
     cache.signature, cache.pages_id = signature, signature
-    cache.summary = (len(site.catalogue.films), len(pages), site.warnings)
+    left_out = drafts_left_out((r.film for r in records.values() if r.film), drafts)
+    cache.summary = (len(site.catalogue.films), len(pages), site.warnings, left_out)
     cache.written_ns = time.time_ns()
     save_rest(out, cache)
     save_pages(out, signature, {p.path: blobs.get(p.path) or pickle_page(p) for p in pages})
@@ -554,6 +574,7 @@ def _full_build(
         rendered=len(stale),
         reused=len(pages) - len(stale),
         removed=removed_pages,
+        drafts=left_out,
     )
 
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..browse import INDEX_FILE, facet_index_bytes, facet_row
+from ..browse import INDEX_FILE, data_scripts, facet_index_bytes, facet_row
 from ..cache import (
     Cache,
     base_signature,
@@ -71,11 +71,13 @@ def quick_build(
     template_dirs: list[Path],
     compiled: Path,
     load_record: Callable[[Path, str, tuple[int, int]], Any],
+    overrides: Mapping[str, object] | None = None,
 ) -> QuickResult | None:
     """Rebuild ``out`` after record edits that change only films' details, or return None
     when the full build must run. ``stamps`` and ``signature`` are the inputs' now,
     ``state`` the last build's, ``compiled`` where templates are kept compiled, and
-    ``load_record`` reads one record as the full build does (into a ``build.Loaded``)."""
+    ``load_record`` reads one record as the full build does (into a ``build.Loaded``);
+    ``overrides`` are the build's settings overrides."""
     snap = load_snapshot(out)
     if snap is None or snap.signature != state.signature or state.summary is None:
         return None
@@ -109,7 +111,10 @@ def quick_build(
     if patched is None:
         return None  # the output's search index is not as the last build wrote it
     names, extras = patched
-    env = make_environment(load_settings(root, Problems()), template_dirs, snap.media, compiled)
+    settings = load_settings(root, Problems(), overrides)
+    if settings.relative_links:  # the indexes as scripts too, for file://
+        extras.update(data_scripts(extras))
+    env = make_environment(settings, template_dirs, snap.media, compiled)
     show_films(env, films)
     lookup = lambda name: snap.stats if name == STATS_ID else films[name]  # noqa: E731
     rendered = 0

@@ -19,10 +19,10 @@ from ..load import FILMS_DIR, find_records, parse_record
 from ..slugs import slugify
 from .formats import RATING_ONLY, Row
 
-ORDER = ("title", "original_title", "year", "tagline", "runtime", "release_date", "genres",
-         "countries", "languages", "content_rating", "studio", "distributor", "poster",
-         "trailer", "credits", "critics", "top_critics", "customer_reviews", "related",
-         "offers", "draft", "source")  # fmt: skip
+ORDER = ("title", "original_title", "year", "slug", "aliases", "tagline", "runtime",
+         "release_date", "genres", "countries", "languages", "content_rating", "studio",
+         "distributor", "poster", "trailer", "credits", "critics", "top_critics",
+         "customer_reviews", "related", "offers", "draft", "source")  # fmt: skip
 NUMBER_KEYS = {"year", "runtime", "reviews_counted", "fresh", "rotten", "average_rating",
                "tomatometer", "rating", "price"}  # fmt: skip
 DATE_KEYS = {"release_date", "date"}
@@ -113,6 +113,7 @@ def plan_import(root: Path, films: list[Film], fmt: str, force: bool, update: bo
     existing = existing_records(root)
     bases = [slugify(f.fields["title"]) or "film" for f in films]
     taken = {p.stem for p, _ in existing.values()}
+    taken |= {slug for _, tree in existing.values() for slug in _urls_of(tree)}
     for film, base in zip(films, bases, strict=True):
         file, line = film.origin
         source = {
@@ -129,8 +130,9 @@ def plan_import(root: Path, films: list[Film], fmt: str, force: bool, update: bo
             if update and imported == fmt:
                 plan.write[path] = refresh(path, film, source)
                 plan.updated.append(path)
-            elif force:
-                plan.write[path] = emit(film.fields, film.reviews, source)
+            elif force:  # the record's URLs stay: its slug and aliases are kept
+                kept = {k: _plain(tree.get(k)) for k in ("slug", "aliases") if tree.get(k)}
+                plan.write[path] = emit({**film.fields, **kept}, film.reviews, source)
             else:
                 why = "exists; --force overwrites it" + (
                     "" if imported != fmt else ", --update refreshes it"
@@ -148,8 +150,19 @@ def plan_import(root: Path, films: list[Film], fmt: str, force: bool, update: bo
             )
             continue
         taken.add(name)
-        plan.write[root / FILMS_DIR / f"{name}.md"] = emit(film.fields, film.reviews, source)
+        # the slug is written into the record, so that a film added later never moves it
+        fields = {**film.fields, "slug": name}
+        plan.write[root / FILMS_DIR / f"{name}.md"] = emit(fields, film.reviews, source)
     return plan
+
+
+def _urls_of(tree: yamldoc.Map) -> list[str]:
+    """The slugs a record's film has or had: its slug (written, else made from its title;
+    the build may add its year) and its aliases."""
+    slug = _text_of(tree, "slug") or slugify(_text_of(tree, "title") or "")
+    aliases = tree.get("aliases")
+    items = aliases.items if isinstance(aliases, yamldoc.Seq) else []
+    return [slug, *(n.text for n in items if isinstance(n, yamldoc.Scalar))]
 
 
 def _text_of(tree: yamldoc.Map, *keys: str) -> str | None:
