@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import textwrap
 from html import unescape
@@ -162,6 +163,19 @@ def section(html: str, css_class: str) -> str:
     match = re.search(rf'<section class="{css_class}".*?</section>', html, re.S)
     assert match, f"no section {css_class}"
     return match.group(0)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _user_cache(tmp_path_factory):
+    """The user's cache folder (where a build outside any site keeps its cache), in a
+    temporary folder for the tests and the processes they start."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if before is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ import jinja2
 from jinja2 import meta
 
 from . import __version__
+from .settings import find_site
 
 CACHE_DIR = ".filmpage-cache"
 CACHE_VERSION = f"{__version__}+12"  # the part after "+" counts changes to the cache's layout
@@ -50,7 +51,17 @@ class Cache:
 
 
 def cache_path(out: Path, part: str = CACHE_FILE) -> Path:
-    return out.absolute().parent / CACHE_DIR / f"{out.name}-{part}"
+    """Where the cache of the output folder ``out`` keeps ``part``: beside ``out`` when
+    that is inside a site (the default ``site/`` is: the cache is in the site's folder),
+    else in the user's cache folder (``$XDG_CACHE_HOME``, or ``~/.cache``), under a name
+    made from ``out``'s path, so that an output elsewhere (``/var/www/html``) gets no cache
+    folder beside it."""
+    out = out.absolute()
+    if find_site(out.parent) is not None:
+        return out.parent / CACHE_DIR / f"{out.name}-{part}"
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    key = hashlib.blake2b(str(out).encode(), digest_size=8).hexdigest()
+    return home / "filmpage" / f"{out.name}-{key}" / part
 
 
 STATE_FILE = "state.pickle"  # the small part: signature, time and summary of the last build

@@ -143,17 +143,17 @@ def new_film(
     low, high = YEAR_RANGE
     if not low <= year <= high:
         raise FilmpageError(f"--year {year}: out of range; expected {low} to {high}")
+    if slug is not None and not is_slug(slug):
+        raise FilmpageError(
+            f"--slug {slug!r}: expected lowercase ASCII letters, digits and single "
+            f"hyphens, like {slugify(slug) or 'last-train-home'!r}"
+        )
     taken = {}
     for film in films:
         if film.title.casefold() == title.strip().casefold() and film.year == year:
             raise FilmpageError(f"{film.file}: already holds {film.title} ({year})")
         taken.update(dict.fromkeys((film.slug, *film.aliases), film.file))
     if slug is not None:
-        if not is_slug(slug):
-            raise FilmpageError(
-                f"--slug {slug!r}: expected lowercase ASCII letters, digits and single "
-                f"hyphens, like {slugify(slug) or 'last-train-home'!r}"
-            )
         if slug in taken:
             raise FilmpageError(f"--slug {slug!r}: already used by {taken[slug]}")
     else:
