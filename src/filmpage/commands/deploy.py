@@ -72,8 +72,14 @@ def find_repository(root: Path) -> Path:
 
 
 def check_branch_name(branch: str) -> None:
-    """A name git takes for a branch (``git check-ref-format --branch``), or an error."""
-    if branch.startswith("-") or _ok(Path("."), "check-ref-format", "--branch", branch) is None:
+    """A name git takes for a branch as it is (``git check-ref-format --branch`` gives it
+    back unchanged: ``@`` would stand for the current branch), or an error."""
+    valid = (
+        not branch.startswith("-")
+        and branch not in ("@", "HEAD")
+        and _ok(Path("."), "check-ref-format", "--branch", branch) == branch
+    )
+    if not valid:
         raise FilmpageError(f"--branch {branch!r}: not a valid git branch name")
 
 

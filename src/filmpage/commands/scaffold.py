@@ -223,7 +223,8 @@ def installed_from() -> Origin:
     if "vcs_info" in info:
         vcs = info["vcs_info"]
         at = vcs.get("commit_id") or vcs.get("requested_revision") or ""
-        requirement = f"filmpage @ {vcs.get('vcs', 'git')}+{url}" + (f"@{at}" if at else "")
+        # a bare VCS line: every pip takes it (one of git+file:// as "name @ URL", not)
+        requirement = f"{vcs.get('vcs', 'git')}+{url}" + (f"@{at}" if at else "")
         note = "a git repository on this machine" if local else ""
         return Origin(requirement, note=note)
     if "archive_info" in info and local:
