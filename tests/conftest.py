@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import textwrap
 from html import unescape
@@ -35,14 +36,22 @@ def film(title: str = "A Film", year: int = 2001, body: str = "A plot.", **field
     return "---\n" + "\n".join(lines) + "\n---\n" + body + "\n"
 
 
+SETTINGS = "base_url: https://example.org/\n"
+"""The settings of a test site when a test gives none: a published site's address (a
+site without a host is warned about, and lacks its feed and sitemap)."""
+
+
 def write_site(root: Path, films: dict[str, str], settings: str | None = None) -> Path:
-    """Write ``films`` (file name -> text) under root/content/films, and settings if given."""
+    """Write ``films`` (file name -> text) under root/content/films, and ``settings``
+    (:data:`SETTINGS` when none are given and the site has none yet)."""
     folder = root / "content" / "films"
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in films.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+    if settings is None and not (root / "filmpage.yml").exists():
+        settings = SETTINGS
     if settings is not None:
         (root / "filmpage.yml").write_text(settings, encoding="utf-8")
     return root
@@ -154,6 +163,19 @@ def section(html: str, css_class: str) -> str:
     match = re.search(rf'<section class="{css_class}".*?</section>', html, re.S)
     assert match, f"no section {css_class}"
     return match.group(0)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _user_cache(tmp_path_factory):
+    """The user's cache folder (where a build outside any site keeps its cache), in a
+    temporary folder for the tests and the processes they start."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if before is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
 
 
 @pytest.fixture

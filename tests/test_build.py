@@ -137,7 +137,6 @@ def test_site_files_for_search_engines_feeds_and_pages(example):
         "404.html",
         "sitemap.xml",
         "feed.xml",
-        "robots.txt",
         ".nojekyll",
         "genres/documentary/index.html",
         "years/2009/index.html",
@@ -150,10 +149,14 @@ def test_site_files_for_search_engines_feeds_and_pages(example):
     sitemap = read(example, "sitemap.xml")
     assert "<loc>https://example.github.io/films/films/last-train-home/</loc>" in sitemap
     assert "404" not in sitemap
-    robots = read(example, "robots.txt")
-    assert "Sitemap: https://example.github.io/films/sitemap.xml" in robots
+    # under a sub-path no crawler reads a robots.txt: none is written
+    assert not (site / "robots.txt").exists()
     feed = read(example, "feed.xml")
-    assert "<id>https://example.github.io/films/films/last-train-home/</id>" in feed
+    assert "<id>https://example.github.io/films/</id>" in feed
+    assert (
+        '<link rel="alternate" href="https://example.github.io/films/films/last-train-home/"/>'
+        in feed
+    )
     assert "<updated>2009-01-01T00:00:00Z</updated>" in feed
     home = read(example, "index.html")
     assert 'href="/films/films/last-train-home/"' in home and "100%" in home
@@ -325,7 +328,12 @@ def test_failed_build_leaves_the_previous_site_as_it_was(site):
     (site / "content/films/b.md").write_text(film("Beta", related="[ghost]"))
     build_errors(site)
     assert digest(site / "site") == before
-    assert sorted(p.name for p in site.iterdir()) == [".filmpage-cache", "content", "site"]
+    assert sorted(p.name for p in site.iterdir()) == [
+        ".filmpage-cache",
+        "content",
+        "filmpage.yml",
+        "site",
+    ]
 
 
 def test_deleted_films_leave_no_stale_pages(site):

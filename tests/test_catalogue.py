@@ -46,10 +46,27 @@ def test_slugify(title, slug):
     assert slug == "" or is_slug(slug)
 
 
-def test_derived_slug_collision_appends_the_year_to_both():
+def test_derived_slug_collision_appends_the_year_to_both_and_warns_that_urls_moved():
     cat, problems = catalogue_of({"a.md": film("Heat", 1986), "b.md": film("Heat", 1995)})
-    assert problems.items == []
     assert sorted(cat.by_slug) == ["heat-1986", "heat-1995"]
+    assert problems.errors == []
+    assert [str(p) for p in problems.warnings] == [
+        "content/films/a.md:2:1: warning: title: makes the same slug as content/films/b.md, "
+        "so its URL is /films/heat-1986/, and it moves whenever a film of that title comes "
+        "or goes; pin it with 'slug: heat-1986' (and 'aliases: [heat]' if /films/heat/ was "
+        "its address)",
+        "content/films/b.md:2:1: warning: title: makes the same slug as content/films/a.md, "
+        "so its URL is /films/heat-1995/, and it moves whenever a film of that title comes "
+        "or goes; pin it with 'slug: heat-1995' (and 'aliases: [heat]' if /films/heat/ was "
+        "its address)",
+    ]
+
+
+def test_pinned_slugs_make_no_collision_warning():
+    _, problems = catalogue_of(
+        {"a.md": film("Heat", 1986, slug="heat-1986"), "b.md": film("Heat", 1995, slug="heat")}
+    )
+    assert problems.items == []
 
 
 def test_collision_that_remains_is_an_error_naming_both_files():

@@ -98,6 +98,7 @@ def test_a_full_disk_is_reported_without_a_traceback_and_the_site_is_kept(site, 
 
 def test_an_error_of_the_machine_in_another_command_names_the_file_and_nothing_else(site):
     (site / "content").mkdir(parents=True)
+    (site / "filmpage.yml").write_text("title: Club\n")
     (site / "content" / "films").write_text("a file where the records' folder goes")
     result = run("new", "Heat", "--year", "1995", "--root", str(site))
     assert result.exit_code == 1
@@ -133,6 +134,7 @@ def test_check_writes_nothing(site):
 
 def test_new_writes_a_record_that_builds_and_refuses_to_overwrite(site):
     site.mkdir()
+    (site / "filmpage.yml").write_text("base_url: https://example.org/\n")
     result = run("new", "Les Misérables: Part 1", "--year", "2012", "--root", str(site))
     assert result.exit_code == 0
     path = site / "content/films/les-miserables-part-1.md"
@@ -144,15 +146,17 @@ def test_new_writes_a_record_that_builds_and_refuses_to_overwrite(site):
     assert "Les Misérables: Part 1" in read(site, "films/les-miserables-part-1/index.html")
     again = run("new", "Les Misérables: Part 1", "--year", "2012", "--root", str(site))
     assert again.exit_code == 1
-    assert "content/films/les-miserables-part-1.md: already exists; not overwritten" in (
-        again.output
+    assert (
+        "content/films/les-miserables-part-1.md: already holds Les Misérables: Part 1 (2012)"
+        in again.output
     )
 
 
 def test_new_rejects_a_year_out_of_range(site):
     site.mkdir()
+    (site / "filmpage.yml").write_text("title: Club\n")
     result = run("new", "X", "--year", "3000", "--root", str(site))
-    assert result.exit_code == 1 and "year 3000 is out of range" in result.output
+    assert result.exit_code == 1 and "--year 3000: out of range" in result.output
 
 
 def test_init_creates_a_site_that_builds(tmp_path):
@@ -218,3 +222,77 @@ def test_progress_callback_sees_every_stage_to_the_end(site):
     build(site, jobs=2, progress=lambda stage, done, total: seen.update({stage: (done, total)}))
     assert seen["loading"] == (40, 40)
     assert seen["rendering"][0] == seen["rendering"][1] > 40
+
+
+def test_commands_find_the_site_from_a_folder_inside_it(site):
+    write_site(site, {"a.md": film("Alpha")})
+    inside = site / "content/films"
+    result = run("new", "Beta", "--year", "2002", cwd=inside)
+    assert result.exit_code == 0, result.output
+    assert result.output == "created content/films/beta.md\n"
+    assert (inside / "beta.md").is_file() and not (inside / "content").exists()
+    result = run("build", "-q", cwd=inside)
+    assert result.exit_code == 0 and (site / "site/films/alpha/index.html").is_file()
+    assert not (inside / "site").exists()
+
+
+def test_a_folder_that_is_not_a_site_is_refused(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for command in (["build"], ["check"], ["new", "X", "-y", "2001"], ["deploy"]):
+        result = run(*command, cwd=empty)
+        assert result.exit_code == 1, command
+        assert result.output.splitlines()[0] == (
+            f"filmpage: {empty}: not a filmpage site: no filmpage.yml (or content/films/) "
+            "here or in any folder above; start one with 'filmpage init FOLDER', or give the "
+            "site's folder with --root"
+        )
+    assert list(empty.iterdir()) == []  # no site/, no cache
+    missing = run("build", "--root", str(tmp_path / "nowhere"))
+    assert missing.exit_code == 1 and f"--root {tmp_path / 'nowhere'}: no such folder" in (
+        missing.output
+    )
+    assert run("init", str(empty)).exit_code == 0  # init makes one
+
+
+def test_the_summary_says_how_many_drafts_were_left_out(site):
+    write_site(site, {"a.md": film("A"), "b.md": film("B", draft="true"),
+                      "c.md": film("C", draft="true")})  # fmt: skip
+    lines = run("build", "--root", str(site)).output.splitlines()
+    assert lines[-1].startswith("Built 1 film (2 drafts left out: --drafts shows them), ")
+    again = run("build", "--root", str(site)).output.splitlines()  # nothing changed
+    assert again[-1].startswith("Built 1 film (2 drafts left out: --drafts shows them), ")
+    shown = run("build", "--drafts", "--root", str(site)).output.splitlines()
+    assert shown[-1].startswith("Built 3 films, ")
+
+
+def test_the_cache_stays_in_the_site_or_beside_an_output_inside_it(site, tmp_path):
+    import os
+
+    write_site(site, {"a.md": film("Alpha")})
+    www = tmp_path / "var/www"
+    www.mkdir(parents=True)
+    assert run("build", "-q", "--root", str(site), "--out", str(www / "html")).exit_code == 0
+    assert sorted(p.name for p in www.iterdir()) == ["html"]  # no cache beside it
+    user_cache = Path(os.environ["XDG_CACHE_HOME"]) / "filmpage"
+    assert list(user_cache.glob("html-*/state.pickle"))  # in the user's cache folder
+    assert run("build", "-q", "--root", str(site), "--out", str(site / "out/www")).exit_code == 0
+    assert (site / "out/.filmpage-cache").is_dir()  # beside an output inside the site
+
+
+def test_every_command_takes_quiet_and_verbose():
+    for command in ("build", "check", "new", "init", "serve", "deploy", "import"):
+        help_text = run(command, "--help").output
+        assert "-q, --quiet" in help_text and "-v, --verbose" in help_text, command
+
+
+def test_quiet_and_verbose_new_and_init(tmp_path):
+    result = run("init", "club", "-q", cwd=tmp_path)
+    assert result.exit_code == 0 and "created" not in result.output
+    site = tmp_path / "club"
+    assert run("new", "Heat", "-y", "1995", "-q", "--root", str(site)).output == ""
+    verbose = run("new", "Alien", "-y", "1979", "-v", "--root", str(site))
+    assert verbose.output.splitlines() == [
+        "created content/films/alien.md",
+        "its URL: /films/alien/ (the slug is written in the record)",
+    ]

@@ -453,7 +453,7 @@ def test_bad_settings(site, settings, expected):
 
 
 def test_unknown_setting_is_a_warning(site):
-    result = build_one(site, film(), settings="titel: X\n")
+    result = build_one(site, film(), settings="titel: X\nbase_url: https://example.org/\n")
     assert [str(w) for w in result.warnings] == [
         "filmpage.yml:1:1: warning: titel: unknown field; did you mean 'title'?"
     ]

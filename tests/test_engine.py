@@ -147,7 +147,7 @@ def test_a_second_build_of_the_same_output_while_one_runs_is_refused(tmp_path):
         "import sys, time\n"
         "from pathlib import Path\n"
         "from filmpage.store import open_store\n"
-        "with open_store(Path(sys.argv[1]), fresh=False):\n"
+        "with open_store(Path(sys.argv[1]), Path(sys.argv[1]).parent, fresh=False):\n"
         "    print('holding', flush=True)\n"
         "    time.sleep(30)\n"
     )

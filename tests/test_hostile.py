@@ -11,7 +11,7 @@ import pytest
 from filmpage.commands.build import build
 from filmpage.errors import FilmpageError
 
-from .conftest import foreign_scripts
+from .conftest import SETTINGS, foreign_scripts
 
 CORPUS = Path(__file__).parent / "hostile"
 CASES = sorted(
@@ -38,6 +38,7 @@ def test_hostile_case(tmp_path, case):
     root = tmp_path / "site-root"
     (root / "content/films").mkdir(parents=True)
     shutil.copy(case, root / "content/films" / case.name)
+    (root / "filmpage.yml").write_text(SETTINGS, encoding="utf-8")
     _expect(tmp_path, root, case, {root / "content/films" / case.name})
 
 
@@ -49,6 +50,8 @@ def test_hostile_site(tmp_path, case):
     if not (root / "content").exists():
         (root / "content/films").mkdir(parents=True)
         (root / "content/films/case.md").write_text(FILM, encoding="utf-8")
+    if not (root / "filmpage.yml").exists():
+        (root / "filmpage.yml").write_text(SETTINGS, encoding="utf-8")
     _expect(tmp_path, root, case, _files(root))
 
 

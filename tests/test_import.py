@@ -13,7 +13,7 @@ from filmpage.commands.build import build, read_films
 from filmpage.commands.importer import parse_mapping, run_import
 from filmpage.errors import FilmpageError
 
-from .conftest import read, section, text_of
+from .conftest import read, section, text_of, write_site
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 
@@ -32,6 +32,10 @@ def skipped(report) -> list[tuple[str, str]]:
 
 
 def invoke(*args: str):
+    """``filmpage import`` with these arguments, into the site given with --root (made a
+    site first, with the default settings, when it is not one yet)."""
+    root = Path(args[args.index("--root") + 1])
+    write_site(root, {})
     return CliRunner().invoke(main, ["import", *args])
 
 
@@ -77,7 +81,8 @@ def test_a_file_that_is_not_a_letterboxd_export_is_refused_by_its_columns(site):
         "films.csv:1: not a file of a Letterboxd export: expected the columns Date, Name, "
         "Year and Letterboxd URI; the columns are: Film Name, Made, Minutes"
     )
-    assert "nothing was written" in result.output and not site.exists()
+    assert "nothing was written" in result.output
+    assert not list((site / "content/films").iterdir())
 
 
 def test_imdb_newer_exports(site):
@@ -218,7 +223,7 @@ def test_a_mapped_column_that_does_not_exist_names_the_columns_there_are(site):
         "films.csv:1: no column 'Flim Name' (mapped to title) (did you mean 'Film Name'?); "
         "the columns are: Film Name, Made, Minutes, Kind, Helmed By, Origin, Notes"
     )
-    assert not site.exists()
+    assert not list((site / "content/films").iterdir())
 
 
 def test_columns_that_name_no_field_stop_the_import(site):
@@ -302,7 +307,6 @@ def test_nothing_imported_is_a_failure(site, tmp_path):
 
 
 def test_dry_run_tells_the_truth_and_writes_nothing(site):
-    site.mkdir()
     result = invoke("imdb", str(FIXTURES / "imdb/list.csv"), "--root", str(site), "--dry-run")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
@@ -311,7 +315,7 @@ def test_dry_run_tells_the_truth_and_writes_nothing(site):
         "Dry run, nothing was written: 2 rows read: 2 created, 0 merged, 0 unchanged, "
         "0 skipped; 0 conflicts.",
     ]
-    assert list(site.iterdir()) == []
+    assert sorted(p.name for p in site.rglob("*")) == ["content", "filmpage.yml", "films"]
 
 
 def test_force_is_gone_with_a_word_on_what_replaced_it(site):
@@ -331,3 +335,14 @@ def test_rows_of_one_film_that_disagree_are_noted(site, tmp_path):
          "imported"]
     ]  # fmt: skip
     assert "runtime: 170\n" in records(site)["heat.md"]
+
+
+def test_a_new_record_has_its_slug_written_so_a_film_added_later_never_moves_it(site):
+    write_site(site, {})
+    run_import(site, "imdb", [FIXTURES / "imdb/list.csv"])
+    assert 'slug: "gone-girl"\n' in records(site)["gone-girl.md"]
+    later = site / "later.csv"
+    later.write_text("Title,Year\nGone Girl,1984\n")  # the same title, imported later
+    run_import(site, "csv", [later])
+    built = read_films(site)
+    assert built["gone-girl"].year == 2014 and built["gone-girl-1984"].year == 1984

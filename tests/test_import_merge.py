@@ -276,6 +276,7 @@ def test_ten_thousand_rows(site, tmp_path):
 def test_cli_lists_conflicts_with_both_values(site, tmp_path):
     write_site(site, {"heat.md": HAND_WRITTEN})
     export = csv(tmp_path, "title,year,runtime\nHeat,1995,170\n")
+    write_site(site, {})
     result = CliRunner().invoke(main, ["import", "csv", str(export), "--root", str(site)])
     assert result.exit_code == 0, result.output
     assert (

@@ -383,8 +383,10 @@ def _quick_site(site: Path) -> None:
             "c.md": film("Gamma", genres="[Comedy]", credits="{directors: [Cy]}"),
         },
     )  # fmt: skip
+    settings = site / "filmpage.yml"
+    os.utime(settings, (time.time() - 200, time.time() - 200))  # settings older than all
     build(site)
-    _age(site, 0, time.time() - 100)  # edits below come well after the build
+    _age(site, time.time() - 150, time.time() - 100)  # edits below come well after the build
 
 
 def test_an_edit_to_a_films_details_renders_only_the_pages_that_show_it(site):

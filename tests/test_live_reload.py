@@ -149,3 +149,61 @@ def test_requests_wait_for_a_rebuild_in_progress(live):
     sock.settimeout(5)
     assert sock.recv(12) == b"HTTP/1.0 200"
     sock.close()
+
+
+def test_a_change_of_base_url_is_followed_while_serving(live):
+    stream = EventStream(live)
+    (live.root / "filmpage.yml").write_text("base_url: https://user.github.io/other/\n")
+    assert stream.next_event()[0] == "reload"
+    status, page = get(live, "/other/films/alpha/")
+    assert status == 200 and 'href="/other/css/filmpage.css"' in page
+    assert get(live, "/repo/films/alpha/")[0] == 404
+    assert live.url.endswith("/other/")
+    stream.close()
+
+
+def test_a_first_build_that_fails_serves_its_errors_until_the_files_are_fixed(tmp_path):
+    root = write_site(tmp_path / "s", {"a.md": "---\ntitle: Alpha\nyear: [\n---\n"})
+    messages: list[str] = []
+    running = start_preview(root, port=0, log=messages.append)
+    try:
+        assert running.first is None and "content/films/a.md:4:1" in running.first_error
+        assert "serving these errors until the files are fixed" in "\n".join(messages)
+        status, page = get(running, "/films/alpha/")
+        assert status == 503 and "content/films/a.md:4:1: invalid YAML" in page
+        assert "new EventSource" in page  # it reloads itself once the files are fixed
+        stream = EventStream(running)
+        (root / "content/films/a.md").write_text(film("Alpha"))
+        assert stream.next_event()[0] == "reload"
+        status, page = get(running, "/films/alpha/")
+        assert status == 200 and 'id="filmpage-error"' not in page
+        stream.close()
+    finally:
+        running.stop()
+
+
+def test_a_rebuild_that_raises_anything_is_shown_and_watching_goes_on(live):
+    stream = EventStream(live)
+    (live.root / "templates").mkdir()
+    (live.root / "templates/404.html").write_text("{{ 1 // 0 }}")  # a Python error
+    name, data = stream.next_event()
+    assert name == "builderror" and "ZeroDivisionError" in data
+    assert get(live, "/repo/films/alpha/")[0] == 200  # the last good site, still served
+    (live.root / "templates/404.html").unlink()
+    assert stream.next_event()[0] == "reload"
+    stream.close()
+
+
+def test_a_fifo_in_content_never_hangs_requests_or_the_watcher(live):
+    import os
+
+    stream = EventStream(live)
+    fifo = live.root / "content/films/pipe.md"
+    os.mkfifo(fifo)
+    name, data = stream.next_event()
+    assert name == "builderror" and "content/films/pipe.md: a FIFO, not a regular file" in data
+    status, page = get(live, "/repo/films/alpha/")  # answered, with the error over it
+    assert status == 200 and "pipe.md" in page
+    fifo.unlink()
+    assert stream.next_event()[0] == "reload"
+    stream.close()

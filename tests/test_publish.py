@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -26,7 +27,7 @@ GIT_ENV = {
 }
 
 
-def git(cwd: Path, *args: str) -> str:
+def git(cwd: Path, *args: str, input_text: str | None = None) -> str:
     import os
 
     done = subprocess.run(
@@ -36,6 +37,7 @@ def git(cwd: Path, *args: str) -> str:
         text=True,
         env={**os.environ, **GIT_ENV},
         check=True,
+        input=input_text,
     )
     return done.stdout.strip()
 
@@ -48,7 +50,7 @@ def repo(tmp_path, monkeypatch) -> Path:
     root = write_site(
         tmp_path / "site-repo",
         {"a.md": film("Alpha")},
-        settings="title: Club\ncname: films.example.org\n",
+        settings="title: Club\ncname: films.example.org\nbase_url: https://films.example.org/\n",
     )
     git(root, "init", "-q", "-b", "main")
     (root / ".gitignore").write_text("site/\n")
@@ -97,7 +99,7 @@ def test_dry_run_changes_nothing(repo, tmp_path):
 def test_deploy_command_builds_first(repo):
     result = CliRunner().invoke(main, ["deploy", "--root", str(repo), "--branch", "pages"])
     assert result.exit_code == 0, result.output
-    assert "to branch 'pages' as commit" in result.output and "pushed to 'origin'" in result.output
+    assert re.search(r"Published \d+ files to 'origin', branch 'pages', as commit", result.output)
     assert "index.html" in _tree(repo, "pages")
 
 
@@ -136,21 +138,320 @@ def test_bad_cname_setting_is_an_error(site):
         build(site)
 
 
+WORKFLOWS = REPO / ".github" / "workflows"
+
+
+def _workflow(path: Path) -> dict:
+    data = yaml.safe_load(path.read_text())
+    data["on"] = data.pop(True)  # YAML 1.1 reads 'on' as true
+    return data
+
+
 @pytest.mark.parametrize("workflow", ["init", "repo"])
-def test_pages_workflow_is_valid_with_the_expected_jobs(tmp_path, workflow):
+def test_pages_workflow_gets_the_address_from_github_and_builds_strictly(tmp_path, workflow):
     if workflow == "init":
         init_site(tmp_path / "new")
         path = tmp_path / "new" / WORKFLOW_PATH
     else:
         path = REPO / WORKFLOW_PATH
-    data = yaml.safe_load(path.read_text())
+    data = _workflow(path)
     assert data["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
-    assert set(data[True]["push"]["branches"]) >= {"main"}  # YAML 1.1 reads 'on' as True
-    build_steps = data["jobs"]["build"]["steps"]
-    uses = [s.get("uses", "") for s in build_steps]
-    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
-    assert any("filmpage build" in s.get("run", "") for s in build_steps)
+    assert set(data["on"]["push"]["branches"]) >= {"main"}
+    steps = data["jobs"]["build"]["steps"]
+    uses = [s.get("uses", "") for s in steps]
+    pages = next(s for s in steps if s.get("uses", "").startswith("actions/configure-pages@"))
+    install = next(s for s in steps if "pip install" in s.get("run", ""))
+    build_step = next(s for s in steps if "filmpage build" in s.get("run", ""))
+    assert uses.index(pages["uses"]) < steps.index(build_step)
+    assert install["run"] == "python -m pip install -r requirements.txt"
+    expected = "${{ steps." + pages["id"] + ".outputs.base_url }}"
+    assert build_step["env"] == {"BASE_URL": expected}
+    assert build_step["run"] == 'filmpage build --strict --base-url "$BASE_URL/"'
+    assert uses[-1].startswith("actions/upload-pages-artifact@")
     deploy_job = data["jobs"]["deploy"]
     assert deploy_job["needs"] == "build"
     assert deploy_job["steps"][0]["uses"].startswith("actions/deploy-pages@")
     assert deploy_job["environment"]["name"] == "github-pages"
+
+
+def test_this_repositorys_workflows_publish_as_init_does_and_run_the_tests(tmp_path):
+    init_site(tmp_path / "new")
+    made = _workflow(tmp_path / "new" / WORKFLOW_PATH)
+    ours = _workflow(REPO / WORKFLOW_PATH)
+    assert ours["jobs"]["deploy"] == made["jobs"]["deploy"]
+    assert {**ours["jobs"]["build"], "needs": None} == {**made["jobs"]["build"], "needs": None}
+    assert ours["jobs"]["build"]["needs"] == "test"
+    assert (REPO / "requirements.txt").read_text().splitlines()[-1] == "."  # this checkout
+    for name in ("pages.yml", "tests.yml", "release.yml"):
+        runs = [s.get("run") for s in _workflow(WORKFLOWS / name)["jobs"]["test"]["steps"]]
+        assert "bash .ci/run" in runs, name
+    assert set(_workflow(WORKFLOWS / "tests.yml")["on"]) >= {"push", "pull_request"}
+
+
+def test_release_workflow_checks_and_publishes_with_trusted_publishing():
+    data = _workflow(WORKFLOWS / "release.yml")
+    assert data["on"] == {"push": {"tags": ["v*"]}}
+    assert data["permissions"] == {"contents": "read"}
+    dist = "\n".join(s.get("run", "") for s in data["jobs"]["dist"]["steps"])
+    assert "python -m build" in dist and "twine check --strict dist/*" in dist
+    assert data["jobs"]["dist"]["needs"] == "test"
+    publish = data["jobs"]["publish"]
+    assert publish["permissions"] == {"id-token": "write"}  # trusted publishing: no token
+    assert publish["steps"][-1]["uses"] == "pypa/gh-action-pypi-publish@release/v1"
+    assert "with" not in publish["steps"][-1]  # no password
+
+
+def test_the_release_builds_an_sdist_and_a_wheel_that_twine_passes(tmp_path):
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(tmp_path), str(REPO)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    from filmpage import __version__
+
+    made = sorted(p.name for p in tmp_path.iterdir())
+    assert made == [f"filmpage-{__version__}-py3-none-any.whl", f"filmpage-{__version__}.tar.gz"]
+    check = subprocess.run(
+        [sys.executable, "-m", "twine", "check", "--strict", *map(str, tmp_path.iterdir())],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_site_made_by_filmpage_from_git_builds_with_the_filmpage_it_names(tmp_path):
+    """As GitHub's runner will: filmpage installed from a git URL makes a site with init;
+    a fresh environment installs the site's requirements.txt and builds it strictly."""
+    import os
+    import shutil
+    import venv
+
+    source = tmp_path / "filmpage-src"  # this working tree, committed, as a git repository
+    files = git(REPO, "ls-files", "--cached", "--others", "--exclude-standard").splitlines()
+    for name in files:
+        if (REPO / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, source / name)
+    git(source, "init", "-q", "-b", "main")
+    git(source, "add", ".")
+    git(source, "commit", "-q", "-m", "filmpage")
+    commit = git(source, "rev-parse", "HEAD")
+
+    def environment(name: str) -> Path:
+        folder = tmp_path / name
+        venv.EnvBuilder(with_pip=True).create(folder)
+        return folder / "bin"
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+
+    def run(*args: str, cwd: Path = tmp_path) -> str:
+        done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        return done.stdout + done.stderr
+
+    maker = environment("maker")
+    run(str(maker / "python"), "-m", "pip", "install", "-q", f"git+{source.as_uri()}@{commit}")
+    said = run(str(maker / "filmpage"), "init", "club")
+    assert "a git repository on this machine" in said  # GitHub could not reach this one
+    requirement = (tmp_path / "club/requirements.txt").read_text().splitlines()[-1]
+    assert requirement == f"git+{source.as_uri()}@{commit}"
+    builder = environment("builder")
+    run(str(builder / "python"), "-m", "pip", "install", "-q", "-r", "requirements.txt",
+        cwd=tmp_path / "club")  # fmt: skip
+    run(str(builder / "filmpage"), "build", "--strict", "--base-url",
+        "https://alice.github.io/club/", cwd=tmp_path / "club")  # fmt: skip
+    page = (tmp_path / "club/site/films/example-film/index.html").read_text()
+    assert 'href="/club/css/filmpage.css"' in page
+
+
+def test_init_names_a_wheel_it_was_installed_from_and_ships_it(tmp_path, monkeypatch):
+    import json
+
+    from filmpage.commands import scaffold
+
+    wheel = tmp_path / "filmpage-9.9.9-py3-none-any.whl"
+    wheel.write_bytes(b"PK")
+
+    class Recorded:
+        def read_text(self, name):
+            return json.dumps({"url": wheel.as_uri(), "archive_info": {}})
+
+    monkeypatch.setattr(scaffold.importlib.metadata, "distribution", lambda name: Recorded())
+    _, origin = init_site(tmp_path / "club")
+    assert origin.requirement == f"./wheels/{wheel.name}" and not origin.note
+    assert (tmp_path / "club/wheels" / wheel.name).read_bytes() == b"PK"
+    assert (tmp_path / "club/requirements.txt").read_text().endswith(f"./wheels/{wheel.name}\n")
+
+
+@pytest.mark.parametrize(
+    ("recorded", "requirement"),
+    [
+        (None, "filmpage=={version}"),
+        (
+            {"url": "https://github.com/a/filmpage.git",
+             "vcs_info": {"vcs": "git", "commit_id": "abc123"}},
+            "git+https://github.com/a/filmpage.git@abc123",
+        ),
+        (
+            {"url": "https://example.org/filmpage-1.0-py3-none-any.whl", "archive_info": {}},
+            "filmpage @ https://example.org/filmpage-1.0-py3-none-any.whl",
+        ),
+    ],
+)  # fmt: skip
+def test_init_names_the_filmpage_it_came_from(tmp_path, monkeypatch, recorded, requirement):
+    import json
+
+    from filmpage import __version__
+    from filmpage.commands import scaffold
+
+    class Recorded:
+        def read_text(self, name):
+            return json.dumps(recorded) if recorded else None
+
+    monkeypatch.setattr(scaffold.importlib.metadata, "distribution", lambda name: Recorded())
+    _, origin = init_site(tmp_path / "club")
+    assert origin.requirement == requirement.format(version=__version__)
+    assert origin.note == ""
+
+
+def _cli(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_an_unchanged_site_makes_no_commit(repo, tmp_path):
+    first = deploy(repo, build(repo).out)
+    again = deploy(repo, repo / "site")
+    assert not again.changed and again.commit == first.commit
+    assert git(tmp_path / "origin.git", "rev-list", "--count", "gh-pages") == "1"
+    result = _cli("deploy", "--root", str(repo))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        f"Nothing to publish: branch 'gh-pages' already holds this site ({first.commit[:12]})."
+    )
+
+
+def test_no_push_and_dry_run_say_what_they_did(repo, tmp_path):
+    bare = tmp_path / "origin.git"
+    build(repo)
+    stamp = (repo / "site/index.html").stat().st_mtime_ns
+    dry = _cli("deploy", "--root", str(repo), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert re.fullmatch(
+        r"Dry run: would publish \d+ files from \S*site as last built to branch 'gh-pages' and "
+        r"push it to 'origin'; nothing was built, committed or pushed\.\n",
+        dry.output,
+    )
+    assert (repo / "site/index.html").stat().st_mtime_ns == stamp
+    assert git(repo, "branch", "--list", "gh-pages") == ""
+    local = _cli("deploy", "--root", str(repo), "--no-push")
+    assert re.fullmatch(
+        r"Committed \d+ files to the local branch 'gh-pages' as [0-9a-f]{12}; not pushed "
+        r"\(publish it with 'git push origin gh-pages'\)\.\n",
+        local.output,
+    )
+    assert git(bare, "branch", "--list", "gh-pages") == ""
+    pushed = _cli("deploy", "--root", str(repo))  # the same site: it pushes that commit
+    assert pushed.output.endswith("; pushed it to 'origin', which did not have it yet.\n")
+    assert git(bare, "rev-parse", "gh-pages") == git(repo, "rev-parse", "gh-pages")
+
+
+def test_uncommitted_sources_are_warned_about(repo):
+    (repo / "content/films/b.md").write_text(film("Beta"))
+    result = _cli("deploy", "--root", str(repo), "--no-push")
+    assert result.exit_code == 0
+    assert (
+        "warning: changes not committed in content/films/b.md: they are published, but are "
+        "not in the repository's history" in result.output
+    )
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "beta")
+    assert "warning" not in _cli("deploy", "--root", str(repo), "--no-push").output
+
+
+def test_a_github_project_remote_and_a_base_url_that_does_not_match_are_warned_about(repo):
+    (repo / "filmpage.yml").write_text("title: Club\n")
+    git(repo, "commit", "-q", "-am", "no address")
+    git(repo, "remote", "set-url", "origin", "git@github.com:Alice/club.git")
+    result = _cli("deploy", "--root", str(repo), "--no-push")
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: 'origin' is a GitHub repository that Pages publishes at "
+        "https://alice.github.io/club/, but base_url is '/': the site's links would break "
+        "there; set base_url: https://alice.github.io/club/ in filmpage.yml, or pass "
+        "--base-url https://alice.github.io/club/" in result.output
+    )
+    fixed = _cli(
+        "deploy", "--root", str(repo), "--no-push", "--base-url", "https://alice.github.io/club/"
+    )
+    assert "warning" not in fixed.output
+
+
+@pytest.mark.parametrize(
+    ("url", "cname", "address"),
+    [
+        ("https://github.com/alice/club.git", "", "https://alice.github.io/club/"),
+        ("ssh://git@github.com/alice/club", "", "https://alice.github.io/club/"),
+        ("git@github.com:Alice/alice.github.io.git", "", "https://alice.github.io/"),
+        ("git@github.com:alice/club.git", "films.example.org", "https://films.example.org/"),
+        ("https://gitlab.com/alice/club.git", "", None),
+    ],
+)
+def test_where_github_pages_publishes_a_repository(url, cname, address):
+    from filmpage.commands.deploy import github_pages_address
+
+    assert github_pages_address(url, cname) == address
+
+
+def test_the_checked_out_branch_and_branches_holding_the_sources_are_refused(repo, tmp_path):
+    build(repo)
+    head = git(repo, "rev-parse", "HEAD")
+    with pytest.raises(FilmpageError, match="--branch 'main' is checked out"):
+        deploy(repo, repo / "site", branch="main")
+    git(repo, "branch", "sources")
+    with pytest.raises(FilmpageError, match="--branch 'sources' holds the site's sources"):
+        deploy(repo, repo / "site", branch="sources")
+    git(repo, "worktree", "add", "-q", "-b", "elsewhere", str(tmp_path / "other-worktree"))
+    with pytest.raises(FilmpageError, match="--branch 'elsewhere' is checked out"):
+        deploy(repo, repo / "site", branch="elsewhere")
+    assert git(repo, "rev-parse", "HEAD", "main", "sources") == "\n".join([head] * 3)
+    assert git(tmp_path / "origin.git", "branch", "--list") == ""
+
+
+def test_a_refused_push_leaves_no_local_branch_and_says_what_was_written(repo, tmp_path):
+    git(repo, "remote", "set-url", "origin", str(tmp_path / "missing.git"))
+    result = _cli("deploy", "--root", str(repo))
+    assert result.exit_code == 1
+    assert "the push to 'origin' was refused" in result.output
+    assert result.output.splitlines()[-1].endswith("site was built; no branch was changed.")
+    assert "nothing was written" not in result.output
+    assert git(repo, "branch", "--list", "gh-pages") == ""
+    assert (repo / "site/index.html").is_file()
+
+
+def test_a_stale_local_branch_gives_way_to_the_remotes(repo, tmp_path):
+    bare = tmp_path / "origin.git"
+    published = deploy(repo, build(repo).out)
+    # a leftover of a failed deploy elsewhere: a local gh-pages apart from origin's
+    tree = git(repo, "mktree", input_text="")
+    orphan = git(repo, "commit-tree", tree, "-m", "leftover")
+    git(repo, "update-ref", "refs/heads/gh-pages", orphan)
+    (repo / "content/films/b.md").write_text(film("Beta"))
+    result = deploy(repo, build(repo).out)
+    assert result.changed and result.parent == published.commit
+    assert any("behind or apart from origin's" in note for note in result.notes)
+    assert git(bare, "rev-parse", "gh-pages^") == published.commit
+    assert git(repo, "rev-parse", "gh-pages") == git(bare, "rev-parse", "gh-pages")
+
+
+@pytest.mark.parametrize("name", ["bad..name", "-x", "a b", "x.lock", "refs/../x", "@", "a~1"])
+def test_invalid_branch_names_are_refused_and_leave_no_ref(repo, name):
+    build(repo)
+    with pytest.raises(FilmpageError) as info:
+        deploy(repo, repo / "site", branch=name, push=False)
+    assert str(info.value) == f"filmpage: --branch {name!r}: not a valid git branch name"
+    assert git(repo, "for-each-ref", "--format=%(refname)", "refs/heads") == "refs/heads/main"

@@ -41,6 +41,7 @@ def test_same_bytes_under_another_time_zone_and_locale(tmp_path):
 
 def test_dates_come_from_content_or_source_date_epoch(site, monkeypatch):
     site.mkdir()
+    (site / "filmpage.yml").write_text("base_url: https://example.org/\n")
     build(site)
     assert "<updated>1970-01-01T00:00:00Z</updated>" in read(site, "feed.xml")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")

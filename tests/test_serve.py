@@ -53,9 +53,9 @@ def test_serves_pages_under_the_base_path(served):
 
 def test_redirects_to_the_base_path_and_to_trailing_slashes(served):
     status, headers, _ = served("/")
-    assert status == 301 and headers["Location"] == "/repo/"
+    assert status == 307 and headers["Location"] == "/repo/"  # temporary: browsers keep none
     status, headers, _ = served("/repo/films/alpha")
-    assert status == 301 and headers["Location"] == "/repo/films/alpha/"
+    assert status == 307 and headers["Location"] == "/repo/films/alpha/"
 
 
 def test_missing_pages_get_the_404_page(served):
@@ -140,3 +140,181 @@ def test_serve_command_builds_and_serves(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+# --- what the last round of faults broke, and serving as people use it ------------------
+
+
+@pytest.fixture
+def root_site(tmp_path):
+    """A small site under the base path '/', with a large file, served; yields the server."""
+    root = write_site(tmp_path / "s", {"a.md": film("Alpha")})
+    (root / "static").mkdir()
+    (root / "static/big.bin").write_bytes(b"x" * 4_000_000)
+    build(root)
+    server = make_server(root / "site", port=0)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def _get(server, path: str, host: str | None = None, address: str = "127.0.0.1"):
+    port = server.server_address[1]
+    conn = http.client.HTTPConnection(address, port, timeout=10)
+    conn.putrequest("GET", path, skip_host=True)
+    conn.putheader("Host", host or f"{address}:{port}")
+    conn.endheaders()
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, dict(response.getheaders()), body
+
+
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [("/%2Ffilms", "/films/"), ("/%2F%2Fevil.example/films", None), ("/films", "/films/")],
+)
+def test_no_redirect_leaves_the_site(root_site, path, location):
+    """``//films/`` would be another host's address (``films``), as browsers read it."""
+    status, headers, _ = _get(root_site, path)
+    if location is None:
+        assert status == 404 and "Location" not in headers
+    else:
+        assert status == 307 and headers["Location"] == location
+
+
+def test_a_url_of_twenty_thousand_encoded_dots_gets_a_clean_answer(root_site, capfd):
+    status, _, body = _get(root_site, "/" + "%2e" * 20_000)
+    assert status == 404 and b"Page not found" in body
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_clients_that_go_away_leave_no_traceback(root_site, capfd):
+    import socket
+
+    port = root_site.server_address[1]
+    for _ in range(20):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        sock.sendall(b"GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        sock.recv(10)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        sock.close()  # a reset while the server writes
+    assert _get(root_site, "/films/alpha/")[0] == 200
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Broken" not in err and "reset" not in err
+
+
+def test_a_silent_client_is_dropped_after_the_read_timeout(root_site, monkeypatch):
+    import socket
+
+    from filmpage.commands.previewserver import PreviewHandler
+
+    assert 0 < PreviewHandler.timeout <= 60  # a client gets a while, not forever
+    monkeypatch.setattr(PreviewHandler, "timeout", 0.3)  # here, not to wait that long
+    sock = socket.create_connection(("127.0.0.1", root_site.server_address[1]), timeout=10)
+    sock.sendall(b"GET /films/alpha/ HTTP/1.1\r\n")  # and never the rest
+    assert sock.recv(100) == b""  # closed by the server, not by our 10 s
+    sock.close()
+
+
+def test_the_listen_backlog_takes_many_clients_at_once(tmp_path):
+    """Connections the server has not accepted yet wait in the listen backlog; with
+    Python's default of 5, the 7th client's connection is not even made."""
+    import socket
+
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site/index.html").write_text("<p>hi</p>")
+    server = make_server(tmp_path / "site", port=0)  # not serving yet: nothing accepted
+    try:
+        clients = [
+            socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=2)
+            for _ in range(100)
+        ]
+        thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+        thread.start()
+        for sock in clients:
+            sock.settimeout(10)
+            sock.sendall(b"GET / HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        assert all(sock.recv(12) == b"HTTP/1.0 200" for sock in clients)
+        for sock in clients:
+            sock.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_all_addresses_serve_this_machines_names_and_refuse_foreign_ones(tmp_path):
+    import socket
+
+    from filmpage.commands.previewserver import Preview
+
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site/index.html").write_text("<p>hi</p>")
+    told: list[str] = []
+    preview = Preview(reload=False, log=told.append)
+    server = make_server(tmp_path / "site", host="0.0.0.0", port=0, preview=preview)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    port = server.server_address[1]
+    try:
+        name = socket.gethostname()
+        assert _get(server, "/", host=f"{name}:{port}")[0] == 200
+        assert _get(server, "/", host=f"{name.split('.')[0]}.local:{port}")[0] == 200
+        # typed as an address, the address the request came in on (another device's view)
+        assert _get(server, "/", host=f"127.0.0.2:{port}", address="127.0.0.2")[0] == 200
+        assert _get(server, "/", host=f"127.0.0.3:{port}", address="127.0.0.2")[0] == 403
+        for _ in range(2):
+            status, _, body = _get(server, "/", host="evil.example")
+            assert status == 403 and b"does not answer for &#x27;evil.example&#x27;" in body
+        assert told[1:] == [  # each host told once, in the terminal
+            "refused a request for host 'evil.example': not a name of this machine (a guard "
+            "against DNS rebinding); open the address serve printed"
+        ]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_busy_port_gives_the_next_free_one(tmp_path):
+    import socket
+
+    (tmp_path / "site").mkdir()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        server = make_server(tmp_path / "site", port=port)
+        try:
+            assert server.server_address[1] > port
+        finally:
+            server.server_close()
+
+
+def test_serve_says_which_port_it_took_when_its_own_is_busy(tmp_path):
+    import socket
+    import subprocess
+    import sys
+
+    root = write_site(tmp_path / "s", {"a.md": film("Alpha")})
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "filmpage", "serve", "--port", str(port), "--no-reload"],
+            cwd=root / "content" / "films",  # the site is found from inside it
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            warning = proc.stderr.readline()
+            line = proc.stdout.readline()
+            assert warning.startswith(f"port {port} is in use; using ")
+            taken = int(warning.rsplit(" ", 1)[1])
+            assert f"at http://127.0.0.1:{taken}/" in line and "Built 1 film." in line
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)

@@ -117,16 +117,18 @@ def test_every_page_has_canonical_open_graph_and_twitter_tags(site):
 
 def test_home_page_item_list_numbers_films_across_pages(site):
     films = {f"{c}.md": film(f"{c.upper()} film", 2000) for c in "abcde"}
-    write_site(site, films, "page_size: 2\n")
+    write_site(site, films, "page_size: 2\nbase_url: https://example.org/club/\n")
     build(site)
     [first] = json_ld(read(site, "index.html"))
     [third] = json_ld(read(site, "page/3/index.html"))
     assert first["@type"] == "ItemList"
     assert [(i["position"], i["url"]) for i in first["itemListElement"]] == [
-        (1, "/films/a-film/"),
-        (2, "/films/b-film/"),
+        (1, "https://example.org/club/films/a-film/"),
+        (2, "https://example.org/club/films/b-film/"),
     ]
-    assert [(i["position"], i["url"]) for i in third["itemListElement"]] == [(5, "/films/e-film/")]
+    assert [(i["position"], i["url"]) for i in third["itemListElement"]] == [
+        (5, "https://example.org/club/films/e-film/")
+    ]
 
 
 def _pager_links(html: str) -> list[str]:
@@ -174,11 +176,11 @@ def test_lists_are_paginated_with_numbered_links_that_reach_every_page(site):
 
 
 def test_page_size_setting_is_checked(site):
-    write_site(site, {"a.md": film()}, "page_size: 0\n")
+    write_site(site, {"a.md": film()}, "page_size: 0\nbase_url: https://example.org/\n")
     assert build_errors(site) == [
         "filmpage.yml:1:12: page_size: expected a whole number from 1 to 1000, got 0"
     ]
-    (site / "filmpage.yml").write_text("feed_size: -1\n")
+    (site / "filmpage.yml").write_text("feed_size: -1\nbase_url: https://example.org/\n")
     assert build_errors(site) == [
         "filmpage.yml:1:12: feed_size: expected a whole number from 0 to 100000, got -1"
     ]
@@ -335,12 +337,15 @@ def test_a_film_without_poster_gets_a_placeholder_and_a_share_card(site):
     bare = next(c for c in card if "Bare" in c)
     assert "poster-placeholder" in bare and "<img" not in bare and "--hue:" in bare
     page = read(site, "films/bare/index.html")
-    image = re.search(r'<meta property="og:image" content="/(share/[0-9a-f]{16}\.png)">', page)
+    image = re.search(
+        r'<meta property="og:image" content="https://example.org/(share/[0-9a-f]{16}\.png)">',
+        page,
+    )
     with Image.open(site / "site" / image.group(1)) as share:
         assert share.size == (600, 315) and share.format == "PNG"
     assert '<meta name="twitter:card" content="summary_large_image">' in page
     poster = read(site, "films/a-film/index.html")
-    og = re.search(r'<meta property="og:image" content="/([^"]+)">', poster).group(1)
+    og = re.search(r'<meta property="og:image" content="https://example.org/([^"]+)">', poster)[1]
     assert og.startswith("posters/a-film-") and og.endswith("-600.jpg")
 
 

@@ -35,9 +35,14 @@ def test_every_page_of_the_example_site_is_valid_html(tmp_path):
     root = tmp_path / "example"
     shutil.copytree(REPO / "content", root / "content")
     shutil.copy(REPO / "filmpage.yml", root / "filmpage.yml")
+    (root / "content/films/zz-moved.md").write_text(  # an old URL's page, links out
+        film("Moved", 2020, aliases="[old-moved]", ids="{imdb: tt0000001, tmdb: 1}")
+    )
     result = build(root)
     pages = list((root / "site").rglob("*.html"))
-    assert len(pages) == result.pages - 3  # all but the sitemap, feed and robots.txt
+    # all but the sitemap and the feed (under a sub-path, no robots.txt is written)
+    assert len(pages) == result.pages - 2
+    assert (root / "site/films/old-moved/index.html").is_file()
     assert vnu_errors(root / "site") == []
 
 

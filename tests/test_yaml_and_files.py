@@ -11,7 +11,7 @@ from filmpage.commands.build import build
 from filmpage.errors import Problems
 from filmpage.load import MAX_FILE_BYTES
 
-from .conftest import build_errors, film, read, text_of, write_site
+from .conftest import SETTINGS, build_errors, film, read, text_of, write_site
 
 F = "content/films/f.md"
 
@@ -20,6 +20,8 @@ def errors_for(site, data: bytes | str, name: str = "f.md") -> list[str]:
     folder = site / "content/films"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_bytes(data.encode() if isinstance(data, str) else data)
+    if not (site / "filmpage.yml").exists():
+        (site / "filmpage.yml").write_text(SETTINGS)
     return build_errors(site)
 
 

@@ -10,6 +10,7 @@ every film.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -27,6 +28,23 @@ RATING_BANDS = (  # Tomatometer bands for the filter: (id, label, lowest, highes
     ("60", "60% to 74% (fresh)", 60, 74),
     ("0", "Below 60% (rotten)", 0, 59),
 )
+
+
+def data_scripts(files: Mapping[str, bytes | None]) -> dict[str, bytes | None]:
+    """Each JSON data file (the facet and search indexes) again as a script that hands its
+    data to the theme's script, for a site opened from disk (``relative_links``): Chromium
+    refuses ``fetch`` over ``file://`` but runs scripts. None (a file removed) stays None."""
+    return {
+        rel.removesuffix(".json") + ".js": None
+        if data is None
+        else b"(self.filmpageData=self.filmpageData||{})["
+        + json.dumps(rel).encode()
+        + b"]="
+        + data
+        + b";\n"
+        for rel, data in files.items()
+        if rel.endswith(".json")
+    }
 
 
 def facet_options(catalogue: Catalogue) -> dict[str, tuple]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .errors import Problems
+from .identity import check_identities
 from .model import KNOWN_ROLES, Outline, RelatedTitle
 from .slugs import slugify
 from .suggest import Suggestion, suggest
@@ -95,6 +96,7 @@ def build_catalogue(
 ) -> Catalogue:
     """Assign slugs, check catalogue-wide rules, resolve related titles, build indexes."""
     films = assign_slugs(films, problems)
+    check_identities(films, problems)
     published = shown_films(films, drafts)
     by_title: dict[str, list[Outline]] = defaultdict(list)
     for f in published:
@@ -163,6 +165,8 @@ def assign_slugs(films: list[Outline], problems: Problems) -> list[Outline]:
     for base, group in derived.items():
         for film in group:
             out.append(replace(film, slug=base if len(group) == 1 else f"{base}-{film.year}"))
+        if len(group) > 1:
+            _warn_moved(group, base, problems)
     owner: dict[str, Outline] = {}
     unique = []
     for film in sorted(out, key=lambda f: f.file):
@@ -182,6 +186,28 @@ def assign_slugs(films: list[Outline], problems: Problems) -> list[Outline]:
         owner[key] = film
         unique.append(film)
     return unique
+
+
+def _warn_moved(group: list[Outline], base: str, problems: Problems) -> None:
+    """Films whose titles make the same slug get their years appended: adding one moved
+    the others' URLs. Say so, and how to keep a URL (pin the slug in the record); a film
+    whose year does not set it apart gets the collision's error instead."""
+    years = [f.year for f in group]
+    for film in group:
+        if years.count(film.year) > 1:
+            continue
+        others = ", ".join(f.file for f in group if f is not film)
+        line, column = film.positions.get("title", (1, 0))
+        problems.warning(
+            film.file,
+            line,
+            column,
+            "title",
+            f"makes the same slug as {others}, so its URL is /films/{base}-{film.year}/, "
+            f"and it moves whenever a film of that title comes or goes; pin it with "
+            f"'slug: {base}-{film.year}' (and 'aliases: [{base}]' if /films/{base}/ "
+            "was its address)",
+        )
 
 
 def _resolve(

@@ -22,6 +22,14 @@ KNOWN_ROLES = {
     "music": ("Music", "Music"),
 }
 
+ID_LINKS = {
+    # kind: (site name, URL of a film's page there, the id's pattern as the contract says)
+    "imdb": ("IMDb", "https://www.imdb.com/title/%s/", r"tt[0-9]{7,8}"),
+    "tmdb": ("TMDB", "https://www.themoviedb.org/movie/%s", r"[1-9][0-9]{0,9}"),
+    "wikidata": ("Wikidata", "https://www.wikidata.org/wiki/%s", r"Q[1-9][0-9]{0,11}"),
+    "letterboxd": ("Letterboxd", "https://letterboxd.com/film/%s/", r"[a-z0-9]+(-[a-z0-9]+)*"),
+}
+
 FRESH_THRESHOLD = 60
 YEAR_RANGE = (1870, 2100)
 RUNTIME_RANGE = (1, 100_000)  # minutes (the longest film made runs 51,420)
@@ -109,7 +117,7 @@ class Offer:
     url: str | None = None
 
 
-LATER_CHECKED = ("title", "slug", "poster")
+LATER_CHECKED = ("title", "slug", "poster", "aliases", "ids")
 """Fields checked against the whole catalogue or the site's files, after the record."""
 
 
@@ -144,6 +152,8 @@ class Film:
     source: tuple[tuple[str, str], ...] = ()
     draft: bool = False
     plot_html: str = ""
+    aliases: tuple[str, ...] = ()  # slugs of the film's earlier URLs, /films/<alias>/
+    ids: tuple[tuple[str, str], ...] = ()  # (kind, id) elsewhere, in the order of ID_LINKS
     # where the fields checked after loading stand (LATER_CHECKED), for their errors
     positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
@@ -160,6 +170,17 @@ class Film:
     @property
     def customer_rating_count(self) -> int:
         return sum(1 for r in self.customer_reviews if r.rating is not None)
+
+    @property
+    def links_out(self) -> tuple[tuple[str, str], ...]:
+        """(site name, URL) of the film's page on each site its ``ids`` name."""
+        return tuple((ID_LINKS[kind][0], ID_LINKS[kind][1] % value) for kind, value in self.ids)
+
+    @property
+    def first_slug(self) -> str:
+        """The slug of the film's first URL (its first alias, else its slug): what its
+        feed entry's id is made from, so that the id stays when the URL moves."""
+        return self.aliases[0] if self.aliases else self.slug
 
     @property
     def date(self) -> dt.date:
@@ -187,6 +208,8 @@ class Outline:
     release_date: dt.date | None
     content_rating: str | None
     draft: bool
+    aliases: tuple[str, ...]
+    ids: tuple[tuple[str, str], ...]
     positions: dict[str, tuple[int, int]] = field(compare=False)
     directors: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
@@ -206,7 +229,7 @@ def outline(film: Film) -> Outline:
     return Outline(
         film.file, film.title, film.year, film.slug, film.slug_given, film.original_title,
         film.genres, film.credits, film.related, film.poster, film.release_date,
-        film.content_rating, film.draft, film.positions,
+        film.content_rating, film.draft, film.aliases, film.ids, film.positions,
     )  # fmt: skip
 
 

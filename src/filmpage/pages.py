@@ -117,6 +117,10 @@ def plan_pages(catalogue: Catalogue, settings: Settings, stats: Stats) -> list[P
         # show them (its fingerprint names them), and changes with them.
         context = {"film": FilmRef(film.slug), "related_films": related, "suggested": suggested}
         pages.append(Page(f"films/{film.slug}/index.html", "film.html", context))
+        for alias in film.aliases:  # an earlier URL, sending visitors on
+            pages.append(
+                Page(f"films/{alias}/index.html", "alias.html", {"film": FilmRef(film.slug)})
+            )
     pages.append(
         Page("genres/index.html", "genres.html", {"genres": tuple(map(subject, catalogue.genres))})
     )
@@ -148,14 +152,27 @@ def plan_pages(catalogue: Catalogue, settings: Settings, stats: Stats) -> list[P
     )
     pages.append(Page("search/index.html", "search.html", {}))
     pages.append(Page("404.html", "404.html", {}))
-    listed = [
-        p.url_path
-        for p in pages
-        if p.path != "404.html" and "/page/" not in f"/{p.path}" and p.template != "search.html"
-    ]
-    newest = sorted(catalogue.films, key=lambda f: (f.date, f.slug), reverse=True)
-    newest = newest[: settings.feed_size or None]
-    pages.append(Page("sitemap.xml", "sitemap.xml", {"paths": listed}))
-    pages.append(Page("feed.xml", "feed.xml", {"films": refs(newest)}))
-    pages.append(Page("robots.txt", "robots.txt", {}))
-    return pages
+    return pages + _crawler_files(pages, catalogue, settings)
+
+
+def _crawler_files(pages: list[Page], catalogue: Catalogue, settings: Settings) -> list[Page]:
+    """The sitemap and the feed, which hold full URLs, when ``base_url`` names a host
+    (they are left out rather than written with paths, which their standards forbid), and
+    ``robots.txt`` when the site is at the root of its host, the only place crawlers read
+    it."""
+    files = []
+    if settings.has_host:
+        listed = [
+            p.url_path
+            for p in pages
+            if p.path != "404.html"
+            and "/page/" not in f"/{p.path}"
+            and p.template not in ("search.html", "alias.html")
+        ]
+        newest = sorted(catalogue.films, key=lambda f: (f.date, f.slug), reverse=True)
+        newest = newest[: settings.feed_size or None]
+        files.append(Page("sitemap.xml", "sitemap.xml", {"paths": listed}))
+        files.append(Page("feed.xml", "feed.xml", {"films": refs(newest)}))
+    if settings.base_path == "/":
+        files.append(Page("robots.txt", "robots.txt", {}))
+    return files

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from . import yamldoc
 from .errors import Problems
+from .identity import read_aliases, read_ids
 from .load import Record
 from .markup import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_TOTAL, MarkupError, render_markdown
 from .model import (
@@ -35,7 +36,7 @@ FIELDS = (
     "title", "year", "slug", "original_title", "tagline", "runtime", "release_date",
     "genres", "countries", "languages", "content_rating", "studio", "distributor",
     "poster", "trailer", "credits", "critics", "top_critics", "customer_reviews",
-    "related", "offers", "source", "draft", "plot",
+    "related", "offers", "source", "draft", "plot", "aliases", "ids",
 )  # fmt: skip
 CRITICS_FIELDS = ("reviews_counted", "fresh", "rotten", "average_rating", "tomatometer")
 QUOTE_FIELDS = ("quote", "verdict", "critic", "publication", "url")
@@ -118,6 +119,8 @@ def film_from_record(record: Record, problems: Problems) -> Film | None:
         source=_source(read, read.mapping(get("source"), "source")),
         draft=bool(read.boolean(get("draft"), "draft")),
         plot_html=plot_html,
+        aliases=read_aliases(read, read.seq(get("aliases"), "aliases")),
+        ids=read_ids(read, read.mapping(get("ids"), "ids")),
         positions={
             k: (n.line, n.column) for k, (n, _) in tree.entries.items() if k in LATER_CHECKED
         },

@@ -11,6 +11,8 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
+import uuid
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -89,6 +91,7 @@ def make_environment(
         hue=title_hue,
         long_date=long_date,
         atom_date=atom_date,
+        entry_id=entry_id,
         # Filters as well as calls: a filter costs less in Jinja than a call (a film page
         # has dozens of links: 7% of its time), and one of constants costs nothing, as
         # Jinja computes it once when it compiles the template ('search/'|url).
@@ -154,11 +157,59 @@ def resolve(value: Any, films: Mapping[str, Any]) -> Any:
 def render_page(env: jinja2.Environment, page: Page) -> bytes:
     """Render one page, its films taken from :func:`show_films`' mapping; any fault of
     its templates (see :func:`templating.placed_faults`) is a FilmpageError naming the
-    template's file and line and this page."""
+    template's file and line and this page. With the ``relative_links`` setting, an HTML
+    page's internal links are made relative."""
     context = resolve(page.context, env.globals["cards"].films)
     with placed_faults(env, f"while rendering {page.path}", page.template):
         template = env.get_template(page.template)
-        return template.render(page=page, **context).encode("utf-8")
+        text = template.render(page=page, **context)
+    settings = env.globals["site"]
+    if settings.relative_links and page.path.endswith(".html"):
+        text = relative_links(text, page.path, settings.base_path)
+    return text.encode("utf-8")
+
+
+_LINK = re.compile(r'(\s(?:href|src|action|poster)=")([^"]*)"')
+_SRCSET = re.compile(r'(\ssrcset=")([^"]*)"')
+_REFRESH = re.compile(r'(<meta http-equiv="refresh" content="\d+; url=)([^"]*)"')
+
+
+def relative_links(html: str, page_path: str, base: str) -> str:
+    """The page's internal links (those under ``base``, as the ``url`` filter writes them)
+    made relative to the page, and each folder's link to its ``index.html``: so the site
+    works opened from disk (``file://`` shows a folder's listing, not its index) or from
+    any folder of a server. Full URLs (canonical, share links) are left as they are."""
+    up = "../" * page_path.count("/")
+
+    def local(url: str) -> str:
+        if not url.startswith(base) or url.startswith("//"):
+            return url
+        rest = url[len(base) :]
+        path, mark, after = _split(rest)
+        if path == "" or path.endswith("/"):
+            path += "index.html"
+        return up + path + mark + after
+
+    html = _LINK.sub(lambda m: f'{m[1]}{local(m[2])}"', html)
+    html = _REFRESH.sub(lambda m: f'{m[1]}{local(m[2])}"', html)
+    html = _SRCSET.sub(
+        lambda m: m[1] + ", ".join(_srcset_part(part, local) for part in m[2].split(", ")) + '"',
+        html,
+    )
+    return html.replace(f' data-base="{base}"', f' data-base="{up or "./"}"', 1)
+
+
+def _split(rest: str) -> tuple[str, str, str]:
+    """A path and what follows it: ``('search/', '?', 'q=x')``."""
+    for at, char in enumerate(rest):
+        if char in "?#":
+            return rest[:at], char, rest[at + 1 :]
+    return rest, "", ""
+
+
+def _srcset_part(part: str, local) -> str:
+    url, _, width = part.strip().partition(" ")
+    return f"{local(url)} {width}".rstrip()
 
 
 CARD_CALL = "m.card(film)"
@@ -258,6 +309,16 @@ def atom_date(date: dt.date | None) -> str:
         epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
         return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return f"{date.isoformat()}T00:00:00Z"
+
+
+FEED_NAMESPACE = uuid.UUID("5d0a3c1e-6f1b-5c4e-9a57-0c1f8e1d2b60")
+
+
+def entry_id(film: Any) -> str:
+    """A film's feed entry id: a name made from the slug of its first URL (its first
+    alias, else its slug), not from its URL, so it stays when the URL or the site's
+    address moves and readers do not show the film again as new."""
+    return f"urn:uuid:{uuid.uuid5(FEED_NAMESPACE, 'films/' + film.first_slug)}"
 
 
 def json_script(value: Any) -> Markup:

@@ -1,13 +1,16 @@
 """Site settings from ``filmpage.yml``: validated, defaulted, frozen.
 
-Every setting error is reported at once, with its line, before any film is read.
+Every setting error is reported at once, with its line, before any film is read. A
+command may override some settings (``--base-url``, ``--relative-links``): the values are
+checked by the same rules and win over the file's.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,6 +19,7 @@ from .errors import Problems
 from .inputs import MAX_SETTINGS_BYTES, Refused, read_regular, utf8_text
 
 SETTINGS_FILE = "filmpage.yml"
+CONTENT_DIR = "content"
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,7 @@ class Settings:
     cname: str = ""  # a custom domain for GitHub Pages, written to the site's CNAME file
     page_size: int = 48  # films per page of the catalogue, genre, person, year and decade lists
     feed_size: int = 50  # the newest films in the feed; 0 for all
+    relative_links: bool = False  # every internal link relative: the site works from disk
 
     @property
     def base_path(self) -> str:
@@ -41,6 +46,12 @@ class Settings:
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
+    @property
+    def has_host(self) -> bool:
+        """Whether ``base_url`` names a host, so that full URLs can be written (the feed,
+        the sitemap, canonical and share links need them)."""
+        return bool(self.site_origin)
+
     def absolute(self, path: str) -> str:
         """The absolute URL of a site path like ``films/x/`` (a root path when no host)."""
         return self.site_origin + self.base_path + path.lstrip("/")
@@ -49,35 +60,107 @@ class Settings:
 FIELDS = tuple(Settings.__dataclass_fields__)
 PAGE_SIZE_RANGE = (1, 1000)
 FEED_SIZE_RANGE = (0, 100_000)
+NEEDS_HOST = (
+    "the feed (feed.xml), the sitemap (sitemap.xml), canonical links and share links "
+    "(og:url, og:image, the Movie data's url and image)"
+)
 
 
-def load_settings(root: Path, problems: Problems) -> Settings:
-    """Read ``root/filmpage.yml``; defaults for absent fields, or the whole file when absent."""
+def find_site(start: Path) -> Path | None:
+    """The site that holds ``start``, as git finds a repository: the nearest folder, from
+    ``start`` up, with a ``filmpage.yml``; else (settings are optional) the nearest with a
+    ``content/films`` folder; None when there is neither."""
+    start = start.absolute()
+    folders = [start, *start.parents]
+    for folder in folders:
+        if (folder / SETTINGS_FILE).is_file():
+            return folder
+    for folder in folders:
+        if (folder / CONTENT_DIR / "films").is_dir():
+            return folder
+    return None
+
+
+def base_url_problem(value: str) -> str | None:
+    """What is wrong with a ``base_url``, or None: an http(s) URL with a host, or a path
+    starting with one '/', without query or fragment."""
+    parts = urlsplit(value)
+    if not ((value.startswith("/") and not value.startswith("//")) or yamldoc.is_web_url(value)):
+        return f"expected an http(s) URL or a path starting with '/', got {value!r}"
+    if parts.query or parts.fragment:
+        return f"expected no query or fragment, got {value!r}"
+    return None
+
+
+def load_settings(
+    root: Path, problems: Problems, overrides: Mapping[str, object] | None = None
+) -> Settings:
+    """Read ``root/filmpage.yml`` (defaults for absent fields, or the whole file when
+    absent), then apply ``overrides`` (checked already: see :func:`base_url_problem`).
+
+    A ``base_url`` without a host is a warning, placed where it was given: what needs a
+    host is left out of the site (see :data:`NEEDS_HOST`)."""
+    settings, place = _read_file(root, problems)
+    if overrides:
+        settings = replace(settings, **overrides)
+        if "base_url" in overrides:
+            place = ("--base-url", 0, 0)
+    if not settings.has_host:
+        file, line, column = place
+        problems.warning(
+            file,
+            line,
+            column,
+            "base_url" if file == SETTINGS_FILE else "",
+            f"{settings.base_url!r} has no host, so {NEEDS_HOST} are left out of the site; "
+            "give the address it will have (https://USER.github.io/REPO/) in base_url or "
+            "with --base-url",
+        )
+    return settings
+
+
+def _read_file(root: Path, problems: Problems) -> tuple[Settings, tuple[str, int, int]]:
+    """The file's settings, and where its ``base_url`` stands (file, line, column)."""
     path = root / SETTINGS_FILE
+    nowhere = (SETTINGS_FILE, 0, 0)
     if not os.path.lexists(path):
-        return Settings()
+        return Settings(), nowhere
     try:  # the file rule: a regular file in the site, of at most 1 MiB
         text = utf8_text(read_regular(str(path), MAX_SETTINGS_BYTES, root))
     except Refused as exc:
         problems.error(SETTINGS_FILE, exc.line, exc.column, "", exc.message)
-        return Settings()
-    return settings_from_text(text.replace("\r\n", "\n"), SETTINGS_FILE, problems)
+        return Settings(), nowhere
+    tree = _tree(text.replace("\r\n", "\n"), SETTINGS_FILE, problems)
+    node = tree.get("base_url") if isinstance(tree, yamldoc.Map) else None
+    where = (SETTINGS_FILE, node.line, node.column) if node is not None else nowhere
+    return _from_tree(tree, SETTINGS_FILE, problems), where
 
 
 def settings_from_text(text: str, file: str, problems: Problems) -> Settings:
     """Settings from the text of a settings file, under the text rule; every problem
     reported, and the defaults where a value is wrong."""
+    return _from_tree(_tree(text, file, problems), file, problems)
+
+
+def _tree(text: str, file: str, problems: Problems) -> yamldoc.Node | None:
+    """The settings' YAML tree, or None: text the text rule refuses has none."""
     if not textrule.check_source(text, file, problems):
-        return Settings()
+        return None
     tree = yamldoc.parse(text, file, problems)
-    if tree is None or ("\\" in text and not textrule.check_tree(tree, file, problems)):
+    if tree is not None and "\\" in text and not textrule.check_tree(tree, file, problems):
+        return None
+    return tree
+
+
+def _from_tree(tree: yamldoc.Node | None, file: str, problems: Problems) -> Settings:
+    if tree is None:
         return Settings()
     read = yamldoc.Reader(file, problems)
     if not isinstance(tree, yamldoc.Map):
         read.error(tree, "", f"expected a mapping of settings, got {yamldoc.describe(tree)}")
         return Settings()
     read.warn_unknown(tree, FIELDS)
-    values = {}
+    values: dict[str, object] = {}
     for name in ("title", "description", "language", "related_heading"):
         value = read.text(tree.get(name), name)
         if value is not None:
@@ -88,6 +171,9 @@ def settings_from_text(text: str, file: str, problems: Problems) -> Settings:
     feed_size = read.integer(tree.get("feed_size"), "feed_size", *FEED_SIZE_RANGE)
     if feed_size is not None:
         values["feed_size"] = feed_size
+    relative = read.boolean(tree.get("relative_links"), "relative_links")
+    if relative is not None:
+        values["relative_links"] = relative
     cname = read.text(tree.get("cname"), "cname")
     if cname is not None:
         if re.fullmatch(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", cname):
@@ -100,16 +186,9 @@ def settings_from_text(text: str, file: str, problems: Problems) -> Settings:
             )
     base = read.text(tree.get("base_url"), "base_url")
     if base is not None:
-        parts = urlsplit(base)
-        if (base.startswith("/") and not base.startswith("//")) or yamldoc.is_web_url(base):
-            if parts.query or parts.fragment:
-                read.error(tree.get("base_url"), "base_url", "expected no query or fragment")
-            else:
-                values["base_url"] = base
+        problem = base_url_problem(base)
+        if problem:
+            read.error(tree.get("base_url"), "base_url", problem)
         else:
-            read.error(
-                tree.get("base_url"),
-                "base_url",
-                f"expected an http(s) URL or a path starting with '/', got {base!r}",
-            )
+            values["base_url"] = base
     return Settings(**values)

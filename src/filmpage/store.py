@@ -1,12 +1,13 @@
 """What a build remembers for the next: one SQLite file, safe to delete.
 
-The store lives beside the output, in ``.filmpage-cache/<output name>.sqlite``, with a
-lock file that keeps two builds of one output from running at once. It holds data only
-(JSON text and bytes, see :mod:`filmpage.codec`), never code, and never trusts what it
-reads blindly: each row carries a hash of what it holds, and a row whose hash does not
-match is treated as missing (the record is read again, the plan made again). A store of
-another layout, or one SQLite cannot read, is started afresh. It refuses to live behind
-a symbolic link, and the only files it ever writes or deletes are its own.
+The store lives in the site's folder (beside the output when that is in the site), in
+``.filmpage-cache/<output name>.sqlite`` (:func:`store_place`), with a lock file that
+keeps two builds of one output from running at once. It holds data only (JSON text and
+bytes, see :mod:`filmpage.codec`), never code, and never trusts what it reads blindly:
+each row carries a hash of what it holds, and a row whose hash does not match is treated
+as missing (the record is read again, the plan made again). A store of another layout,
+or one SQLite cannot read, is started afresh. It refuses to live behind a symbolic
+link, and the only files it ever writes or deletes are its own.
 
 Tables (each row's ``check`` is the hash of its other values):
 
@@ -71,9 +72,16 @@ def check(*values: Any) -> bytes:
     return h.digest()
 
 
-def cache_folder(out: Path) -> Path:
-    """Where the store of the output folder ``out`` lives."""
-    return out.absolute().parent / CACHE_DIR
+def store_place(out: Path, root: Path) -> tuple[Path, str]:
+    """Where the store of the output folder ``out`` of the site ``root`` lives, and the
+    name its files start with: beside ``out`` when that is inside the site (the default
+    ``site/``: in the site's own folder), else in the site's folder under a name made from
+    ``out``'s path, so that an output elsewhere (``/var/www/html``) gets no cache beside it."""
+    out, root = out.absolute(), root.absolute()
+    if out.parent.resolve().is_relative_to(root.resolve()):
+        return out.parent / CACHE_DIR, out.name
+    key = hashlib.blake2b(str(out).encode(), digest_size=8).hexdigest()
+    return root / CACHE_DIR, f"{out.name}-{key}"
 
 
 class Store:
@@ -113,13 +121,15 @@ class Store:
 
 
 @contextmanager
-def open_store(out: Path, fresh: bool) -> Iterator[Store]:
-    """The store of the output folder ``out``, locked for this build (another build of
-    the same output is refused while it runs). ``fresh`` starts it empty, as does a store
-    of another layout or one that cannot be read."""
-    folder = _own_folder(cache_folder(out))
-    with _locked(folder / f"{out.name}.lock", out):
-        path = folder / f"{out.name}.sqlite"
+def open_store(out: Path, root: Path, fresh: bool) -> Iterator[Store]:
+    """The store of the output folder ``out`` of the site ``root`` (:func:`store_place`),
+    locked for this build (another build of the same output is refused while it runs).
+    ``fresh`` starts it empty, as does a store of another layout or one that cannot be
+    read."""
+    where, name = store_place(out, root)
+    folder = _own_folder(where)
+    with _locked(folder / f"{name}.lock", out):
+        path = folder / f"{name}.sqlite"
         connection = _connect(path, fresh)
         try:
             yield Store(connection, path)

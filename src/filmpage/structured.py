@@ -39,16 +39,17 @@ def _number(value: float) -> int | float:
 
 def movie(film: Film, settings: Settings, image: str | None) -> dict:
     """The ``Movie`` object of a film page, with only the properties the record gives;
-    ``image`` is the site path of its share image."""
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "Movie",
-        "name": film.title,
-        "url": settings.absolute(f"films/{film.slug}/"),
-    }
+    ``image`` is the site path of its share image. Its ``url`` and ``image`` are full
+    URLs, given only when ``base_url`` names a host; ``sameAs`` links the film's pages on
+    the sites its ``ids`` name."""
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "Movie", "name": film.title}
+    if settings.has_host:
+        data["url"] = settings.absolute(f"films/{film.slug}/")
+    if film.ids:
+        data["sameAs"] = [url for _, url in film.links_out]
     if film.original_title:
         data["alternateName"] = film.original_title
-    if image:
+    if image and settings.has_host:
         data["image"] = settings.absolute(image)
     if film.release_date:
         data["datePublished"] = film.release_date.isoformat()

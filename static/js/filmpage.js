@@ -3,6 +3,19 @@
 (function () {
   "use strict";
   var base = document.body.getAttribute("data-base") || "/";
+  // A site built with relative links may be opened from disk (file://), where the
+  // browser refuses fetch: its data comes as scripts, and folders are linked by their
+  // index.html (a file:// folder shows its listing).
+  var relative = document.body.getAttribute("data-links") === "relative";
+
+  // Keep a choice in the address; a browser that refuses (some do for file://) keeps none.
+  function remember(url) {
+    try { history.replaceState(null, "", url); } catch (e) { /* the page still works */ }
+  }
+
+  function page(path) {
+    return base + path + (relative && (path === "" || path.slice(-1) === "/") ? "index.html" : "");
+  }
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -24,17 +37,29 @@
   var CJK = new RegExp("[" + CJK_RANGE + "]+", "g");
   var CJK_START = new RegExp("^[" + CJK_RANGE + "]");
 
-  function fetchJSON(url) {
-    return fetch(url).then(function (r) {
+  // A data file of the site (films.json, search/words/<hex>.json); a missing one is {}.
+  function fetchJSON(rel) {
+    if (relative) return dataScript(rel);
+    return fetch(base + rel).then(function (r) {
       if (r.status === 404) return {};
       if (!r.ok) throw new Error(r.status);
       return r.json();
     });
   }
 
+  // The same data from its twin script (<rel>.js), which stores it in filmpageData.
+  function dataScript(rel) {
+    return new Promise(function (resolve) {
+      var store = window.filmpageData || (window.filmpageData = {});
+      var tag = el("script", { src: base + rel.replace(/\.json$/, ".js") });
+      tag.onload = tag.onerror = function () { tag.remove(); resolve(store[rel] || {}); };
+      document.head.appendChild(tag);
+    });
+  }
+
   function loadFilms() {
     if (!films) {
-      films = fetchJSON(base + "films.json").then(function (data) {
+      films = fetchJSON("films.json").then(function (data) {
         var f = {};
         data.fields.forEach(function (name, i) { f[name] = i; });
         return { data: data, f: f };
@@ -68,7 +93,7 @@
     var hex = Array.from(new TextEncoder().encode(key), function (b) {
       return b.toString(16).padStart(2, "0");
     }).join("");
-    if (!shards[hex]) shards[hex] = fetchJSON(base + "search/words/" + hex + ".json");
+    if (!shards[hex]) shards[hex] = fetchJSON("search/words/" + hex + ".json");
     return shards[hex];
   }
 
@@ -99,7 +124,7 @@
         var directors = film[f.directors];
         var line = [film[f.original_title], directors.length ? "Directed by " + directors.join(", ") : ""];
         return {
-          url: base + "films/" + film[f.slug] + "/",
+          url: page("films/" + film[f.slug] + "/"),
           title: film[f.title] + " (" + film[f.year] + ")",
           excerpt: line.filter(Boolean).join(" \u00b7 "),
         };
@@ -152,7 +177,7 @@
     var nodes = [el("p", { "class": "search-summary" }, summary)];
     if (items.length) nodes.push(list);
     if (total > items.length) {
-      nodes.push(el("a", { href: base + "search/?q=" + encodeURIComponent(query), "class": "search-all" },
+      nodes.push(el("a", { href: page("search/") + "?q=" + encodeURIComponent(query), "class": "search-all" },
         "See all " + total + " results"));
     }
     showPanel(query ? nodes : []);
@@ -173,7 +198,7 @@
       if (q) { input.value = q; search(q); }
       input.closest("form").addEventListener("submit", function (e) {
         e.preventDefault();
-        history.replaceState(null, "", "?q=" + encodeURIComponent(input.value));
+        remember("?q=" + encodeURIComponent(input.value));
         search(input.value);
       });
     }
@@ -246,7 +271,7 @@
     var f = ix.f;
     var slug = value(film, f, "slug"), title = value(film, f, "title"), year = value(film, f, "year");
     var li = el("li", { "class": "card" });
-    var a = el("a", { "class": "card-link", href: base + "films/" + slug + "/" });
+    var a = el("a", { "class": "card-link", href: page("films/" + slug + "/") });
     var box = el("div", { "class": "card-poster" });
     var poster = value(film, f, "poster");
     var sizes = "(min-width: 1180px) 190px, (min-width: 600px) 22vw, 45vw";
@@ -322,7 +347,7 @@
         if (v && !(name === "sort" && v === "title")) params.set(name, v);
       });
       var query = params.toString();
-      history.replaceState(null, "", query ? "?" + query : location.pathname);
+      remember(query ? "?" + query : location.pathname);
     }).catch(function () {
       document.getElementById("facet-status").textContent = "Sorting and filtering are not available.";
     });

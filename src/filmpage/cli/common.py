@@ -11,6 +11,7 @@ import click
 
 from ..commands.build import OUTPUT_DIR
 from ..errors import FilmpageError, Problem
+from ..settings import SETTINGS_FILE, base_url_problem, find_site
 
 
 def report_problems(problems: list[Problem], quiet: bool = False) -> None:
@@ -28,12 +29,16 @@ OUTPUT_KEPT = (
 
 
 def handle_errors(command, stopped: str = ""):
-    """Print a FilmpageError as placed messages, or an error of the machine (a full disk)
-    with its file and then ``stopped``, and exit 1; no traceback unless --debug."""
+    """Find the site (a command's ``root``: see :func:`locate_site`), then run the command;
+    print a FilmpageError as placed messages and what came of the run (its ``outcome``
+    when it has one: "nothing was written" otherwise), or an error of the machine (a full
+    disk) with its file and then ``stopped``, and exit 1; no traceback unless --debug."""
 
     @functools.wraps(command)
     def wrapper(*args, debug: bool = False, **kwargs):
         try:
+            if "root" in kwargs:
+                kwargs["root"] = locate_site(kwargs["root"])
             return command(*args, **kwargs)
         except FilmpageError as exc:
             if debug:
@@ -44,7 +49,8 @@ def handle_errors(command, stopped: str = ""):
             summary = f"{errors} error{'s' if errors != 1 else ''}"
             if warnings:
                 summary += f", {warnings} warning{'s' if warnings != 1 else ''}"
-            click.secho(f"{summary}; nothing was written.", fg="red", err=True)
+            outcome = getattr(exc, "outcome", "nothing was written")
+            click.secho(f"{summary}; {outcome}.", fg="red", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("interrupted; the output folder was left as it was.", err=True)
@@ -61,16 +67,61 @@ def handle_errors(command, stopped: str = ""):
     return click.option("--debug", is_flag=True, help="Show a traceback for errors.")(wrapper)
 
 
+def locate_site(root: Path | None) -> Path:
+    """The site a command works on: the one holding ``root`` (else the current folder),
+    found as git finds a repository (:func:`settings.find_site`); an error naming the
+    folder when there is none."""
+    if root is not None and not root.is_dir():
+        raise FilmpageError(f"--root {root}: no such folder")
+    start = (root if root is not None else Path.cwd()).absolute()
+    found = find_site(start)
+    if found is None:
+        raise FilmpageError(
+            f"{start}: not a filmpage site: no {SETTINGS_FILE} (or content/films/) here or in "
+            "any folder above; start one with 'filmpage init FOLDER', or give the site's "
+            "folder with --root"
+        )
+    return found
+
+
 root_option = click.option(
     "--root",
     "-s",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The site folder (holding filmpage.yml and content/).",
+    default=None,
+    help=f"The site folder.  [default: the nearest folder holding {SETTINGS_FILE}, from the "
+    "current folder up]",
 )
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 verbose_option = click.option("-v", "--verbose", is_flag=True, help="Print more detail.")
+
+
+def _check_base_url(ctx, param, value: str | None) -> str | None:
+    problem = base_url_problem(value) if value is not None else None
+    if problem:
+        raise click.BadParameter(problem)
+    return value
+
+
+base_url_option = click.option(
+    "--base-url",
+    metavar="URL",
+    callback=_check_base_url,
+    help="The address the site will have (https://USER.github.io/REPO/), instead of "
+    "base_url in filmpage.yml.",
+)
+
+
+def overrides(base_url: str | None, relative_links: bool = False) -> dict[str, object]:
+    """The settings a command's options give, to win over filmpage.yml's."""
+    given: dict[str, object] = {}
+    if base_url is not None:
+        given["base_url"] = base_url
+    if relative_links:
+        given["relative_links"] = True
+    return given
+
+
 out_option = click.option(
     "--out",
     "-o",
@@ -119,10 +170,17 @@ class ProgressReport:
 
 
 def build_summary(result) -> str:
-    """'Built 12 films, 65 pages (3 rendered, 62 reused, 0 removed), 0 warnings in ...'."""
+    """'Built 12 films, 65 pages (3 rendered, 62 reused, 0 removed), 0 warnings in ...',
+    with the drafts left out after the films when there are any."""
     w = len(result.warnings)
+    drafts = (
+        f" ({result.drafts} draft{'s' if result.drafts != 1 else ''} left out: --drafts shows them)"
+        if result.drafts
+        else ""
+    )
     return (
-        f"Built {result.films} film{'s' if result.films != 1 else ''}, {result.pages} pages "
+        f"Built {result.films} film{'s' if result.films != 1 else ''}{drafts}, "
+        f"{result.pages} pages "
         f"({result.rendered} rendered, {result.reused} reused, {result.removed} removed), "
         f"{w} warning{'s' if w != 1 else ''} in {result.seconds:.2f} s -> {shown(result.out)}"
     )

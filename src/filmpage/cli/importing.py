@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..importing import FORMATS
-from .common import handle_errors, root_option
+from .common import handle_errors, locate_site, quiet_option, root_option, verbose_option
 
 
 def _no_force(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -51,6 +51,8 @@ def _no_force(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     help="Where to write the report.  [default: ROOT/import-report.yaml]",
 )
 @click.option("--force", is_flag=True, hidden=True, expose_value=False, callback=_no_force)
+@quiet_option
+@verbose_option
 @handle_errors
 def import_command(
     fmt: str,
@@ -61,19 +63,24 @@ def import_command(
     update: bool,
     dry_run: bool,
     report_path: Path | None,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Import films from FORMAT (csv, json, letterboxd, imdb, nfo) into content/."""
     from ..commands.importer import parse_mapping, run_import
     from ..importing.report import terminal_lines
 
+    root = locate_site(root)
     mapping = parse_mapping(list(pairs), mapping_file)
     try:
         report = run_import(root, fmt, list(files), mapping, update, dry_run, report_path)
     except KeyboardInterrupt:
         click.echo("interrupted before anything was written.", err=True)
         sys.exit(130)
-    for err, line in terminal_lines(report):
-        click.secho(line, err=err, fg="yellow" if line.startswith("conflict") else None)
+    # each kind of result up to 20 lines (all of them with -v; the errors alone with -q)
+    for err, line in terminal_lines(report, limit=10**9 if verbose else 20):
+        if err or not quiet:
+            click.secho(line, err=err, fg="yellow" if line.startswith("conflict") else None)
     if report.failure:
         click.secho(f"error: {report.failure}", fg="red", err=True)
         for path in report.unwritten[:20]:
@@ -81,7 +88,8 @@ def import_command(
         if len(report.unwritten) > 20:
             click.secho(f"... and {len(report.unwritten) - 20} more not written", err=True)
     where = f" Report: {report.rel(report.report_file)}" if report.report_file else ""
-    click.echo(report.summary() + where)
+    if not quiet:
+        click.echo(report.summary() + where)
     if report.interrupted:
         sys.exit(130)
     if report.failure and report.unwritten:

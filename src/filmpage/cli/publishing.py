@@ -7,7 +7,20 @@ from pathlib import Path
 import click
 
 from ..commands.build import OUTPUT_DIR, build
-from .common import handle_errors, out_option, report_problems, root_option
+from ..errors import FilmpageError, Problems
+from ..settings import load_settings
+from .common import (
+    base_url_option,
+    build_summary,
+    handle_errors,
+    out_option,
+    overrides,
+    quiet_option,
+    report_problems,
+    root_option,
+    shown,
+    verbose_option,
+)
 
 
 @click.command("deploy")
@@ -37,7 +50,12 @@ from .common import handle_errors, out_option, report_problems, root_option
     show_default=True,
     help="Push the branch, or only commit it locally.",
 )
-@click.option("--dry-run", is_flag=True, help="Say what would be published; change nothing.")
+@base_url_option
+@click.option(
+    "--dry-run", is_flag=True, help="Say what would be published; build and change nothing."
+)
+@quiet_option
+@verbose_option
 @handle_errors
 def deploy_command(
     root: Path,
@@ -47,24 +65,59 @@ def deploy_command(
     message: str,
     build_first: bool,
     push: bool,
+    base_url: str | None,
     dry_run: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Publish the site to the gh-pages branch (for GitHub Pages), leaving your work alone."""
     from ..commands.deploy import deploy
 
     site = out if out is not None else root / OUTPUT_DIR
-    if build_first and not dry_run:
-        result = build(root, out)
-        report_problems(result.warnings)
-    done = deploy(root, site, branch, remote, message, push=push, dry_run=dry_run)
-    if dry_run:
-        click.echo(
-            f"Would publish {done.files} files (tree {done.tree[:12]}) to branch "
-            f"'{branch}'" + (f" and push it to '{remote}'." if push else ".")
+    given = overrides(base_url)
+    built = build_first and not dry_run
+    if built:
+        result = build(root, out, overrides=given)
+        report_problems(result.warnings, quiet)
+        if verbose:
+            click.echo(build_summary(result))
+    try:
+        settings = load_settings(root, Problems(), given)
+        done = deploy(root, site, branch, remote, message, push, dry_run, settings)
+    except FilmpageError as exc:
+        exc.outcome = (  # type: ignore[attr-defined]
+            f"{shown(site)} was built; no branch was changed" if built else "nothing was changed"
         )
+        raise
+    for note in done.notes:
+        click.secho(f"warning: {note}", fg="yellow", err=True)
+    if not quiet:
+        click.echo(_report(done, remote, site, (dry_run, push), verbose))
+
+
+def _report(done, remote: str, site: Path, asked: tuple[bool, bool], verbose: bool) -> str:
+    """What deploy did, in one line (or two with --verbose): exactly, not hopefully."""
+    dry_run, push = asked
+    branch, commit = f"'{done.branch}'", done.commit[:12]
+    if not done.changed:
+        line = f"Nothing to publish: branch {branch} already holds this site ({commit})"
+        if done.pushed:
+            line += f"; pushed it to '{remote}', which did not have it yet"
+        line += "."
+    elif dry_run:
+        line = (
+            f"Dry run: would publish {done.files} files from {shown(site)} as last built "
+            f"to branch {branch}"
+            + (f" and push it to '{remote}'" if push else "")
+            + "; nothing was built, committed or pushed."
+        )
+    elif done.pushed:
+        line = f"Published {done.files} files to '{remote}', branch {branch}, as commit {commit}."
     else:
-        pushed = f", pushed to '{remote}'" if done.pushed else ""
-        click.echo(
-            f"Published {done.files} files to branch '{branch}' as commit "
-            f"{done.commit[:12]}{pushed}."
+        line = (
+            f"Committed {done.files} files to the local branch {branch} as {commit}; not "
+            f"pushed (publish it with 'git push {remote} {done.branch}')."
         )
+    if verbose:
+        line += f"\ntree {done.tree}, on top of {done.parent or 'nothing (a new branch)'}"
+    return line

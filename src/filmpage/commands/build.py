@@ -16,7 +16,7 @@ import gc
 import json
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
@@ -70,6 +70,7 @@ def build(
     clean: bool = False,
     progress: Progress = _quiet,
     memory: Memory | None = None,
+    overrides: Mapping[str, object] | None = None,
 ) -> BuildResult:
     """Build the site under ``root`` into ``out`` (default ``root/site``), atomically.
 
@@ -77,13 +78,17 @@ def build(
     since the last build is made again (``clean`` forgets the last build); the output is
     the same bytes either way. ``memory`` is the last build's state held by a caller that
     builds again and again (the preview server); by default it is read from the store.
+    ``overrides`` win over the settings of ``filmpage.yml`` (``base_url``,
+    ``relative_links``).
     """
     started = time.perf_counter()
     out = out if out is not None else root / OUTPUT_DIR
     check_output_folder(out, root)
     memory = Memory() if memory is None or clean else memory
-    options = f"{drafts}|{strict}|{out.absolute()}|{os.environ.get('SOURCE_DATE_EPOCH')}"
-    with _collector_paused(), open_store(out, fresh=clean) as store:
+    overrides = dict(overrides or {})
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    options = f"{drafts}|{strict}|{out.absolute()}|{epoch}|{sorted(overrides.items())!r}"
+    with _collector_paused(), open_store(out, root, fresh=clean) as store:
         memory.attach(store)
         stamps = input_stamps(root)
         if _nothing_changed(memory, stamps, options, out):
@@ -92,7 +97,7 @@ def build(
             records = load_records(root, stamps, memory, pool, partial(progress, "loading"))
             cards = _draw_cards(records, drafts, target, pool)
             derived = partial(derived_of, root, records, memory)
-            site = check_site(root, records, memory, drafts, strict, derived)
+            site = check_site(root, records, memory, drafts, strict, derived, overrides)
             media = partial(_media, site, memory, pool, derived)
             plan, images = plan_site(site, records, memory, media, derived)
             env = make_environment(site.settings, template_dirs(root), images)
@@ -110,14 +115,20 @@ def build(
     return _result(plan, made, site, target, out, started)
 
 
-def load_site(root: Path, drafts: bool = False, strict: bool = False, jobs: int = 1) -> Site:
+def load_site(
+    root: Path,
+    drafts: bool = False,
+    strict: bool = False,
+    jobs: int = 1,
+    overrides: Mapping[str, object] | None = None,
+) -> Site:
     """Read and check everything, as a build would, and write nothing: the ``check``
     command. Raises one FilmpageError holding every problem."""
     memory = Memory()
     with Pool(jobs) as pool:
         records = load_records(root, input_stamps(root), memory, pool, lambda *_: None)
         derived = partial(derived_of, root, records, memory)
-        return check_site(root, records, memory, drafts, strict, derived)
+        return check_site(root, records, memory, drafts, strict, derived, overrides)
 
 
 def read_films(root: Path, drafts: bool = False, jobs: int = 1) -> dict[str, Film]:

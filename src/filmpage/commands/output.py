@@ -18,7 +18,7 @@ from pathlib import Path
 
 import jinja2
 
-from ..browse import INDEX_FILE, facet_index_bytes
+from ..browse import INDEX_FILE, data_scripts, facet_index_bytes
 from ..errors import Problems
 from ..images import Media
 from ..pages import Page, films_listed
@@ -58,10 +58,13 @@ def extra_outputs(
         plan.facts["tables"], [plan.parts[f.slug][1] for f in plan.films]
     )
     patched = None
-    if not plan.made and not target.whole:
+    scripts = site.settings.relative_links  # the indexes as scripts too, for file://
+    if not plan.made and not target.whole and not scripts:
         patched = _patched_search(plan, records, memory, target.out)
     if patched is None:
         made.update(search_files(words([f.file for f in plan.films])))
+        if scripts:
+            made.update(data_scripts(made))  # type: ignore[arg-type]
         return Extras(made, {})
     changed, kept = patched
     made.update(changed)

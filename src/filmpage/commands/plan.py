@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -65,13 +65,14 @@ def check_site(
     drafts: bool,
     strict: bool,
     derived: Callable[[list[str]], Iterable[Derived]],
+    overrides: Mapping[str, object] | None = None,
 ) -> Site:
-    """Check the settings, the static files and the records' problems, and the catalogue
-    when the plan must be made again (``derived`` gives the records' derived parts); raise
-    one FilmpageError holding every problem."""
+    """Check the settings (the file's, with ``overrides``), the static files and the
+    records' problems, and the catalogue when the plan must be made again (``derived``
+    gives the records' derived parts); raise one FilmpageError holding every problem."""
     problems = Problems()
     problems.extend(records.problems)
-    settings = load_settings(root, problems)
+    settings = load_settings(root, problems, overrides)
     theme = theme_dir()
     static = collect_static([(theme / "static", theme), (root / "static", root)], problems)
     templates = template_sources(make_environment(settings, template_dirs(root)), problems)

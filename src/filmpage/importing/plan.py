@@ -163,8 +163,8 @@ def _short(slug: str) -> str:
 
 
 def _name_new_records(root: Path, creates: list[Planned], records: list[Existing]) -> None:
-    """Each new record's slug (explicit when its derived one is taken by a record already
-    there, so no existing film's URL moves) and its file name."""
+    """Each new record's slug, written into it (so that no film added later moves its
+    URL), never one a record already there has, and its file name."""
     existing = _built(records)
     taken = {f.slug for f in assign_slugs(existing, Problems())}
     taken |= {slugify(r.title) for r in records}
@@ -190,6 +190,7 @@ def _name_new_records(root: Path, creates: list[Planned], records: list[Existing
             continue
         if not planned.explicit and bases[planned.slug] > 1:
             planned.slug = f"{planned.slug}-{planned.film.fields['year']}"
+        planned.explicit = True
         name = _unique(planned.slug, stems)
         planned.path = root / FILMS_DIR / f"{name}.md"
 
