@@ -267,15 +267,12 @@ def test_the_summary_says_how_many_drafts_were_left_out(site):
 
 
 def test_the_cache_stays_in_the_site_or_beside_an_output_inside_it(site, tmp_path):
-    import os
-
     write_site(site, {"a.md": film("Alpha")})
     www = tmp_path / "var/www"
     www.mkdir(parents=True)
     assert run("build", "-q", "--root", str(site), "--out", str(www / "html")).exit_code == 0
     assert sorted(p.name for p in www.iterdir()) == ["html"]  # no cache beside it
-    user_cache = Path(os.environ["XDG_CACHE_HOME"]) / "filmpage"
-    assert list(user_cache.glob("html-*/state.pickle"))  # in the user's cache folder
+    assert list((site / ".filmpage-cache").glob("html-*.sqlite"))  # in the site's folder
     assert run("build", "-q", "--root", str(site), "--out", str(site / "out/www")).exit_code == 0
     assert (site / "out/.filmpage-cache").is_dir()  # beside an output inside the site
 

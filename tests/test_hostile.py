@@ -39,7 +39,7 @@ def test_hostile_case(tmp_path, case):
     (root / "content/films").mkdir(parents=True)
     shutil.copy(case, root / "content/films" / case.name)
     (root / "filmpage.yml").write_text(SETTINGS, encoding="utf-8")
-    _expect(tmp_path, root, case, {root / "content/films" / case.name})
+    _expect(tmp_path, root, case, {root / "content/films" / case.name, root / "filmpage.yml"})
 
 
 @pytest.mark.parametrize("case", SITES, ids=[p.name for p in SITES])

@@ -13,13 +13,14 @@ SOURCE = Path(__file__).resolve().parents[1] / "src" / "filmpage"
 
 LAYERS = [
     # what everything may use: errors, data, the theme's place, images, the store
-    {"errors", "codec", "slugs", "theme", "yamltree", "markup", "images", "store", ""},
+    {"errors", "codec", "slugs", "theme", "yamltree", "markup", "images", "store", "inputs",
+     "textrule", "names", ""},
     {"plainyaml", "yamldoc", "settings"},  # settings
     {"load"},  # load
-    {"model", "record", "structured", "searchindex", "derive"},  # model
+    {"model", "identity", "record", "structured", "searchindex", "derive", "cardtext"},  # model
     {"suggest", "catalogue", "stats", "browse"},  # catalogue
     {"pages"},  # pages
-    {"render"},  # render
+    {"templating", "render"},  # render
     {"write"},  # write
     {"commands", "importing"},  # commands
     {"cli", "__main__"},  # cli

@@ -100,12 +100,14 @@ def load_settings(
 
     A ``base_url`` without a host is a warning, placed where it was given: what needs a
     host is left out of the site (see :data:`NEEDS_HOST`)."""
+    before = len(problems.errors)
     settings, place = _read_file(root, problems)
+    wrong = len(problems.errors) > before  # the defaults stand in: no warning about them
     if overrides:
         settings = replace(settings, **overrides)
         if "base_url" in overrides:
             place = ("--base-url", 0, 0)
-    if not settings.has_host:
+    if not settings.has_host and not wrong:
         file, line, column = place
         problems.warning(
             file,

@@ -101,7 +101,7 @@ def build(
             media = partial(_media, site, memory, pool, derived)
             plan, images = plan_site(site, records, memory, media, derived)
             env = make_environment(site.settings, template_dirs(root), images)
-            show_films(env, Shelf(root, plan.films, records, memory))
+            show_films(env, Shelf(root, plan.films, records, memory, plan.related))
             words = lambda files: [d.words for d in derived(files)]  # noqa: E731
             extras = extra_outputs(plan, site, records, memory, target, words)
             prints = _fingerprints(plan, site, memory, env, target)

@@ -109,6 +109,7 @@ class Plan:
     stats: Stats  # with this build's figures
     parts: dict[str, tuple[bytes, str, str]]  # slug -> print, facet row, figures (as data)
     changed: set[str]  # slugs whose print changed since the last build
+    related: dict[str, tuple]  # slug -> related titles resolved, when made by this build
 
 
 def plan_site(
@@ -132,7 +133,9 @@ def plan_site(
     stats = with_figures(facts["counts"], figures)
     pages = [Page(STATS_PAGE, "stats.html", {"stats": stats}) if p.path == STATS_PAGE else p
              for p in pages]  # fmt: skip
-    return Plan(site.key, films, pages, made, facts, stats, parts, changed), images
+    related = {f.slug: f.related for f in site.catalogue.films} if site.catalogue else {}
+    plan = Plan(site.key, films, pages, made, facts, stats, parts, changed, related)
+    return plan, images
 
 
 def _made_plan(catalogue: Catalogue, settings: Settings) -> tuple[list[PlanFilm], list[Page], dict]:

@@ -152,14 +152,22 @@ def derived_of(root: Path, records: Records, memory: Memory, files: list[str]) -
 
 class Shelf(dict):
     """The plan's films by slug, as the catalogue resolved them (final slug, related
-    titles), each made the first time a page asks for it: from this build's reading, the
-    films the memory keeps, or the store (a damaged row: the record read again). In a
+    titles: ``related``, when the catalogue was made by this build, else as the plan
+    keeps them), each made the first time a page asks for it: from this build's reading,
+    the films the memory keeps, or the store (a damaged row: the record read again). In a
     worker process the store is opened anew: a connection is never shared across a fork.
     """
 
-    def __init__(self, root: Path, films: list[PlanFilm], records: Records, memory: Memory):
+    def __init__(
+        self,
+        root: Path,
+        films: list[PlanFilm],
+        records: Records,
+        memory: Memory,
+        related: dict[str, tuple],
+    ):
         super().__init__()
-        self.root, self.records, self.memory = root, records, memory
+        self.root, self.records, self.memory, self.related = root, records, memory, related
         self.plan = {f.slug: f for f in films}
         self._reader: tuple[int, Store] | None = None
 
@@ -168,7 +176,9 @@ class Shelf(dict):
         film = self.records.films.get(placed.file) or self.memory.films.get(placed.file)
         if film is None:
             film = CODEC.loads(self._stored(placed.file))
-        related = CODEC.loads(placed.related)
+        related = self.related.get(slug)  # as the catalogue resolved them, when it did now
+        if related is None:
+            related = CODEC.loads(placed.related)
         if film.slug != slug or film.related != related:
             film = replace(film, slug=slug, related=related)
         self[slug] = film
