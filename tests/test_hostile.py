@@ -43,11 +43,13 @@ def test_hostile_case(tmp_path, case):
         kind, _, value = line.partition(": ")
         if kind == "plot":
             plot = re.search(
-                r'<h2 id="plot-heading">Plot Summary</h2>\s*(.*?)\s*</section>', page, re.S
+                r'<h2 id="plot-heading">Plot Summary</h2>\s*<div class="prose">(.*?)</div>\s*</section>',
+                page,
+                re.S,
             )
             assert plot and plot.group(1) == value
         elif kind == "review":
-            review = re.search(r'<div class="review-body">(.*?)</div>', page, re.S)
+            review = re.search(r'<div class="review-body prose">(.*?)</div>', page, re.S)
             assert review and review.group(1) == value
         elif kind == "contains":
             assert value in page
