@@ -43,7 +43,8 @@ def test_hostile_case(tmp_path, case):
         kind, _, value = line.partition(": ")
         if kind == "plot":
             plot = re.search(
-                r'<h2 id="plot-heading">Plot Summary</h2>\s*<div class="prose">(.*?)</div>\s*</section>',
+                r'<h2 id="plot-heading">Plot Summary</h2>\s*'
+                r'<div class="prose">(.*?)</div>\s*</section>',
                 page,
                 re.S,
             )

@@ -3,16 +3,21 @@ share cards, the search index and "More like this"."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from filmpage.commands.build import build
 from filmpage.searchindex import shard_file, shard_key
 from filmpage.structured import plain_text
 
+from .browser import provision
 from .conftest import build_errors, film, json_ld, links_of, read, section, text_of, write_site
 
 FULL = film(
@@ -361,7 +366,6 @@ def test_a_share_card_shows_the_title_and_year_in_the_films_colour(tmp_path):
 
     (tmp_path / "heat.png").write_bytes(share_card_png("Heat", 1995, 120))
     (tmp_path / "wave.png").write_bytes(share_card_png("Heat Wave", 1995, 120))
-    (tmp_path / "cjk.png").write_bytes(share_card_png("夜行列车", 2012, 120))
     with Image.open(tmp_path / "heat.png") as heat, Image.open(tmp_path / "wave.png") as wave:
         assert heat.size == (600, 315) and heat.format == "PNG"
         red, green, blue = heat.convert("RGB").getpixel((0, 0))
@@ -369,8 +373,55 @@ def test_a_share_card_shows_the_title_and_year_in_the_films_colour(tmp_path):
         title, longer = _lit_columns(heat, 60, 110), _lit_columns(wave, 60, 110)
         assert title and min(title) >= 40 and longer > title  # "Heat", then " Wave" after it
         assert _lit_columns(heat, 245, 285)  # the year
-    with Image.open(tmp_path / "cjk.png") as cjk:  # no glyphs for it in the font: year alone
-        assert not _lit_columns(cjk, 60, 110) and _lit_columns(cjk, 245, 285)
+
+
+def _title_band(png: bytes) -> Image.Image:
+    with Image.open(io.BytesIO(png)) as card:
+        return card.convert("L").crop((0, 50, 600, 240))
+
+
+@pytest.mark.parametrize(
+    "title", ["Amélie", "Ænima Ørsted Łódź", "Лавина", "Ζορμπάς", "归途列车", "千と千尋の神隠し",
+              "기생충", "عن الآباء والأبناء", "पाथेर पांचाली"],
+)  # fmt: skip
+def test_share_cards_draw_every_script_of_a_title(title):
+    """No letter is left out or drawn as the box of a missing glyph: the bundled font
+    has Latin, Greek and Cyrillic, the system's fonts the rest (tests/provision.sh installs
+    Noto and WenQuanYi), and each glyph drawn differs from the font's box."""
+    from filmpage.images import card_digest, share_card_png
+
+    provision()
+    drawn = _title_band(share_card_png(title, 2001, 30))
+    assert drawn.getbbox() is not None
+    # every letter counts: one letter fewer is another picture
+    assert drawn.tobytes() != _title_band(share_card_png(title[:-1], 2001, 30)).tobytes()
+    # the same film, the same bytes and name
+    assert share_card_png(title, 2001, 30) == share_card_png(title, 2001, 30)
+    assert card_digest(title, 2001, 30) == card_digest(title, 2001, 30)
+
+
+def test_a_title_no_font_here_can_draw_is_written_in_latin_letters(tmp_path):
+    """Without the system's fonts (here: none are looked for), a Chinese title is drawn
+    as its transliteration, never as boxes; its card has another name than the card drawn
+    with the font, so a font installed later gives a new card."""
+    script = """
+import sys
+import filmpage.cardtext as text
+from filmpage.images import card_digest, share_card_png
+if sys.argv[1] == "none":
+    text.FONT_DIRS = ()
+out = sys.stdout.buffer
+out.write(card_digest("归途列车", 2009, 10).encode() + b"\\n")
+out.write(share_card_png("归途列车", 2009, 10) == share_card_png("Gui Tu Lie Che", 2009, 10)
+          and b"transliterated" or b"drawn")
+"""
+    runs = {
+        which: subprocess.run([sys.executable, "-c", script, which], capture_output=True,
+                              check=True).stdout.split()
+        for which in ("none", "system")
+    }  # fmt: skip
+    assert runs["none"][1] == b"transliterated" and runs["system"][1] == b"drawn"
+    assert runs["none"][0] != runs["system"][0]
 
 
 def test_share_cards_are_kept_in_the_image_store_and_not_made_again(site, monkeypatch):
