@@ -142,9 +142,7 @@ def drawable(title: str) -> str:
     """The title as it will be drawn: letters that no font here has, and lines of a
     complex script that no font has whole (or that Raqm cannot lay out), transliterated."""
     title = unicodedata.normalize("NFC", " ".join(title.split()))
-    if _complex(title) and (
-        not features.check("raqm") or _line_font(title) == TRANSLITERATED
-    ):
+    if _complex(title) and (not features.check("raqm") or _line_font(title) == TRANSLITERATED):
         return anyascii(title)
     return "".join(
         c if c.isspace() or _char_font(c) != BUNDLED_FONT or _has(BUNDLED_FONT, c) else anyascii(c)

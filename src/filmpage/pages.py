@@ -88,7 +88,7 @@ def _person_pages(person, size: int) -> list[Page]:
 
 
 def _role_label(film: Film, role: PersonRole, name: str) -> str:
-    """"Director", or for the cast the character played: "Cast (Self)"."""
+    """ "Director", or for the cast the character played: "Cast (Self)"."""
     if role.key == "cast":
         for credit in film.credits:
             if credit.key == "cast":
