@@ -38,8 +38,9 @@ def provision() -> None:
 
 def serve_example(root: Path) -> RunningPreview:
     shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "static", root / "static")  # its posters
     shutil.copy(REPO / "filmpage.yml", root / "filmpage.yml")
-    (root / "static/posters").mkdir(parents=True)
+    (root / "static/posters").mkdir(parents=True, exist_ok=True)
     poster = Image.new("RGB", (800, 1200), (32, 48, 96))
     poster.paste((200, 160, 60), (100, 800, 700, 1000))
     poster.save(root / "static/posters/poster-test.jpg", quality=90)
@@ -99,7 +100,9 @@ LAYOUT_PROBLEMS = """
   // images: loaded, and drawn at the shape their width and height declare
   for (const img of document.querySelectorAll("img")) {
     if (!visible(img)) continue;
-    if (!img.complete || img.naturalWidth === 0) problems.push(`image not loaded: ${img.src}`);
+    const later = img.loading === "lazy" && img.getBoundingClientRect().top > innerHeight;
+    if ((!img.complete || img.naturalWidth === 0) && !later)
+      problems.push(`image not loaded: ${img.src}`);
     const w = +img.getAttribute("width"), h = +img.getAttribute("height");
     const r = img.getBoundingClientRect();
     if (!w || !h) problems.push(`image without width and height: ${img.src}`);

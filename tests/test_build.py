@@ -189,6 +189,7 @@ def _all_html(root: Path):
 def test_base_url_path_prefixes_every_internal_link_and_all_resolve(tmp_path):
     root = tmp_path / "s"
     shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "static", root / "static")  # its posters
     (root / "filmpage.yml").write_text("base_url: https://user.github.io/repo/\n")
     build(root)
     checked = 0
@@ -229,10 +230,12 @@ def test_a_new_base_url_reaches_the_links_jinja_computes_when_it_compiles(site):
 def test_two_builds_are_byte_identical_across_folders_order_and_time_zone(tmp_path):
     first = tmp_path / "one"
     shutil.copytree(REPO / "content", first / "content")
+    shutil.copytree(REPO / "static", first / "static")  # its posters
     shutil.copy(REPO / "filmpage.yml", first / "filmpage.yml")
     second = tmp_path / "elsewhere" / "two"
     (second / "content/films").mkdir(parents=True)
     shutil.copy(REPO / "filmpage.yml", second / "filmpage.yml")
+    shutil.copytree(REPO / "static", second / "static")
     for path in sorted((REPO / "content/films").iterdir(), reverse=True):
         shutil.copy(path, second / "content/films" / path.name)
     build(first)

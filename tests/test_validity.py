@@ -34,6 +34,7 @@ def test_every_page_of_the_example_site_is_valid_html(tmp_path):
     provision()
     root = tmp_path / "example"
     shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "static", root / "static")  # its posters
     shutil.copy(REPO / "filmpage.yml", root / "filmpage.yml")
     result = build(root)
     pages = list((root / "site").rglob("*.html"))
