@@ -99,6 +99,15 @@ def test_no_aggregate_rating_without_customer_ratings(site):
     assert set(data) == {"@context", "@type", "name", "url", "image", "dateCreated", "description"}
 
 
+def test_a_site_without_a_host_names_no_canonical_url_nor_a_relative_sitemap(site):
+    """Both must be absolute URLs (search engines, and Lighthouse, refuse relative ones):
+    with the default base_url, "/", the pages and robots.txt leave them out."""
+    write_site(site, {"a.md": film()})
+    build(site)
+    assert "canonical" not in read(site, "films/a-film/index.html")
+    assert read(site, "robots.txt") == "User-agent: *\nAllow: /\n"
+
+
 def test_every_page_has_canonical_open_graph_and_twitter_tags(site):
     write_site(site, {"n.md": FULL, "b.md": film("Other")}, SETTINGS)
     build(site)

@@ -187,7 +187,6 @@
   var catalogue = document.getElementById("catalogue");
   var count = document.getElementById("catalogue-count");
   if (!form || !catalogue) return;
-  var pageSize = parseInt(form.getAttribute("data-page-size"), 10) || 48;
   var index = null;
   var shown = 0;
   var matches = [];
@@ -294,6 +293,7 @@
   }
 
   function more(ix, grid, button) {
+    var pageSize = parseInt(form.getAttribute("data-page-size"), 10) || 48;
     matches.slice(shown, shown + pageSize).forEach(function (film) { grid.appendChild(card(film, ix)); });
     shown = Math.min(matches.length, shown + pageSize);
     button.hidden = shown >= matches.length;
