@@ -363,6 +363,57 @@ def _lit_columns(card: Image.Image, top: int, bottom: int) -> set[int]:
     }
 
 
+def test_text_from_markdown_has_no_space_before_punctuation():
+    """An emphasis or a link sits inside the text: "the *catadores*, the pickers" reads
+    "the catadores, the pickers" in descriptions, JSON-LD and the search index."""
+    assert plain_text("<p>the <em>catadores</em>, the pickers</p>") == "the catadores, the pickers"
+    assert plain_text('<p>see <a href="https://x.example">this</a>.</p>') == "see this."
+    assert plain_text("<ul><li>one</li><li>two</li></ul><p>three</p>") == "one two three"
+
+
+def test_a_films_description_is_its_plot_cut_at_a_word(site):
+    plot = "A *long* night, on a train. " * 12
+    write_site(site, {"a.md": film(body=plot), "b.md": film("Bare", body="", tagline="Going home"),
+                      "c.md": film("Empty", body="", credits="{directors: [Ann]}")})  # fmt: skip
+    build(site)
+    described = re.search(r'<meta name="description" content="([^"]+)">',
+                          read(site, "films/a-film/index.html")).group(1)  # fmt: skip
+    assert described.startswith("A long night, on a train. A long night")
+    assert described.endswith("…") and len(described) <= 155 and " …" not in described
+    assert '<meta name="description" content="Going home">' in read(site, "films/bare/index.html")
+    assert '<meta name="description" content="Empty (2001), directed by Ann.">' in read(
+        site, "films/empty/index.html"
+    )
+
+
+def test_list_pages_share_an_image_described_for_every_card_and_list_entries_are_named(site):
+    write_site(site, {"n.md": FULL, "b.md": film("Other", genres="[Drama]")}, SETTINGS)
+    build(site)
+    for path in ("index.html", "genres/drama/index.html", "people/ann-dir/index.html"):
+        html = read(site, path)
+        assert '<meta property="og:image" content="https://films.example.org/club/share/' in html
+        assert '<meta name="twitter:image:alt" content="' in html, path
+        [listed] = json_ld(html)
+        assert all(item["name"] for item in listed["itemListElement"]), path
+    assert [i["name"] for i in json_ld(read(site, "index.html"))[0]["itemListElement"]] == [
+        "Night Train", "Other"
+    ]  # fmt: skip
+    film_page = read(site, "films/night-train/index.html")
+    assert '<meta name="twitter:image:alt" content="Night Train (2012)">' in film_page
+
+
+def test_a_person_page_shows_each_film_once_with_every_role(site):
+    roles = "{directors: [Lix], cinematography: [Lix], editors: [Mary, Lix], cast: [{name: Lix, "
+    write_site(site, {"a.md": film("Alpha", 2009, credits=roles + "character: Self}]}"),
+                      "b.md": film("Beta", 2012, credits="{producers: [Lix]}")})  # fmt: skip
+    build(site)
+    html = read(site, "people/lix/index.html")
+    assert re.findall(r'card-title">([^<]+)<', html) == ["Beta", "Alpha"]  # newest first
+    assert re.findall(r'card-note">([^<]+)<', html) == [
+        "Producer", "Director, Cast (Self), Cinematography, Editor"
+    ]  # fmt: skip
+
+
 def test_plain_text_drops_tags_reads_entities_and_puts_the_text_on_one_line():
     fragment = "<p>Tom &amp; <em>Jerry</em></p>\n<p>  a&nbsp;&nbsp;b\t&lt;i&gt;</p>\n"
     assert plain_text(fragment) == "Tom & Jerry a b <i>"
