@@ -41,7 +41,8 @@ def gradient(top, bottom) -> Image.Image:
     draw = ImageDraw.Draw(image)
     for y in range(SIZE[1]):
         t = y / (SIZE[1] - 1)
-        draw.line([(0, y), (SIZE[0], y)], fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom)))
+        colour = tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True))
+        draw.line([(0, y), (SIZE[0], y)], fill=colour)
     return image
 
 
@@ -57,25 +58,39 @@ def motif(image: Image.Image, hue: int, seed: bytes) -> None:
         draw.ellipse([cx - r, 430 - r, cx + r, 430 + r], fill=light)
         for i in range(6):
             y = 470 + i * 26
-            draw.rectangle([0, y, SIZE[0], y + 14], fill=(*rgb(hue + 40, 0.12 + i * 0.02, 0.4), 235))
+            draw.rectangle(
+                [0, y, SIZE[0], y + 14], fill=(*rgb(hue + 40, 0.12 + i * 0.02, 0.4), 235)
+            )
     elif kind == 1:
         vx = 220 + seed[1] % 160
         for i in range(-6, 7):
-            draw.line([(vx, 330), (vx + i * 120, SIZE[1])], fill=(*rgb(hue + 30, 0.8, 0.5), 90), width=3)
+            draw.line(
+                [(vx, 330), (vx + i * 120, SIZE[1])], fill=(*rgb(hue + 30, 0.8, 0.5), 90), width=3
+            )
         for i in range(1, 12):
-            y = 330 + (i ** 2) * 4.5
+            y = 330 + (i**2) * 4.5
             draw.line([(0, y), (SIZE[0], y)], fill=(*rgb(hue + 30, 0.8, 0.5), 60), width=2)
         draw.ellipse([vx - 10, 320, vx + 10, 340], fill=light)
     elif kind == 2:
         cx, cy = 300 + (seed[1] % 120) - 60, 420
         for i in range(9, 0, -1):
             r = i * 34
-            draw.ellipse([cx - r, cy - r, cx + r, cy + r], outline=(*rgb(hue + 20 + i * 6, 0.7, 0.6), 70 + i * 12), width=3)
+            draw.ellipse(
+                [cx - r, cy - r, cx + r, cy + r],
+                outline=(*rgb(hue + 20 + i * 6, 0.7, 0.6), 70 + i * 12),
+                width=3,
+            )
     else:
         for i in range(5):
             y = 380 + i * 60 + seed[i + 1] % 30
-            points = [(x, y + 40 * ((x + seed[i] * 7) % 240 - 120) ** 2 / 14400) for x in range(0, SIZE[0] + 20, 20)]
-            draw.polygon([*points, (SIZE[0], SIZE[1]), (0, SIZE[1])], fill=(*rgb(hue + 30 - i * 8, 0.45 - i * 0.07, 0.5), 230))
+            points = [
+                (x, y + 40 * ((x + seed[i] * 7) % 240 - 120) ** 2 / 14400)
+                for x in range(0, SIZE[0] + 20, 20)
+            ]
+            draw.polygon(
+                [*points, (SIZE[0], SIZE[1]), (0, SIZE[1])],
+                fill=(*rgb(hue + 30 - i * 8, 0.45 - i * 0.07, 0.5), 230),
+            )
     image.paste(layer.filter(ImageFilter.GaussianBlur(0.6)), (0, 0), layer)
 
 
@@ -99,7 +114,7 @@ def lines_of(title: str, font_path: Path, width: int) -> tuple[list[str], ImageF
             else:
                 line = f"{line} {word}".strip()
         lines.append(line)
-        if len(lines) <= 3 and all(font.getlength(l) <= width for l in lines):
+        if len(lines) <= 3 and all(font.getlength(text) <= width for text in lines):
             return lines, font
     return lines, font
 
@@ -125,7 +140,13 @@ def draw_poster(record: dict, slug: str) -> Image.Image:
         draw.text((300, top + i * step), line, font=font, fill=ink, anchor="mm")
     if record.get("original_title"):
         cjk = ImageFont.truetype(str(CJK_FONT), 40)
-        draw.text((300, top + len(lines) * step + 10), record["original_title"], font=cjk, fill=ink, anchor="mm")
+        draw.text(
+            (300, top + len(lines) * step + 10),
+            record["original_title"],
+            font=cjk,
+            fill=ink,
+            anchor="mm",
+        )
     year = ImageFont.truetype(str(SMALL_FONT), 26)
     draw.text((300, 845), str(record["year"]), font=year, fill=ink, anchor="mm")
     return image

@@ -144,10 +144,13 @@ def drawable(title: str) -> str:
     title = unicodedata.normalize("NFC", " ".join(title.split()))
     if _complex(title) and (not features.check("raqm") or _line_font(title) == TRANSLITERATED):
         return anyascii(title)
-    return "".join(
-        c if c.isspace() or _char_font(c) != BUNDLED_FONT or _has(BUNDLED_FONT, c) else anyascii(c)
+    kept = (
+        c
+        if c.isspace() or _char_font(c) != BUNDLED_FONT or _has(BUNDLED_FONT, c)
+        else f" {anyascii(c)} "
         for c in title
     )
+    return " ".join("".join(kept).split())
 
 
 def fonts_key(title: str) -> str:
