@@ -22,7 +22,7 @@ def make_hugo_site(source: Path, dest: Path) -> None:
     """Write a Hugo site at ``dest`` from the filmpage site at ``source``."""
     shutil.rmtree(dest, ignore_errors=True)
     shutil.copytree(THEME, dest)
-    shutil.copytree(HERE.parent / "static", dest / "static")
+    shutil.copytree(HERE.parent / "src/filmpage/theme/static", dest / "static")
     films = dest / "content" / "films"
     films.mkdir(parents=True)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -20,21 +20,27 @@ from .conftest import REPO, film
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / "tests/npm/node_modules/axe-core/axe.min.js"
+LIGHTHOUSE = REPO / "tests/npm/node_modules/lighthouse/cli/index.js"
+FONTS = (Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
+         Path("/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf"))  # fmt: skip
 ARTIFACTS = REPO / "test-artifacts"
-WIDTHS = (375, 1280)
+WIDTHS = (390, 1280)
 
 
 def provision() -> None:
-    """Install Chromium, Java and axe-core when missing (``tests/provision.sh``)."""
-    if CHROMIUM.exists() and AXE.exists() and shutil.which("java"):
+    """Install Chromium, Java, fonts, axe-core and Lighthouse when missing
+    (``tests/provision.sh``)."""
+    tools = (CHROMIUM, AXE, LIGHTHOUSE, *FONTS)
+    if all(p.exists() for p in tools) and shutil.which("java"):
         return
     subprocess.run(["bash", str(REPO / "tests/provision.sh")], check=True, timeout=1800)
 
 
 def serve_example(root: Path) -> RunningPreview:
     shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "static", root / "static")  # its posters
     shutil.copy(REPO / "filmpage.yml", root / "filmpage.yml")
-    (root / "static/posters").mkdir(parents=True)
+    (root / "static/posters").mkdir(parents=True, exist_ok=True)
     poster = Image.new("RGB", (800, 1200), (32, 48, 96))
     poster.paste((200, 160, 60), (100, 800, 700, 1000))
     poster.save(root / "static/posters/poster-test.jpg", quality=90)
@@ -94,7 +100,9 @@ LAYOUT_PROBLEMS = """
   // images: loaded, and drawn at the shape their width and height declare
   for (const img of document.querySelectorAll("img")) {
     if (!visible(img)) continue;
-    if (!img.complete || img.naturalWidth === 0) problems.push(`image not loaded: ${img.src}`);
+    const later = img.loading === "lazy" && img.getBoundingClientRect().top > innerHeight;
+    if ((!img.complete || img.naturalWidth === 0) && !later)
+      problems.push(`image not loaded: ${img.src}`);
     const w = +img.getAttribute("width"), h = +img.getAttribute("height");
     const r = img.getBoundingClientRect();
     if (!w || !h) problems.push(`image without width and height: ${img.src}`);
@@ -103,6 +111,76 @@ LAYOUT_PROBLEMS = """
   }
   return problems;
 }
+"""
+
+# Runs in the page: the room around the page's content, from the computed styles and the
+# boxes Chromium laid out. Titles and breadcrumbs must not touch the top bar, nor the last
+# row the footer, nor text the sides of the window; a film's title starts no higher than
+# its poster.
+SPACING = """
+() => {
+  const problems = [];
+  const px = (v) => parseFloat(v) || 0;
+  const main = document.querySelector("main");
+  const cs = getComputedStyle(main);
+  if (px(cs.paddingTop) < 16) problems.push(`main padding-top ${cs.paddingTop}`);
+  if (px(cs.paddingBottom) < 32) problems.push(`main padding-bottom ${cs.paddingBottom}`);
+  const shown = [...main.querySelectorAll("*")].filter((el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== "hidden" &&
+      !el.closest(".visually-hidden");
+  });
+  const bar = document.querySelector(".topbar").getBoundingClientRect();
+  const footer = document.querySelector(".site-footer").getBoundingClientRect();
+  const top = Math.min(...shown.map((el) => el.getBoundingClientRect().top));
+  const bottom = Math.max(...shown.map((el) => el.getBoundingClientRect().bottom));
+  if (top - bar.bottom < 16) problems.push(`content ${top - bar.bottom}px below the top bar`);
+  if (footer.top - bottom < 32) problems.push(`content ${footer.top - bottom}px above the footer`);
+  const width = document.documentElement.clientWidth;
+  for (const el of main.querySelectorAll("h1, h2, p, li, dt, dd")) {
+    if (!shown.includes(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.left < 12 || width - r.right < 12)
+      problems.push(`${el.tagName}.${el.className} within 12px of the window's side`);
+  }
+  const title = document.querySelector(".film-title");
+  const poster = document.querySelector(".film-poster");
+  if (title && poster) {
+    const t = title.getBoundingClientRect(), p = poster.getBoundingClientRect();
+    if (t.top < p.top - 1) problems.push(`film title ${p.top - t.top}px above the poster's top`);
+  }
+  return problems;
+}
+"""
+
+# Runs in the page: headings in the order a reader meets them, with what is wrong with it:
+# one h1, first; no level skipped on the way down.
+HEADINGS = """
+() => {
+  const levels = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")]
+    .filter((h) => !h.closest("[hidden], [aria-hidden=true]") &&
+      getComputedStyle(h).display !== "none")
+    .map((h) => +h.tagName[1]);
+  const problems = [];
+  if (levels[0] !== 1) problems.push(`first heading h${levels[0]}`);
+  if (levels.filter((l) => l === 1).length !== 1) problems.push("not exactly one h1");
+  levels.forEach((l, i) => {
+    if (i && l > levels[i - 1] + 1) problems.push(`h${levels[i - 1]} then h${l}`);
+  });
+  return problems;
+}
+"""
+
+# Runs in the page before anything else: adds up the layout shifts that the reader did not
+# cause (CLS as the Web Vitals count it, in one window: these pages are short-lived).
+CLS_OBSERVER = """
+window.__shifts = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries())
+    if (!entry.hadRecentInput)
+      window.__shifts.push({value: entry.value, sources: (entry.sources || []).map((s) =>
+        s.node ? (s.node.className || s.node.nodeName) : "?")});
+}).observe({type: "layout-shift", buffered: true});
 """
 
 # Runs in the page: the focus indicator of the focused element, as the browser draws it.

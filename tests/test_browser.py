@@ -6,6 +6,7 @@ Screenshots go to ``test-artifacts/screenshots/``.
 
 from __future__ import annotations
 
+import gzip
 import json
 from urllib.parse import urlsplit
 
@@ -16,8 +17,11 @@ from .browser import (
     ARTIFACTS,
     AXE,
     CHROMIUM,
+    CLS_OBSERVER,
     FOCUS_STYLE,
+    HEADINGS,
     LAYOUT_PROBLEMS,
+    SPACING,
     WIDTHS,
     provision,
     serve_example,
@@ -28,6 +32,7 @@ PAGES = {
     "film": "films/last-train-home/",
     "person": "people/lixin-fan/",
     "genre": "genres/documentary/",
+    "year": "years/2009/",
     "genres": "genres/",
     "people": "people/",
     "years": "years/",
@@ -37,7 +42,8 @@ PAGES = {
     "poster": "films/poster-test/",
     "404": "no-such-page/",
 }
-CONTRACT_ORDER = ["film-head", "film-poster", "plot", "credits", "critics", "reviews", "related"]
+CONTRACT_ORDER = ["film-head", "film-offers", "film-poster", "plot", "credits", "critics",
+                  "reviews", "related"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -62,10 +68,18 @@ def visit(browser, server):
     request."""
     contexts, errors = [], []
 
-    def open_page(path: str, width: int = 1280, scheme: str = "light") -> Page:
-        context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    def open_page(
+        path: str, width: int = 1280, scheme: str = "light", script: bool = True, init: str = ""
+    ) -> Page:
+        context = browser.new_context(
+            viewport={"width": width, "height": 844 if width < 600 else 900},
+            color_scheme=scheme,
+            java_script_enabled=script,
+        )
         contexts.append(context)
         page = context.new_page()
+        if init:
+            page.add_init_script(init)
         page.on("pageerror", lambda exc: errors.append(f"script error: {exc}"))
         page.on("requestfailed", lambda request: errors.append(f"request failed: {request.url}"))
         page.on(
@@ -102,6 +116,89 @@ def test_layout_holds_at_phone_and_laptop_widths(visit, name, width):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", list(PAGES))
+def test_content_keeps_its_distance_from_the_bars_and_the_edges(visit, name, width):
+    page = visit(PAGES[name], width)
+    assert page.evaluate(SPACING) == []
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_headings_go_down_one_level_at_a_time(visit, name):
+    page = visit(PAGES[name])
+    if name == "home":  # and after a filter has redrawn the films
+        page.select_option("#facet-genre", "experimental")
+        page.wait_for_function("document.getElementById('facet-status').textContent !== ''")
+    assert page.evaluate(HEADINGS) == []
+
+
+CLS_PAGES = {**PAGES, "filtered": "?sort=year-desc&genre=experimental"}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", list(CLS_PAGES))
+def test_nothing_moves_after_the_first_paint(visit, name, width):
+    """Cumulative layout shift under 0.05 (Web Vitals' "good" is 0.1), measured after the
+    script has done its work: results fetched, filters applied, images decoded."""
+    page = visit(CLS_PAGES[name], width, init=CLS_OBSERVER)
+    if name == "search":
+        page.wait_for_selector("#search-results .result")
+    if name == "filtered":
+        page.wait_for_function("document.getElementById('facet-status').textContent !== ''")
+    page.wait_for_timeout(300)
+    shifts = page.evaluate("window.__shifts")
+    assert sum(s["value"] for s in shifts) < 0.05, shifts
+
+
+def _visible_counts(page: Page) -> list[str]:
+    return page.eval_on_selector_all(
+        "main *",
+        """els => els.filter(e => e.children.length === 0 && /^\\d+ films?\\b/.test(e.textContent)
+              && e.getBoundingClientRect().height > 0 && !e.closest('.visually-hidden'))
+           .map(e => e.textContent)""",
+    )
+
+
+def test_a_filter_shows_one_count_and_no_empty_show_more(visit):
+    page = visit(PAGES["home"], 390)
+    assert _visible_counts(page) == ["15 films"]
+    page.select_option("#facet-genre", "experimental")
+    page.wait_for_function("document.getElementById('facet-status').textContent !== ''")
+    assert _visible_counts(page) == ["3 films"]
+    button = page.locator(".show-more")
+    assert button.get_attribute("hidden") is not None  # all three shown: nothing more
+    assert button.evaluate("b => getComputedStyle(b).display") == "none"
+    assert not button.is_visible()
+
+
+def test_show_more_brings_the_next_films(browser, server):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server.url)
+    page.evaluate("document.getElementById('facets').dataset.pageSize = '5'")
+    page.select_option("#facet-sort", "year")
+    page.wait_for_selector(".show-more:not([hidden])")
+    assert page.locator("#catalogue .card").count() == 5
+    assert page.inner_text(".show-more") == "Show more (10 left)"
+    page.click(".show-more")
+    page.click(".show-more")
+    assert page.locator("#catalogue .card").count() == 15
+    assert page.locator(".show-more").evaluate("b => getComputedStyle(b).display") == "none"
+    page.close()
+
+
+@pytest.mark.parametrize("name", ["home", "film", "search"])
+def test_pages_work_without_javascript(visit, name):
+    page = visit(PAGES[name], 390, script=False)
+    if name == "home":
+        assert page.locator("#catalogue .card").count() == 15
+        assert not page.locator("#facets").is_visible()  # its controls would do nothing
+    if name == "film":
+        assert page.locator(".film-poster").is_visible() and page.locator(".critics").is_visible()
+    if name == "search":
+        assert "needs JavaScript" in page.inner_text("main")
+    assert page.evaluate(LAYOUT_PROBLEMS) == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 def test_film_page_sections_follow_the_contract_order(visit, width):
     page = visit(PAGES["film"], width)
     classes = page.eval_on_selector_all(
@@ -131,13 +228,12 @@ def _axe(page: Page) -> list[str]:
     return [
         f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
     ]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_no_serious_accessibility_violations(visit, name, scheme):
+def test_no_accessibility_violations_of_any_impact(visit, name, scheme):
     page = visit(PAGES[name], 1280, scheme)
     if name == "home":  # with the interactive parts open: filters applied, search results
         page.select_option("#facet-genre", "experimental")
@@ -217,7 +313,7 @@ def test_filter_and_sort_with_the_keyboard(visit, server):
     assert _titles(again) == [f["title"] for f in by_year]
     # a rating band with nothing in it says so
     page.select_option("#facet-genre", "")
-    page.select_option("#facet-band", "0")
+    page.select_option("#facet-band", "75")
     page.wait_for_function("document.getElementById('facet-status').textContent.startsWith('0 ')")
     assert _titles(page) == []
 
@@ -259,19 +355,24 @@ def test_search_page_reads_its_query_and_needs_no_other_server(visit, server):
 
 
 def test_film_page_stays_on_its_origin_and_within_budgets(browser, server):
+    """Nothing from another site; under 30 KB each of CSS and script, and under 40 KB in
+    all before the first image as a compressing server (GitHub Pages) sends it."""
     page = browser.new_page()
-    sizes: dict[str, int] = {"script": 0, "stylesheet": 0}
+    raw: dict[str, int] = {"document": 0, "script": 0, "stylesheet": 0}
+    sent: dict[str, int] = dict(raw)
     origins = set()
 
     def record(response):
         origins.add(urlsplit(response.url)._replace(path="", query="", fragment="").geturl())
         kind = response.request.resource_type
-        if kind in sizes:
-            sizes[kind] += len(response.body())
+        if kind in raw:
+            raw[kind] += len(response.body())
+            sent[kind] += len(gzip.compress(response.body()))
 
     page.on("response", record)
     page.goto(server.url + PAGES["film"])
     page.wait_for_load_state("networkidle")
     page.close()
     assert origins == {server.url.removesuffix(server.base_path)}
-    assert 0 < sizes["stylesheet"] < 30_000 and 0 < sizes["script"] < 30_000, sizes
+    assert 0 < raw["stylesheet"] < 30_000 and 0 < raw["script"] < 30_000, raw
+    assert sum(sent.values()) < 40_000, sent

@@ -24,7 +24,7 @@ def _srcset_urls(html: str) -> list[str]:
 def test_every_internal_link_resolves_under_a_sub_path(tmp_path):
     root = tmp_path / "s"
     shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "static", root / "static")
+    shutil.copytree(REPO / "static", root / "static")  # its posters
     (root / "filmpage.yml").write_text("title: Crawl\nbase_url: https://user.github.io/repo/\n")
     running = start_preview(root, port=0, reload=False)
     host, port = running.server.server_address[:2]

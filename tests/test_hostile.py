@@ -72,11 +72,14 @@ def _expect(tmp_path: Path, root: Path, case: Path, inputs: set[Path]) -> None:
         kind, _, value = line.partition(": ")
         if kind == "plot":
             plot = re.search(
-                r'<h2 id="plot-heading">Plot Summary</h2>\s*(.*?)\s*</section>', page, re.S
+                r'<h2 id="plot-heading">Plot Summary</h2>\s*'
+                r'<div class="prose">(.*?)</div>\s*</section>',
+                page,
+                re.S,
             )
             assert plot and plot.group(1) == value
         elif kind == "review":
-            review = re.search(r'<div class="review-body">(.*?)</div>', page, re.S)
+            review = re.search(r'<div class="review-body prose">(.*?)</div>', page, re.S)
             assert review and review.group(1) == value
         elif kind == "contains":
             assert value in page

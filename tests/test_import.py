@@ -158,7 +158,8 @@ def test_import_then_build_shows_the_imported_facts(site):
     assert "归途列车" in page and "1 hr 27 min" in page
     assert text_of(section(page, "credits")) == (
         "Cast & Crew Director Lixin Fan Writer Lixin Fan Cast Zhang Changhua as Self "
-        "Chen Suqin as Self"
+        "Chen Suqin as Self Released 12 September 2009 Countries Canada, China "
+        "Studio EyeSteelFilm"
     )
 
 

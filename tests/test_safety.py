@@ -18,6 +18,7 @@ def test_same_bytes_under_another_time_zone_and_locale(tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
     for root in (one, two):
         shutil.copytree(REPO / "content", root / "content")
+        shutil.copytree(REPO / "static", root / "static")  # its posters
         shutil.copy(REPO / "filmpage.yml", root / "filmpage.yml")
     build(one)
     env = {

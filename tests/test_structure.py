@@ -13,11 +13,23 @@ SOURCE = Path(__file__).resolve().parents[1] / "src" / "filmpage"
 
 LAYERS = [
     # what everything may use: errors, data, the theme's place, images, the store
-    {"errors", "codec", "slugs", "theme", "yamltree", "markup", "images", "store", "inputs",
-     "textrule", "names", ""},
+    {
+        "errors",
+        "codec",
+        "slugs",
+        "theme",
+        "yamltree",
+        "markup",
+        "images",
+        "store",
+        "inputs",
+        "textrule",
+        "names",
+        "",
+    },
     {"plainyaml", "yamldoc", "settings"},  # settings
     {"load"},  # load
-    {"model", "identity", "record", "structured", "searchindex", "derive", "cardtext"},  # model
+    {"model", "identity", "record", "structured", "searchindex", "derive"},  # model
     {"suggest", "catalogue", "stats", "browse"},  # catalogue
     {"pages"},  # pages
     {"templating", "render"},  # render

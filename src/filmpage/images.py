@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
+
+from .cardtext import draw_line, drawable, fonts_key, wrap
 
 try:  # the "fast" extra: ISA-L's deflate, a share card's pixels in half zlib's time
     from isal.isal_zlib import compress as _deflate
@@ -35,7 +37,9 @@ RASTER = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".a
 CARD_SIZE = (600, 315)  # share card for films without a poster (1.91:1, as Open Graph wants)
 LEVELS = 16  # grey levels of a share card's text, from the film's colour to white
 VERSION = "1"  # bump when the way images are made changes, so cached ones are remade
-CARD_VERSION = "4"  # the same for share cards (4: 4-bit PNG by png_4bit, ISA-L deflate)
+CARD_VERSION = "5"  # the same for share cards (5: every script, with the fonts in the name)
+TITLE_SIZE = 42  # pixels, a share card's title
+MARGIN = 44
 
 
 @dataclass(frozen=True)
@@ -209,28 +213,30 @@ def poster_set(slug: str, info: SourceInfo) -> PosterSet:
 
 
 def card_digest(title: str, year: int, hue: int) -> str:
+    """The name of a film's share card: what it shows, and the fonts it is drawn with
+    (a system font installed or removed changes the card, so it gets a new name)."""
     return hashlib.blake2b(
-        f"{CARD_VERSION}|{title}|{year}|{hue}".encode(), digest_size=8
+        f"{CARD_VERSION}|{title}|{year}|{hue}|{fonts_key(title)}".encode(), digest_size=8
     ).hexdigest()
 
 
 def share_card_png(title: str, year: int, hue: int) -> bytes:
     """A 600×315 PNG in the film's colour with its title and year, for link previews.
 
-    The text is drawn from a cache of glyphs in 16 grey levels, as the indexes of a
-    palette that runs from the film's colour to white, and written as a 4-bit PNG with
-    quick compression (:func:`png_4bit`): about 0.1 ms a card, where Pillow's PNG writer
-    took 0.8 ms, and drawing each title with FreeType and writing a JPEG 1.4 ms.
+    Titles are drawn in every script: Latin, Greek and Cyrillic with the bundled Noto
+    Sans, other scripts with a font of the system that has them (``cardtext.system_fonts``),
+    and a line no font here can draw as its transliteration (归途列车 as "Gui Tu Lie Che"),
+    never as empty boxes. The text is drawn from a cache of glyphs in 16 grey levels, as
+    the indexes of a palette that runs from the film's colour to white, and written as a
+    4-bit PNG (:func:`png_4bit`).
     """
     # Two columns more on the left, always 0: packed two pixels a byte, each row then
     # starts with a 0 byte, which is the "no filter" byte that PNG puts before every row.
     mask = Image.new("P", (CARD_SIZE[0] + 2, CARD_SIZE[1]), 0)
     draw = ImageDraw.Draw(mask)
-    # The bundled font covers Latin script only; other titles show their year alone.
-    if title.isprintable() and all(ord(c) < 0x250 for c in title):
-        for row, line in enumerate(_wrap(title, 24).split("\n")):
-            _draw(draw, (42, 60 + 50 * row), line, 40, LEVELS - 1)
-    _draw(draw, (42, 245), str(year), 30, LEVELS - 3)
+    for row, line in enumerate(wrap(drawable(title), TITLE_SIZE, CARD_SIZE[0] - 2 * MARGIN)):
+        draw_line(draw, (MARGIN, 100 + 52 * row), line, TITLE_SIZE, LEVELS - 1)
+    draw_line(draw, (MARGIN, 275), str(year), 30, LEVELS - 3)
     return png_4bit(CARD_SIZE, _ramp(hue), mask.tobytes("raw", "P;4"))
 
 
@@ -256,30 +262,6 @@ def png_4bit(size: tuple[int, int], palette: list[int], rows: bytes) -> bytes:
     )
 
 
-def _draw(draw: ImageDraw.ImageDraw, at: tuple[int, int], text: str, size: int, value: int) -> None:
-    """Put ``text`` glyph by glyph, its top left at ``at``, each glyph's grey blending the
-    palette index ``value`` over what is there (``bitmap`` gives the very pixels of
-    ``Image.paste`` with a mask, in two thirds of the time)."""
-    x, y = at
-    for char in text:
-        glyph, left, top, advance = _glyph(char, size)
-        if glyph is not None:
-            draw.bitmap((round(x) + left, y + top), glyph, fill=value)
-        x += advance
-
-
-@lru_cache(maxsize=4096)
-def _glyph(char: str, size: int) -> tuple[Image.Image | None, int, int, float]:
-    """One character drawn once: its mask (None for a space), offset and advance."""
-    font = _font(size)
-    left, top, right, bottom = (round(v) for v in font.getbbox(char))
-    glyph = None
-    if right > left and bottom > top:
-        glyph = Image.new("L", (right - left, bottom - top), 0)
-        ImageDraw.Draw(glyph).text((-left, -top), char, fill=255, font=font)
-    return glyph, left, top, font.getlength(char)
-
-
 @lru_cache(maxsize=360)
 def _ramp(hue: int) -> list[int]:
     """A palette from the film's colour (index 0) to white (the last index)."""
@@ -287,23 +269,3 @@ def _ramp(hue: int) -> list[int]:
     base = (round(red * 255), round(green * 255), round(blue * 255))
     top = LEVELS - 1
     return [round(c + (255 - c) * k / top) for k in range(LEVELS) for c in base]
-
-
-@lru_cache(maxsize=4)
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size=size)
-
-
-def _wrap(text: str, width: int, lines: int = 3) -> str:
-    words, out, line = text.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            out.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    out.append(line)
-    if len(out) > lines:
-        out = out[:lines]
-        out[-1] = out[-1][: width - 1] + "…"
-    return "\n".join(out)

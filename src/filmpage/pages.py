@@ -81,27 +81,36 @@ def paginate(base: str, template: str, items: list, size: int, **context) -> lis
 
 
 def _person_pages(person, size: int) -> list[Page]:
-    """A person's films by role, paginated over (role, film) pairs and regrouped by role."""
-    pairs = [(role, FilmRef(film.slug)) for role in person.roles for film in role.films]
-    pages = paginate(f"people/{person.slug}/", "person.html", pairs, size, person=subject(person))
-    for page in pages:
-        groups: list[tuple[PersonRole, list[FilmRef]]] = []
-        for role, film in page.context.pop("items"):
-            if groups and groups[-1][0].key == role.key:
-                groups[-1][1].append(film)
-            else:
-                groups.append((role, [film]))
-        page.context["roles"] = tuple(PersonRole(r.key, r.label, tuple(fs)) for r, fs in groups)
-    return pages
+    """A person's films, each once (newest first) with the roles the person had in it,
+    paginated over films: a director who also shot and edited a film shows it once."""
+    roles: dict[str, list[str]] = {}
+    films: dict[str, Outline] = {}
+    for role in person.roles:
+        for film in role.films:
+            films.setdefault(film.slug, film)
+            roles.setdefault(film.slug, []).append(_role_label(film, role, person.name))
+    order = sorted(films.values(), key=lambda f: (-f.year, f.title.casefold(), f.slug))
+    return paginate(f"people/{person.slug}/", "person.html", refs(order), size,
+                    person=subject(person),
+                    film_roles={slug: tuple(labels) for slug, labels in roles.items()})  # fmt: skip
+
+
+def _role_label(film: Outline, role: PersonRole, name: str) -> str:
+    """ "Director", or for the cast the character played: "Cast (Self)"."""
+    if role.key == "cast":
+        for credit in film.credits:
+            if credit.key == "cast":
+                for person in credit.people:
+                    if person.name == name and person.character:
+                        return f"{role.label} ({person.character})"
+    return role.label
 
 
 def films_listed(page: Page) -> Iterator[FilmRef]:
-    """The films a list page shows as cards: its items, or a person's films by role."""
+    """The films a list page shows as cards: its items."""
     for item in page.context.get("items", ()):
         if isinstance(item, FilmRef):
             yield item
-    for role in page.context.get("roles", ()):
-        yield from role.films
 
 
 def plan_pages(catalogue: Catalogue, settings: Settings, stats: Stats) -> list[Page]:

@@ -89,6 +89,11 @@ def make_environment(
         percent=lambda n: f"{n}%",
         json_script=json_script,
         hue=title_hue,
+        initial=initial,
+        summary=structured.summary,
+        image_alt=image_alt,
+        with_note=with_note,
+        rating_counts=rating_counts,
         long_date=long_date,
         atom_date=atom_date,
         entry_id=entry_id,
@@ -292,6 +297,48 @@ def format_rating(value: float, digits: int = 1) -> str:
     """8.4 -> '8.4', 4.0 -> '4', 4.25 -> '4.3' (halves up, not to even)."""
     text = str(Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+_ARTICLES = ("the ", "a ", "an ")
+
+
+def initial(title: str) -> str:
+    """The letter a placeholder poster shows: the title's first, past "The", "A" or "An"."""
+    text = title.strip()
+    for article in _ARTICLES:
+        if text.lower().startswith(article) and len(text) > len(article):
+            text = text[len(article) :].lstrip()
+            break
+    for char in text:
+        if char.isalnum():
+            return char.upper()
+    return text[:1] or "?"
+
+
+def image_alt(film: Any) -> str:
+    """What a film's share image shows, for ``og:image:alt`` and ``twitter:image:alt``:
+    its poster, or the card with its title and year."""
+    return f"Poster of {film.title}" if film.poster else f"{film.title} ({film.year})"
+
+
+def with_note(card: str, note: str) -> Markup:
+    """A catalogue card (rendered once, shared by every grid) with a line added at its end,
+    such as the roles a person had in the film."""
+    if not note:
+        return Markup(card)
+    head, _, tail = str(card).rpartition("</li>")
+    return Markup(f'{head}<p class="card-note">{Markup.escape(note)}</p></li>{tail}')
+
+
+def rating_counts(reviews: Iterable[Any]) -> list[tuple[int, int, float]]:
+    """(stars, how many ratings, their share in percent) from 5 stars down to 1; a
+    half star counts with the whole star below it."""
+    counts = [0] * 6
+    for review in reviews:
+        if review.rating is not None:
+            counts[int(review.rating)] += 1
+    total = sum(counts) or 1
+    return [(n, counts[n], round(100 * counts[n] / total, 1)) for n in range(5, 0, -1)]
 
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",

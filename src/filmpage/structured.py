@@ -15,16 +15,47 @@ from typing import Any
 from .model import Film
 from .settings import Settings
 
+# Tags that end a block of text (a paragraph, a list item, a line break) part the words on
+# either side; any other tag (emphasis, a link) sits inside a word's run of text and goes.
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|br|li|ul|ol|blockquote|pre|hr|h[1-6]|div|table|tr|td|th|dd|dt)\b[^>]*>", re.I
+)
 _TAG = re.compile(r"<[^>]*>")
+SUMMARY_LENGTH = 155  # what search engines show of a description
 
 ROLE_PROPERTIES = {"directors": "director", "producers": "producer", "cast": "actor",
                    "music": "musicBy"}  # fmt: skip
 
 
 def plain_text(fragment: str) -> str:
-    """The text of a sanitized HTML fragment, on one line (``str.split`` collapses the
-    whitespace: three times as fast as a regular expression here)."""
-    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+    """The text of a sanitized HTML fragment, on one line: "the *catadores*, the
+    pickers" reads "the catadores, the pickers", with no space before the comma
+    (``str.split`` collapses the whitespace: three times as fast as a regular expression)."""
+    return " ".join(html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", fragment))).split())
+
+
+def summary(film: Film, limit: int = SUMMARY_LENGTH) -> str:
+    """A film's description for search results and link previews: its plot, cut at a
+    word under ``limit`` characters; else its tagline; else what the record says of it."""
+    text = plain_text(film.plot_html)
+    if len(text) > limit:
+        cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-–—")
+        return cut + "…"
+    if text:
+        return text
+    if film.tagline:
+        return film.tagline
+    made = f"{film.title} ({film.year})"
+    if film.directors:
+        made += ", directed by " + _join(film.directors)
+    if film.genres:
+        made += ". " + ", ".join(film.genres)
+    return made + "."
+
+
+def _join(names) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def iso_duration(minutes: int) -> str:
@@ -129,7 +160,7 @@ def item_list(films, settings: Settings, first_position: int = 1) -> dict:
         "@context": "https://schema.org",
         "@type": "ItemList",
         "itemListElement": [
-            {"@type": "ListItem", "position": first_position + i,
+            {"@type": "ListItem", "position": first_position + i, "name": f.title,
              "url": settings.absolute(f"films/{f.slug}/")}
             for i, f in enumerate(films)
         ],

@@ -1,7 +1,7 @@
-"""Where the built-in theme is: inside the installed package, or at the repository root.
+"""Where the built-in theme is: ``filmpage/theme/{templates,static}`` inside the package.
 
-A wheel carries the theme as ``filmpage/theme/{templates,static}``; a source checkout
-(including an editable install) uses the one copy at the repository root.
+The theme lives in the package (not at the repository root) so that the repository's own
+example site, whose ``static/`` holds its posters, never lends its files to other sites.
 """
 
 from __future__ import annotations
@@ -9,11 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 _PACKAGED = Path(__file__).parent / "theme"
-_CHECKOUT = Path(__file__).resolve().parents[2]
 
 
 def theme_dir() -> Path:
     """The folder holding the built-in ``templates/`` and ``static/``."""
-    if (_PACKAGED / "templates").is_dir():
-        return _PACKAGED
-    return _CHECKOUT
+    return _PACKAGED

@@ -1,4 +1,4 @@
-/* filmpage theme script: instant search (Pagefind) and the catalogue's sort and filter.
+/* filmpage theme script: instant search and the catalogue's sort and filter.
    Everything here is an enhancement: without it, every page still works. */
 (function () {
   "use strict";
@@ -172,7 +172,7 @@
       status(summary);
       return;
     }
-    var list = el("ul", { "class": "search-results", role: "list" });
+    var list = el("ul", { "class": "search-results" });
     items.forEach(function (d) { list.appendChild(resultItem(d)); });
     var nodes = [el("p", { "class": "search-summary" }, summary)];
     if (items.length) nodes.push(list);
@@ -210,9 +210,8 @@
   /* ---- Sort and filter the catalogue ----------------------------------- */
   var form = document.getElementById("facets");
   var catalogue = document.getElementById("catalogue");
+  var count = document.getElementById("catalogue-count");
   if (!form || !catalogue) return;
-  form.hidden = false;
-  var pageSize = parseInt(form.getAttribute("data-page-size"), 10) || 48;
   var index = null;
   var shown = 0;
   var matches = [];
@@ -267,42 +266,42 @@
     return text.split(", ").map(function (part) { return base + part; }).join(", ");
   }
 
+  function initial(title) {
+    var text = title.trim().replace(/^(the|a|an)\s+(?=\S)/i, "");
+    var m = text.match(/[\p{L}\p{N}]/u);
+    return m ? m[0].toUpperCase() : text.slice(0, 1) || "?";
+  }
+
+  // The same card as the theme's card macro.
   function card(film, ix) {
     var f = ix.f;
     var slug = value(film, f, "slug"), title = value(film, f, "title"), year = value(film, f, "year");
     var li = el("li", { "class": "card" });
     var a = el("a", { "class": "card-link", href: page("films/" + slug + "/") });
-    var box = el("div", { "class": "card-poster" });
+    var box = el("span", { "class": "card-poster" });
     var poster = value(film, f, "poster");
-    var sizes = "(min-width: 1180px) 190px, (min-width: 600px) 22vw, 45vw";
+    var sizes = "(min-width: 1240px) 180px, (min-width: 760px) 16vw, 44vw";
     if (Array.isArray(poster)) {
       var pic = el("picture");
       pic.appendChild(el("source", { type: "image/webp", srcset: srcset(poster[3]), sizes: sizes }));
       pic.appendChild(el("img", { "class": "poster-img", src: base + poster[0], srcset: srcset(poster[4]),
-        sizes: sizes, width: poster[1], height: poster[2], alt: "Poster of " + title,
-        loading: "lazy", decoding: "async" }));
+        sizes: sizes, width: poster[1], height: poster[2], alt: "", loading: "lazy", decoding: "async" }));
       box.appendChild(pic);
     } else if (poster) {
-      box.appendChild(el("img", { "class": "poster-img", src: base + poster, alt: "Poster of " + title,
+      box.appendChild(el("img", { "class": "poster-img", src: base + poster, alt: "",
         loading: "lazy", decoding: "async" }));
     } else {
       var ph = el("span", { "class": "poster-placeholder", style: "--hue: " + value(film, f, "hue"),
         "aria-hidden": "true" });
-      ph.appendChild(el("span", { "class": "ph-title" }, title));
-      ph.appendChild(el("span", { "class": "ph-year" }, String(year)));
+      ph.appendChild(el("span", { "class": "ph-initial" }, initial(title)));
       box.appendChild(ph);
     }
     a.appendChild(box);
     a.appendChild(el("h3", { "class": "card-title" }, title));
     li.appendChild(a);
-    var meta = el("p", { "class": "card-meta" });
-    meta.appendChild(el("span", {}, String(year)));
     var directors = value(film, f, "directors");
-    if (directors.length) {
-      meta.appendChild(document.createTextNode(" \u00b7 "));
-      meta.appendChild(el("span", {}, directors.join(", ")));
-    }
-    li.appendChild(meta);
+    li.appendChild(el("p", { "class": "card-meta" },
+      year + (directors.length ? " \u00b7 " + directors.join(", ") : "")));
     var score = value(film, f, "tomatometer");
     if (score != null) {
       var state = score >= 60 ? "fresh" : "rotten";
@@ -319,6 +318,7 @@
   }
 
   function more(ix, grid, button) {
+    var pageSize = parseInt(form.getAttribute("data-page-size"), 10) || 48;
     matches.slice(shown, shown + pageSize).forEach(function (film) { grid.appendChild(card(film, ix)); });
     shown = Math.min(matches.length, shown + pageSize);
     button.hidden = shown >= matches.length;
@@ -329,7 +329,7 @@
     load().then(function (ix) {
       matches = choose(ix);
       shown = 0;
-      var grid = el("ul", { "class": "grid", role: "list" });
+      var grid = el("ul", { "class": "grid" });
       var button = el("button", { type: "button", "class": "button show-more" });
       button.addEventListener("click", function () {
         var next = shown;
@@ -337,10 +337,14 @@
         var link = grid.children[next] && grid.children[next].querySelector("a");
         if (link) link.focus();
       });
-      catalogue.replaceChildren(grid, button);
+      var section = el("section", { "class": "films", "aria-labelledby": "films-heading" });
+      section.appendChild(el("h2", { id: "films-heading", "class": "visually-hidden" }, "Films chosen"));
+      section.appendChild(grid);
+      catalogue.replaceChildren(section, button);
       more(ix, grid, button);
-      document.getElementById("facet-status").textContent =
-        matches.length + (matches.length === 1 ? " film" : " films");
+      var text = matches.length + (matches.length === 1 ? " film" : " films");
+      document.getElementById("facet-status").textContent = text;
+      if (count) count.textContent = text;
       var params = new URLSearchParams();
       ["sort", "genre", "decade", "band", "rated"].forEach(function (name) {
         var v = form[name].value;
@@ -350,6 +354,7 @@
       remember(query ? "?" + query : location.pathname);
     }).catch(function () {
       document.getElementById("facet-status").textContent = "Sorting and filtering are not available.";
+      if (count) count.textContent = "Sorting and filtering are not available.";
     });
   }
 
