@@ -25,6 +25,7 @@ LAYERS = [
         "inputs",
         "textrule",
         "names",
+        "cardtext",
         "",
     },
     {"plainyaml", "yamldoc", "settings"},  # settings
