@@ -22,6 +22,8 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
+from jinja2 import Environment
+
 from ..errors import Problem, Problems
 from ..images import Media, share_card
 from ..model import Film
@@ -100,8 +102,7 @@ def build(
             site = check_site(root, records, memory, drafts, strict, derived, overrides)
             media = partial(_media, site, memory, pool, derived)
             plan, images = plan_site(site, records, memory, media, derived)
-            env = make_environment(site.settings, template_dirs(root), images)
-            show_films(env, Shelf(root, plan.films, records, memory, plan.related))
+            env = _renderer(root, site, plan, images, records, memory)
             words = lambda files: [d.words for d in derived(files)]  # noqa: E731
             extras = extra_outputs(plan, site, records, memory, target, words)
             prints = _fingerprints(plan, site, memory, env, target)
@@ -203,6 +204,40 @@ def _media(site: Site, memory: Memory, pool: Pool, derived, films: list[PlanFilm
     return site_media(films, infos)
 
 
+@dataclass(frozen=True)
+class _Renderer:
+    """What rendering made that the next build may use again: the Jinja environment
+    (its templates compiled, its cards rendered) and the films it resolved."""
+
+    key: tuple  # the settings and the templates' sources it was made for
+    media: Media
+    env: Environment
+
+
+def _renderer(
+    root: Path, site: Site, plan: Plan, images: Media, records: Records, memory: Memory
+) -> Environment:
+    """The Jinja environment of this build, its films on a shelf: the last build's,
+    kept in memory (by the preview server), when the settings, the templates, the images
+    and the plan are the same, its cards and films of films whose print changed dropped;
+    else a new one. It is kept for the next build by :func:`_remember`."""
+    key = (repr(site.settings), tuple(sorted(site.templates.items())))
+    old: _Renderer | None = memory.renderer
+    shelf = Shelf(root, plan.films, records, memory, plan.related)
+    if old is not None and old.key == key and old.media == images and not plan.made:
+        env = old.env
+        kept = env.globals["cards"].films  # the films the last build resolved
+        shelf.update((slug, film) for slug, film in kept.items() if slug not in plan.changed)
+        for pieces in (env.globals["cards"], env.globals["small_posters"]):
+            for slug in plan.changed & pieces.keys():
+                del pieces[slug]
+    else:
+        env = make_environment(site.settings, template_dirs(root), images)
+    show_films(env, shelf)
+    memory.renderer_next = _Renderer(key, images, env)
+    return env
+
+
 def _fingerprints(plan: Plan, site: Site, memory: Memory, env, target: Target) -> Fingerprints:
     trusted = not target.whole and bool(memory.outputs())
     return Fingerprints(
@@ -235,6 +270,7 @@ def _remember(
     if plan.made:
         facts["plan_facts"] = plan_facts(plan)
     memory.films.update(records.films)
+    memory.renderer = memory.renderer_next
     memory.remember(
         Learned(
             inputs=stamps,

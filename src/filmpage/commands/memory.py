@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import Problem
 from ..store import Store, check, stored_records
@@ -90,6 +91,8 @@ class Memory:
     store: Store | None = None
     written_ns: int = 0
     films: dict = field(default_factory=dict)  # file -> Film, decoded (kept by serve)
+    renderer: Any = None  # what rendering made, for the next build (build._Renderer)
+    renderer_next: Any = None  # what this build's rendering makes, kept once it succeeds
     pid: int = field(default_factory=os.getpid)  # the process whose store this is
     _cache: dict = field(default_factory=dict)  # what was read, by name
 
@@ -158,6 +161,7 @@ class Memory:
         facts = {**learned.facts, "written_ns": str(self.written_ns)}
         if self.store is not None:
             _write(self.store, learned, facts, self)
+        plan = self.plan() if learned.plan is None else None  # the last build's, kept
         self._cache = {
             "inputs": learned.inputs,
             "entries": learned.entries,
@@ -165,7 +169,6 @@ class Memory:
             "films": learned.films,
             **{f"fact:{k}": v for k, v in facts.items()},
         }
-        plan = self.plan() if learned.plan is None else None
         if learned.plan is not None:
             plan = (bytes.fromhex(facts["plan"]), learned.plan, learned.pages)
         self._cache["plan"] = plan

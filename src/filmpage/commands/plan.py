@@ -21,7 +21,7 @@ from .. import __version__
 from ..browse import FacetTables, facet_row, facet_tables
 from ..catalogue import Catalogue, PersonRole, Subject, build_catalogue
 from ..codec import Codec
-from ..derive import Derived, Figures
+from ..derive import Derived, Figures, figures_of, figures_text
 from ..errors import Problem, Problems
 from ..images import Media
 from ..model import RelatedTitle
@@ -107,7 +107,7 @@ class Plan:
     made: bool  # made by this build (else the last build's)
     facts: dict  # the plan's own facts: facet tables, statistics' counts, drafts left out
     stats: Stats  # with this build's figures
-    parts: dict[str, tuple[bytes, str, str]]  # slug -> print, facet row, figures (as data)
+    parts: dict[str, tuple[bytes, str, str]]  # slug -> print, facet row, figures (as text)
     changed: set[str]  # slugs whose print changed since the last build
     related: dict[str, tuple]  # slug -> related titles resolved, when made by this build
 
@@ -129,7 +129,7 @@ def plan_site(
     made = site.catalogue is not None
     images = media(films)
     parts, changed = _film_parts(films, records, memory, images, facts["tables"], derived, made)
-    figures = [PLAN.loads(parts[f.slug][2]) for f in films]
+    figures = [figures_of(parts[f.slug][2]) for f in films]
     stats = with_figures(facts["counts"], figures)
     pages = [Page(STATS_PAGE, "stats.html", {"stats": stats}) if p.path == STATS_PAGE else p
              for p in pages]  # fmt: skip
@@ -169,7 +169,7 @@ def _film_parts(
     for film, found in zip(todo, derived([f.file for f in todo]), strict=True):
         outline = replace(found.outline, slug=film.slug)
         row = facet_row(outline, found.figures, media.posters.get(film.slug), tables)
-        parts[film.slug] = (prints[film.slug], row, PLAN.dumps(found.figures))
+        parts[film.slug] = (prints[film.slug], row, figures_text(found.figures))
     return parts, changed
 
 
