@@ -30,7 +30,7 @@ LAYERS = [
     },
     {"plainyaml", "yamldoc", "settings"},  # settings
     {"load"},  # load
-    {"model", "identity", "record", "structured", "searchindex", "derive"},  # model
+    {"model", "identity", "record", "structured", "searchindex", "derive", "filmdata"},  # model
     {"suggest", "catalogue", "stats", "browse"},  # catalogue
     {"pages"},  # pages
     {"templating", "render"},  # render

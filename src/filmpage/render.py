@@ -155,21 +155,16 @@ def show_films(env: jinja2.Environment, films: Mapping[str, Any]) -> None:
 
 
 def resolve(value: Any, films: Mapping[str, Any]) -> Any:
-    """``value`` with each :class:`FilmRef` in it replaced by its film (in lists, tuples,
-    dictionaries and dataclasses, as page contexts hold them)."""
+    """``value`` with each :class:`FilmRef` in it replaced by its film, in the lists,
+    tuples and dictionaries that page contexts hold them in (their other values, texts,
+    numbers and dataclasses such as a pager, hold no film)."""
     kind = type(value)
     if kind is FilmRef:
         return films[value.slug]
     if kind is list or kind is tuple:
-        return kind(resolve(item, films) for item in value)
+        return kind([resolve(item, films) for item in value])
     if kind is dict:
         return {key: resolve(item, films) for key, item in value.items()}
-    names = getattr(kind, "__dataclass_fields__", None)
-    if names is not None and kind.__init__ is not object.__init__:
-        values = {name: getattr(value, name) for name, f in names.items() if f.init}
-        resolved = {name: resolve(item, films) for name, item in values.items()}
-        if any(resolved[name] is not values[name] for name in values):
-            return kind(**resolved)
     return value
 
 

@@ -95,20 +95,24 @@ def build(
         stamps = input_stamps(root)
         if _nothing_changed(memory, stamps, options, out):
             return _unchanged(memory, out, started)
-        with staged(out) as target, Pool(jobs or default_jobs()) as pool:
-            records = load_records(root, stamps, memory, pool, partial(progress, "loading"))
-            cards = _draw_cards(records, drafts, target, pool)
+        jobs = jobs or default_jobs()
+        with staged(out) as target, Pool(jobs - 1, now=True) as helpers:
+            with Pool(jobs) as pool:
+                records = load_records(root, stamps, memory, pool, partial(progress, "loading"))
+            cards = _draw_cards(records, drafts, target, helpers)
             derived = partial(derived_of, root, records, memory)
             site = check_site(root, records, memory, drafts, strict, derived, overrides)
-            media = partial(_media, site, memory, pool, derived)
+            media = partial(_media, site, memory, helpers, derived)
             plan, images = plan_site(site, records, memory, media, derived)
             env = _renderer(root, site, plan, images, records, memory)
             words = lambda files: [d.words for d in derived(files)]  # noqa: E731
             extras = extra_outputs(plan, site, records, memory, target, words)
+            memory.keep_records(records.read)
+            records.let_go()
             prints = _fingerprints(plan, site, memory, env, target)
             _collect_new_objects()
             made = make_output(plan, site, images, extras, memory, env, prints, target,
-                               pool.jobs, partial(progress, "rendering"), cards.paths)  # fmt: skip
+                               jobs, partial(progress, "rendering"), cards.paths)  # fmt: skip
             cards.wait()
         _remember(memory, stamps, records, plan, made, site, prints, options)
         prune_images(store, set(images.files.values())) if images.posters else None
@@ -174,10 +178,11 @@ class _Cards:
     wait: Callable[[], None]
 
 
-def _draw_cards(records: Records, drafts: bool, target: Target, pool: Pool) -> _Cards:
-    """Start drawing the share cards of the films just read, in the pool's processes,
-    while this one checks and plans (the cards are named by what they show, so the
-    catalogue need not be made first). Any other card a page needs is drawn later."""
+def _draw_cards(records: Records, drafts: bool, target: Target, helpers: Pool) -> _Cards:
+    """Start drawing the share cards of the films just read, in the helpers' processes
+    (forked when the build began, while this one was small), while this one checks and
+    plans (the cards are named by what they show, so the catalogue need not be made
+    first). Any other card a page needs is drawn later."""
     cards = {}
     for derived in records.derived.values():
         film = derived.outline
@@ -186,7 +191,7 @@ def _draw_cards(records: Records, drafts: bool, target: Target, pool: Pool) -> _
         card = share_card(film.title, film.year)
         if target.whole or not os.path.isfile(os.path.join(target.out, card.path)):
             cards[card.path] = card
-    wait = pool.start(make_cards, sorted(cards.values()), target.staging)
+    wait = helpers.start(make_cards, sorted(cards.values()), target.staging)
     target.written.extend(sorted(cards))
     return _Cards(set(cards), wait)
 

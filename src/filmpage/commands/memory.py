@@ -75,7 +75,7 @@ class Learned:
 
     inputs: dict[str, Stamp]
     entries: dict[str, RecordEntry]
-    read: dict  # file -> records.Loaded: the records this build read
+    read: dict  # file -> records.Loaded: the records this build read (kept already)
     plan: list[PlanFilm] | None  # the plan, when it was made
     pages: list[PlanPage] | None
     films: dict[str, tuple[bytes, str, str]]  # slug -> print, facet row, figures, as now
@@ -155,6 +155,24 @@ class Memory:
         films, pages, drafts, warnings = json.loads(text)
         return Summary(films, pages, drafts, [Problem(*w) for w in warnings])
 
+    def keep_records(self, read: dict) -> None:
+        """Write the records this build read (file -> ``records.Loaded``) to the store
+        now: each describes its file by the hash of its bytes, whatever becomes of the
+        build, and the build need not hold their data any longer."""
+        if self.store is None or not read:
+            return
+        with self.store.db:
+            self.store.write(
+                "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (*row, check(*row), *loaded.stamp)
+                    for loaded, row in (
+                        (r, (f, r.digest, r.key, r.film, r.derived, problems_text(r.problems)))
+                        for f, r in read.items()
+                    )
+                ),
+            )
+
     def remember(self, learned: Learned) -> None:
         """Keep what a finished build learned, and write what is new to the store."""
         self.written_ns = time.time_ns()
@@ -228,17 +246,7 @@ def _write(store: Store, learned: Learned, facts: dict[str, str], before: Memory
         _update(store, "inputs", before.inputs(), learned.inputs, lambda p, s: (p, *s))
         entries = before.record_entries()
         gone = [(f,) for f in entries.keys() - learned.entries.keys()]
-        store.write("DELETE FROM records WHERE file = ?", gone)
-        store.write(
-            "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                (*row, check(*row), *learned.entries[row[0]].stamp)
-                for row in (
-                    (f, r.digest, r.key, r.film, r.derived, problems_text(r.problems))
-                    for f, r in learned.read.items()
-                )
-            ),
-        )
+        store.write("DELETE FROM records WHERE file = ?", gone)  # (those read: keep_records)
         store.write(
             "UPDATE records SET size = ?, mtime = ? WHERE file = ?",
             (

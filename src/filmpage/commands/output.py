@@ -20,6 +20,7 @@ import jinja2
 
 from ..browse import INDEX_FILE, data_scripts, facet_index_bytes
 from ..errors import Problems
+from ..filmdata import derived_from_text
 from ..images import Media
 from ..pages import Page, films_listed
 from ..render import extra_files, render_cards, render_page
@@ -30,7 +31,7 @@ from .media import make_cards, stored_image
 from .memory import Memory, PlanPage
 from .parallel import parallel_results
 from .plan import PLAN, Plan, Site
-from .records import CODEC, Records
+from .records import Records
 
 PAGES_PER_TASK = 16
 MAX_PATCHED = 32
@@ -87,7 +88,7 @@ def _patched_search(
         return None
     changes = []
     for i, file in edited:
-        was, now = CODEC.loads(stored[file]).words, records.derived[file].words
+        was, now = derived_from_text(stored[file]).words, records.derived[file].words
         if was != now:
             changes.append((i, was, now))
 

@@ -61,12 +61,16 @@ def _chunksize(count: int, processes: int) -> int:
 
 
 class Pool:
-    """``jobs`` worker processes, forked the first time there is enough work for them
-    (see the module's note), and ended with the ``with`` block."""
+    """``processes`` worker processes, forked now (``now``: while this process is small;
+    see the module's note) or the first time there is enough work for them, and ended
+    with the ``with`` block. With no processes, or no ``fork`` here, the work is done in
+    this process."""
 
-    def __init__(self, jobs: int):
-        self.jobs = jobs
+    def __init__(self, processes: int, now: bool = False):
+        self.processes = processes if "fork" in multiprocessing.get_all_start_methods() else 0
         self._pool: Any = None
+        if now and self.processes:
+            self._fork()
 
     def __enter__(self) -> Pool:
         return self
@@ -76,12 +80,16 @@ class Pool:
             self._pool.terminate()
             self._pool.join()
 
-    def _workers(self, count: int) -> Any:
-        if self._pool is None and _processes(self.jobs, count):
-            self._pool = multiprocessing.get_context("fork").Pool(
-                self.jobs, initializer=_collect_own_garbage
-            )
+    def _fork(self) -> Any:
+        context = multiprocessing.get_context("fork")
+        self._pool = context.Pool(self.processes, initializer=_collect_own_garbage)
         return self._pool
+
+    def _workers(self, count: int) -> Any:
+        """The processes, when ``count`` items are worth handing them."""
+        if not self.processes or count < MIN_ITEMS_PER_JOB * 2:
+            return None
+        return self._pool or self._fork()
 
     def map(
         self,
@@ -92,11 +100,11 @@ class Pool:
     ) -> Iterator[R]:
         """``func(state, item)`` for each item, in order, as they come; ``state`` is
         pickled with each chunk of items, so it should be small."""
-        pool = self._workers(len(items)) if _processes(self.jobs, len(items)) else None
+        pool = self._workers(len(items)) if self.processes > 1 or self._pool else None
         if pool is None:
             results: Iterator[R] = (func(state, item) for item in items)
         else:
-            chunk = _chunksize(len(items), self.jobs)
+            chunk = _chunksize(len(items), self.processes)
             results = pool.imap(partial(func, state), items, chunksize=chunk)
         for number, result in enumerate(results, 1):
             if done:
@@ -104,16 +112,16 @@ class Pool:
             yield result
 
     def start(self, func: Callable[[Any, list[T]], None], items: list[T], state: Any) -> Callable:
-        """Have the workers run ``func(state, part)`` on ``items`` split in one part
-        fewer than there are jobs (this process keeps a core), while this process goes
-        on; the function returned waits for them and raises what they raised. With
-        little work, it is done here and now."""
-        parts = max(1, self.jobs - 1)
-        pool = self._workers(len(items)) if _processes(self.jobs, len(items)) else None
+        """Have the workers run ``func(state, part)`` on ``items`` split in as many parts
+        as there are processes, while this process goes on; the function returned waits
+        for them and raises what they raised. With little work, or no processes, it is
+        done here and now."""
+        pool = self._workers(len(items))
         if pool is None:
             func(state, items)
             return lambda: None
-        pending = pool.map_async(partial(func, state), [items[i::parts] for i in range(parts)])
+        parts = [items[i :: self.processes] for i in range(self.processes)]
+        pending = pool.map_async(partial(func, state), parts)
         return lambda: pending.get()
 
 

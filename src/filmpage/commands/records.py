@@ -15,19 +15,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..codec import Codec
-from ..derive import Derived, Figures, derive
+from ..derive import Derived, derive
 from ..errors import Problem, Problems
+from ..filmdata import derived_from_text, derived_text, film_from_text, film_text
 from ..load import find_records, parse_record, read_file
 from ..model import (
-    Credit,
-    CriticQuote,
-    Critics,
-    CustomerReview,
     Film,
-    Offer,
     Outline,
     RelatedTitle,
-    Role,
 )
 from ..record import film_from_record
 from ..store import Store, digest, reader, stored_records
@@ -35,9 +30,8 @@ from .memory import Memory, PlanFilm, RecordEntry
 from .parallel import Pool
 from .scan import stamp
 
-CODEC = Codec([Film, Outline, Derived, Figures, Role, Credit, Critics, CriticQuote,
-               CustomerReview, RelatedTitle, Offer, Problem])  # fmt: skip
-"""How films and what is derived from them are kept in the store."""
+RELATED = Codec([RelatedTitle])
+"""How a film's related titles, as the catalogue resolved them, are kept in the plan."""
 
 Stamp = tuple[int, int]  # a file's size and modification time (ns)
 
@@ -50,7 +44,7 @@ class Loaded:
     stamp: Stamp  # the file's size and time, taken before it was read
     digest: bytes  # a hash of its bytes
     key: bytes  # a hash of its outline (b"" when the record has errors)
-    film: str  # the film, as data (CODEC); "" when the record has errors
+    film: str  # the film, as data (filmdata); "" when the record has errors
     derived: str  # its Derived, as data; "" likewise
     problems: tuple[Problem, ...]
 
@@ -58,13 +52,20 @@ class Loaded:
 @dataclass
 class Records:
     """Every record file of the site (sorted), what the last build knew of each, and
-    what this build read."""
+    what this build read (:meth:`let_go` drops what the render stage does not need)."""
 
     entries: dict[str, RecordEntry]  # file -> stamp, bytes' hash and outline's hash
     read: dict[str, Loaded]  # the files read by this build
-    films: dict[str, Film]  # the films of the files read, by file
+    films: dict[str, Film]  # their films, by file
     derived: dict[str, Derived]  # what was derived from them, by file
     problems: list[Problem]  # every record's
+
+    def let_go(self) -> None:
+        """Drop the records' data (kept in the store by now) and what was derived from
+        them, once the catalogue, the plan and the indexes are made: the render workers,
+        forked next, then share less, and the build holds less while they work."""
+        self.read = {f: replace(r, film="", derived="") for f, r in self.read.items()}
+        self.derived = {}  # (the films stay: the pages show them)
 
 
 def load_records(
@@ -95,9 +96,10 @@ def load_records(
             continue
         entries[file] = RecordEntry(when, loaded.digest, loaded.key)
         read[file] = loaded
-        if loaded.film:  # decoded here while the workers go on reading
-            films[file] = CODEC.loads(loaded.film)
-            derived[file] = CODEC.loads(loaded.derived)
+        memory.films.pop(file, None)  # (a film kept from an earlier build: changed now)
+        if loaded.film:  # read back here while the workers go on reading
+            films[file] = film_from_text(loaded.film)
+            derived[file] = derived_from_text(loaded.derived)
     every = [*problems.items]
     for file in files:
         found = read[file].problems if file in read else memory.problems(file)
@@ -124,8 +126,8 @@ def _loaded(file: str, stamp: Stamp, data: bytes | None, problems: Problems) -> 
         return Loaded(file, stamp, digest(data or b""), b"", "", "", found)
     derived = derive(film)
     return Loaded(
-        file, stamp, digest(data or b""), outline_key(derived.outline), CODEC.dumps(film),
-        CODEC.dumps(derived), found,
+        file, stamp, digest(data or b""), outline_key(derived.outline), film_text(film),
+        derived_text(derived), found,
     )  # fmt: skip
 
 
@@ -133,12 +135,14 @@ def outline_key(outline: Outline) -> bytes:
     """A hash of what an outline says of its film, but where in its file each thing is
     written: a line added above the related titles moves them in the file, not in the
     catalogue."""
-    placeless = replace(
-        outline,
-        positions={},
-        related=tuple(replace(r, line=0, column=0) for r in outline.related),
-    )
-    return digest(CODEC.dumps(placeless).encode())
+    credits = [(r.key, r.label, [(c.name, c.character) for c in r.people]) for r in outline.credits]
+    what = (
+        outline.title, outline.year, outline.slug, outline.slug_given, outline.original_title,
+        outline.genres, credits, [r.fields for r in outline.related], outline.poster,
+        outline.release_date, outline.content_rating, outline.draft, outline.aliases,
+        outline.ids,
+    )  # fmt: skip
+    return digest(repr(what).encode())
 
 
 def load_record(root: Path, file: str) -> Loaded:
@@ -156,7 +160,7 @@ def derived_of(root: Path, records: Records, memory: Memory, files: list[str]) -
         derived = records.derived.get(file)
         if derived is None:
             text = stored.get(file) or load_record(root, file).derived
-            derived = CODEC.loads(text)
+            derived = derived_from_text(text)
         found.append(derived)
     return found
 
@@ -164,10 +168,11 @@ def derived_of(root: Path, records: Records, memory: Memory, files: list[str]) -
 class Shelf(dict):
     """The plan's films by slug, as the catalogue resolved them (final slug, related
     titles: ``related``, when the catalogue was made by this build, else as the plan
-    keeps them), each made the first time a page asks for it: from this build's reading,
-    the films the memory keeps, or the store (a damaged row: the record read again). In a
-    worker process the store is opened anew: a connection is never shared across a fork.
-    """
+    keeps them), each made the first time a page asks for it, from its data: this
+    build's reading, else the store (a damaged row: the record read again). The process
+    that made the shelf keeps the films it read from the store in the memory, for a
+    preview server's next build; a render worker opens the store anew: a connection is
+    never shared across a fork."""
 
     def __init__(
         self,
@@ -180,22 +185,28 @@ class Shelf(dict):
         super().__init__()
         self.root, self.records, self.memory, self.related = root, records, memory, related
         self.plan = {f.slug: f for f in films}
+        self.pid = os.getpid()
         self._reader: tuple[int, Store] | None = None
 
     def __missing__(self, slug: str) -> Film:
         placed = self.plan[slug]
         film = self.records.films.get(placed.file) or self.memory.films.get(placed.file)
         if film is None:
-            film = CODEC.loads(self._stored(placed.file))
+            film = film_from_text(self._text(placed.file))
+            if os.getpid() == self.pid:
+                self.memory.films[placed.file] = film
         related = self.related.get(slug)  # as the catalogue resolved them, when it did now
         if related is None:
-            related = CODEC.loads(placed.related)
+            related = RELATED.loads(placed.related)
         if film.slug != slug or film.related != related:
             film = replace(film, slug=slug, related=related)
         self[slug] = film
         return film
 
-    def _stored(self, file: str) -> str:
+    def _text(self, file: str) -> str:
+        loaded = self.records.read.get(file)
+        if loaded is not None and loaded.film:
+            return loaded.film
         store = self.memory.store
         if store is not None and os.getpid() != self.memory.pid:
             if self._reader is None or self._reader[0] != os.getpid():

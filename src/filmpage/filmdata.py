@@ -1,0 +1,124 @@
+"""A film, its outline and what was derived from it, as JSON text for the build store,
+and back.
+
+Written by hand, field by field, rather than by the general :class:`codec.Codec`: a first
+build writes every film of the catalogue, a later one reads hundreds, and the general
+codec (a call for every object, a walk to turn lists back into tuples) took three times
+as long each way. A film is a list of its fields in the order of the dataclass, its
+parts lists of theirs; dates are ISO texts, prices decimal texts. A new field of
+``Film`` or of a part goes here too (and the store's layout version, ``store.LAYOUT``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+from .derive import Derived, figures_of, figures_text
+from .model import (
+    Credit,
+    CriticQuote,
+    Critics,
+    CustomerReview,
+    Film,
+    Offer,
+    Outline,
+    RelatedTitle,
+    Role,
+)
+
+_DUMP = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def film_text(film: Film) -> str:
+    f = film
+    return _DUMP([
+        f.file, f.title, f.year, f.slug, f.slug_given, f.original_title, f.tagline,
+        f.runtime, _date(f.release_date), f.genres, f.countries, f.languages,
+        f.content_rating, f.studio, f.distributor, f.poster, f.trailer, _roles(f.credits),
+        _critics(f.critics), [_fields(q) for q in f.top_critics],
+        [[r.body_html, r.title, r.rating, r.author, _date(r.date)] for r in f.customer_reviews],
+        [_fields(r) for r in f.related],
+        [[o.type, _price(o.price), o.currency, o.quality, o.url] for o in f.offers],
+        f.source, f.draft, f.plot_html, f.aliases, f.ids, f.positions,
+    ])  # fmt: skip
+
+
+def film_from_text(text: str) -> Film:
+    (file, title, year, slug, given, original, tagline, runtime, released, genres,
+     countries, languages, rating, studio, distributor, poster, trailer, credits, critics,
+     quotes, reviews, related, offers, source, draft, plot, aliases, ids,
+     positions) = json.loads(text)  # fmt: skip
+    return Film(
+        file, title, year, slug, given, original, tagline, runtime, _day(released),
+        tuple(genres), tuple(countries), tuple(languages), rating, studio, distributor,
+        poster, trailer, _roles_of(credits), Critics(*critics) if critics else None,
+        tuple(CriticQuote(*q) for q in quotes),
+        tuple(CustomerReview(b, t, r, a, _day(d)) for b, t, r, a, d in reviews),
+        tuple(RelatedTitle(*r) for r in related),
+        tuple(Offer(t, Decimal(p) if p is not None else None, c, q, u)
+              for t, p, c, q, u in offers),
+        tuple(map(tuple, source)), draft, plot, tuple(aliases), tuple(map(tuple, ids)),
+        _places(positions),
+    )  # fmt: skip
+
+
+def derived_text(derived: Derived) -> str:
+    o = derived.outline
+    outline = [
+        o.file, o.title, o.year, o.slug, o.slug_given, o.original_title, o.genres,
+        _roles(o.credits), [_fields(r) for r in o.related], o.poster, _date(o.release_date),
+        o.content_rating, o.draft, o.aliases, o.ids, o.positions,
+    ]  # fmt: skip
+    return _DUMP([outline, derived.words, figures_text(derived.figures)])
+
+
+def derived_from_text(text: str) -> Derived:
+    outline, words, figures = json.loads(text)
+    (file, title, year, slug, given, original, genres, credits, related, poster, released,
+     rating, draft, aliases, ids, positions) = outline  # fmt: skip
+    return Derived(
+        Outline(
+            file, title, year, slug, given, original, tuple(genres), _roles_of(credits),
+            tuple(RelatedTitle(*r) for r in related), poster, _day(released), rating, draft,
+            tuple(aliases), tuple(map(tuple, ids)), _places(positions),
+        ),
+        words,
+        figures_of(figures),
+    )  # fmt: skip
+
+
+def _fields(part: Any) -> list:
+    return [getattr(part, name) for name in part.__slots__]
+
+
+def _roles(roles: tuple[Role, ...]) -> list:
+    return [[r.key, r.label, [[c.name, c.character] for c in r.people]] for r in roles]
+
+
+def _roles_of(data: list) -> tuple[Role, ...]:
+    return tuple(
+        Role(k, label, tuple(Credit(n, c) for n, c in people)) for k, label, people in data
+    )
+
+
+def _critics(critics: Critics | None) -> list | None:
+    return None if critics is None else _fields(critics)
+
+
+def _date(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _day(text: str | None) -> dt.date | None:
+    return None if text is None else dt.date.fromisoformat(text)
+
+
+def _price(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _places(positions: dict) -> dict[str, tuple[int, int]]:
+    return {key: (line, column) for key, (line, column) in positions.items()}
