@@ -157,7 +157,7 @@ def make_output(
     problems.raise_if_errors()
     files = _file_fingerprints(extras, site.static, media)
     todo = _candidates(plan, prints, target.out)
-    if jobs > 1:  # the lists' cards, rendered once here rather than in every worker
+    if jobs > 1 and not prints.before:  # every page renders: the lists' cards once, here
         render_cards(env, (r.slug for i in todo for r in _listed(plan.pages[i])))
     job = _Job(env, plan.pages, target, prints)
     chunks = [todo[i : i + PAGES_PER_TASK] for i in range(0, len(todo), PAGES_PER_TASK)]

@@ -153,14 +153,15 @@ def load_record(root: Path, file: str) -> Loaded:
 
 def derived_of(root: Path, records: Records, memory: Memory, files: list[str]) -> list[Derived]:
     """What was derived from each of these files' films: this build's reading, else the
-    store's, else (a damaged row) read again now."""
+    store's (kept in ``records`` for the rest of the build), else (a damaged row) read
+    again now."""
     stored = memory.stored("derived", [f for f in files if f not in records.derived])
     found = []
     for file in files:
         derived = records.derived.get(file)
         if derived is None:
             text = stored.get(file) or load_record(root, file).derived
-            derived = derived_from_text(text)
+            derived = records.derived[file] = derived_from_text(text)
         found.append(derived)
     return found
 
