@@ -3,11 +3,13 @@ cache, the same site, byte for byte."""
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 
 import pytest
 from PIL import Image
@@ -165,3 +167,39 @@ def test_a_second_build_of_the_same_output_while_one_runs_is_refused(tmp_path):
         holder.kill()
         holder.wait()
     build(root)  # the lock goes with the process
+
+
+def test_an_edit_with_the_memory_kept_reads_one_record_and_nothing_from_the_store(
+    tmp_path, monkeypatch
+):
+    """What the preview server does: it keeps one Memory from build to build."""
+    from filmpage.commands.memory import Memory
+    from filmpage.load import read_file
+    from filmpage.store import Store
+
+    root = small_site(tmp_path / "s")
+    (root / "content/films/c.md").write_text(film("Gamma", slug="gamma", genres="[Comedy]"))
+    past = time.time() - 60  # written well before the build: their times can be trusted
+    for path in root.rglob("*"):
+        os.utime(path, (past, past))
+    memory = Memory()
+    build(root, memory=memory)
+    read, queried = [], []
+    monkeypatch.setattr(
+        "filmpage.commands.records.read_file",
+        lambda r, file, problems: read.append(file) or read_file(r, file, problems),
+    )
+    for method in ("rows", "checked"):
+        original = getattr(Store, method)
+        monkeypatch.setattr(
+            Store,
+            method,
+            lambda self, sql, *a, _o=original: queried.append(sql) or _o(self, sql, *a),
+        )
+    (root / "content/films/b.md").write_text(
+        film("Beta", slug="beta", genres="[Drama]", body="New.")
+    )
+    result = build(root, memory=memory, jobs=1)
+    assert read == ["content/films/b.md"] and queried == []
+    assert "New." in (root / "site/films/beta/index.html").read_text()
+    assert 0 < result.rendered < result.pages / 2

@@ -204,7 +204,7 @@ def _media(site: Site, memory: Memory, pool: Pool, derived, films: list[PlanFilm
         return derived([file])[0].outline.positions.get("poster", (0, 0))
 
     problems = Problems()
-    infos = read_posters(films, site.static, memory.store, pool, problems, place)
+    infos = read_posters(films, site.static, memory, pool, problems, place)
     problems.raise_if_errors()
     return site_media(films, infos)
 
@@ -284,6 +284,7 @@ def _remember(
             plan=plan.films if plan.made else None,
             pages=made.pages if plan.made else None,
             films=plan.parts,
+            words=records.words,
             outputs=made.outputs,
             facts=facts,
         )

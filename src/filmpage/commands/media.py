@@ -33,7 +33,7 @@ from ..images import (
 from ..inputs import MAX_POSTER_BYTES, Refused, read_regular
 from ..store import Store
 from ..write import write_file
-from .memory import PlanFilm
+from .memory import Memory, PlanFilm
 from .parallel import Pool
 
 
@@ -65,7 +65,7 @@ def site_media(films: Iterable[PlanFilm], infos: dict[str, SourceInfo]) -> Media
 def read_posters(
     films: Iterable[PlanFilm],
     static: dict[str, Path],
-    store: Store | None,
+    memory: Memory,
     pool: Pool,
     problems: Problems,
     place: Callable[[str], tuple[int, int]],
@@ -76,7 +76,7 @@ def read_posters(
     on each film that names it (``place`` gives where a record file names its poster)."""
     films = list(films)
     wanted = sorted({f.poster for f in films if f.poster and f.poster.lower().endswith(RASTER)})
-    known = _known_posters(store)
+    known = memory.posters()
     infos, todo = {}, []
     for rel in wanted:
         st = os.stat(static[rel])
@@ -94,8 +94,9 @@ def read_posters(
             continue
         info, images = made
         infos[rel] = info
-        if store is not None:
-            _keep(store, rel, stamp, info, images)
+        known[rel] = (stamp, info)
+        if memory.store is not None:
+            _keep(memory.store, rel, stamp, info, images)
     return infos
 
 
@@ -108,17 +109,6 @@ def _variants(
         return exc.message
     except ImageProblem as exc:
         return str(exc)
-
-
-def _known_posters(store: Store | None) -> dict[str, tuple[tuple[int, int], SourceInfo]]:
-    if store is None:
-        return {}
-    found = {}
-    for path, size, mtime, info in store.checked(
-        "SELECT path, size, mtime, info, check_ FROM posters"
-    ):
-        found[path] = ((size, mtime), SourceInfo(*json.loads(info)))
-    return found
 
 
 def _keep(

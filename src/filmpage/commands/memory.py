@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Problem
+from ..images import SourceInfo
 from ..store import Store, check, stored_records
 
 Stamp = tuple[int, int]
@@ -79,6 +80,7 @@ class Learned:
     plan: list[PlanFilm] | None  # the plan, when it was made
     pages: list[PlanPage] | None
     films: dict[str, tuple[bytes, str, str]]  # slug -> print, facet row, figures, as now
+    words: dict[str, str]  # file -> search words, of the records read
     outputs: dict[str, bytes]  # every output file's fingerprint
     facts: dict[str, str]
 
@@ -91,6 +93,7 @@ class Memory:
     store: Store | None = None
     written_ns: int = 0
     films: dict = field(default_factory=dict)  # file -> Film, decoded (kept by serve)
+    words: dict = field(default_factory=dict)  # file -> search words, as last built
     renderer: Any = None  # what rendering made, for the next build (build._Renderer)
     renderer_next: Any = None  # what this build's rendering makes, kept once it succeeds
     pid: int = field(default_factory=os.getpid)  # the process whose store this is
@@ -144,6 +147,11 @@ class Memory:
         """Each film's print, facet row and figures as the last build made them, by slug."""
         return self._read("films", _films) or {}
 
+    def posters(self) -> dict:
+        """What each poster source was, by its path under static/: ((size, time), what
+        it is), as the store knows it (``commands/media.py`` reads and writes the rows)."""
+        return self._read("posters", _posters) or {}
+
     def outputs(self) -> dict[str, bytes]:
         """The fingerprint of every output file of the last build, by path."""
         return self._read("outputs", lambda s: dict(s.rows("SELECT * FROM outputs"))) or {}
@@ -180,6 +188,8 @@ class Memory:
         if self.store is not None:
             _write(self.store, learned, facts, self)
         plan = self.plan() if learned.plan is None else None  # the last build's, kept
+        before = self._read("problems", _record_problems) or {}
+        posters = self._cache.get("posters")
         self._cache = {
             "inputs": learned.inputs,
             "entries": learned.entries,
@@ -191,9 +201,11 @@ class Memory:
             plan = (bytes.fromhex(facts["plan"]), learned.plan, learned.pages)
         self._cache["plan"] = plan
         problems = {f: r.problems for f, r in learned.read.items() if r.problems}
-        before = self._read("problems", _record_problems) or {}
         kept = {f: p for f, p in before.items() if f in learned.entries and f not in learned.read}
         self._cache["problems"] = {**kept, **problems}
+        if posters is not None:
+            self._cache["posters"] = posters
+        self.words.update(learned.words)
 
 
 def problems_text(problems: Iterable[Problem]) -> str:
@@ -232,6 +244,11 @@ def _plan(store: Store) -> tuple[bytes, list[PlanFilm], list[PlanPage]] | None:
     if [len(films), len(pages)] != json.loads(counts):
         return None  # a damaged row was left out: the plan is made again
     return bytes.fromhex(key), films, pages
+
+
+def _posters(store: Store) -> dict:
+    rows = store.checked("SELECT path, size, mtime, info, check_ FROM posters")
+    return {path: ((size, mt), SourceInfo(*json.loads(info))) for path, size, mt, info in rows}
 
 
 def _films(store: Store) -> dict[str, tuple[bytes, str, str]]:

@@ -83,12 +83,14 @@ def _patched_search(
     edited = [(i, f.file) for i, f in enumerate(plan.films) if f.file in records.derived]
     if not shards or len(edited) > MAX_PATCHED:
         return None
-    stored = memory.stored("derived", [file for _, file in edited])  # as the last build read
-    if len(stored) != len(edited):
+    kept = memory.words  # a preview server's: as the last build read them
+    stored = memory.stored("derived", [f for _, f in edited if f not in kept])
+    if len(kept.keys() & {f for _, f in edited}) + len(stored) != len(edited):
         return None
     changes = []
     for i, file in edited:
-        was, now = derived_from_text(stored[file]).words, records.derived[file].words
+        was = kept[file] if file in kept else derived_from_text(stored[file]).words
+        now = records.derived[file].words
         if was != now:
             changes.append((i, was, now))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..codec import Codec
@@ -59,11 +59,13 @@ class Records:
     films: dict[str, Film]  # their films, by file
     derived: dict[str, Derived]  # what was derived from them, by file
     problems: list[Problem]  # every record's
+    words: dict[str, str] = field(default_factory=dict)  # the read ones' search words
 
     def let_go(self) -> None:
         """Drop the records' data (kept in the store by now) and what was derived from
         them, once the catalogue, the plan and the indexes are made: the render workers,
         forked next, then share less, and the build holds less while they work."""
+        self.words = {f: self.derived[f].words for f in self.read if f in self.derived}
         self.read = {f: replace(r, film="", derived="") for f, r in self.read.items()}
         self.derived = {}  # (the films stay: the pages show them)
 

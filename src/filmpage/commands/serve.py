@@ -70,16 +70,19 @@ def watch(
     on_change: Callable[[], None],
     stop: threading.Event,
     log: Callable[[str], None] = lambda message: None,
+    ready: threading.Event | None = None,
 ) -> None:
     """Call ``on_change`` once per burst of changes to the site's sources, as soon as
-    they have been still for a moment, until ``stop`` is set. The operating system says
-    what changed (inotify on Linux, through ``watchfiles``); where it cannot, the files
-    are polled. Whatever ``on_change`` raises is logged, and watching goes on."""
+    they have been still for a moment, until ``stop`` is set; ``ready`` is set once a
+    change would be seen. The operating system says what changed (inotify on Linux,
+    through ``watchfiles``); where it cannot, the files are polled. Whatever
+    ``on_change`` raises is logged, and watching goes on."""
+    ready = ready or threading.Event()
     try:
-        _notified(root, lambda: _rebuild(on_change, log), stop)
+        _notified(root, lambda: _rebuild(on_change, log), stop, ready)
     except (ImportError, OSError, RuntimeError) as exc:  # no notifications here: poll
         log(f"watching by polling ({exc})")
-        _polled(root, lambda: _rebuild(on_change, log), stop)
+        _polled(root, lambda: _rebuild(on_change, log), stop, ready)
 
 
 def _rebuild(on_change: Callable[[], None], log: Callable[[str], None]) -> None:
@@ -89,9 +92,12 @@ def _rebuild(on_change: Callable[[], None], log: Callable[[str], None]) -> None:
         log(f"the rebuild failed: {type(exc).__name__}: {exc}")
 
 
-def _notified(root: Path, on_change: Callable[[], None], stop: threading.Event) -> None:
+def _notified(
+    root: Path, on_change: Callable[[], None], stop: threading.Event, ready: threading.Event
+) -> None:
     """Wait for the sources' changes as the system reports them: a burst of saves is
-    told once, 100 ms after its last change."""
+    told once, 100 ms after its last change. (Nothing reported for a moment also comes,
+    as an empty set: the first says the watch is in place.)"""
     import watchfiles
 
     root = root.absolute()
@@ -103,21 +109,26 @@ def _notified(root: Path, on_change: Callable[[], None], stop: threading.Event) 
         # a folder itself too: files made in a new folder at once may come unreported
         return not hidden and (path == settings or (path + os.sep).startswith(folders))
 
-    for _ in watchfiles.watch(root, watch_filter=source, stop_event=stop, step=100,
-                              debounce=2000, raise_interrupt=False):  # fmt: skip
-        on_change()
+    for changes in watchfiles.watch(root, watch_filter=source, stop_event=stop, step=100,
+                                    debounce=2000, raise_interrupt=False,
+                                    yield_on_timeout=True, rust_timeout=100):  # fmt: skip
+        ready.set()
+        if changes:
+            on_change()
 
 
 def _polled(
     root: Path,
     on_change: Callable[[], None],
     stop: threading.Event,
+    ready: threading.Event,
     interval: float = 0.25,
     settle: float = 0.2,
 ) -> None:
     """Poll the sources' sizes and times every ``interval`` seconds; tell a change once
     the files have been still for ``settle`` seconds."""
     previous = scan(root).stamps
+    ready.set()
     while not stop.wait(interval):
         current = scan(root).stamps
         if current == previous:
@@ -254,14 +265,17 @@ def start_preview(
     running = RunningPreview(server, preview, first, error, port)
     serving = threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True)
     running.threads.append(serving)
+    watching = threading.Event()
     if reload:
         watcher = threading.Thread(
             target=watch,
             args=(root, rebuild, running.stop_event),
-            kwargs={"log": log},
+            kwargs={"log": log, "ready": watching},
             daemon=True,
         )
         running.threads.append(watcher)
     for thread in running.threads:
         thread.start()
+    if reload:  # a save from now on is seen
+        watching.wait(10)
     return running
