@@ -16,10 +16,19 @@ LAYERS = [
     {"errors", "codec", "slugs", "theme", "yamltree", "markup", "images", "store", ""},
     {"plainyaml", "yamldoc", "settings"},  # settings
     {"load"},  # load
-    {"model", "record", "structured", "searchindex", "derive"},  # model
-    {"suggest", "catalogue", "stats", "browse"},  # catalogue
-    {"pages"},  # pages
-    {"render"},  # render
+    {
+        "model",
+        "record",
+        "structured",
+        "searchindex",
+        "derive",
+        "localtime",
+        "programme",
+        "sitecontent",
+    },  # model
+    {"suggest", "catalogue", "stats", "browse", "whatson"},  # catalogue
+    {"pages", "listings"},  # pages
+    {"render", "ical"},  # render
     {"write"},  # write
     {"commands", "importing"},  # commands
     {"cli", "__main__"},  # cli

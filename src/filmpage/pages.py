@@ -10,7 +10,7 @@ catalogue, genres, people, years, decades) are split into numbered pages of
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .browse import facet_options
@@ -64,6 +64,17 @@ class Pager:
         return out
 
 
+@dataclass(frozen=True)
+class Additions:
+    """What pages beyond the catalogue's add to the plan (the programme, collections and
+    the site's pages): their pages, what each film's page adds (by slug), and what the
+    feed adds."""
+
+    pages: list[Page] = field(default_factory=list)
+    films: dict[str, dict[str, Any]] = field(default_factory=dict)
+    feed: dict[str, Any] = field(default_factory=dict)
+
+
 def refs(films: Iterable[Outline]) -> list[FilmRef]:
     return [FilmRef(f.slug) for f in films]
 
@@ -104,8 +115,12 @@ def films_listed(page: Page) -> Iterator[FilmRef]:
         yield from role.films
 
 
-def plan_pages(catalogue: Catalogue, settings: Settings, stats: Stats) -> list[Page]:
-    """Every page of the site, in a fixed order (``stats`` for the statistics page)."""
+def plan_pages(
+    catalogue: Catalogue, settings: Settings, stats: Stats, more: Additions | None = None
+) -> list[Page]:
+    """Every page of the site, in a fixed order (``stats`` for the statistics page;
+    ``more``: the pages of what's on, and what they add to film pages and the feed)."""
+    more = more or Additions()
     size = settings.page_size
     films = catalogue.films
     pages = paginate("", "index.html", refs(films), size, facets=facet_options(catalogue))
@@ -115,7 +130,8 @@ def plan_pages(catalogue: Catalogue, settings: Settings, stats: Stats) -> list[P
         # The theme shows related films by their small posters (``small_posters[slug]``),
         # not through ``related_films``; they are named here so that the page is known to
         # show them (its fingerprint names them), and changes with them.
-        context = {"film": FilmRef(film.slug), "related_films": related, "suggested": suggested}
+        context = {"film": FilmRef(film.slug), "related_films": related, "suggested": suggested,
+                   **more.films.get(film.slug, {})}  # fmt: skip
         pages.append(Page(f"films/{film.slug}/index.html", "film.html", context))
     pages.append(
         Page("genres/index.html", "genres.html", {"genres": tuple(map(subject, catalogue.genres))})
@@ -146,6 +162,7 @@ def plan_pages(catalogue: Catalogue, settings: Settings, stats: Stats) -> list[P
             {"stats": stats},
         )
     )
+    pages += more.pages
     pages.append(Page("search/index.html", "search.html", {}))
     pages.append(Page("404.html", "404.html", {}))
     listed = [
@@ -156,6 +173,6 @@ def plan_pages(catalogue: Catalogue, settings: Settings, stats: Stats) -> list[P
     newest = sorted(catalogue.films, key=lambda f: (f.date, f.slug), reverse=True)
     newest = newest[: settings.feed_size or None]
     pages.append(Page("sitemap.xml", "sitemap.xml", {"paths": listed}))
-    pages.append(Page("feed.xml", "feed.xml", {"films": refs(newest)}))
+    pages.append(Page("feed.xml", "feed.xml", {"films": refs(newest), **more.feed}))
     pages.append(Page("robots.txt", "robots.txt", {}))
     return pages

@@ -29,6 +29,7 @@ from .errors import FilmpageError, Problem
 from .images import NO_MEDIA, Media, title_hue
 from .pages import Page
 from .settings import Settings
+from .whatson import DEFAULT_ITEMS, Whatson
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹",
                     "CAD": "CA$", "AUD": "A$", "KRW": "₩"}  # fmt: skip
@@ -72,6 +73,10 @@ def make_environment(
         movie_data=lambda film: structured.movie(film, settings, media.share_image(film)),
         item_list=lambda films, first=1: structured.item_list(films, settings, first),
         share_image=media.share_image,
+        screening_events=lambda pairs: [
+            structured.screening_event(s, film, settings) for s, film in pairs
+        ],
+        menu=DEFAULT_ITEMS,
         # Created here, before any template is loaded, because imported macro modules
         # keep a copy of the globals they saw first; its films are set by the build.
         cards=None,
@@ -87,6 +92,7 @@ def make_environment(
         json_script=json_script,
         hue=title_hue,
         long_date=long_date,
+        day_date=day_date,
         atom_date=atom_date,
         # Filters as well as calls: a filter costs less in Jinja than a call (a film page
         # has dozens of links: 7% of its time), and one of constants costs nothing, as
@@ -126,6 +132,11 @@ def template_hashes(env: jinja2.Environment) -> dict[str, bytes]:
             h.update(dep.encode() + b"\0" + sources.get(dep, "").encode() + b"\0")
         hashes[name] = h.digest()
     return hashes
+
+
+def show_whatson(env: jinja2.Environment, whatson: Whatson) -> None:
+    """Give the environment the site's navigation (its pages and sections)."""
+    env.globals["menu"] = whatson.menu
 
 
 def show_films(env: jinja2.Environment, films: Mapping[str, Any]) -> None:
@@ -286,6 +297,14 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 def long_date(date: dt.date) -> str:
     """'22 January 2010', the same under every locale."""
     return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def day_date(date: dt.date) -> str:
+    """'Saturday 3 October 2026', the same under every locale."""
+    return f"{DAYS[date.weekday()]} {long_date(date)}"
 
 
 def atom_date(date: dt.date | None) -> str:

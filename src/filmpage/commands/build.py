@@ -12,6 +12,7 @@ data that passes between them and the rules their order keeps.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import json
 import os
@@ -25,7 +26,7 @@ from pathlib import Path
 from ..errors import Problem, Problems
 from ..images import Media, share_card
 from ..model import Film
-from ..render import make_environment, show_films, template_hashes
+from ..render import make_environment, show_films, show_whatson, template_hashes
 from ..store import open_store
 from ..write import Target, check_output_folder, finish_update, is_complete, staged
 from .inputs import input_stamps, template_dirs
@@ -70,6 +71,7 @@ def build(
     clean: bool = False,
     progress: Progress = _quiet,
     memory: Memory | None = None,
+    today: dt.date | None = None,
 ) -> BuildResult:
     """Build the site under ``root`` into ``out`` (default ``root/site``), atomically.
 
@@ -77,12 +79,14 @@ def build(
     since the last build is made again (``clean`` forgets the last build); the output is
     the same bytes either way. ``memory`` is the last build's state held by a caller that
     builds again and again (the preview server); by default it is read from the store.
+    ``today`` (default: the current date) decides which screenings are still to come.
     """
+    today = today or dt.date.today()
     started = time.perf_counter()
     out = out if out is not None else root / OUTPUT_DIR
     check_output_folder(out, root)
     memory = Memory() if memory is None or clean else memory
-    options = f"{drafts}|{strict}|{out.absolute()}|{os.environ.get('SOURCE_DATE_EPOCH')}"
+    options = f"{drafts}|{strict}|{out.absolute()}|{os.environ.get('SOURCE_DATE_EPOCH')}|{today}"
     with _collector_paused(), open_store(out, fresh=clean) as store:
         memory.attach(store)
         stamps = input_stamps(root)
@@ -92,11 +96,12 @@ def build(
             records = load_records(root, stamps, memory, pool, partial(progress, "loading"))
             cards = _draw_cards(records, drafts, target, pool)
             derived = partial(derived_of, root, records, memory)
-            site = check_site(root, records, memory, drafts, strict, derived)
+            site = check_site(root, records, memory, drafts, strict, derived, today)
             media = partial(_media, site, memory, pool, derived)
             plan, images = plan_site(site, records, memory, media, derived)
             env = make_environment(site.settings, template_dirs(root), images)
             show_films(env, Shelf(root, plan.films, records, memory))
+            show_whatson(env, site.whatson)
             words = lambda files: [d.words for d in derived(files)]  # noqa: E731
             extras = extra_outputs(plan, site, records, memory, target, words)
             prints = _fingerprints(plan, site, memory, env, target)
@@ -104,7 +109,7 @@ def build(
             made = make_output(plan, site, images, extras, memory, env, prints, target,
                                pool.jobs, partial(progress, "rendering"), cards.paths)  # fmt: skip
             cards.wait()
-        _remember(memory, stamps, records, plan, made, site, prints, options)
+        _remember(memory, stamps, records, plan, made, site, prints, options, extras.facts)
         prune_images(store, set(images.files.values())) if images.posters else None
         finish_update(out)
     return _result(plan, made, site, target, out, started)
@@ -196,7 +201,7 @@ def _fingerprints(plan: Plan, site: Site, memory: Memory, env, target: Target) -
     trusted = not target.whole and bool(memory.outputs())
     return Fingerprints(
         templates=template_hashes(env),
-        common=common_fingerprint(site.settings),
+        common=common_fingerprint(site.settings, site.whatson),
         prints={slug: parts[0] for slug, parts in plan.parts.items()},
         before=memory.outputs() if trusted else {},
         old_templates=stored_templates(memory.fact("templates")),
@@ -212,6 +217,7 @@ def _remember(
     site: Site,
     prints: Fingerprints,
     options: str,
+    more_facts: dict[str, str],
 ) -> None:
     summary = [len(plan.films), len(plan.pages), plan.facts["drafts"],
                [list(p.__dict__.values()) for p in site.warnings]]  # fmt: skip
@@ -220,6 +226,7 @@ def _remember(
         "templates": templates_fact(prints.templates),
         "options": options,
         "summary": json.dumps(summary, ensure_ascii=False),
+        **more_facts,
     }
     if plan.made:
         facts["plan_facts"] = plan_facts(plan)

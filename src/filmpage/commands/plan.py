@@ -11,10 +11,11 @@ row of the facet index, its figures, and from those the statistics.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import __version__
@@ -24,19 +25,23 @@ from ..codec import Codec
 from ..derive import Derived, Figures
 from ..errors import Problem, Problems
 from ..images import Media
+from ..listings import additions
 from ..model import RelatedTitle
 from ..pages import Page, Pager, plan_pages
+from ..programme import Screening, Season
 from ..settings import Settings, load_settings
+from ..sitecontent import Collection, Entry, SitePage
 from ..stats import Average, Stats, catalogue_stats, with_figures
 from ..store import LAYOUT, digest
 from ..suggest import Suggestion
 from ..theme import theme_dir
+from ..whatson import Whatson, check_overlaps, read_whatson, resolve_films
 from ..write import collect_static
 from .memory import Memory, PlanFilm, PlanPage
 from .records import Records
 
 PLAN = Codec([Stats, Subject, Average, FacetTables, Figures, RelatedTitle, Pager, PersonRole,
-              Suggestion])  # fmt: skip
+              Suggestion, Screening, Season, Collection, Entry, SitePage])  # fmt: skip
 """How the plan is kept in the store: its pages' contexts, its own facts (the
 statistics' counts, the facet tables), films' figures and resolved related titles."""
 
@@ -52,6 +57,10 @@ class Site:
     warnings: list[Problem]
     key: bytes  # what the catalogue and the plan are made from, hashed
     catalogue: Catalogue | None  # None: the last build's plan is this build's too
+    whatson: Whatson = field(default_factory=Whatson)  # with the films this build shows
+    today: dt.date = dt.date(1970, 1, 1)  # the day the build takes as today
+    screened: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    # each screened film's title and runtime, by slug
 
 
 def check_site(
@@ -61,30 +70,69 @@ def check_site(
     drafts: bool,
     strict: bool,
     derived: Callable[[list[str]], Iterable[Derived]],
+    today: dt.date | None = None,
 ) -> Site:
-    """Check the settings, the static files and the records' problems, and the catalogue
-    when the plan must be made again (``derived`` gives the records' derived parts); raise
-    one FilmpageError holding every problem."""
+    """Check the settings, the static files, the records' problems and what's on (the
+    programme, collections and pages), and the catalogue when the plan must be made again
+    (``derived`` gives the records' derived parts); raise one FilmpageError holding every
+    problem. ``today`` decides which screenings are still to come."""
+    today = today or dt.date.today()
     problems = Problems()
     problems.extend(records.problems)
     settings = load_settings(root, problems)
     theme = theme_dir()
     static = collect_static([(theme / "static", theme), (root / "static", root)], problems)
-    key = _plan_key(settings, static, records, drafts)
+    whatson = read_whatson(root, settings, problems)
+    key = _plan_key(settings, static, records, drafts, whatson.digest + today.isoformat().encode())
     stored = memory.plan()
     catalogue = None
     if stored is None or stored[0] != key:
         files = [f for f, entry in records.entries.items() if entry.key]
-        outlines = [d.outline for d in derived(files)]
-        catalogue = build_catalogue(outlines, problems, frozenset(static), drafts)
+        found = list(derived(files))
+        catalogue = build_catalogue([d.outline for d in found], problems, frozenset(static), drafts)
+        runtimes = {d.outline.file: d.figures.runtime for d in found}
+        films = {f.slug: (f.title, runtimes.get(f.file)) for f in catalogue.films}
+        shown = {**dict.fromkeys(catalogue.hidden, False), **dict.fromkeys(films, True)}
+    else:
+        films = _stored_films(stored[1], records, memory, whatson)
+        shown = {**{s.film: False for s in whatson.screenings()}, **dict.fromkeys(films, True)}
+        shown.update({e.film: e.film in films for c in whatson.collections for e in c.entries})
+    whatson = resolve_films(whatson, shown, problems)
+    screened = {s.film: films[s.film] for s in whatson.screenings()}
+    check_overlaps(whatson, lambda slug: screened[slug][1], problems)
     problems.raise_if_errors(strict)
-    return Site(settings, static, problems.warnings, key, catalogue)
+    return Site(settings, static, problems.warnings, key, catalogue, whatson, today, screened)
 
 
-def _plan_key(settings: Settings, static: dict, records: Records, drafts: bool) -> bytes:
+def _stored_films(
+    films: list[PlanFilm], records: Records, memory: Memory, whatson: Whatson
+) -> dict[str, tuple[str, int | None]]:
+    """The title and runtime of each film the programme names, by slug, when the plan is
+    the last build's: the runtime from this build's reading of its record, else from
+    the figures the last build kept."""
+    named = {s.film for s in whatson.screenings()}
+    parts = memory.plan_films() if named else {}
+    found = {}
+    for film in films:
+        if film.slug not in named:
+            found[film.slug] = (film.title, None)
+            continue
+        derived = records.derived.get(film.file)
+        if derived is not None:
+            runtime = derived.figures.runtime
+        else:
+            runtime = PLAN.loads(parts[film.slug][2]).runtime if film.slug in parts else None
+        found[film.slug] = (film.title, runtime)
+    return found
+
+
+def _plan_key(
+    settings: Settings, static: dict, records: Records, drafts: bool, whatson: bytes
+) -> bytes:
     h = hashlib.blake2b(digest_size=16)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")  # the feed's date when no film has one
     h.update(f"{LAYOUT}|{drafts}|{epoch}|{settings!r}|{sorted(static)!r}".encode())
+    h.update(whatson)
     for file, entry in records.entries.items():
         h.update(f"{file}\0".encode() + entry.key)
     return h.digest()
@@ -115,7 +163,8 @@ def plan_site(
     """The site's plan (made from the catalogue, or the last build's), its images, and
     each film's parts."""
     if site.catalogue is not None:
-        films, pages, facts = _made_plan(site.catalogue, site.settings)
+        more = additions(site.whatson, site.today)
+        films, pages, facts = _made_plan(site.catalogue, site.settings, more)
     else:
         _, films, pages = memory.plan()  # type: ignore[misc]
         facts = PLAN.loads(memory.fact("plan_facts") or "{}")
@@ -129,9 +178,11 @@ def plan_site(
     return Plan(site.key, films, pages, made, facts, stats, parts, changed), images
 
 
-def _made_plan(catalogue: Catalogue, settings: Settings) -> tuple[list[PlanFilm], list[Page], dict]:
+def _made_plan(
+    catalogue: Catalogue, settings: Settings, more
+) -> tuple[list[PlanFilm], list[Page], dict]:
     counts = catalogue_stats(catalogue, [])
-    pages = plan_pages(catalogue, settings, counts)
+    pages = plan_pages(catalogue, settings, counts, more)
     films = [
         PlanFilm(f.slug, f.file, f.title, f.year, f.poster, PLAN.dumps(f.related))
         for f in catalogue.films
@@ -176,7 +227,9 @@ def plan_facts(plan: Plan) -> str:
     return PLAN.dumps(plan.facts)
 
 
-def common_fingerprint(settings: Settings) -> bytes:
-    """What every page's fingerprint starts with: the version and the settings."""
+def common_fingerprint(settings: Settings, whatson: Whatson | None = None) -> bytes:
+    """What every page's fingerprint starts with: the version, the settings and the
+    navigation."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return digest(f"{__version__}|{settings!r}|{epoch}".encode())
+    menu = whatson.menu if whatson else ()
+    return digest(f"{__version__}|{settings!r}|{epoch}|{menu!r}".encode())

@@ -1,0 +1,88 @@
+"""The pages of what's on: the programme, a page per season, the collections, the site's
+own pages, and what film pages add (their coming screenings, their collections).
+
+Which screenings are still to come is decided by the build's ``today`` (an input, so
+the same inputs and the same day give the same bytes): a screening is coming from its
+day on, at its venue. The pages carry each screening's start as UTC, and a small script
+hides those that have begun by the visitor's clock, for a site built days ago.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from itertools import groupby
+
+from .codec import FilmRef
+from .pages import Additions, Page
+from .programme import Screening
+from .whatson import Whatson
+
+
+def _pairs(screenings) -> list[tuple[Screening, FilmRef]]:
+    return [(s, FilmRef(s.film)) for s in screenings]
+
+
+def by_day(screenings: list[Screening]) -> list[tuple[dt.date, list]]:
+    """Screenings by their day at the venue, each day's by start."""
+    ordered = sorted(screenings, key=lambda s: (s.starts.timestamp(), s.venue, s.film))
+    return [(day, _pairs(group)) for day, group in groupby(ordered, key=lambda s: s.day)]
+
+
+def split(screenings, today: dt.date) -> tuple[list[Screening], list[Screening]]:
+    """(coming, past): coming from their day on; past ones the latest first."""
+    coming = [s for s in screenings if s.day >= today]
+    past = sorted((s for s in screenings if s.day < today),
+                  key=lambda s: (-s.starts.timestamp(), s.venue, s.film))  # fmt: skip
+    return coming, past
+
+
+def whatson_pages(whatson: Whatson, today: dt.date) -> list[Page]:
+    """Every page of the programme, the collections and ``content/pages/``."""
+    pages = []
+    seasons = [replace(season, screenings=()) for season in whatson.seasons]
+    if whatson.seasons:
+        coming, past = split(whatson.screenings(), today)
+        pages.append(Page("programme/index.html", "programme.html",
+                          {"days": by_day(coming), "past": _pairs(past), "seasons": seasons,
+                           "today": today}))  # fmt: skip
+    for season, bare in zip(whatson.seasons, seasons, strict=True):
+        coming, past = split(season.screenings, today)
+        pages.append(Page(f"programme/{season.slug}/index.html", "season.html",
+                          {"season": bare, "days": by_day(coming), "past": _pairs(past),
+                           "today": today}))  # fmt: skip
+    if whatson.collections:
+        pages.append(Page("collections/index.html", "collections.html",
+                          {"collections": whatson.collections}))  # fmt: skip
+    for collection in whatson.collections:
+        entries = [(e, FilmRef(e.film)) for e in collection.entries]
+        pages.append(Page(f"collections/{collection.slug}/index.html", "collection.html",
+                          {"collection": replace(collection, entries=()),
+                           "entries": entries}))  # fmt: skip
+    for page in whatson.pages:
+        pages.append(Page(f"{page.slug}/index.html", "page.html", {"sitepage": page}))
+    return pages
+
+
+def film_additions(whatson: Whatson, today: dt.date) -> dict[str, dict]:
+    """What each film's page adds, by slug: its coming screenings, and the collections
+    that hold it (slug and title)."""
+    extra: dict[str, dict] = {}
+    coming, _ = split(whatson.screenings(), today)
+    for s in sorted(coming, key=lambda s: (s.starts.timestamp(), s.venue)):
+        extra.setdefault(s.film, {}).setdefault("screenings", []).append((s, FilmRef(s.film)))
+    for c in whatson.collections:
+        for e in c.entries:
+            extra.setdefault(e.film, {}).setdefault("collections", []).append((c.slug, c.title))
+    return extra
+
+
+def feed_seasons(whatson: Whatson) -> list[tuple]:
+    """The seasons as the feed shows them: each with its screenings."""
+    return [(replace(s, screenings=()), _pairs(s.screenings)) for s in whatson.seasons]
+
+
+def additions(whatson: Whatson, today: dt.date) -> Additions:
+    """What's on, as the page plan takes it."""
+    feed = {"seasons": feed_seasons(whatson)} if whatson.seasons else {}
+    return Additions(whatson_pages(whatson, today), film_additions(whatson, today), feed)
