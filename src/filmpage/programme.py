@@ -127,8 +127,8 @@ def _screening(read: yamldoc.Reader, node, at: str, season: str, settings: Setti
     if film is None:
         read.error(get("film"), f"{at}.film", "required field is missing", fallback=item)
     elif not is_slug(film):
-        film = read.error(get("film"), f"{at}.film",
-                          f"expected the slug of a film of the catalogue, got {film!r}")  # fmt: skip
+        message = f"expected the slug of a film of the catalogue, got {film!r}"
+        film = read.error(get("film"), f"{at}.film", message)
     venue, zone, venue_ok = _venue(read, item, at, settings)
     start = _stamp(read, item, "start", at, zone)
     if start is None and "start" not in item.entries:
@@ -212,9 +212,9 @@ def _end(read: yamldoc.Reader, item, at: str, zone: str, start: dt.datetime | No
         if problem:
             return read.error(node, f"{at}.end", problem)
     if start is not None and aware(end.isoformat(), zone) <= aware(start.isoformat(), zone):
-        shown = f"{start:%Y-%m-%d %H:%M}"
-        return read.error(node, f"{at}.end", f"ends at {end:%Y-%m-%d %H:%M}, not after "
-                          f"its start {shown}; write the end's date when it is the next day")  # fmt: skip
+        message = (f"ends at {end:%Y-%m-%d %H:%M}, not after its start {start:%Y-%m-%d %H:%M}; "
+                   "write the end's date when it is the next day")  # fmt: skip
+        return read.error(node, f"{at}.end", message)
     return end
 
 

@@ -108,12 +108,13 @@ def _entry(read: yamldoc.Reader, node, at: str) -> Entry | None:
         where = node.get("film") or node
     else:
         film, note, where = read.text(node, at), "", node
-        at = at if film is None else at
     if film is None:
         return None
     if not is_slug(film):
-        return read.error(where, at if not isinstance(node, yamldoc.Map) else f"{at}.film",
-                          f"expected the slug of a film of the catalogue, got {film!r}")  # fmt: skip
+        field = f"{at}.film" if isinstance(node, yamldoc.Map) else at
+        return read.error(
+            where, field, f"expected the slug of a film of the catalogue, got {film!r}"
+        )
     return Entry(film, note, where.line, where.column)
 
 

@@ -32,6 +32,11 @@ from .common import (
 @drafts_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--clean", is_flag=True, help="Ignore the build cache: render every page.")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day the programme counts as today, YYYY-MM-DD.  [default: the current date]",
+)
 @jobs_option
 @quiet_option
 @verbose_option
@@ -42,6 +47,7 @@ def build_command(
     drafts: bool,
     strict: bool,
     clean: bool,
+    today,
     jobs: int | None,
     quiet: bool,
     verbose: bool,
@@ -57,6 +63,7 @@ def build_command(
             jobs=jobs,
             clean=clean,
             progress=report or (lambda *_: None),
+            today=today.date() if today else None,
         )
     finally:
         if report:
