@@ -247,7 +247,7 @@ def check_overlaps(whatson: Whatson, runtime: Callable[[str], int | None], probl
             if latest is not None and (start < latest[1] or start == latest[0]):
                 other = latest[3]
                 where = f"{other.venue or 'the venue'}"
-                problems.warning(file, s.line, s.column, "start",
+                problems.warning(file, s.line, s.column, f"screenings[{s.index}].start",
                                  f"overlaps '{other.film}' at {other.start.replace('T', ' ')} "
                                  f"in {where} ({latest[2]} line {other.line})")  # fmt: skip
             if latest is None or end > latest[1]:
