@@ -54,8 +54,8 @@ def test_the_programme_calendar_reads_back_with_icalendar(site):
 def test_a_second_reader_takes_the_calendars(site):
     example_site(site)
     build(site, today=BEFORE)
-    for path in ("programme.ics", "programme/autumn-2026.ics",
-                 "programme/winter-2027/last-train-home-2027-02-06-1930-main-hall.ics"):  # fmt: skip
+    one = "programme/winter-2027/last-train-home-2027-02-06-1930-main-hall.ics"
+    for path in ("programme.ics", "programme/autumn-2026.ics", one):
         parsed = vobject.readOne((site / "site" / path).read_text(encoding="utf-8"))
         for event in parsed.vevent_list:
             start = event.dtstart.value

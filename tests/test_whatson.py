@@ -274,8 +274,11 @@ def test_every_error_of_the_programme_is_placed_and_reported_together(site):
 
 
 def test_overlaps_in_one_venue_are_a_warning_and_a_draft_is_left_out(site):
-    write_site(site, {"last-train-home.md": EXAMPLE_RECORD.read_text(),
-                      "draft.md": film("A Draft", draft="true")}, SETTINGS.replace("abuot", "films"))  # fmt: skip
+    films = {
+        "last-train-home.md": EXAMPLE_RECORD.read_text(),
+        "draft.md": film("A Draft", draft="true"),
+    }
+    write_site(site, films, SETTINGS.replace("abuot", "films"))
     (site / "content/programme").mkdir()
     (site / "content/programme/june.yaml").write_text(
         "title: June\nscreenings:\n"
@@ -325,7 +328,8 @@ def test_content_in_a_screening_is_escaped(site):
     (site / "content/programme").mkdir()
     (site / "content/programme/x.yaml").write_text(
         "title: <script>alert(1)</script>\nscreenings:\n"
-        "  - {film: last-train-home, start: 2027-06-10 19:30, note: '</script><script>x()</script>'}\n"
+        "  - {film: last-train-home, start: 2027-06-10 19:30,\n"
+        "     note: '</script><script>x()</script>'}\n"
     )
     build(site, today=BEFORE)
     for path in (
