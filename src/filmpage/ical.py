@@ -50,44 +50,52 @@ def calendar_files(whatson: Whatson, films: Films, settings: Settings,
     events = {s.key: _event(s, films, settings, host, stamp) for s in whatson.screenings()}
     files = {}
     every = whatson.screenings()
+    zone = settings.timezone
     if every:
         name = f"{settings.title}: programme"
-        files["programme.ics"] = _calendar(name, every, events, settings)
+        files["programme.ics"] = _calendar(_head(name, zone, *_zones(every)), every, events)
     for season in whatson.seasons:
         name = f"{settings.title}: {season.title}"
-        files[f"programme/{season.slug}.ics"] = _calendar(name, season.screenings, events,
-                                                          settings)  # fmt: skip
-        for s in season.screenings:
-            files[screening_path(s)] = _calendar(films[s.film][0], [s], events, settings)
+        head = _head(name, zone, *_zones(season.screenings))
+        files[f"programme/{season.slug}.ics"] = _calendar(head, season.screenings, events)
+        for s in season.screenings:  # one event: no name, the same head for a zone and year
+            head = _head("", zone, *_zones([s]))
+            files[screening_path(s)] = _calendar(head, [s], events)
     return files
 
 
-def _calendar(name: str, screenings, events: dict[str, bytes], settings: Settings) -> bytes:
-    """A VCALENDAR of these screenings (their events already serialized)."""
+def _zones(screenings) -> tuple[tuple[str, ...], int, int]:
+    """The time zones of these screenings, and the first and last of their years."""
+    years = [s.day.year for s in screenings]
+    zones = tuple(sorted({s.zone for s in screenings if s.zone != "UTC"}))
+    return zones, min(years, default=1970), max(years, default=1970)
+
+
+@lru_cache(maxsize=64)
+def _head(name: str, zone: str, zones: tuple[str, ...], first: int, last: int) -> bytes:
+    """A calendar's properties and time zones, serialized, without its end."""
     cal = Calendar()
     cal.add("prodid", f"-//filmpage//filmpage {__version__}//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
-    cal.add("name", name)
-    cal.add("x-wr-timezone", settings.timezone)
-    cal.add("refresh-interval", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", "P1D")
-    years = sorted({s.day.year for s in screenings})
-    for zone in sorted({s.zone for s in screenings if s.zone != "UTC"}):
-        cal.add_component(_zone(zone, years[0], years[-1]))
+    if name:  # a calendar to subscribe to: its name, and how often to look again
+        cal.add("x-wr-calname", name)
+        cal.add("name", name)
+        cal.add("x-wr-timezone", zone)
+        cal.add("refresh-interval", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", "P1D")
+    for tzid in zones:
+        cal.add_component(Timezone.from_tzid(tzid, first_date=dt.date(first, 1, 1),
+                                             last_date=dt.date(last, 12, 31)))  # fmt: skip
     body = cal.to_ical()
     assert body.endswith(END)
-    return body[: -len(END)] + b"".join(events[s.key] for s in screenings) + END
+    return body[: -len(END)]
 
 
-@lru_cache(maxsize=256)
-def _zone(name: str, first: int, last: int) -> Timezone:
-    """The zone's rules from the first year to the last (one screening's calendar takes
-    its year's; made once for all)."""
-    return Timezone.from_tzid(name, first_date=dt.date(first, 1, 1),
-                              last_date=dt.date(last, 12, 31))  # fmt: skip
+def _calendar(head: bytes, screenings, events: dict[str, bytes]) -> bytes:
+    """A VCALENDAR of these screenings, their events made and serialized once."""
+    return head + b"".join(events[s.key] for s in screenings) + END
 
 
 def _event(s: Screening, films: Films, settings: Settings, host: str, stamp) -> bytes:
@@ -106,11 +114,14 @@ def _event(s: Screening, films: Films, settings: Settings, host: str, stamp) -> 
         event.add("location", ", ".join(p for p in (venue.name, venue.address, venue.city) if p))
     page = settings.absolute(f"programme/{s.season}/") + f"#{s.key}"
     event.add("url", s.tickets or page)
-    event.add("description", _description(s, settings, page))
+    description = _description(s)
+    if description:
+        event.add("description", description)
     return event.to_ical()
 
 
-def _description(s: Screening, settings: Settings, page: str) -> str:
+def _description(s: Screening) -> str:
+    """What a calendar shows of a screening besides its title, times, place and link."""
     lines = [s.note] if s.note else []
     if s.doors:
         lines.append(f"Doors {s.doors}")
@@ -123,8 +134,4 @@ def _description(s: Screening, settings: Settings, page: str) -> str:
         lines.append(f"Subtitles: {', '.join(s.subtitles)}")
     if s.accessibility:
         lines.append(", ".join(ACCESS.get(a, a) for a in s.accessibility).capitalize())
-    if s.tickets:
-        lines.append(f"Tickets: {s.tickets}")
-    lines.append(f"Film: {settings.absolute(f'films/{s.film}/')}")
-    lines.append(page)
     return "\n".join(lines)
