@@ -22,10 +22,16 @@ def _season() -> str:
     lines = ["title: This Week", "screenings:"]
     for days, venue in ((1, "main-hall"), (3, "studio"), (5, "main-hall")):
         day = TODAY + dt.timedelta(days=days)
-        lines += ["  - film: last-train-home", f"    start: {day.isoformat()} 19:30",
-                  f"    venue: {venue}", "    price: {standard: 8.00, concession: 6.00}",
-                  "    currency: GBP", "    tickets: https://tickets.example.org/x",
-                  "    subtitles: [English]", "    accessibility: [captioned, wheelchair]"]  # fmt: skip
+        lines += [
+            "  - film: last-train-home",
+            f"    start: {day.isoformat()} 19:30",
+            f"    venue: {venue}",
+            "    price: {standard: 8.00, concession: 6.00}",
+            "    currency: GBP",
+            "    tickets: https://tickets.example.org/x",
+            "    subtitles: [English]",
+            "    accessibility: [captioned, wheelchair]",
+        ]
     return "\n".join(lines) + "\n"
 
 
