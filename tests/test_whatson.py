@@ -383,3 +383,18 @@ def test_new_screening_adds_to_a_season_and_refuses_mistakes(site):
     assert "Saturday 14 November 2026" in text and "Added: here" in text
     assert "Saturday 3 April 2027" in text and "Spring 2027" in text
     assert json.loads("[]") == []
+
+
+def test_a_new_day_changes_nothing_for_a_site_without_a_programme(site):
+    write_site(site, {"a.md": film()})
+    build(site, today=BEFORE)
+    result = build(site, today=BEFORE + dt.timedelta(days=1))
+    assert result.rendered == 0
+    (site / "content/programme").mkdir()
+    (site / "content/programme/x.yaml").write_text(
+        "title: X\nscreenings:\n  - {film: a-film, start: 2026-09-05 19:30}\n"
+    )
+    build(site, today=BEFORE)
+    assert "Saturday 5 September 2026" in read(site, "programme/index.html").split("past")[0]
+    build(site, today=dt.date(2026, 9, 6))
+    assert "Saturday 5 September 2026" in read(site, "programme/index.html").split('id="past')[1]

@@ -83,7 +83,8 @@ def check_site(
     theme = theme_dir()
     static = collect_static([(theme / "static", theme), (root / "static", root)], problems)
     whatson = read_whatson(root, settings, problems)
-    key = _plan_key(settings, static, records, drafts, whatson.digest + today.isoformat().encode())
+    day = today.isoformat().encode() if whatson.seasons else b""  # a programme's pages only
+    key = _plan_key(settings, static, records, drafts, whatson.digest + day)
     stored = memory.plan()
     catalogue = None
     if stored is None or stored[0] != key:
