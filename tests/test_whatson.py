@@ -238,12 +238,14 @@ def test_every_error_of_the_programme_is_placed_and_reported_together(site):
         ("programme", "spring.yaml", ERRORS),
         ("collections", "picks.md", "---\ntitle: Picks\nfilms: [last-train-home, nope]\n---\n"),
         ("pages", "films.md", "---\ntitle: Films\n---\nx\n"),
+        ("pages", "empty.md", "\n"),
         ("pages", "about.md", "---\ntitle: About\nmenu: 1\n---\nx\n"),
     ):
         (site / "content" / folder).mkdir(exist_ok=True)
         (site / "content" / folder / name).write_text(text)
     assert build_errors(site) == [
         "content/collections/picks.md:3:26: films[1]: no film with slug 'nope' in this catalogue",
+        "content/pages/empty.md:1: the file is empty; expected front matter with a title",
         "content/pages/films.md:1:1: slug: /films/ is a section of the site; rename the file",
         f"{P}:3:11: screenings[0].film: no film with slug 'last-train-hom' in this catalogue; "
         "did you mean 'last-train-home'?",

@@ -37,6 +37,9 @@ SECTIONS = {  # a section's name -> its title, path and the paths it counts as c
     "programme": ("Programme", "programme/", ("programme/",)),
     "collections": ("Collections", "collections/", ("collections/",)),
 }
+EXPECTED = {"programme": "a mapping with a title and screenings",
+            "collections": "front matter with a title and films",
+            "pages": "front matter with a title"}  # fmt: skip
 DEFAULT_MENU = ("films", "genres", "people", "years", "stats")
 RESERVED = frozenset({*SECTIONS, "decades", "page", "posters", "share", "css", "js", "feed",
                       "sitemap", "robots", "404", "index"})  # fmt: skip
@@ -82,6 +85,9 @@ def read_whatson(root: Path, settings: Settings, problems: Problems) -> Whatson:
         for file, slug in _files(root, folder, suffixes, problems):
             data = read_file(root, file, problems)
             h.update(f"{file}\0{len(data or b'')}\0".encode() + (data or b""))
+            if data is not None and not data.strip():
+                problems.error(file, 1, 0, "", f"the file is empty; expected {EXPECTED[folder]}")
+                continue
             record = parse_record(data, file, problems) if data is not None else None
             if record is None:
                 continue
