@@ -400,3 +400,58 @@ def test_a_new_day_changes_nothing_for_a_site_without_a_programme(site):
     assert "Saturday 5 September 2026" in read(site, "programme/index.html").split("past")[0]
     build(site, today=dt.date(2026, 9, 6))
     assert "Saturday 5 September 2026" in read(site, "programme/index.html").split('id="past')[1]
+
+
+def test_edits_of_what_is_on_give_what_a_clean_build_gives(tmp_path):
+    """Each edit of the programme, collections and pages takes the last page plan and
+    plans only what's on again; every result is byte-identical to a clean build."""
+    site, clean = tmp_path / "site", tmp_path / "clean"
+    films = {f"f{i}.md": film(f"Film {i}", 2000 + i, genres="[Drama]", runtime="90")
+             for i in range(5)}  # fmt: skip
+    films["d.md"] = film("Draft", draft="true")
+    write_site(site, films, EXAMPLE_SETTINGS.read_text())
+    for folder in ("programme", "collections", "pages"):
+        (site / "content" / folder).mkdir()
+    season = site / "content/programme/june.yaml"
+    season.write_text("title: June\nscreenings:\n"
+                      "  - {film: film-1, start: 2026-10-10 19:30, venue: studio}\n")  # fmt: skip
+    build(site, today=BEFORE)
+    edits = [
+        lambda: season.write_text(
+            season.read_text() + "  - {film: film-2, start: "
+            "2026-10-11 19:30, venue: studio, note: New}\n"
+        ),
+        lambda: (site / "content/programme/july.yaml").write_text(
+            "title: July\nscreenings:\n  - {film: film-3, start: 2026-11-01 15:00, venue: studio}\n"
+        ),
+        lambda: (site / "content/collections/best.md").write_text(
+            "---\ntitle: Best\nfilms: [film-4, {film: film-1, note: Yes}]\n---\nIntro.\n"
+        ),
+        lambda: (site / "content/pages/visit.md").write_text(
+            "---\ntitle: Visit\nmenu: 2\n---\nHi.\n"
+        ),
+        lambda: season.write_text(season.read_text().replace("note: New", "note: Newer")),
+        lambda: (site / "content/programme/july.yaml").unlink(),
+        lambda: (site / "content/collections/best.md").write_text(
+            "---\ntitle: Best\nfilms: [film-4]\n---\nIntro.\n"
+        ),
+    ]
+    navigation = {2, 3}  # the first collection and a page in the menu: every page's menu
+    for number, edit in enumerate(edits):
+        edit()
+        result = build(site, today=BEFORE)
+        assert (result.rendered == result.pages) == (number in navigation), number
+        shutil.rmtree(clean, ignore_errors=True)
+        shutil.copytree(site / "content", clean / "content")
+        shutil.copy(site / "filmpage.yml", clean / "filmpage.yml")
+        build(clean, today=BEFORE)
+        assert digest(site / "site") == digest(clean / "site"), number
+    season.write_text(
+        season.read_text()
+        + "  - {film: no-such-film, start: 2026-10-12 19:30, venue: studio}\n"
+        + "  - {film: draft, start: 2026-10-13 19:30, venue: studio}\n"
+    )
+    assert build_errors(site, today=BEFORE) == [
+        "content/programme/june.yaml:5:12: screenings[2].film: no film with slug "
+        "'no-such-film' in this catalogue"
+    ]

@@ -10,12 +10,15 @@ hides those that have begun by the visitor's clock, for a site built days ago.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Callable
 from dataclasses import replace
 from itertools import groupby
 
 from .codec import FilmRef
-from .pages import Additions, Page
+from .pages import Additions, Page, sitemap_paths
 from .programme import Screening
+from .store import digest
 from .whatson import Whatson
 
 
@@ -86,3 +89,44 @@ def additions(whatson: Whatson, today: dt.date) -> Additions:
     """What's on, as the page plan takes it."""
     feed = {"seasons": feed_seasons(whatson)} if whatson.seasons else {}
     return Additions(whatson_pages(whatson, today), film_additions(whatson, today), feed)
+
+
+TEMPLATES = frozenset({"programme.html", "season.html", "collections.html", "collection.html",
+                       "page.html"})  # fmt: skip
+"""The templates of what's on's own pages."""
+FILM_KEYS = ("screenings", "collections")  # what film pages' contexts get from what's on
+
+
+def film_prints(more: Additions) -> str:
+    """What what's on adds to each film's page, as a hash by slug (JSON): what the next
+    build compares to know which film pages to plan again."""
+    prints = {slug: digest(repr(extra).encode()).hex() for slug, extra in more.films.items()}
+    return json.dumps(prints, sort_keys=True)
+
+
+def replan(pages: list, more: Additions, before: str | None, loads: Callable[[str], dict]):
+    """The last build's page plan (``pages``: each with ``path``, ``template`` and its
+    context as data, ``spec``) with what's on planned again: its own pages replaced, and
+    the film pages, the feed and the sitemap made anew where what they show of it changed
+    (``before``: :func:`film_prints` of the last build). Pages made anew are Page objects,
+    so that the render stage looks at them (and only them, with the films that changed)."""
+    old = json.loads(before or "{}")
+    now = json.loads(film_prints(more))
+    changed = {slug for slug in old.keys() | now.keys() if old.get(slug) != now.get(slug)}
+    out = []
+    for page in pages:
+        if page.template in TEMPLATES:
+            continue
+        if page.path == "search/index.html":
+            out += more.pages
+        slug = page.path[len("films/") : -len("/index.html")]
+        if page.template == "film.html" and slug in changed:
+            context = {k: v for k, v in loads(page.spec).items() if k not in FILM_KEYS}
+            page = Page(page.path, page.template, {**context, **more.films.get(slug, {})})
+        elif page.path == "feed.xml":
+            context = {k: v for k, v in loads(page.spec).items() if k != "seasons"}
+            page = Page(page.path, page.template, {**context, **more.feed})
+        out.append(page)
+    at = next(i for i, p in enumerate(out) if p.path == "sitemap.xml")
+    out[at] = Page("sitemap.xml", "sitemap.xml", {"paths": sitemap_paths(out[:at])})
+    return out

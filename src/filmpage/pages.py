@@ -115,6 +115,16 @@ def films_listed(page: Page) -> Iterator[FilmRef]:
         yield from role.films
 
 
+def sitemap_paths(pages) -> list[str]:
+    """The site paths the sitemap lists: every page but the not-found page, the search
+    page and the numbered pages of long lists."""
+    return [
+        p.path.removesuffix("index.html")
+        for p in pages
+        if p.path != "404.html" and "/page/" not in f"/{p.path}" and p.template != "search.html"
+    ]
+
+
 def plan_pages(
     catalogue: Catalogue, settings: Settings, stats: Stats, more: Additions | None = None
 ) -> list[Page]:
@@ -165,11 +175,7 @@ def plan_pages(
     pages += more.pages
     pages.append(Page("search/index.html", "search.html", {}))
     pages.append(Page("404.html", "404.html", {}))
-    listed = [
-        p.url_path
-        for p in pages
-        if p.path != "404.html" and "/page/" not in f"/{p.path}" and p.template != "search.html"
-    ]
+    listed = sitemap_paths(pages)
     newest = sorted(catalogue.films, key=lambda f: (f.date, f.slug), reverse=True)
     newest = newest[: settings.feed_size or None]
     pages.append(Page("sitemap.xml", "sitemap.xml", {"paths": listed}))

@@ -230,14 +230,18 @@ def _remember(
     }
     if plan.made:
         facts["plan_facts"] = plan_facts(plan)
+        hidden = site.catalogue.hidden if site.catalogue else ()
+        facts["draft_slugs"] = json.dumps(sorted(hidden))
+    if plan.new:
+        facts.update(plan_base=site.base.hex(), whatson_films=plan.whatson)
     memory.films.update(records.films)
     memory.remember(
         Learned(
             inputs=stamps,
             entries=records.entries,
             read=records.read,
-            plan=plan.films if plan.made else None,
-            pages=made.pages if plan.made else None,
+            plan=plan.films if plan.new else None,
+            pages=made.pages if plan.new else None,
             films=plan.parts,
             outputs=made.outputs,
             facts=facts,

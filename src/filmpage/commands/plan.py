@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -25,7 +26,7 @@ from ..codec import Codec
 from ..derive import Derived, Figures
 from ..errors import Problem, Problems
 from ..images import Media
-from ..listings import additions
+from ..listings import additions, film_prints, replan
 from ..model import RelatedTitle
 from ..pages import Page, Pager, plan_pages
 from ..programme import Screening, Season
@@ -61,6 +62,8 @@ class Site:
     today: dt.date = dt.date(1970, 1, 1)  # the day the build takes as today
     screened: dict[str, tuple[str, int | None]] = field(default_factory=dict)
     # each screened film's title and runtime, by slug
+    base: bytes = b""  # the key's part that is not what's on: the catalogue's
+    replan: bool = False  # the last plan, with what's on planned again
 
 
 def check_site(
@@ -84,10 +87,11 @@ def check_site(
     static = collect_static([(theme / "static", theme), (root / "static", root)], problems)
     whatson = read_whatson(root, settings, problems)
     day = today.isoformat().encode() if whatson.seasons else b""  # a programme's pages only
-    key = _plan_key(settings, static, records, drafts, whatson.digest + day)
+    base = _plan_key(settings, static, records, drafts, repr(whatson.menu).encode())
+    key = digest(base + whatson.digest + day)
     stored = memory.plan()
     catalogue = None
-    if stored is None or stored[0] != key:
+    if stored is None or (stored[0] != key and memory.fact("plan_base") != base.hex()):
         files = [f for f, entry in records.entries.items() if entry.key]
         found = list(derived(files))
         catalogue = build_catalogue([d.outline for d in found], problems, frozenset(static), drafts)
@@ -96,13 +100,15 @@ def check_site(
         shown = {**dict.fromkeys(catalogue.hidden, False), **dict.fromkeys(films, True)}
     else:
         films = _stored_films(stored[1], records, memory, whatson)
-        shown = {**{s.film: False for s in whatson.screenings()}, **dict.fromkeys(films, True)}
-        shown.update({e.film: e.film in films for c in whatson.collections for e in c.entries})
+        hidden = json.loads(memory.fact("draft_slugs") or "[]")  # as the catalogue left out
+        shown = {**dict.fromkeys(hidden, False), **dict.fromkeys(films, True)}
     whatson = resolve_films(whatson, shown, problems)
     screened = {s.film: films[s.film] for s in whatson.screenings()}
     check_overlaps(whatson, lambda slug: screened[slug][1], problems)
     problems.raise_if_errors(strict)
-    return Site(settings, static, problems.warnings, key, catalogue, whatson, today, screened)
+    replanned = catalogue is None and stored is not None and stored[0] != key
+    return Site(settings, static, problems.warnings, key, catalogue, whatson, today, screened,
+                base, replanned)  # fmt: skip
 
 
 def _stored_films(
@@ -152,6 +158,12 @@ class Plan:
     stats: Stats  # with this build's figures
     parts: dict[str, tuple[bytes, str, str]]  # slug -> print, facet row, figures (as data)
     changed: set[str]  # slugs whose print changed since the last build
+    whatson: str = ""  # what what's on adds to each film page (film_prints), when planned
+
+    @property
+    def new(self) -> bool:
+        """Whether this build planned any page (the plan is to be kept)."""
+        return self.made or bool(self.whatson)
 
 
 def plan_site(
@@ -163,12 +175,18 @@ def plan_site(
 ) -> tuple[Plan, Media]:
     """The site's plan (made from the catalogue, or the last build's), its images, and
     each film's parts."""
+    prints = ""
     if site.catalogue is not None:
         more = additions(site.whatson, site.today)
         films, pages, facts = _made_plan(site.catalogue, site.settings, more)
+        prints = film_prints(more)
     else:
         _, films, pages = memory.plan()  # type: ignore[misc]
         facts = PLAN.loads(memory.fact("plan_facts") or "{}")
+        if site.replan:  # only what's on changed: its pages, and the pages that show it
+            more = additions(site.whatson, site.today)
+            pages = replan(pages, more, memory.fact("whatson_films"), PLAN.loads)
+            prints = film_prints(more)
     made = site.catalogue is not None
     images = media(films)
     parts, changed = _film_parts(films, records, memory, images, facts["tables"], derived, made)
@@ -176,7 +194,7 @@ def plan_site(
     stats = with_figures(facts["counts"], figures)
     pages = [Page(STATS_PAGE, "stats.html", {"stats": stats}) if p.path == STATS_PAGE else p
              for p in pages]  # fmt: skip
-    return Plan(site.key, films, pages, made, facts, stats, parts, changed), images
+    return Plan(site.key, films, pages, made, facts, stats, parts, changed, prints), images
 
 
 def _made_plan(
