@@ -455,3 +455,16 @@ def test_edits_of_what_is_on_give_what_a_clean_build_gives(tmp_path):
         "content/programme/june.yaml:5:12: screenings[2].film: no film with slug "
         "'no-such-film' in this catalogue"
     ]
+
+
+def test_a_site_template_for_the_menu_reaches_every_page_and_its_edits_too(site):
+    write_site(site, {"a.md": film()})
+    build(site)
+    (site / "templates").mkdir()
+    menu = site / "templates/_menu.html"
+    menu.write_text("<ul>{% for item in menu %}<li>{{ item.title }}!</li>{% endfor %}</ul>")
+    build(site)
+    assert "<li>Films!</li>" in read(site, "films/a-film/index.html")
+    menu.write_text("<ul>{% for item in menu %}<li>{{ item.title }}?</li>{% endfor %}</ul>")
+    build(site)
+    assert "<li>Genres?</li>" in read(site, "genres/index.html")

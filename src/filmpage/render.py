@@ -76,7 +76,7 @@ def make_environment(
         screening_events=lambda pairs: [
             structured.screening_event(s, film, settings) for s, film in pairs
         ],
-        menu=DEFAULT_ITEMS,
+        navigation=None,
         # Created here, before any template is loaded, because imported macro modules
         # keep a copy of the globals they saw first; its films are set by the build.
         cards=None,
@@ -84,6 +84,7 @@ def make_environment(
     )
     env.globals["cards"] = Cards(env, CARD_CALL, "a film card")
     env.globals["small_posters"] = Cards(env, POSTER_CALL, "a poster")
+    env.globals["navigation"] = Navigation(env)
     env.filters.update(
         runtime=format_runtime,
         price=format_price,
@@ -121,7 +122,7 @@ def template_hashes(env: jinja2.Environment) -> dict[str, bytes]:
         sources[name] = source
     hashes = {}
     for name in names:
-        seen, todo = set(), [name]
+        seen, todo = set(), [name, MENU_TEMPLATE]
         while todo:
             current = todo.pop()
             if current not in seen:
@@ -136,7 +137,31 @@ def template_hashes(env: jinja2.Environment) -> dict[str, bytes]:
 
 def show_whatson(env: jinja2.Environment, whatson: Whatson) -> None:
     """Give the environment the site's navigation (its pages and sections)."""
-    env.globals["menu"] = whatson.menu
+    env.globals["navigation"].show(whatson.menu)
+
+
+MENU_TEMPLATE = "_menu.html"
+"""The navigation's template: every page shows it (its hash is part of every page's)."""
+
+
+class Navigation:
+    """The navigation's HTML for a page's path (``navigation(page.path)`` in a template),
+    rendered from ``_menu.html`` once for each item that can be the current one: the same
+    few variants on every page, rather than the menu rendered again for each page."""
+
+    def __init__(self, env: jinja2.Environment):
+        self.env, self.items, self.html = env, DEFAULT_ITEMS, {}
+
+    def show(self, items: tuple) -> None:
+        self.items, self.html = items, {}
+
+    def __call__(self, path: str) -> Markup:
+        current = next((i for i, item in enumerate(self.items)
+                        if not item.external and path.startswith(item.current)), -1)  # fmt: skip
+        if current not in self.html:
+            template = self.env.get_template(MENU_TEMPLATE)
+            self.html[current] = Markup(template.render(menu=self.items, current=current))
+        return self.html[current]
 
 
 def show_films(env: jinja2.Environment, films: Mapping[str, Any]) -> None:
