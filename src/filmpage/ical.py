@@ -42,12 +42,18 @@ def screening_path(s: Screening) -> str:
     return f"programme/{s.season}/{s.key}.ics"
 
 
-def calendar_files(whatson: Whatson, films: Films, settings: Settings,
-                   today: dt.date) -> dict[str, bytes]:  # fmt: skip
-    """Every calendar file of the programme, by path."""
+def screening_events(screenings, films: Films, settings: Settings,
+                     today: dt.date) -> dict[str, bytes]:  # fmt: skip
+    """Each screening's VEVENT, serialized, by its key: what the calendars are made of."""
     stamp = dt.datetime.combine(today, dt.time(), dt.UTC)
     host = urlsplit(settings.base_url).hostname or "filmpage.invalid"
-    events = {s.key: _event(s, films, settings, host, stamp) for s in whatson.screenings()}
+    return {s.key: _event(s, films, settings, host, stamp) for s in screenings}
+
+
+def calendar_files(
+    whatson: Whatson, events: dict[str, bytes], settings: Settings
+) -> dict[str, bytes]:
+    """Every calendar file of the programme, by path, from its screenings' events."""
     files = {}
     every = whatson.screenings()
     zone = settings.timezone

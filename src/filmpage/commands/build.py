@@ -29,6 +29,7 @@ from ..model import Film
 from ..render import make_environment, show_films, show_whatson, template_hashes
 from ..store import open_store
 from ..write import Target, check_output_folder, finish_update, is_complete, staged
+from .calendars import start_calendars
 from .inputs import input_stamps, template_dirs
 from .media import make_cards, prune_images, read_posters, site_media
 from .memory import Learned, Memory, PlanFilm
@@ -97,13 +98,14 @@ def build(
             cards = _draw_cards(records, drafts, target, pool)
             derived = partial(derived_of, root, records, memory)
             site = check_site(root, records, memory, drafts, strict, derived, today)
+            calendars = start_calendars(site, memory, target, pool)
             media = partial(_media, site, memory, pool, derived)
             plan, images = plan_site(site, records, memory, media, derived)
             env = make_environment(site.settings, template_dirs(root), images)
             show_films(env, Shelf(root, plan.films, records, memory))
             show_whatson(env, site.whatson)
             words = lambda files: [d.words for d in derived(files)]  # noqa: E731
-            extras = extra_outputs(plan, site, records, memory, target, words)
+            extras = extra_outputs(plan, site, records, memory, target, words, calendars)
             prints = _fingerprints(plan, site, memory, env, target)
             _collect_new_objects()
             made = make_output(plan, site, images, extras, memory, env, prints, target,

@@ -26,7 +26,7 @@ from ..render import extra_files, render_cards, render_page
 from ..searchindex import SEARCH_DIR, patch_search_files, search_files
 from ..store import Store, digest
 from ..write import Target, check_output_paths, copy_file, same_bytes, same_copy, write_file
-from .calendars import calendar_outputs
+from .calendars import Calendars
 from .media import make_cards, stored_image
 from .memory import Memory, PlanPage
 from .parallel import parallel_results
@@ -50,14 +50,14 @@ class Extras:
 
 def extra_outputs(
     plan: Plan, site: Site, records: Records, memory: Memory, target: Target,
-    words: Callable[[list[str]], list[str]],
+    words: Callable[[list[str]], list[str]], calendars: Calendars,
 ) -> Extras:  # fmt: skip
     """The facet index, the search index (its files patched when a few films' words
     changed, in an output updated in place), the programme's calendars and the custom
     domain's CNAME; ``words`` gives records' search words."""
     made = extra_files(site.settings)
-    calendars, kept, facts = calendar_outputs(site, memory, target)
-    made.update(calendars)
+    files, kept, facts = calendars()
+    made.update(files)
     made[INDEX_FILE] = facet_index_bytes(
         plan.facts["tables"], [plan.parts[f.slug][1] for f in plan.films]
     )

@@ -106,13 +106,13 @@ class Pool:
     def start(self, func: Callable[[Any, list[T]], None], items: list[T], state: Any) -> Callable:
         """Have the workers run ``func(state, part)`` on ``items`` split in one part
         fewer than there are jobs (this process keeps a core), while this process goes
-        on; the function returned waits for them and raises what they raised. With
-        little work, it is done here and now."""
+        on; the function returned waits for them, raises what they raised and gives
+        what each part gave. With little work, it is done here and now."""
         parts = max(1, self.jobs - 1)
         pool = self._workers(len(items)) if _processes(self.jobs, len(items)) else None
         if pool is None:
-            func(state, items)
-            return lambda: None
+            result = func(state, items)
+            return lambda: [result]
         pending = pool.map_async(partial(func, state), [items[i::parts] for i in range(parts)])
         return lambda: pending.get()
 
