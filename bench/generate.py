@@ -1,11 +1,15 @@
 """Generate a synthetic catalogue of N realistic film records (about 5 KB each).
 
-    python bench/generate.py 10000 /tmp/cat10k [--seed 1]
+    python bench/generate.py 10000 /tmp/cat10k [--seed 1] [--programme 2000]
 
 Deterministic for a given N and seed: full credits, four critic quotes, three customer
 reviews, related titles (slugs of other films and external titles), offers and a plot.
 With --escaped, the review bodies are two paragraphs each, written with YAML's "\n\n"
 escapes, as many exported and hand-written records are.
+With --programme S, the site also gets S screenings of its films in eight seasons
+(content/programme/), at four venues (one in another time zone), three a day at each,
+from 1 September 2026 on, with prices, ticket links, statuses, subtitles and
+accessibility as a cinema's programme has them.
 """
 
 from __future__ import annotations
@@ -230,13 +234,71 @@ offers:
 """
 
 
-def generate(n: int, root: Path, seed: int = 1, escaped: bool = False) -> None:
+VENUES = """\
+timezone: Europe/London
+venues:
+  main-hall: {name: Main Hall, address: 12 Mill Lane, city: Hebden Bridge, url: "https://example.org/visit/"}
+  studio: {name: The Studio, city: Hebden Bridge}
+  garden: {name: The Garden Screen, city: Todmorden}
+  paris: {name: Salle Paris, city: Paris, timezone: Europe/Paris}
+"""
+SLOTS = ("13:00", "16:30", "20:00")  # 210 minutes apart: longer than any generated film
+STATUSES = ["scheduled"] * 16 + ["sold-out", "cancelled", "postponed", "tbc"]
+ACCESS = ["captioned", "audio-described", "relaxed", "wheelchair"]
+
+
+def screening(rng: random.Random, n: int, day, venue: str, slot: str) -> str:
+    standard = rng.randint(5, 12)
+    lines = [
+        f"  - film: film-{rng.randrange(n):06d}",
+        f"    start: {day.isoformat()} {slot}",
+        f"    venue: {venue}",
+        f"    price: {{standard: {standard}.50, concession: {standard - 2}.00}}",
+        "    currency: GBP",
+        f"    tickets: https://tickets.example.org/{day.isoformat()}-{venue}-{slot[:2]}",
+    ]
+    status = rng.choice(STATUSES)
+    if status != "scheduled":
+        lines.append(f"    status: {status}")
+    if rng.random() < 0.5:
+        lines.append("    subtitles: [English]")
+    if rng.random() < 0.5:
+        lines.append(f"    accessibility: [{', '.join(sorted(rng.sample(ACCESS, 2)))}]")
+    if rng.random() < 0.3:
+        lines.append(f"    note: {words(rng, 6).capitalize()}")
+    return "\n".join(lines) + "\n"
+
+
+def programme(root: Path, n: int, count: int, rng: random.Random) -> None:
+    """``count`` screenings of the ``n`` films, in eight seasons of content/programme/."""
+    import datetime as dt
+
+    folder = root / "content" / "programme"
+    folder.mkdir(parents=True, exist_ok=True)
+    venues = ("main-hall", "studio", "garden", "paris")
+    slots = [(d, v, s) for d in range(count // 12 + 1) for v in venues for s in SLOTS][:count]
+    seasons: dict[int, list[str]] = {}
+    start = dt.date(2026, 9, 1)
+    for offset, venue, slot in slots:
+        season = offset * 8 // (count // 12 + 1)
+        day = start + dt.timedelta(days=offset)
+        seasons.setdefault(season, []).append(screening(rng, n, day, venue, slot))
+    for number, items in seasons.items():
+        text = f"title: Season {number + 1}\ndescription: {words(rng, 12).capitalize()}.\n"
+        (folder / f"season-{number + 1}.yaml").write_text(text + "screenings:\n" + "".join(items))
+
+
+def generate(n: int, root: Path, seed: int = 1, escaped: bool = False, screenings: int = 0) -> None:
     rng = random.Random(seed)
     films = root / "content" / "films"
     films.mkdir(parents=True, exist_ok=True)
     for i in range(n):
         (films / f"film-{i:06d}.md").write_text(record(i, n, rng, escaped), encoding="utf-8")
-    (root / "filmpage.yml").write_text("title: Benchmark Catalogue\nbase_url: /\n")
+    settings = "title: Benchmark Catalogue\nbase_url: /\n"
+    if screenings:
+        programme(root, n, screenings, random.Random(seed + 1))
+        settings += VENUES
+    (root / "filmpage.yml").write_text(settings)
 
 
 def main() -> None:
@@ -249,8 +311,15 @@ def main() -> None:
         action="store_true",
         help='review bodies in two paragraphs, as double-quoted texts with "\\n\\n" escapes',
     )
+    parser.add_argument(
+        "--programme",
+        type=int,
+        default=0,
+        metavar="S",
+        help="S screenings in eight seasons of content/programme/",
+    )
     args = parser.parse_args()
-    generate(args.n, args.root, args.seed, args.escaped)
+    generate(args.n, args.root, args.seed, args.escaped, args.programme)
 
 
 if __name__ == "__main__":

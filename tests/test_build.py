@@ -193,7 +193,10 @@ def test_base_url_path_prefixes_every_internal_link_and_all_resolve(tmp_path):
     root = tmp_path / "s"
     shutil.copytree(REPO / "content", root / "content")
     shutil.copytree(REPO / "static", root / "static")  # its posters
-    (root / "filmpage.yml").write_text("base_url: https://user.github.io/repo/\n")
+    settings = (REPO / "filmpage.yml").read_text()  # the example's, for its programme's venues
+    (root / "filmpage.yml").write_text(
+        settings.replace("https://example.github.io/films/", "https://user.github.io/repo/")
+    )
     build(root)
     checked = 0
     for path, html in _all_html(root):
@@ -239,8 +242,9 @@ def test_two_builds_are_byte_identical_across_folders_order_and_time_zone(tmp_pa
     (second / "content/films").mkdir(parents=True)
     shutil.copy(REPO / "filmpage.yml", second / "filmpage.yml")
     shutil.copytree(REPO / "static", second / "static")
-    for path in sorted((REPO / "content/films").iterdir(), reverse=True):
-        shutil.copy(path, second / "content/films" / path.name)
+    for path in sorted((REPO / "content").rglob("*.*"), reverse=True):
+        (second / path.relative_to(REPO).parent).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, second / path.relative_to(REPO))
     build(first)
     old_tz = os.environ.get("TZ")
     os.environ["TZ"] = "Pacific/Kiritimati"

@@ -25,7 +25,10 @@ def test_every_internal_link_resolves_under_a_sub_path(tmp_path):
     root = tmp_path / "s"
     shutil.copytree(REPO / "content", root / "content")
     shutil.copytree(REPO / "static", root / "static")  # its posters
-    (root / "filmpage.yml").write_text("title: Crawl\nbase_url: https://user.github.io/repo/\n")
+    settings = (REPO / "filmpage.yml").read_text()  # the example's, for its programme's venues
+    (root / "filmpage.yml").write_text(
+        settings.replace("https://example.github.io/films/", "https://user.github.io/repo/")
+    )
     running = start_preview(root, port=0, reload=False)
     host, port = running.server.server_address[:2]
     try:

@@ -30,10 +30,21 @@ LAYERS = [
     },
     {"plainyaml", "yamldoc", "settings"},  # settings
     {"load"},  # load
-    {"model", "identity", "record", "structured", "searchindex", "derive", "filmdata"},  # model
-    {"suggest", "catalogue", "stats", "browse"},  # catalogue
-    {"pages"},  # pages
-    {"templating", "render"},  # render
+    {
+        "model",
+        "identity",
+        "record",
+        "structured",
+        "searchindex",
+        "derive",
+        "filmdata",
+        "localtime",
+        "programme",
+        "sitecontent",
+    },  # model
+    {"suggest", "catalogue", "stats", "browse", "whatson"},  # catalogue
+    {"pages", "listings"},  # pages
+    {"templating", "filters", "render", "ical"},  # render
     {"write"},  # write
     {"commands", "importing"},  # commands
     {"cli", "__main__"},  # cli

@@ -74,6 +74,7 @@ class Catalogue:
     decades: tuple[Group, ...]
     suggestions: dict[str, tuple[Suggestion, ...]]  # "More like this", by film slug
     drafts: int  # films left out as drafts
+    hidden: frozenset[str] = frozenset()  # the slugs of the drafts left out
 
 
 @lru_cache(maxsize=65536)
@@ -138,6 +139,7 @@ def build_catalogue(
         ),
         suggestions=suggest(ordered, name_slug),
         drafts=len(films) - len(published),
+        hidden=frozenset(f.slug for f in films if f.draft and not drafts),
     )
 
 

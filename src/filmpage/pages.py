@@ -10,7 +10,7 @@ catalogue, genres, people, years, decades) are split into numbered pages of
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .browse import facet_options
@@ -64,6 +64,17 @@ class Pager:
         return out
 
 
+@dataclass(frozen=True)
+class Additions:
+    """What pages beyond the catalogue's add to the plan (the programme, collections and
+    the site's pages): their pages, what each film's page adds (by slug), and what the
+    feed adds."""
+
+    pages: list[Page] = field(default_factory=list)
+    films: dict[str, dict[str, Any]] = field(default_factory=dict)
+    feed: dict[str, Any] = field(default_factory=dict)
+
+
 def refs(films: Iterable[Outline]) -> list[FilmRef]:
     return [FilmRef(f.slug) for f in films]
 
@@ -113,8 +124,24 @@ def films_listed(page: Page) -> Iterator[FilmRef]:
             yield item
 
 
-def plan_pages(catalogue: Catalogue, settings: Settings, stats: Stats) -> list[Page]:
-    """Every page of the site, in a fixed order (``stats`` for the statistics page)."""
+def sitemap_paths(pages) -> list[str]:
+    """The site paths the sitemap lists: every page but the not-found page, the search
+    page, earlier URLs (aliases) and the numbered pages of long lists."""
+    return [
+        p.path.removesuffix("index.html")
+        for p in pages
+        if p.path != "404.html"
+        and "/page/" not in f"/{p.path}"
+        and p.template not in ("search.html", "alias.html")
+    ]
+
+
+def plan_pages(
+    catalogue: Catalogue, settings: Settings, stats: Stats, more: Additions | None = None
+) -> list[Page]:
+    """Every page of the site, in a fixed order (``stats`` for the statistics page;
+    ``more``: the pages of what's on, and what they add to film pages and the feed)."""
+    more = more or Additions()
     size = settings.page_size
     films = catalogue.films
     pages = paginate("", "index.html", refs(films), size, facets=facet_options(catalogue))
@@ -124,7 +151,8 @@ def plan_pages(catalogue: Catalogue, settings: Settings, stats: Stats) -> list[P
         # The theme shows related films by their small posters (``small_posters[slug]``),
         # not through ``related_films``; they are named here so that the page is known to
         # show them (its fingerprint names them), and changes with them.
-        context = {"film": FilmRef(film.slug), "related_films": related, "suggested": suggested}
+        context = {"film": FilmRef(film.slug), "related_films": related, "suggested": suggested,
+                   **more.films.get(film.slug, {})}  # fmt: skip
         pages.append(Page(f"films/{film.slug}/index.html", "film.html", context))
         for alias in film.aliases:  # an earlier URL, sending visitors on
             pages.append(
@@ -159,29 +187,25 @@ def plan_pages(catalogue: Catalogue, settings: Settings, stats: Stats) -> list[P
             {"stats": stats},
         )
     )
+    pages += more.pages
     pages.append(Page("search/index.html", "search.html", {}))
     pages.append(Page("404.html", "404.html", {}))
-    return pages + _crawler_files(pages, catalogue, settings)
+    return pages + _crawler_files(pages, catalogue, settings, more)
 
 
-def _crawler_files(pages: list[Page], catalogue: Catalogue, settings: Settings) -> list[Page]:
+def _crawler_files(
+    pages: list[Page], catalogue: Catalogue, settings: Settings, more: Additions
+) -> list[Page]:
     """The sitemap and the feed, which hold full URLs, when ``base_url`` names a host
     (they are left out rather than written with paths, which their standards forbid), and
     ``robots.txt`` when the site is at the root of its host, the only place crawlers read
     it."""
     files = []
     if settings.has_host:
-        listed = [
-            p.url_path
-            for p in pages
-            if p.path != "404.html"
-            and "/page/" not in f"/{p.path}"
-            and p.template not in ("search.html", "alias.html")
-        ]
         newest = sorted(catalogue.films, key=lambda f: (f.date, f.slug), reverse=True)
         newest = newest[: settings.feed_size or None]
-        files.append(Page("sitemap.xml", "sitemap.xml", {"paths": listed}))
-        files.append(Page("feed.xml", "feed.xml", {"films": refs(newest)}))
+        files.append(Page("sitemap.xml", "sitemap.xml", {"paths": sitemap_paths(pages)}))
+        files.append(Page("feed.xml", "feed.xml", {"films": refs(newest), **more.feed}))
     if settings.base_path == "/":
         files.append(Page("robots.txt", "robots.txt", {}))
     return files

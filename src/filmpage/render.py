@@ -7,14 +7,9 @@ errors, so a template typo fails the build instead of printing an empty string.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import json
-import os
 import re
-import uuid
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +20,25 @@ from markupsafe import Markup
 from . import __version__, structured
 from .catalogue import name_slug
 from .codec import FilmRef
+from .filters import (
+    atom_date,
+    day_date,
+    entry_id,
+    format_price,
+    format_rating,
+    format_runtime,
+    image_alt,
+    initial,
+    json_script,
+    long_date,
+    rating_counts,
+    with_note,
+)
 from .images import NO_MEDIA, Media, title_hue
 from .pages import Page
 from .settings import Settings
 from .templating import TemplateFiles, Watchdog, limited_range, placed_faults, watchdog_seconds
-
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹",
-                    "CAD": "CA$", "AUD": "A$", "KRW": "₩"}  # fmt: skip
+from .whatson import DEFAULT_ITEMS, Whatson
 
 
 def extra_files(settings: Settings) -> dict[str, bytes]:
@@ -75,6 +82,10 @@ def make_environment(
         movie_data=lambda film: structured.movie(film, settings, media.share_image(film)),
         item_list=lambda films, first=1: structured.item_list(films, settings, first),
         share_image=media.share_image,
+        screening_events=lambda pairs: [
+            structured.screening_event(s, film, settings) for s, film in pairs
+        ],
+        navigation=None,
         # Created here, before any template is loaded, because imported macro modules
         # keep a copy of the globals they saw first; its films are set by the build.
         cards=None,
@@ -82,6 +93,7 @@ def make_environment(
     )
     env.globals["cards"] = Cards(env, CARD_CALL, "a film card")
     env.globals["small_posters"] = Cards(env, POSTER_CALL, "a poster")
+    env.globals["navigation"] = Navigation(env)
     env.filters.update(
         runtime=format_runtime,
         price=format_price,
@@ -95,6 +107,7 @@ def make_environment(
         with_note=with_note,
         rating_counts=rating_counts,
         long_date=long_date,
+        day_date=day_date,
         atom_date=atom_date,
         entry_id=entry_id,
         # Filters as well as calls: a filter costs less in Jinja than a call (a film page
@@ -116,7 +129,7 @@ def template_hashes(env: jinja2.Environment, sources: dict[str, str]) -> dict[st
     refs = {name: _references(env, sources[name]) for name in names}
     hashes = {}
     for name in names:
-        seen, todo = set(), [name]
+        seen, todo = set(), [name, MENU_TEMPLATE]
         while todo:
             current = todo.pop()
             if current not in seen:
@@ -146,6 +159,35 @@ def _references(env: jinja2.Environment, source: str) -> frozenset[str]:
 
 
 _REFERENCES: dict[str, frozenset[str]] = {}
+
+
+def show_whatson(env: jinja2.Environment, whatson: Whatson) -> None:
+    """Give the environment the site's navigation (its pages and sections)."""
+    env.globals["navigation"].show(whatson.menu)
+
+
+MENU_TEMPLATE = "_menu.html"
+"""The navigation's template: every page shows it (its hash is part of every page's)."""
+
+
+class Navigation:
+    """The navigation's HTML for a page's path (``navigation(page.path)`` in a template),
+    rendered from ``_menu.html`` once for each item that can be the current one: the same
+    few variants on every page, rather than the menu rendered again for each page."""
+
+    def __init__(self, env: jinja2.Environment):
+        self.env, self.items, self.html = env, DEFAULT_ITEMS, {}
+
+    def show(self, items: tuple) -> None:
+        self.items, self.html = items, {}
+
+    def __call__(self, path: str) -> Markup:
+        current = next((i for i, item in enumerate(self.items)
+                        if not item.external and path.startswith(item.current)), -1)  # fmt: skip
+        if current not in self.html:
+            template = self.env.get_template(MENU_TEMPLATE)
+            self.html[current] = Markup(template.render(menu=self.items, current=current))
+        return self.html[current]
 
 
 def show_films(env: jinja2.Environment, films: Mapping[str, Any]) -> None:
@@ -282,103 +324,3 @@ def render_cards(env: jinja2.Environment, slugs: Iterable[str]) -> None:
     slugs = list(dict.fromkeys(slugs))
     env.globals["small_posters"].render(slugs)
     env.globals["cards"].render(slugs)
-
-
-def format_runtime(minutes: int) -> str:
-    hours, mins = divmod(minutes, 60)
-    if not hours:
-        return f"{mins} min"
-    return f"{hours} hr {mins} min" if mins else f"{hours} hr"
-
-
-def format_price(price: Decimal | None, currency: str | None) -> str:
-    if price is None:
-        return ""
-    amount = f"{price:.2f}" if price != price.to_integral() or currency else f"{price}"
-    code = (currency or "").upper()
-    symbol = CURRENCY_SYMBOLS.get(code)
-    if symbol:
-        return f"{symbol}{amount}"
-    return f"{amount} {code}".strip()
-
-
-def format_rating(value: float, digits: int = 1) -> str:
-    """8.4 -> '8.4', 4.0 -> '4', 4.25 -> '4.3' (halves up, not to even)."""
-    text = str(Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-_ARTICLES = ("the ", "a ", "an ")
-
-
-def initial(title: str) -> str:
-    """The letter a placeholder poster shows: the title's first, past "The", "A" or "An"."""
-    text = title.strip()
-    for article in _ARTICLES:
-        if text.lower().startswith(article) and len(text) > len(article):
-            text = text[len(article) :].lstrip()
-            break
-    for char in text:
-        if char.isalnum():
-            return char.upper()
-    return text[:1] or "?"
-
-
-def image_alt(film: Any) -> str:
-    """What a film's share image shows, for ``og:image:alt`` and ``twitter:image:alt``:
-    its poster, or the card with its title and year."""
-    return f"Poster of {film.title}" if film.poster else f"{film.title} ({film.year})"
-
-
-def with_note(card: str, note: str) -> Markup:
-    """A catalogue card (rendered once, shared by every grid) with a line added at its end,
-    such as the roles a person had in the film."""
-    if not note:
-        return Markup(card)
-    head, _, tail = str(card).rpartition("</li>")
-    return Markup(f'{head}<p class="card-note">{Markup.escape(note)}</p></li>{tail}')
-
-
-def rating_counts(reviews: Iterable[Any]) -> list[tuple[int, int, float]]:
-    """(stars, how many ratings, their share in percent) from 5 stars down to 1; a
-    half star counts with the whole star below it."""
-    counts = [0] * 6
-    for review in reviews:
-        if review.rating is not None:
-            counts[int(review.rating)] += 1
-    total = sum(counts) or 1
-    return [(n, counts[n], round(100 * counts[n] / total, 1)) for n in range(5, 0, -1)]
-
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")  # fmt: skip
-
-
-def long_date(date: dt.date) -> str:
-    """'22 January 2010', the same under every locale."""
-    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
-
-
-def atom_date(date: dt.date | None) -> str:
-    """RFC 3339 midnight UTC of a content date; SOURCE_DATE_EPOCH (or the epoch) if none."""
-    if date is None:
-        epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
-        return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"{date.isoformat()}T00:00:00Z"
-
-
-FEED_NAMESPACE = uuid.UUID("5d0a3c1e-6f1b-5c4e-9a57-0c1f8e1d2b60")
-
-
-def entry_id(film: Any) -> str:
-    """A film's feed entry id: a name made from the slug of its first URL (its first
-    alias, else its slug), not from its URL, so it stays when the URL or the site's
-    address moves and readers do not show the film again as new."""
-    return f"urn:uuid:{uuid.uuid5(FEED_NAMESPACE, 'films/' + film.first_slug)}"
-
-
-def json_script(value: Any) -> Markup:
-    """JSON safe to embed in a <script> element: no '</script>' or '<!--' can break out."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))

@@ -13,13 +13,41 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import textrule, yamldoc
 from .errors import Problems
 from .inputs import MAX_SETTINGS_BYTES, Refused, read_regular, utf8_text
+from .slugs import is_slug
 
 SETTINGS_FILE = "filmpage.yml"
 CONTENT_DIR = "content"
+VENUE_FIELDS = ("name", "address", "city", "url", "timezone")
+MENU_FIELDS = ("title", "url")
+
+
+@dataclass(frozen=True)
+class Venue:
+    """Where screenings happen: a key of ``venues`` and what the site says of it."""
+
+    key: str
+    name: str
+    address: str = ""
+    city: str = ""
+    url: str = ""
+    timezone: str = "UTC"  # the site's when the venue gives none
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One entry of the ``menu`` setting: a link ``{title, url}``, or the ``name`` of a
+    page or section (resolved once the site's pages are known), and where it stands."""
+
+    title: str = ""
+    url: str = ""
+    name: str = ""
+    line: int = 0
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -33,6 +61,13 @@ class Settings:
     page_size: int = 48  # films per page of the catalogue, genre, person, year and decade lists
     feed_size: int = 50  # the newest films in the feed; 0 for all
     relative_links: bool = False  # every internal link relative: the site works from disk
+    timezone: str = "UTC"  # an IANA zone: screening times are written in it
+    venues: tuple[Venue, ...] = ()
+    menu: tuple[MenuEntry, ...] | None = None  # None: the built-in sections
+
+    def venue(self, key: str | None) -> Venue | None:
+        """The venue of this key (None for none)."""
+        return next((v for v in self.venues if v.key == key), None) if key else None
 
     @property
     def base_path(self) -> str:
@@ -186,6 +221,9 @@ def _from_tree(tree: yamldoc.Node | None, file: str, problems: Problems) -> Sett
                 "cname",
                 f"expected a domain name like films.example.org, got {cname!r}",
             )
+    _timezone(read, tree, values)
+    _venues(read, tree.get("venues"), values)
+    _menu(read, tree.get("menu"), values)
     base = read.text(tree.get("base_url"), "base_url")
     if base is not None:
         problem = base_url_problem(base)
@@ -194,3 +232,88 @@ def _from_tree(tree: yamldoc.Node | None, file: str, problems: Problems) -> Sett
         else:
             values["base_url"] = base
     return Settings(**values)
+
+
+def valid_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone this machine knows (``Europe/London``)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _zone(read: yamldoc.Reader, node, field: str) -> str | None:
+    name = read.text(node, field)
+    if name is not None and not valid_zone(name):
+        return read.error(
+            node, field, f"expected an IANA time zone like Europe/London, got {name!r}"
+        )
+    return name
+
+
+def _timezone(read: yamldoc.Reader, tree: yamldoc.Map, values: dict) -> None:
+    zone = _zone(read, tree.get("timezone"), "timezone")
+    if zone is not None:
+        values["timezone"] = zone
+
+
+def _venues(read: yamldoc.Reader, node, values: dict) -> None:
+    """``venues``: key -> {name, address, city, url, timezone}; ``name`` required."""
+    mapping = read.mapping(node, "venues")
+    if mapping is None:
+        return
+    zone = values.get("timezone", "UTC")
+    venues = []
+    for key, (key_node, value) in mapping.entries.items():
+        at = f"venues.{key}"
+        if not is_slug(key):
+            read.error(key_node, at, "expected a key of lowercase letters, digits and hyphens "
+                       f"(like 'main-hall'), got {key!r}")  # fmt: skip
+            continue
+        item = read.mapping(value, at)
+        if item is None:
+            read.error(value, at, "expected a mapping with at least a name", fallback=key_node)
+            continue
+        read.warn_unknown(item, VENUE_FIELDS, f"{at}.")
+        name = read.text(item.get("name"), f"{at}.name")
+        if name is None:
+            read.error(item.get("name"), f"{at}.name", "required field is missing", fallback=item)
+            continue
+        venues.append(Venue(
+            key, name,
+            read.text(item.get("address"), f"{at}.address") or "",
+            read.text(item.get("city"), f"{at}.city") or "",
+            read.url(item.get("url"), f"{at}.url") or "",
+            _zone(read, item.get("timezone"), f"{at}.timezone") or zone,
+        ))  # fmt: skip
+    values["venues"] = tuple(venues)
+
+
+def _menu(read: yamldoc.Reader, node, values: dict) -> None:
+    """``menu``: a list of ``{title, url}`` links and names of pages or sections."""
+    if node is None or (isinstance(node, yamldoc.Scalar) and node.is_null):
+        return
+    entries = []
+    for i, item in enumerate(read.seq(node, "menu")):
+        at = f"menu[{i}]"
+        if isinstance(item, yamldoc.Scalar):
+            name = read.text(item, at)
+            if name:
+                entries.append(MenuEntry(name=name, line=item.line, column=item.column))
+            continue
+        link = read.mapping(item, at)
+        if link is None:
+            continue
+        read.warn_unknown(link, MENU_FIELDS, f"{at}.")
+        title = read.text(link.get("title"), f"{at}.title")
+        url = read.text(link.get("url"), f"{at}.url")
+        for key, value in (("title", title), ("url", url)):
+            if value is None:
+                read.error(link.get(key), f"{at}.{key}", "required field is missing",
+                           fallback=link)  # fmt: skip
+        if url is not None and not (url.startswith("/") and not url.startswith("//")):
+            url = read.url(link.get("url"), f"{at}.url")
+        if title and url:
+            entries.append(MenuEntry(title, url, line=link.line, column=link.column))
+    values["menu"] = tuple(entries)

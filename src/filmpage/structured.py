@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from .model import Film
+from .programme import Screening
 from .settings import Settings
 
 # Tags that end a block of text (a paragraph, a list item, a line break) part the words on
@@ -172,3 +173,80 @@ def item_list(films, settings: Settings, first_position: int = 1) -> dict:
             for i, f in enumerate(films)
         ],
     }  # fmt: skip
+
+
+SCHEMA = "https://schema.org/"
+EVENT_STATUS = {"cancelled": "EventCancelled", "postponed": "EventPostponed"}
+AVAILABILITY = {"sold-out": "SoldOut", "cancelled": "Discontinued", "tbc": "PreOrder"}
+
+
+def screening_event(s: Screening, film: Film, settings: Settings) -> dict:
+    """The ``ScreeningEvent`` of one screening: its times with their offsets, status,
+    place, the film as a ``Movie``, its prices as offers, its subtitles."""
+    page = settings.absolute(f"films/{film.slug}/")
+    movie: dict[str, Any] = {"@type": "Movie", "name": film.title, "url": page,
+                             "dateCreated": str(film.year)}  # fmt: skip
+    if film.directors:
+        movie["director"] = [{"@type": "Person", "name": d} for d in film.directors]
+    if film.runtime:
+        movie["duration"] = iso_duration(film.runtime)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ScreeningEvent",
+        "name": film.title,
+        "url": settings.absolute(f"programme/{s.season}/") + f"#{s.key}",
+        "startDate": s.starts.isoformat(),
+        "eventStatus": SCHEMA + EVENT_STATUS.get(s.status, "EventScheduled"),
+        "eventAttendanceMode": SCHEMA + "OfflineEventAttendanceMode",
+        "workPresented": movie,
+    }
+    end = s.ends(film.runtime)
+    if end is not None:
+        data["endDate"] = end.isoformat()
+    if s.doors:
+        data["doorTime"] = s.starts.replace(
+            hour=int(s.doors[:2]), minute=int(s.doors[3:])
+        ).isoformat()
+    place = _place(settings.venue(s.venue))
+    if place:
+        data["location"] = place
+    offers = _offers(s)
+    if offers:
+        data["offers"] = offers
+    if s.subtitles:
+        data["subtitleLanguage"] = list(s.subtitles)
+    if s.note:
+        data["description"] = s.note
+    return data
+
+
+def _place(venue) -> dict | None:
+    if venue is None:
+        return None
+    place: dict[str, Any] = {"@type": "Place", "name": venue.name}
+    address = {"@type": "PostalAddress"}
+    if venue.address:
+        address["streetAddress"] = venue.address
+    if venue.city:
+        address["addressLocality"] = venue.city
+    place["address"] = address if len(address) > 1 else venue.name
+    if venue.url:
+        place["url"] = venue.url
+    return place
+
+
+def _offers(s: Screening) -> list[dict]:
+    found = []
+    availability = SCHEMA + AVAILABILITY.get(s.status, "InStock")
+    for name, price in (("Standard", s.price), ("Concession", s.concession)):
+        if price is None and not (name == "Standard" and s.tickets):
+            continue
+        offer: dict[str, Any] = {"@type": "Offer", "name": name, "availability": availability}
+        if price is not None:
+            offer["price"] = f"{price:.2f}"
+            if s.currency:
+                offer["priceCurrency"] = s.currency
+        if s.tickets:
+            offer["url"] = s.tickets
+        found.append(offer)
+    return found

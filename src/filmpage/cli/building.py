@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import time
 from pathlib import Path
@@ -41,6 +42,11 @@ from .common import (
     help="Make every internal link relative, so the site works opened from disk "
     "(as relative_links: true in filmpage.yml).",
 )
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day the programme counts as today, YYYY-MM-DD.  [default: the current date]",
+)
 @jobs_option
 @quiet_option
 @verbose_option
@@ -53,6 +59,7 @@ def build_command(
     clean: bool,
     base_url: str | None,
     relative_links: bool,
+    today: dt.datetime | None,
     jobs: int | None,
     quiet: bool,
     verbose: bool,
@@ -69,6 +76,7 @@ def build_command(
             clean=clean,
             progress=report or (lambda *_: None),
             overrides=overrides(base_url, relative_links),
+            today=today.date() if today else None,
         )
     finally:
         if report:

@@ -6,21 +6,60 @@ from pathlib import Path
 
 import click
 
+from ..programme import ACCESSIBILITY, STATUSES
 from .common import handle_errors, quiet_option, root_option, verbose_option
 
 
+def _screening_options(command):
+    """The options of ``new --screening``: each field of a screening."""
+    options = [
+        click.option("--screening", metavar="FILM", help="Add a screening of this film (its "
+                     "slug) to a season of content/programme/, instead of a film record."),
+        click.option("--season", metavar="SLUG", help="Its file: content/programme/SLUG.yaml."),
+        click.option("--start", metavar="'YYYY-MM-DD HH:MM'", help="Local time at the venue."),
+        click.option("--venue", help="A key of venues in filmpage.yml."),
+        click.option("--end", metavar="'YYYY-MM-DD HH:MM'", help="Default: start plus runtime."),
+        click.option("--doors", metavar="HH:MM"),
+        click.option("--price", help="The standard price, like 8.00."),
+        click.option("--concession", help="The concession price."),
+        click.option("--currency", help="A currency code, like GBP."),
+        click.option("--tickets", metavar="URL"),
+        click.option("--status", type=click.Choice(STATUSES)),
+        click.option("--subtitles", multiple=True, metavar="LANGUAGE"),
+        click.option("--accessibility", multiple=True, type=click.Choice(ACCESSIBILITY)),
+        click.option("--note"),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @click.command("new")
-@click.argument("title")
-@click.option("--year", "-y", type=int, required=True, help="The film's year.")
+@click.argument("title", required=False)
+@click.option("--year", "-y", type=int, help="The film's year.")
 @click.option("--slug", help="The file name and URL slug (default: from the title).")
+@_screening_options
 @root_option
 @quiet_option
 @verbose_option
 @handle_errors
-def new_command(
-    title: str, year: int, slug: str | None, root: Path, quiet: bool, verbose: bool
-) -> None:
-    """Write a new film record content/films/<slug>.md (never overwrites)."""
+def new_command(title: str | None, year: int | None, slug: str | None, root: Path,
+                screening: str | None, quiet: bool, verbose: bool, **fields) -> None:  # fmt: skip
+    """Write a new film record content/films/<slug>.md (never overwrites), or with
+    --screening add a screening to a season of the programme."""
+    if screening is not None:
+        from ..commands.screening import NewScreening, new_screening
+
+        if title or year or slug or not fields["season"] or not fields["start"]:
+            raise click.UsageError("--screening FILM takes --season and --start (and no title, "
+                                   "--year or --slug)")  # fmt: skip
+        fields = {k: tuple(v) if isinstance(v, tuple) else v for k, v in fields.items()}
+        path = new_screening(root, NewScreening(film=screening, **fields))
+        if not quiet:
+            click.echo(f"added a screening of {screening} to {path.relative_to(root)}")
+        return
+    if not title or year is None:
+        raise click.UsageError("give the film's TITLE and --year (or --screening FILM)")
     from ..commands.scaffold import catalogue_films, new_film
 
     path = new_film(root, title, year, slug, catalogue_films(root))

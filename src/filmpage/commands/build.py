@@ -12,6 +12,7 @@ data that passes between them and the rules their order keeps.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import json
 import os
@@ -27,9 +28,10 @@ from jinja2 import Environment
 from ..errors import Problem, Problems
 from ..images import Media, share_card
 from ..model import Film
-from ..render import make_environment, show_films, template_hashes
+from ..render import make_environment, show_films, show_whatson, template_hashes
 from ..store import open_store
 from ..write import Target, check_output_folder, finish_update, is_complete, staged
+from .calendars import start_calendars
 from .media import make_cards, prune_images, read_posters, site_media
 from .memory import Learned, Memory, PlanFilm
 from .output import Fingerprints, Made, extra_outputs, make_output, templates_fact
@@ -73,6 +75,7 @@ def build(
     progress: Progress = _quiet,
     memory: Memory | None = None,
     overrides: Mapping[str, object] | None = None,
+    today: dt.date | None = None,
 ) -> BuildResult:
     """Build the site under ``root`` into ``out`` (default ``root/site``), atomically.
 
@@ -81,15 +84,17 @@ def build(
     the same bytes either way. ``memory`` is the last build's state held by a caller that
     builds again and again (the preview server); by default it is read from the store.
     ``overrides`` win over the settings of ``filmpage.yml`` (``base_url``,
-    ``relative_links``).
+    ``relative_links``); ``today`` (default: the current date) decides which screenings
+    are still to come.
     """
+    today = today or dt.date.today()
     started = time.perf_counter()
     out = out if out is not None else root / OUTPUT_DIR
     check_output_folder(out, root)
     memory = Memory() if memory is None or clean else memory
     overrides = dict(overrides or {})
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    options = f"{drafts}|{strict}|{out.absolute()}|{epoch}|{sorted(overrides.items())!r}"
+    options = f"{drafts}|{strict}|{out.absolute()}|{epoch}|{sorted(overrides.items())!r}|{today}"
     with _collector_paused(), open_store(out, root, fresh=clean) as store:
         memory.attach(store)
         stamps = input_stamps(root)
@@ -101,12 +106,13 @@ def build(
                 records = load_records(root, stamps, memory, pool, partial(progress, "loading"))
             cards = _draw_cards(records, drafts, target, helpers)
             derived = partial(derived_of, root, records, memory)
-            site = check_site(root, records, memory, drafts, strict, derived, overrides)
+            site = check_site(root, records, memory, drafts, strict, derived, overrides, today)
+            calendars = start_calendars(site, memory, target, helpers)
             media = partial(_media, site, memory, helpers, derived)
             plan, images = plan_site(site, records, memory, media, derived)
             env = _renderer(root, site, plan, images, records, memory)
             words = lambda files: [d.words for d in derived(files)]  # noqa: E731
-            extras = extra_outputs(plan, site, records, memory, target, words)
+            extras = extra_outputs(plan, site, records, memory, target, words, calendars)
             memory.keep_records(records.read)
             records.let_go()
             prints = _fingerprints(plan, site, memory, env, target)
@@ -114,7 +120,7 @@ def build(
             made = make_output(plan, site, images, extras, memory, env, prints, target,
                                jobs, partial(progress, "rendering"), cards.paths)  # fmt: skip
             cards.wait()
-        _remember(memory, stamps, records, plan, made, site, prints, options)
+        _remember(memory, stamps, records, plan, made, site, prints, options, extras.facts)
         prune_images(store, set(images.files.values())) if images.posters else None
         finish_update(out)
     return _result(plan, made, site, target, out, started)
@@ -239,6 +245,7 @@ def _renderer(
     else:
         env = make_environment(site.settings, template_dirs(root), images)
     show_films(env, shelf)
+    show_whatson(env, site.whatson)
     memory.renderer_next = _Renderer(key, images, env)
     return env
 
@@ -247,7 +254,7 @@ def _fingerprints(plan: Plan, site: Site, memory: Memory, env, target: Target) -
     trusted = not target.whole and bool(memory.outputs())
     return Fingerprints(
         templates=template_hashes(env, site.templates),
-        common=common_fingerprint(site.settings),
+        common=common_fingerprint(site.settings, site.whatson),
         prints={slug: parts[0] for slug, parts in plan.parts.items()},
         before=memory.outputs() if trusted else {},
         old_templates=stored_templates(memory.fact("templates")),
@@ -263,6 +270,7 @@ def _remember(
     site: Site,
     prints: Fingerprints,
     options: str,
+    more_facts: dict[str, str],
 ) -> None:
     summary = [len(plan.films), len(plan.pages), plan.facts["drafts"],
                [list(p.__dict__.values()) for p in site.warnings]]  # fmt: skip
@@ -271,9 +279,14 @@ def _remember(
         "templates": templates_fact(prints.templates),
         "options": options,
         "summary": json.dumps(summary, ensure_ascii=False),
+        **more_facts,
     }
     if plan.made:
         facts["plan_facts"] = plan_facts(plan)
+        hidden = site.catalogue.hidden if site.catalogue else ()
+        facts["draft_slugs"] = json.dumps(sorted(hidden))
+    if plan.new:
+        facts.update(plan_base=site.base.hex(), whatson_films=plan.whatson)
     memory.films.update(records.films)
     memory.renderer = memory.renderer_next
     memory.remember(
@@ -281,8 +294,8 @@ def _remember(
             inputs=stamps,
             entries=records.entries,
             read=records.read,
-            plan=plan.films if plan.made else None,
-            pages=made.pages if plan.made else None,
+            plan=plan.films if plan.new else None,
+            pages=made.pages if plan.new else None,
             films=plan.parts,
             words=records.words,
             outputs=made.outputs,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -27,6 +27,7 @@ from ..render import extra_files, render_cards, render_page
 from ..searchindex import SEARCH_DIR, patch_search_files, search_files
 from ..store import Store, digest
 from ..write import Target, check_output_paths, copy_file, same_bytes, same_copy, write_file
+from .calendars import Calendars
 from .media import make_cards, stored_image
 from .memory import Memory, PlanPage
 from .parallel import parallel_results
@@ -45,16 +46,19 @@ class Extras:
 
     made: dict[str, bytes]
     kept: dict[str, bytes]
+    facts: dict[str, str] = field(default_factory=dict)  # for the next build to know
 
 
 def extra_outputs(
     plan: Plan, site: Site, records: Records, memory: Memory, target: Target,
-    words: Callable[[list[str]], list[str]],
+    words: Callable[[list[str]], list[str]], calendars: Calendars,
 ) -> Extras:  # fmt: skip
     """The facet index, the search index (its files patched when a few films' words
-    changed, in an output updated in place) and the custom domain's CNAME; ``words``
-    gives records' search words."""
+    changed, in an output updated in place), the programme's calendars and the custom
+    domain's CNAME; ``words`` gives records' search words."""
     made = extra_files(site.settings)
+    files, kept, facts = calendars()
+    made.update(files)
     made[INDEX_FILE] = facet_index_bytes(
         plan.facts["tables"], [plan.parts[f.slug][1] for f in plan.films]
     )
@@ -66,10 +70,10 @@ def extra_outputs(
         made.update(search_files(words([f.file for f in plan.films])))
         if scripts:
             made.update(data_scripts(made))  # type: ignore[arg-type]
-        return Extras(made, {})
-    changed, kept = patched
+        return Extras(made, kept, facts)
+    changed, search_kept = patched
     made.update(changed)
-    return Extras(made, kept)
+    return Extras(made, {**kept, **search_kept}, facts)
 
 
 def _patched_search(

@@ -114,12 +114,12 @@ class Pool:
     def start(self, func: Callable[[Any, list[T]], None], items: list[T], state: Any) -> Callable:
         """Have the workers run ``func(state, part)`` on ``items`` split in as many parts
         as there are processes, while this process goes on; the function returned waits
-        for them and raises what they raised. With little work, or no processes, it is
-        done here and now."""
+        for them, raises what they raised and gives what each part gave. With little
+        work, or no processes, it is done here and now."""
         pool = self._workers(len(items))
         if pool is None:
-            func(state, items)
-            return lambda: None
+            result = func(state, items)
+            return lambda: [result]
         parts = [items[i :: self.processes] for i in range(self.processes)]
         pending = pool.map_async(partial(func, state), parts)
         return lambda: pending.get()

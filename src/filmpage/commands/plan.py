@@ -11,10 +11,12 @@ row of the facet index, its figures, and from those the statistics.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import __version__
@@ -24,22 +26,26 @@ from ..codec import Codec
 from ..derive import Derived, Figures, figures_of, figures_text
 from ..errors import Problem, Problems
 from ..images import Media
+from ..listings import additions, film_prints, replan
 from ..model import RelatedTitle
 from ..pages import Page, Pager, plan_pages
+from ..programme import Screening, Season
 from ..render import make_environment
 from ..settings import Settings, load_settings
+from ..sitecontent import Collection, Entry, SitePage
 from ..stats import Average, Stats, catalogue_stats, with_figures
 from ..store import LAYOUT, digest
 from ..suggest import Suggestion
 from ..templating import template_sources
 from ..theme import theme_dir
+from ..whatson import Whatson, check_overlaps, read_whatson, resolve_films
 from ..write import collect_static
 from .memory import Memory, PlanFilm, PlanPage
 from .records import Records
 from .scan import template_dirs
 
 PLAN = Codec([Stats, Subject, Average, FacetTables, Figures, RelatedTitle, Pager, PersonRole,
-              Suggestion])  # fmt: skip
+              Suggestion, Screening, Season, Collection, Entry, SitePage])  # fmt: skip
 """How the plan is kept in the store: its pages' contexts, its own facts (the
 statistics' counts, the facet tables), films' figures and resolved related titles."""
 
@@ -56,6 +62,12 @@ class Site:
     warnings: list[Problem]
     key: bytes  # what the catalogue and the plan are made from, hashed
     catalogue: Catalogue | None  # None: the last build's plan is this build's too
+    whatson: Whatson = field(default_factory=Whatson)  # with the films this build shows
+    today: dt.date = dt.date(1970, 1, 1)  # the day the build takes as today
+    screened: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    # each screened film's title and runtime, by slug
+    base: bytes = b""  # the key's part that is not what's on: the catalogue's
+    replan: bool = False  # the last plan, with what's on planned again
 
 
 def check_site(
@@ -66,31 +78,77 @@ def check_site(
     strict: bool,
     derived: Callable[[list[str]], Iterable[Derived]],
     overrides: Mapping[str, object] | None = None,
+    today: dt.date | None = None,
 ) -> Site:
-    """Check the settings (the file's, with ``overrides``), the static files and the
-    records' problems, and the catalogue when the plan must be made again (``derived``
-    gives the records' derived parts); raise one FilmpageError holding every problem."""
+    """Check the settings (the file's, with ``overrides``), the static files, the
+    templates, the records' problems and what's on (the programme, collections and
+    pages), and the catalogue when the plan must be made again (``derived`` gives the
+    records' derived parts); raise one FilmpageError holding every problem. ``today``
+    decides which screenings are still to come."""
+    today = today or dt.date.today()
     problems = Problems()
     problems.extend(records.problems)
     settings = load_settings(root, problems, overrides)
     theme = theme_dir()
     static = collect_static([(theme / "static", theme), (root / "static", root)], problems)
     templates = template_sources(make_environment(settings, template_dirs(root)), problems)
-    key = _plan_key(settings, static, records, drafts)
+    whatson = read_whatson(root, settings, problems)
+    day = today.isoformat().encode() if whatson.seasons else b""  # a programme's pages only
+    base = _plan_key(settings, static, records, drafts, repr(whatson.menu).encode())
+    key = digest(base + whatson.digest + day)
     stored = memory.plan()
     catalogue = None
-    if stored is None or stored[0] != key:
+    if stored is None or (stored[0] != key and memory.fact("plan_base") != base.hex()):
         files = [f for f, entry in records.entries.items() if entry.key]
-        outlines = [d.outline for d in derived(files)]
+        outlines, runtimes = [], {}
+        for found in derived(files):
+            outlines.append(found.outline)
+            runtimes[found.outline.file] = found.figures.runtime
         catalogue = build_catalogue(outlines, problems, frozenset(static), drafts)
+        films = {f.slug: (f.title, runtimes.get(f.file)) for f in catalogue.films}
+        shown = {**dict.fromkeys(catalogue.hidden, False), **dict.fromkeys(films, True)}
+    else:
+        films = _stored_films(stored[1], records, memory, whatson)
+        hidden = json.loads(memory.fact("draft_slugs") or "[]")  # as the catalogue left out
+        shown = {**dict.fromkeys(hidden, False), **dict.fromkeys(films, True)}
+    whatson = resolve_films(whatson, shown, problems)
+    screened = {s.film: films[s.film] for s in whatson.screenings()}
+    check_overlaps(whatson, lambda slug: screened[slug][1], problems)
     problems.raise_if_errors(strict)
-    return Site(settings, static, templates, problems.warnings, key, catalogue)
+    replanned = catalogue is None and stored is not None and stored[0] != key
+    return Site(settings, static, templates, problems.warnings, key, catalogue, whatson, today,
+                screened, base, replanned)  # fmt: skip
 
 
-def _plan_key(settings: Settings, static: dict, records: Records, drafts: bool) -> bytes:
+def _stored_films(
+    films: list[PlanFilm], records: Records, memory: Memory, whatson: Whatson
+) -> dict[str, tuple[str, int | None]]:
+    """The title and runtime of each film the programme names, by slug, when the plan is
+    the last build's: the runtime from this build's reading of its record, else from
+    the figures the last build kept."""
+    named = {s.film for s in whatson.screenings()}
+    parts = memory.plan_films() if named else {}
+    found = {}
+    for film in films:
+        if film.slug not in named:
+            found[film.slug] = (film.title, None)
+            continue
+        derived = records.derived.get(film.file)
+        if derived is not None:
+            runtime = derived.figures.runtime
+        else:
+            runtime = figures_of(parts[film.slug][2]).runtime if film.slug in parts else None
+        found[film.slug] = (film.title, runtime)
+    return found
+
+
+def _plan_key(
+    settings: Settings, static: dict, records: Records, drafts: bool, whatson: bytes
+) -> bytes:
     h = hashlib.blake2b(digest_size=16)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")  # the feed's date when no film has one
     h.update(f"{LAYOUT}|{drafts}|{epoch}|{settings!r}|{sorted(static)!r}".encode())
+    h.update(whatson)
     for file, entry in records.entries.items():
         h.update(f"{file}\0".encode() + entry.key)
     return h.digest()
@@ -110,6 +168,12 @@ class Plan:
     parts: dict[str, tuple[bytes, str, str]]  # slug -> print, facet row, figures (as text)
     changed: set[str]  # slugs whose print changed since the last build
     related: dict[str, tuple]  # slug -> related titles resolved, when made by this build
+    whatson: str = ""  # what what's on adds to each film page (film_prints), when planned
+
+    @property
+    def new(self) -> bool:
+        """Whether this build planned any page (the plan is to be kept)."""
+        return self.made or bool(self.whatson)
 
 
 def plan_site(
@@ -121,11 +185,18 @@ def plan_site(
 ) -> tuple[Plan, Media]:
     """The site's plan (made from the catalogue, or the last build's), its images, and
     each film's parts."""
+    prints = ""
     if site.catalogue is not None:
-        films, pages, facts = _made_plan(site.catalogue, site.settings)
+        more = additions(site.whatson, site.today)
+        films, pages, facts = _made_plan(site.catalogue, site.settings, more)
+        prints = film_prints(more)
     else:
         _, films, pages = memory.plan()  # type: ignore[misc]
         facts = PLAN.loads(memory.fact("plan_facts") or "{}")
+        if site.replan:  # only what's on changed: its pages, and the pages that show it
+            more = additions(site.whatson, site.today)
+            pages = replan(pages, more, memory.fact("whatson_films"), PLAN.loads)
+            prints = film_prints(more)
     made = site.catalogue is not None
     images = media(films)
     parts, changed = _film_parts(films, records, memory, images, facts["tables"], derived, made)
@@ -134,13 +205,15 @@ def plan_site(
     pages = [Page(STATS_PAGE, "stats.html", {"stats": stats}) if p.path == STATS_PAGE else p
              for p in pages]  # fmt: skip
     related = {f.slug: f.related for f in site.catalogue.films} if site.catalogue else {}
-    plan = Plan(site.key, films, pages, made, facts, stats, parts, changed, related)
+    plan = Plan(site.key, films, pages, made, facts, stats, parts, changed, related, prints)
     return plan, images
 
 
-def _made_plan(catalogue: Catalogue, settings: Settings) -> tuple[list[PlanFilm], list[Page], dict]:
+def _made_plan(
+    catalogue: Catalogue, settings: Settings, more
+) -> tuple[list[PlanFilm], list[Page], dict]:
     counts = catalogue_stats(catalogue, [])
-    pages = plan_pages(catalogue, settings, counts)
+    pages = plan_pages(catalogue, settings, counts, more)
     films = [
         PlanFilm(f.slug, f.file, f.title, f.year, f.poster, PLAN.dumps(f.related))
         for f in catalogue.films
@@ -185,7 +258,9 @@ def plan_facts(plan: Plan) -> str:
     return PLAN.dumps(plan.facts)
 
 
-def common_fingerprint(settings: Settings) -> bytes:
-    """What every page's fingerprint starts with: the version and the settings."""
+def common_fingerprint(settings: Settings, whatson: Whatson | None = None) -> bytes:
+    """What every page's fingerprint starts with: the version, the settings and the
+    navigation."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return digest(f"{__version__}|{settings!r}|{epoch}".encode())
+    menu = whatson.menu if whatson else ()
+    return digest(f"{__version__}|{settings!r}|{epoch}|{menu!r}".encode())
