@@ -26,14 +26,16 @@ LAYERS = [
         "textrule",
         "names",
         "cardtext",
+        "i18n",
+        "formats",
         "",
     },
     {"plainyaml", "yamldoc", "settings"},  # settings
     {"load"},  # load
-    {"model", "identity", "record", "structured", "searchindex", "derive"},  # model
+    {"model", "identity", "record", "structured", "searchindex", "derive", "localized"},  # model
     {"suggest", "catalogue", "stats", "browse"},  # catalogue
     {"pages"},  # pages
-    {"templating", "render"},  # render
+    {"templating", "render", "pieces"},  # render
     {"write"},  # write
     {"commands", "importing"},  # commands
     {"cli", "__main__"},  # cli

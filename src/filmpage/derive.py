@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .localized import translated_text
 from .model import Film, Outline, outline
-from .searchindex import film_words
+from .searchindex import film_words, words
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,13 @@ class Derived:
     outline: Outline
     words: str  # the film's search words, space-separated, sorted
     figures: Figures
+    # the search words of each language the record translates its text into (its own
+    # title's words among them, so the title it is known by still finds it)
+    translated: tuple[tuple[str, str], ...] = ()
+
+    def words_in(self, language: str) -> str:
+        """The film's search words on the pages of ``language``."""
+        return next((w for code, w in self.translated if code == language), self.words)
 
 
 def derive(film: Film) -> Derived:
@@ -36,4 +44,9 @@ def derive(film: Film) -> Derived:
         film.runtime or None,
         tuple(r.rating for r in film.customer_reviews if r.rating is not None),
     )
-    return Derived(outline(film), " ".join(sorted(film_words(film))), figures)
+    translated = tuple(
+        (t.language, " ".join(sorted(film_words(translated_text(film, t.language))
+                                     | words(film.title))))
+        for t in film.translations
+    )  # fmt: skip
+    return Derived(outline(film), " ".join(sorted(film_words(film))), figures, translated)

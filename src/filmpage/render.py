@@ -1,8 +1,12 @@
-"""Pages to bytes: the Jinja environment, its helpers and filters, and rendering.
+"""Pages to bytes: the Jinja environment of each language, its helpers and filters, and
+rendering.
 
 Templates come from the site's ``templates/`` first, then the built-in theme, file by
 file (a ``ChoiceLoader``). Autoescape is on for HTML and XML and undefined names are
-errors, so a template typo fails the build instead of printing an empty string.
+errors, so a template typo fails the build instead of printing an empty string. Each of
+the site's languages has an environment of its own: Jinja's i18n extension with the
+language's catalogue installed (``{% trans %}``, ``_()``), its formats as filters, and
+links to its own pages (``/fr/...``), so one set of templates makes every language.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ import os
 import re
 import uuid
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +30,15 @@ from markupsafe import Markup
 from . import __version__, structured
 from .catalogue import name_slug
 from .codec import FilmRef
+from .formats import ENGLISH, Words
+from .i18n import N_, Language, site_languages
 from .images import NO_MEDIA, Media, title_hue
 from .pages import Page
+from .pieces import CARD_CALL, POSTER_CALL, Cards, render_cards
 from .settings import Settings
 from .templating import TemplateFiles, Watchdog, limited_range, placed_faults, watchdog_seconds
 
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹",
-                    "CAD": "CA$", "AUD": "A$", "KRW": "₩"}  # fmt: skip
+__all__ = ["CARD_CALL", "POSTER_CALL", "Cards", "make_environment", "render_cards", "render_page"]
 
 
 def extra_files(settings: Settings) -> dict[str, bytes]:
@@ -39,16 +46,39 @@ def extra_files(settings: Settings) -> dict[str, bytes]:
     return {"CNAME": settings.cname.encode() + b"\n"} if settings.cname else {}
 
 
+def localized_settings(settings: Settings, language: Language, words: Words) -> Settings:
+    """The settings as one language's pages see them: its code as ``language``, its
+    folder at the end of ``base_url`` (so that every link and full URL its pages make is
+    to its own pages), and the site's title, description and related heading in its
+    words (the site's catalogue may translate them; the defaults are the theme's)."""
+    text = lambda value: words.translate(value) if value else value  # noqa: E731
+    return replace(
+        settings,
+        language=language.code,
+        base_url=settings.site_origin + settings.base_path + language.prefix,
+        title=text(settings.title),
+        description=text(settings.description),
+        related_heading=text(settings.related_heading),
+    )
+
+
 def make_environment(
     settings: Settings,
     template_dirs: list[Path],
     media: Media = NO_MEDIA,
+    words: Words | None = None,
+    languages: tuple[Language, ...] = (),
 ) -> jinja2.Environment:
-    """A Jinja environment over the site's templates, then the theme's, with our helpers.
+    """A Jinja environment over the site's templates, then the theme's, with our helpers,
+    for the pages of one of the site's ``languages`` (``words``' language; by default the
+    site's first).
 
     Templates are read under the file rule (:class:`templating.TemplateFiles`) and
     compiled by each build that renders with them, never kept compiled: compiled
     templates are code, which a build does not read back from a cache."""
+    languages = languages or site_languages(settings.codes)
+    words = words or ENGLISH
+    language = next((lang for lang in languages if lang.code == words.code), languages[0])
     env = jinja2.Environment(
         auto_reload=False,  # one build, one set of templates: no stat of each file per page
         loader=TemplateFiles(template_dirs),
@@ -57,12 +87,28 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.policies["ext.i18n.trimmed"] = True  # a message's lines and indents as one space
+    # gettext as plain strings, escaped where they are shown (a catalogue's quote cannot end
+    # an attribute); a {% trans %} block's message is markup, its values escaped
+    env.install_gettext_translations(words.translations, newstyle=False)  # type: ignore[attr-defined]
     env.watchdog = Watchdog(watchdog_seconds())  # type: ignore[attr-defined]
+    env.language = language  # type: ignore[attr-defined]
+    env.root_base = settings.base_path  # type: ignore[attr-defined]
+    root = settings
+    settings = localized_settings(settings, language, words)
     base = settings.base_path
 
     def url(path: object = "") -> str:
         return base + str(path).lstrip("/")
+
+    def language_url(other: Language, path: object = "") -> str:
+        """The same page (``page.url_path``) in ``other`` language."""
+        return root.base_path + other.prefix + str(path).lstrip("/")
+
+    def language_absolute_url(other: Language, path: object = "") -> str:
+        return root.site_origin + language_url(other, path)
 
     env.globals.update(
         range=limited_range,
@@ -71,8 +117,13 @@ def make_environment(
         url=url,
         absolute_url=settings.absolute,
         slug=name_slug,
+        language=language,
+        languages=languages,
+        language_url=language_url,
+        language_absolute_url=language_absolute_url,
+        decade_name=words.decade,
         posters=media.posters,
-        movie_data=lambda film: structured.movie(film, settings, media.share_image(film)),
+        movie_data=lambda film: structured.movie(film, settings, media.share_image(film), words),
         item_list=lambda films, first=1: structured.item_list(films, settings, first),
         share_image=media.share_image,
         # Created here, before any template is loaded, because imported macro modules
@@ -83,20 +134,24 @@ def make_environment(
     env.globals["cards"] = Cards(env, CARD_CALL, "a film card")
     env.globals["small_posters"] = Cards(env, POSTER_CALL, "a poster")
     env.filters.update(
-        runtime=format_runtime,
-        price=format_price,
-        rating=format_rating,
-        percent=lambda n: f"{n}%",
+        runtime=words.runtime,
+        price=words.price,
+        rating=words.rating,
+        percent=words.percent,
+        number=words.number,
+        long_date=words.date,
+        date=words.date,
+        time=words.time,
+        datetime=words.datetime,
         json_script=json_script,
         hue=title_hue,
         initial=initial,
-        summary=structured.summary,
-        image_alt=image_alt,
+        summary=partial(structured.summary, words=words),
+        image_alt=partial(image_alt, words=words),
         with_note=with_note,
         rating_counts=rating_counts,
-        long_date=long_date,
         atom_date=atom_date,
-        entry_id=entry_id,
+        entry_id=partial(entry_id, prefix=language.prefix),
         # Filters as well as calls: a filter costs less in Jinja than a call (a film page
         # has dozens of links: 7% of its time), and one of constants costs nothing, as
         # Jinja computes it once when it compiles the template ('search/'|url).
@@ -106,6 +161,20 @@ def make_environment(
         genre_url=lambda name: f"{base}genres/{name_slug(name)}/",
     )
     return env
+
+
+def make_environments(
+    settings: Settings,
+    template_dirs: list[Path],
+    media: Media,
+    languages: tuple[tuple[Language, Words], ...],
+) -> dict[str, jinja2.Environment]:
+    """An environment for each of the site's languages, by code, its own first."""
+    codes = tuple(language for language, _ in languages)
+    return {
+        language.code: make_environment(settings, template_dirs, media, words, codes)
+        for language, words in languages
+    }
 
 
 def template_hashes(env: jinja2.Environment, sources: dict[str, str]) -> dict[str, bytes]:
@@ -162,15 +231,20 @@ def resolve(value: Any, films: Mapping[str, Any]) -> Any:
 def render_page(env: jinja2.Environment, page: Page) -> bytes:
     """Render one page, its films taken from :func:`show_films`' mapping; any fault of
     its templates (see :func:`templating.placed_faults`) is a FilmpageError naming the
-    template's file and line and this page. With the ``relative_links`` setting, an HTML
-    page's internal links are made relative."""
+    template's file and line and this page. The templates see the page's path within
+    its language (``films/x/index.html`` for ``fr/films/x/index.html``). With the
+    ``relative_links`` setting, an HTML page's internal links are made relative."""
     context = resolve(page.context, env.globals["cards"].films)
+    prefix = env.language.prefix  # type: ignore[attr-defined]
+    shown = page
+    if prefix and page.path.startswith(prefix):
+        shown = Page(page.path[len(prefix) :], page.template, page.context)
     with placed_faults(env, f"while rendering {page.path}", page.template):
         template = env.get_template(page.template)
-        text = template.render(page=page, **context)
+        text = template.render(page=shown, **context)
     settings = env.globals["site"]
     if settings.relative_links and page.path.endswith(".html"):
-        text = relative_links(text, page.path, settings.base_path)
+        text = relative_links(text, page.path, env.root_base, prefix)  # type: ignore[attr-defined]
     return text.encode("utf-8")
 
 
@@ -179,11 +253,13 @@ _SRCSET = re.compile(r'(\ssrcset=")([^"]*)"')
 _REFRESH = re.compile(r'(<meta http-equiv="refresh" content="\d+; url=)([^"]*)"')
 
 
-def relative_links(html: str, page_path: str, base: str) -> str:
+def relative_links(html: str, page_path: str, base: str, prefix: str = "") -> str:
     """The page's internal links (those under ``base``, as the ``url`` filter writes them)
     made relative to the page, and each folder's link to its ``index.html``: so the site
     works opened from disk (``file://`` shows a folder's listing, not its index) or from
-    any folder of a server. Full URLs (canonical, share links) are left as they are."""
+    any folder of a server. Full URLs (canonical, share links) are left as they are.
+    ``page_path`` is the page's place in the site, under its language's folder
+    (``prefix``), which the script's ``data-base`` names."""
     up = "../" * page_path.count("/")
 
     def local(url: str) -> str:
@@ -201,7 +277,8 @@ def relative_links(html: str, page_path: str, base: str) -> str:
         lambda m: m[1] + ", ".join(_srcset_part(part, local) for part in m[2].split(", ")) + '"',
         html,
     )
-    return html.replace(f' data-base="{base}"', f' data-base="{up or "./"}"', 1)
+    home = up + prefix or "./"
+    return html.replace(f' data-base="{base}{prefix}"', f' data-base="{home}"', 1)
 
 
 def _split(rest: str) -> tuple[str, str, str]:
@@ -215,88 +292,6 @@ def _split(rest: str) -> tuple[str, str, str]:
 def _srcset_part(part: str, local) -> str:
     url, _, width = part.strip().partition(" ")
     return f"{local(url)} {width}".rstrip()
-
-
-CARD_CALL = "m.card(film)"
-POSTER_CALL = "m.poster(film)"
-_PIECE = '{%% import "_macros.html" as m %%}{{ %s }}'
-_PIECES = (
-    '{%% import "_macros.html" as m %%}'
-    "{%% for film in films %%}{{ keep(film.slug, %s) }}{%% endfor %%}"
-)
-
-
-class Cards(dict):
-    """A piece of HTML for each film (its catalogue card, or its poster at card size),
-    rendered the first time a page asks for it and then reused by every other page: a
-    film shows in many grids, and in the related titles of several films."""
-
-    def __init__(self, env: jinja2.Environment, call: str, what: str):
-        super().__init__()
-        self.env, self.call, self.what = env, call, what  # call: the macro, as Jinja
-        self.films: Mapping[str, Any] = {}
-        self.template: jinja2.Template | None = None
-
-    def __missing__(self, slug: str) -> Markup:
-        with self._placed():
-            if self.template is None:
-                self.template = self.env.from_string(_PIECE % self.call)
-            card = Markup(self.template.render(film=self.films[slug]))
-        self[slug] = card
-        return card
-
-    def joined(self, films: Iterable[Any]) -> Markup:
-        """These films' pieces one after another, each on its own line: a grid in one
-        call (a loop over ``cards[film.slug]`` escaped and copied every card)."""
-        return Markup("".join(f"{self[film.slug]}\n" for film in films))
-
-    def render(self, slugs: Iterable[str]) -> None:
-        """Render these films' pieces now, those not rendered yet (before workers fork,
-        so that every worker has them), in one pass of a template over them all: less
-        than half the time of rendering each on its own."""
-        films = [self.films[slug] for slug in dict.fromkeys(slugs) if slug not in self]
-        if films:
-            with self._placed():
-                self.env.from_string(_PIECES % self.call).render(films=films, keep=self._keep)
-
-    def _keep(self, slug: str, piece: str) -> str:
-        self[slug] = Markup(piece)
-        return ""
-
-    def _placed(self):
-        """A template fault, as a FilmpageError naming the template file and line."""
-        return placed_faults(self.env, f"while rendering {self.what}", "_macros.html")
-
-
-def render_cards(env: jinja2.Environment, slugs: Iterable[str]) -> None:
-    """Render the cards of these films, and the small posters they show, now."""
-    slugs = list(dict.fromkeys(slugs))
-    env.globals["small_posters"].render(slugs)
-    env.globals["cards"].render(slugs)
-
-
-def format_runtime(minutes: int) -> str:
-    hours, mins = divmod(minutes, 60)
-    if not hours:
-        return f"{mins} min"
-    return f"{hours} hr {mins} min" if mins else f"{hours} hr"
-
-
-def format_price(price: Decimal | None, currency: str | None) -> str:
-    if price is None:
-        return ""
-    amount = f"{price:.2f}" if price != price.to_integral() or currency else f"{price}"
-    code = (currency or "").upper()
-    symbol = CURRENCY_SYMBOLS.get(code)
-    if symbol:
-        return f"{symbol}{amount}"
-    return f"{amount} {code}".strip()
-
-
-def format_rating(value: float, digits: int = 1) -> str:
-    """8.4 -> '8.4', 4.0 -> '4', 4.25 -> '4.3' (halves up, not to even)."""
-    text = str(Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 _ARTICLES = ("the ", "a ", "an ")
@@ -315,10 +310,12 @@ def initial(title: str) -> str:
     return text[:1] or "?"
 
 
-def image_alt(film: Any) -> str:
+def image_alt(film: Any, words: Words = ENGLISH) -> str:
     """What a film's share image shows, for ``og:image:alt`` and ``twitter:image:alt``:
     its poster, or the card with its title and year."""
-    return f"Poster of {film.title}" if film.poster else f"{film.title} ({film.year})"
+    if film.poster:
+        return words.translate(N_("Poster of %(title)s")) % {"title": film.title}
+    return f"{film.title} ({film.year})"
 
 
 def with_note(card: str, note: str) -> Markup:
@@ -341,15 +338,6 @@ def rating_counts(reviews: Iterable[Any]) -> list[tuple[int, int, float]]:
     return [(n, counts[n], round(100 * counts[n] / total, 1)) for n in range(5, 0, -1)]
 
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")  # fmt: skip
-
-
-def long_date(date: dt.date) -> str:
-    """'22 January 2010', the same under every locale."""
-    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
-
-
 def atom_date(date: dt.date | None) -> str:
     """RFC 3339 midnight UTC of a content date; SOURCE_DATE_EPOCH (or the epoch) if none."""
     if date is None:
@@ -361,11 +349,12 @@ def atom_date(date: dt.date | None) -> str:
 FEED_NAMESPACE = uuid.UUID("5d0a3c1e-6f1b-5c4e-9a57-0c1f8e1d2b60")
 
 
-def entry_id(film: Any) -> str:
+def entry_id(film: Any, prefix: str = "") -> str:
     """A film's feed entry id: a name made from the slug of its first URL (its first
     alias, else its slug), not from its URL, so it stays when the URL or the site's
-    address moves and readers do not show the film again as new."""
-    return f"urn:uuid:{uuid.uuid5(FEED_NAMESPACE, 'films/' + film.first_slug)}"
+    address moves and readers do not show the film again as new; in a language's own
+    feed (``prefix``: its folder), that language's entry."""
+    return f"urn:uuid:{uuid.uuid5(FEED_NAMESPACE, prefix + 'films/' + film.first_slug)}"
 
 
 def json_script(value: Any) -> Markup:

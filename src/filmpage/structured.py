@@ -12,6 +12,8 @@ import html
 import re
 from typing import Any
 
+from .formats import ENGLISH, Words
+from .i18n import N_
 from .model import Film
 from .settings import Settings
 
@@ -34,9 +36,10 @@ def plain_text(fragment: str) -> str:
     return " ".join(html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", fragment))).split())
 
 
-def summary(film: Film, limit: int = SUMMARY_LENGTH) -> str:
+def summary(film: Film, limit: int = SUMMARY_LENGTH, words: Words = ENGLISH) -> str:
     """A film's description for search results and link previews: its plot, cut at a
-    word under ``limit`` characters; else its tagline; else what the record says of it."""
+    word under ``limit`` characters; else its tagline; else what the record says of it
+    (in ``words``' language)."""
     text = plain_text(film.plot_html)
     if len(text) > limit:
         cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-–—")
@@ -47,15 +50,12 @@ def summary(film: Film, limit: int = SUMMARY_LENGTH) -> str:
         return film.tagline
     made = f"{film.title} ({film.year})"
     if film.directors:
-        made += ", directed by " + _join(film.directors)
+        # Translators: a film's description where its record has no plot or tagline.
+        pattern = words.translate(N_("%(film)s, directed by %(names)s"))
+        made = pattern % {"film": made, "names": words.join(film.directors)}
     if film.genres:
         made += ". " + ", ".join(film.genres)
     return made + "."
-
-
-def _join(names) -> str:
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def iso_duration(minutes: int) -> str:
@@ -68,14 +68,17 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
-def movie(film: Film, settings: Settings, image: str | None) -> dict:
+def movie(film: Film, settings: Settings, image: str | None, words: Words = ENGLISH) -> dict:
     """The ``Movie`` object of a film page, with only the properties the record gives;
     ``image`` is the site path of its share image. Its ``url`` and ``image`` are full
     URLs, given only when ``base_url`` names a host; ``sameAs`` links the film's pages on
-    the sites its ``ids`` name."""
+    the sites its ``ids`` name. The page it is the main entity of is in the settings'
+    ``language`` (its ``inLanguage``; the Movie's own is the film's languages)."""
     data: dict[str, Any] = {"@context": "https://schema.org", "@type": "Movie", "name": film.title}
+    page: dict[str, Any] = {"@type": "WebPage", "inLanguage": settings.language}
     if settings.has_host:
-        data["url"] = settings.absolute(f"films/{film.slug}/")
+        data["url"] = page["@id"] = settings.absolute(f"films/{film.slug}/")
+    data["mainEntityOfPage"] = page
     if film.ids:
         data["sameAs"] = [url for _, url in film.links_out]
     if film.original_title:
@@ -105,9 +108,9 @@ def movie(film: Film, settings: Settings, image: str | None) -> dict:
     if film.studio:
         data["productionCompany"] = {"@type": "Organization", "name": film.studio}
     if film.trailer:
-        data["trailer"] = {"@type": "VideoObject", "name": f"{film.title} trailer",
-                           "url": film.trailer}  # fmt: skip
-    offers = [_offer(o) for o in film.offers if o.price is not None or o.url]
+        name = words.translate(N_("%(title)s trailer")) % {"title": film.title}
+        data["trailer"] = {"@type": "VideoObject", "name": name, "url": film.trailer}
+    offers = [_offer(o, words) for o in film.offers if o.price is not None or o.url]
     if offers:
         data["offers"] = offers
     reviews = [_review(r) for r in film.customer_reviews if r.rating is not None]
@@ -123,7 +126,15 @@ def movie(film: Film, settings: Settings, image: str | None) -> dict:
     return data
 
 
-def _offer(offer) -> dict:
+OFFER_LABELS = {"buy": N_("Buy"), "rent": N_("Rent")}
+
+
+def offer_label(kind: str | None, words: Words = ENGLISH) -> str:
+    """What an offer's button says it does: "Buy", "Rent" ("Get" for an offer of no type)."""
+    return words.translate(OFFER_LABELS.get(kind or "", N_("Get")))
+
+
+def _offer(offer, words: Words) -> dict:
     data: dict[str, Any] = {"@type": "Offer"}
     if offer.type:
         data["category"] = offer.type
@@ -134,7 +145,7 @@ def _offer(offer) -> dict:
     if offer.url:
         data["url"] = offer.url
     if offer.quality:
-        data["name"] = f"{(offer.type or 'get').capitalize()} {offer.quality}"
+        data["name"] = f"{offer_label(offer.type, words)} {offer.quality}"
     return data
 
 

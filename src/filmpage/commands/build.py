@@ -25,7 +25,7 @@ from pathlib import Path
 from ..errors import Problem, Problems
 from ..images import Media, share_card
 from ..model import Film
-from ..render import make_environment, show_films, template_hashes
+from ..render import make_environments, show_films, template_hashes
 from ..store import open_store
 from ..write import Target, check_output_folder, finish_update, is_complete, staged
 from .media import make_cards, prune_images, read_posters, site_media
@@ -34,7 +34,7 @@ from .output import Fingerprints, Made, extra_outputs, make_output, templates_fa
 from .output import templates_of as stored_templates
 from .parallel import Pool, default_jobs
 from .plan import Plan, Site, check_site, common_fingerprint, plan_facts, plan_site
-from .records import Records, Shelf, derived_of, load_records
+from .records import Localized, Records, Shelf, derived_of, load_records
 from .scan import input_stamps, template_dirs
 
 OUTPUT_DIR = "site"
@@ -100,13 +100,15 @@ def build(
             site = check_site(root, records, memory, drafts, strict, derived, overrides)
             media = partial(_media, site, memory, pool, derived)
             plan, images = plan_site(site, records, memory, media, derived)
-            env = make_environment(site.settings, template_dirs(root), images)
-            show_films(env, Shelf(root, plan.films, records, memory, plan.related))
-            words = lambda files: [d.words for d in derived(files)]  # noqa: E731
+            envs = make_environments(site.settings, template_dirs(root), images, site.languages)
+            shelf = Shelf(root, plan.films, records, memory, plan.related)
+            for language, words in site.languages:  # each language its films, as it shows them
+                show_films(envs[language.code], Localized(shelf, words))
+            words = lambda files, code: [d.words_in(code) for d in derived(files)]  # noqa: E731
             extras = extra_outputs(plan, site, records, memory, target, words)
-            prints = _fingerprints(plan, site, memory, env, target)
+            prints = _fingerprints(plan, site, memory, envs[site.settings.codes[0]], target)
             _collect_new_objects()
-            made = make_output(plan, site, images, extras, memory, env, prints, target,
+            made = make_output(plan, site, images, extras, memory, envs, prints, target,
                                pool.jobs, partial(progress, "rendering"), cards.paths)  # fmt: skip
             cards.wait()
         _remember(memory, stamps, records, plan, made, site, prints, options)
@@ -207,7 +209,7 @@ def _fingerprints(plan: Plan, site: Site, memory: Memory, env, target: Target) -
     trusted = not target.whole and bool(memory.outputs())
     return Fingerprints(
         templates=template_hashes(env, site.templates),
-        common=common_fingerprint(site.settings),
+        common=common_fingerprint(site.settings, site.words),
         prints={slug: parts[0] for slug, parts in plan.parts.items()},
         before=memory.outputs() if trusted else {},
         old_templates=stored_templates(memory.fact("templates")),

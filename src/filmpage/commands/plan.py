@@ -18,14 +18,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import __version__
-from ..browse import FacetTables, facet_row, facet_tables
-from ..catalogue import Catalogue, PersonRole, Subject, build_catalogue
+from ..browse import FacetTables, facet_rows, facet_tables
+from ..catalogue import Catalogue, PersonRole, Subject, build_catalogue, in_language
 from ..codec import Codec
 from ..derive import Derived, Figures
 from ..errors import Problem, Problems
+from ..formats import Words, site_words
+from ..i18n import Language
 from ..images import Media
+from ..localized import check_languages
 from ..model import RelatedTitle
-from ..pages import Page, Pager, plan_pages
+from ..pages import Page, Pager, plan_languages
 from ..render import make_environment
 from ..settings import Settings, load_settings
 from ..stats import Average, Stats, catalogue_stats, with_figures
@@ -56,6 +59,8 @@ class Site:
     warnings: list[Problem]
     key: bytes  # what the catalogue and the plan are made from, hashed
     catalogue: Catalogue | None  # None: the last build's plan is this build's too
+    languages: tuple[tuple[Language, Words], ...] = ()  # the site's, its own first
+    words: bytes = b""  # a hash of the languages' catalogues
 
 
 def check_site(
@@ -73,24 +78,28 @@ def check_site(
     problems = Problems()
     problems.extend(records.problems)
     settings = load_settings(root, problems, overrides)
+    languages, words = site_words(root, settings.codes, problems)
     theme = theme_dir()
     static = collect_static([(theme / "static", theme), (root / "static", root)], problems)
     templates = template_sources(make_environment(settings, template_dirs(root)), problems)
-    key = _plan_key(settings, static, records, drafts)
+    key = _plan_key(settings, static, records, drafts, words)
     stored = memory.plan()
     catalogue = None
     if stored is None or stored[0] != key:
         files = [f for f, entry in records.entries.items() if entry.key]
         outlines = [d.outline for d in derived(files)]
         catalogue = build_catalogue(outlines, problems, frozenset(static), drafts)
+        check_languages(catalogue.films, settings.codes, problems)
     problems.raise_if_errors(strict)
-    return Site(settings, static, templates, problems.warnings, key, catalogue)
+    return Site(settings, static, templates, problems.warnings, key, catalogue, languages, words)
 
 
-def _plan_key(settings: Settings, static: dict, records: Records, drafts: bool) -> bytes:
+def _plan_key(
+    settings: Settings, static: dict, records: Records, drafts: bool, words: bytes
+) -> bytes:
     h = hashlib.blake2b(digest_size=16)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")  # the feed's date when no film has one
-    h.update(f"{LAYOUT}|{drafts}|{epoch}|{settings!r}|{sorted(static)!r}".encode())
+    h.update(f"{LAYOUT}|{drafts}|{epoch}|{settings!r}|{sorted(static)!r}|".encode() + words)
     for file, entry in records.entries.items():
         h.update(f"{file}\0".encode() + entry.key)
     return h.digest()
@@ -106,7 +115,7 @@ class Plan:
     pages: list[Page | PlanPage]  # Page objects when made by this build
     made: bool  # made by this build (else the last build's)
     facts: dict  # the plan's own facts: facet tables, statistics' counts, drafts left out
-    stats: Stats  # with this build's figures
+    stats: dict[str, Stats]  # by language, with this build's figures
     parts: dict[str, tuple[bytes, str, str]]  # slug -> print, facet row, figures (as data)
     changed: set[str]  # slugs whose print changed since the last build
     related: dict[str, tuple]  # slug -> related titles resolved, when made by this build
@@ -122,30 +131,45 @@ def plan_site(
     """The site's plan (made from the catalogue, or the last build's), its images, and
     each film's parts."""
     if site.catalogue is not None:
-        films, pages, facts = _made_plan(site.catalogue, site.settings)
+        films, pages, facts = _made_plan(site.catalogue, site.settings, site.languages)
     else:
         _, films, pages = memory.plan()  # type: ignore[misc]
         facts = PLAN.loads(memory.fact("plan_facts") or "{}")
     made = site.catalogue is not None
     images = media(films)
-    parts, changed = _film_parts(films, records, memory, images, facts["tables"], derived, made)
+    codes = site.settings.codes
+    parts, changed = _film_parts(films, records, memory, images, facts["tables"], derived, made,
+                                 codes)  # fmt: skip
     figures = [PLAN.loads(parts[f.slug][2]) for f in films]
-    stats = with_figures(facts["counts"], figures)
-    pages = [Page(STATS_PAGE, "stats.html", {"stats": stats}) if p.path == STATS_PAGE else p
-             for p in pages]  # fmt: skip
+    stats = {code: with_figures(counts, figures) for code, counts in facts["counts"].items()}
+    at = {language.prefix + STATS_PAGE: language.code for language, _ in site.languages}
+    pages = [Page(p.path, "stats.html", {"stats": stats[at[p.path]], "lang": at[p.path]})
+             if p.path in at else p for p in pages]  # fmt: skip
     related = {f.slug: f.related for f in site.catalogue.films} if site.catalogue else {}
     plan = Plan(site.key, films, pages, made, facts, stats, parts, changed, related)
     return plan, images
 
 
-def _made_plan(catalogue: Catalogue, settings: Settings) -> tuple[list[PlanFilm], list[Page], dict]:
-    counts = catalogue_stats(catalogue, [])
-    pages = plan_pages(catalogue, settings, counts)
+def _made_plan(
+    catalogue: Catalogue, settings: Settings, languages: tuple[tuple[Language, Words], ...]
+) -> tuple[list[PlanFilm], list[Page], dict]:
+    """The plan's films, its pages in every language, and its facts: the facet tables,
+    the statistics' counts in each language, and the order of the films in each
+    language that lists them by other titles (as positions in the plan's films)."""
+    counts = {words.code: catalogue_stats(catalogue, [], words) for _, words in languages}
+    pages = plan_languages(catalogue, settings, counts, list(languages))
     films = [
         PlanFilm(f.slug, f.file, f.title, f.year, f.poster, PLAN.dumps(f.related))
         for f in catalogue.films
     ]
-    facts = {"tables": facet_tables(catalogue), "counts": counts, "drafts": catalogue.drafts}
+    position = {f.slug: i for i, f in enumerate(catalogue.films)}
+    orders = {}
+    for _, words in languages:
+        shown = in_language(catalogue, words.code)
+        if shown is not catalogue:
+            orders[words.code] = [position[f.slug] for f in shown.films]
+    facts = {"tables": facet_tables(catalogue), "counts": counts, "drafts": catalogue.drafts,
+             "orders": orders}  # fmt: skip
     return films, pages, facts
 
 
@@ -157,6 +181,7 @@ def _film_parts(
     tables: FacetTables,
     derived: Callable[[list[str]], Iterable[Derived]],
     made: bool,
+    codes: tuple[str, ...],
 ) -> tuple[dict[str, tuple[bytes, str, str]], set[str]]:
     """Each film's print, facet row and figures (as data), by slug; the last build's
     where its print is the same (and the plan too), else made now; and the slugs whose
@@ -168,7 +193,7 @@ def _film_parts(
     parts = {f.slug: before[f.slug] for f in films if f.slug in before}
     for film, found in zip(todo, derived([f.file for f in todo]), strict=True):
         outline = replace(found.outline, slug=film.slug)
-        row = facet_row(outline, found.figures, media.posters.get(film.slug), tables)
+        row = facet_rows(outline, found.figures, media.posters.get(film.slug), tables, codes)
         parts[film.slug] = (prints[film.slug], row, PLAN.dumps(found.figures))
     return parts, changed
 
@@ -185,7 +210,8 @@ def plan_facts(plan: Plan) -> str:
     return PLAN.dumps(plan.facts)
 
 
-def common_fingerprint(settings: Settings) -> bytes:
-    """What every page's fingerprint starts with: the version and the settings."""
+def common_fingerprint(settings: Settings, words: bytes = b"") -> bytes:
+    """What every page's fingerprint starts with: the version, the settings and the
+    languages' catalogues (``words``: their hash)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return digest(f"{__version__}|{settings!r}|{epoch}".encode())
+    return digest(f"{__version__}|{settings!r}|{epoch}|".encode() + words)

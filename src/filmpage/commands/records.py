@@ -17,7 +17,9 @@ from pathlib import Path
 from ..codec import Codec
 from ..derive import Derived, Figures, derive
 from ..errors import Problem, Problems
+from ..formats import Words
 from ..load import find_records, parse_record, read_file
+from ..localized import localize
 from ..model import (
     Credit,
     CriticQuote,
@@ -28,6 +30,8 @@ from ..model import (
     Outline,
     RelatedTitle,
     Role,
+    Translation,
+    title_in,
 )
 from ..record import film_from_record
 from ..store import Store, digest, reader, stored_records
@@ -36,7 +40,7 @@ from .parallel import Pool
 from .scan import stamp
 
 CODEC = Codec([Film, Outline, Derived, Figures, Role, Credit, Critics, CriticQuote,
-               CustomerReview, RelatedTitle, Offer, Problem])  # fmt: skip
+               CustomerReview, RelatedTitle, Offer, Problem, Translation])  # fmt: skip
 """How films and what is derived from them are kept in the store."""
 
 Stamp = tuple[int, int]  # a file's size and modification time (ns)
@@ -192,3 +196,21 @@ class Shelf(dict):
             store = self._reader[1]
         found = stored_records(store, "film", [file]) if store is not None else {}
         return found.get(file) or load_record(self.root, file).film
+
+
+class Localized(dict):
+    """The shelf's films as the pages of one language show them (:func:`localize`: its
+    translations of their text, its labels, the titles it gives the films they name),
+    each made the first time a page asks for it."""
+
+    def __init__(self, shelf: Shelf, words: Words):
+        super().__init__()
+        self.shelf, self.words = shelf, words
+
+    def __missing__(self, slug: str) -> Film:
+        film = localize(self.shelf[slug], self.words, self._title)
+        self[slug] = film
+        return film
+
+    def _title(self, slug: str) -> str:
+        return title_in(self.shelf[slug], self.words.code)
