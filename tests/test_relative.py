@@ -16,7 +16,8 @@ from filmpage.cli import main
 from filmpage.commands.build import build
 
 from .browser import CHROMIUM, provision
-from .conftest import REPO, film, links_of, read, write_site
+from .conftest import film, links_of, read, write_site
+from .sites import example_site
 
 
 def _srcset_urls(html: str) -> list[str]:
@@ -34,10 +35,7 @@ def on_disk(tmp_path_factory) -> Path:
     moved elsewhere, as a folder copied to a USB stick would be."""
     from PIL import Image
 
-    root = tmp_path_factory.mktemp("relative") / "example"
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "filmpage.yml", root / "filmpage.yml")  # base_url .../films/
-    (root / "static/posters").mkdir(parents=True)
+    root = example_site(tmp_path_factory.mktemp("relative") / "example")  # base .../films/
     Image.new("RGB", (400, 600), (30, 60, 90)).save(root / "static/posters/p.jpg")
     (root / "content/films/zz-poster.md").write_text(
         film("Poster Test", 2020, poster="posters/p.jpg", genres="[Documentary]",

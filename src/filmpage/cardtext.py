@@ -156,6 +156,8 @@ def drawable(title: str) -> str:
 def fonts_key(title: str) -> str:
     """Which fonts a card's title is drawn with, besides the bundled one: part of the
     card's name, so the same title gives the same bytes wherever those fonts are."""
+    if title.isascii():  # the bundled font has every character: the usual case, at once
+        return ""
     text = drawable(title)
     if _complex(text):
         return os.path.basename(_line_font(text))

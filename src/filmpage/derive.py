@@ -22,6 +22,25 @@ class Figures:
     ratings: tuple[float, ...]  # every customer rating given
 
 
+def figures_text(figures: Figures) -> str:
+    """Figures as a short line of text (``70|8.4|95|4.0,5.0``), quick to read back: a
+    build reads every film's, from the store, to make the statistics."""
+    values = (figures.tomatometer, figures.critics_rating, figures.runtime)
+    ratings = ",".join(map(repr, figures.ratings))
+    return "|".join("" if v is None else repr(v) for v in values) + "|" + ratings
+
+
+def figures_of(text: str) -> Figures:
+    """The figures of :func:`figures_text`."""
+    tomatometer, critics, runtime, ratings = text.split("|")
+    return Figures(
+        int(tomatometer) if tomatometer else None,
+        float(critics) if critics else None,
+        int(runtime) if runtime else None,
+        tuple(map(float, ratings.split(","))) if ratings else (),
+    )
+
+
 @dataclass(frozen=True)
 class Derived:
     outline: Outline

@@ -52,45 +52,14 @@ def film_from_record(record: Record, problems: Problems) -> Film | None:
     read.warn_unknown(tree, FIELDS)
     get = tree.get
 
-    title = read.text(get("title"), "title")
-    if title is None and "title" not in tree.entries:
-        read.error(None, "title", "required field is missing", fallback=tree)
-    elif title is None and get("title") is not None:
-        read.error(get("title"), "title", "expected text, got nothing")
-    year = read.integer(get("year"), "year", *YEAR_RANGE)
-    if "year" not in tree.entries:
-        read.error(None, "year", "required field is missing", fallback=tree)
-
-    slug = read.text(get("slug"), "slug")
-    if slug is not None and not is_slug(slug):
-        read.error(
-            get("slug"),
-            "slug",
-            f"expected lowercase ASCII letters, digits and single "
-            f"hyphens (like 'last-train-home'), got {_quoted(slug)}",
-        )
-        slug = None  # never a name for a file (a share card is named before the errors stop)
-    elif slug is not None and len(slug) > MAX_SLUG:
-        read.error(
-            get("slug"),
-            "slug",
-            f"{len(slug)} characters; the limit is {MAX_SLUG}, as the slug names the "
-            "film's folder and files in the site (a file name may have 255 bytes)",
-        )
-        slug = None
+    title, year = _title_and_year(read, tree)
+    slug = _slug(read, get("slug"))
     poster = read.text(get("poster"), "poster")
     if poster is not None and not safe_relative_path(poster):
         read.error(get("poster"), "poster", f"expected a path inside static/, got {poster!r}")
         poster = None
-
     budget = [MAX_MARKDOWN_TOTAL]
-    if record.body.strip():
-        plot_html = _markdown(read, record.body, "plot", (record.body_line, 1), budget)
-    else:
-        plot_node = get("plot")
-        plot = read.text(plot_node, "plot") or ""
-        at = (plot_node.line, plot_node.column) if plot_node else (0, 0)
-        plot_html = _markdown(read, plot, "plot", at, budget)
+    plot_html = _plot(read, record, budget)
     film = Film(
         file=record.file,
         title=title or "",
@@ -132,6 +101,53 @@ def film_from_record(record: Record, problems: Problems) -> Film | None:
     # A film with a bad field still goes on to the catalogue checks (related slugs,
     # collisions), so one run reports everything; the build fails on the errors anyway.
     return film if title else None
+
+
+def _title_and_year(read: yamldoc.Reader, tree: yamldoc.Map) -> tuple[str | None, int | None]:
+    """The two required fields, each reported when missing or wrong."""
+    get = tree.get
+    title = read.text(get("title"), "title")
+    if title is None and "title" not in tree.entries:
+        read.error(None, "title", "required field is missing", fallback=tree)
+    elif title is None and get("title") is not None:
+        read.error(get("title"), "title", "expected text, got nothing")
+    year = read.integer(get("year"), "year", *YEAR_RANGE)
+    if "year" not in tree.entries:
+        read.error(None, "year", "required field is missing", fallback=tree)
+    return title, year
+
+
+def _slug(read: yamldoc.Reader, node: yamldoc.Node | None) -> str | None:
+    """A written slug, or None when there is none or it is wrong (reported): a wrong one
+    is never a name for a file (a share card is named before the errors stop)."""
+    slug = read.text(node, "slug")
+    if slug is not None and not is_slug(slug):
+        read.error(
+            node,
+            "slug",
+            f"expected lowercase ASCII letters, digits and single "
+            f"hyphens (like 'last-train-home'), got {_quoted(slug)}",
+        )
+        return None
+    if slug is not None and len(slug) > MAX_SLUG:
+        read.error(
+            node,
+            "slug",
+            f"{len(slug)} characters; the limit is {MAX_SLUG}, as the slug names the "
+            "film's folder and files in the site (a file name may have 255 bytes)",
+        )
+        return None
+    return slug
+
+
+def _plot(read: yamldoc.Reader, record: Record, budget: list[int]) -> str:
+    """The plot as sanitized HTML: a Markdown file's body, else a YAML record's ``plot``."""
+    if record.body.strip():
+        return _markdown(read, record.body, "plot", (record.body_line, 1), budget)
+    node = record.tree.get("plot")
+    plot = read.text(node, "plot") or ""
+    at = (node.line, node.column) if node else (0, 0)
+    return _markdown(read, plot, "plot", at, budget)
 
 
 def _quoted(text: str) -> str:

@@ -182,12 +182,7 @@ def template_hashes(env: jinja2.Environment, sources: dict[str, str]) -> dict[st
     (extends, import, include), so that editing one template touches only its users.
     ``sources`` are the templates' texts by name (``templating.template_sources``)."""
     names = sorted(sources)
-    refs: dict[str, set[str]] = {}
-    for name in names:
-        try:
-            refs[name] = {r for r in meta.find_referenced_templates(env.parse(sources[name])) if r}
-        except jinja2.TemplateError:
-            refs[name] = set()
+    refs = {name: _references(env, sources[name]) for name in names}
     hashes = {}
     for name in names:
         seen, todo = set(), [name]
@@ -201,6 +196,25 @@ def template_hashes(env: jinja2.Environment, sources: dict[str, str]) -> dict[st
             h.update(dep.encode() + b"\0" + sources.get(dep, "").encode() + b"\0")
         hashes[name] = h.digest()
     return hashes
+
+
+def _references(env: jinja2.Environment, source: str) -> frozenset[str]:
+    """The templates a template's source pulls in by name (extends, import, include),
+    found once for each source text (a preview server asks again and again)."""
+    found = _REFERENCES.get(source)
+    if found is None:
+        try:
+            names = meta.find_referenced_templates(env.parse(source))
+            found = frozenset(name for name in names if name)
+        except jinja2.TemplateError:
+            found = frozenset()
+        if len(_REFERENCES) > 1024:
+            _REFERENCES.clear()
+        _REFERENCES[source] = found
+    return found
+
+
+_REFERENCES: dict[str, frozenset[str]] = {}
 
 
 def show_films(env: jinja2.Environment, films: Mapping[str, Any]) -> None:

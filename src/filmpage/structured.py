@@ -74,56 +74,64 @@ def movie(film: Film, settings: Settings, image: str | None, words: Words = ENGL
     URLs, given only when ``base_url`` names a host; ``sameAs`` links the film's pages on
     the sites its ``ids`` name. The page it is the main entity of is in the settings'
     ``language`` (its ``inLanguage``; the Movie's own is the film's languages)."""
+    host = settings.has_host
+    address = settings.absolute(f"films/{film.slug}/") if host else None
+    page = {"@type": "WebPage", "inLanguage": settings.language} | _given(**{"@id": address})
     data: dict[str, Any] = {"@context": "https://schema.org", "@type": "Movie", "name": film.title}
-    page: dict[str, Any] = {"@type": "WebPage", "inLanguage": settings.language}
-    if settings.has_host:
-        data["url"] = page["@id"] = settings.absolute(f"films/{film.slug}/")
-    data["mainEntityOfPage"] = page
-    if film.ids:
-        data["sameAs"] = [url for _, url in film.links_out]
-    if film.original_title:
-        data["alternateName"] = film.original_title
-    if image and settings.has_host:
-        data["image"] = settings.absolute(image)
-    if film.release_date:
-        data["datePublished"] = film.release_date.isoformat()
-    data["dateCreated"] = str(film.year)
-    description = plain_text(film.plot_html) or film.tagline
-    if description:
-        data["description"] = description
+    data |= _given(
+        url=address,
+        mainEntityOfPage=page,
+        sameAs=[url for _, url in film.links_out],
+        alternateName=film.original_title,
+        image=settings.absolute(image) if image and host else None,
+        datePublished=film.release_date.isoformat() if film.release_date else None,
+        dateCreated=str(film.year),
+        description=plain_text(film.plot_html) or film.tagline,
+    )
     for role in film.credits:
         prop = ROLE_PROPERTIES.get(role.key)
         if prop:
             data[prop] = [{"@type": "Person", "name": c.name} for c in role.people]
-    if film.genres:
-        data["genre"] = list(film.genres)
-    if film.runtime:
-        data["duration"] = iso_duration(film.runtime)
-    if film.content_rating:
-        data["contentRating"] = film.content_rating
-    if film.countries:
-        data["countryOfOrigin"] = [{"@type": "Country", "name": c} for c in film.countries]
-    if film.languages:
-        data["inLanguage"] = list(film.languages)
-    if film.studio:
-        data["productionCompany"] = {"@type": "Organization", "name": film.studio}
-    if film.trailer:
-        name = words.translate(N_("%(title)s trailer")) % {"title": film.title}
-        data["trailer"] = {"@type": "VideoObject", "name": name, "url": film.trailer}
-    offers = [_offer(o, words) for o in film.offers if o.price is not None or o.url]
-    if offers:
-        data["offers"] = offers
+    data |= _facts(film, words)
+    data |= _given(offers=[_offer(o, words) for o in film.offers if o.price is not None or o.url])
+    return data | _reviews(film)
+
+
+def _given(**values: Any) -> dict[str, Any]:
+    """The properties that have a value (neither None nor empty)."""
+    return {name: value for name, value in values.items() if value}
+
+
+def _facts(film: Film, words: Words) -> dict[str, Any]:
+    """What the record says of the film as a work: genres, length, certificate, origin,
+    languages, studio, trailer."""
+    name = words.translate(N_("%(title)s trailer")) % {"title": film.title}
+    trailer = film.trailer and {"@type": "VideoObject", "name": name, "url": film.trailer}
+    return _given(
+        genre=list(film.genres),
+        duration=iso_duration(film.runtime) if film.runtime else None,
+        contentRating=film.content_rating,
+        countryOfOrigin=[{"@type": "Country", "name": c} for c in film.countries],
+        inLanguage=list(film.languages),
+        productionCompany=film.studio and {"@type": "Organization", "name": film.studio},
+        trailer=trailer,
+    )
+
+
+def _reviews(film: Film) -> dict[str, Any]:
+    """The customer reviews that have a rating, and their aggregate (the site's own
+    rating: never the critics')."""
     reviews = [_review(r) for r in film.customer_reviews if r.rating is not None]
-    if reviews:
-        data["review"] = reviews
-        data["aggregateRating"] = {
-            "@type": "AggregateRating",
-            "ratingValue": _number(round(film.customer_rating or 0, 2)),
-            "ratingCount": film.customer_rating_count,
-            "bestRating": 5,
-            "worstRating": 1,
-        }
-    return data
+    if not reviews:
+        return {}
+    aggregate = {
+        "@type": "AggregateRating",
+        "ratingValue": _number(round(film.customer_rating or 0, 2)),
+        "ratingCount": film.customer_rating_count,
+        "bestRating": 5,
+        "worstRating": 1,
+    }
+    return {"review": reviews, "aggregateRating": aggregate}
 
 
 OFFER_LABELS = {"buy": N_("Buy"), "rent": N_("Rent")}

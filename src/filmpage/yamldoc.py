@@ -114,115 +114,140 @@ def _short_tag(tag: str) -> str:
 def _build(events, file: str, problems: Problems, offset: int) -> Node | None:
     """Our tree from parser events. Faults inside it (a duplicate key, a bad tag, an
     anchor) are reported and the entry dropped, so the rest can still be checked."""
-    root: list[Node | None] = []
-    aliases_seen: set[str] = set()
-    stack: list[list] = []  # open collections, each as [collection, pending map key or None]
-    documents = 0
+    return _Builder(file, problems, offset).build(events)
 
-    def place(node):
-        if not stack:
-            root.append(node)
+
+class _Builder:
+    """Builds the tree from libyaml's events without recursion: open collections wait on
+    a stack, each with its pending map key (None while a key is expected)."""
+
+    def __init__(self, file: str, problems: Problems, offset: int):
+        self.file, self.problems, self.offset = file, problems, offset
+        self.root: list[Node | None] = []
+        self.stack: list[list] = []  # [collection, pending map key or None]
+        self.aliases_seen: set[str] = set()
+        self.documents = 0
+
+    def build(self, events) -> Node | None:
+        place, offset = self.place, self.offset
+        for event in events:
+            kind = event.__class__
+            if kind is _SCALAR and event.tag is None and event.anchor is None:  # most events
+                mark, value = event.start_mark, event.value
+                is_null = not event.style and value in NULLS
+                place(Scalar(value, is_null, mark.line + 1 + offset, mark.column + 1))
+            elif kind in _ENDS:
+                done = self.stack.pop()[0]
+                place(done if not getattr(done, "broken", False) else None)
+            elif kind is yaml.DocumentStartEvent:
+                if not self.document(event):
+                    return None
+            elif kind not in _SKIPPED:
+                self.other(event, kind)
+        return self.root[0] if self.root else None
+
+    def document(self, event) -> bool:
+        """Count a document; False (reported) for a second one."""
+        self.documents += 1
+        if self.documents > 1:
+            mark = event.start_mark
+            line, column = mark.line + 1 + self.offset, mark.column + 1
+            self.problems.error(
+                self.file, line, column, "", "expected one YAML document, found another"
+            )
+            return False
+        return True
+
+    def other(self, event, kind) -> None:
+        """An alias, a scalar with a tag or an anchor, or the start of a collection."""
+        mark = event.start_mark
+        line, column = mark.line + 1 + self.offset, mark.column + 1
+        bad = self.fault(event, kind)
+        if bad is _SEEN:
+            self.place(None)
             return
-        top = stack[-1]
+        if bad:
+            self.problems.error(self.file, line, column, "", bad)
+        if kind is _SCALAR:
+            plain = event.style in (None, "") and event.tag is None
+            node = Scalar(event.value, plain and event.value in NULLS, line, column)
+            self.place(None if bad else node)
+        elif kind is yaml.AliasEvent:
+            self.place(None)
+        else:
+            if len(self.stack) >= MAX_DEPTH:
+                message = f"nested more than {MAX_DEPTH} levels deep"
+                self.problems.error(self.file, line, column, "", message)
+                raise _TooBig
+            start = (
+                Seq([], line, column) if kind is yaml.SequenceStartEvent else Map({}, line, column)
+            )
+            if bad:
+                start.broken = True
+            self.stack.append([start, None])
+
+    def fault(self, event, kind) -> str | None:
+        """What YAML feature an event uses that records may not (aliases, anchors, tags),
+        or None; ``_SEEN`` for an alias already reported."""
+        if kind is yaml.AliasEvent:
+            if event.anchor in self.aliases_seen:  # one report per alias name is enough
+                return _SEEN
+            self.aliases_seen.add(event.anchor)
+            return f"YAML alias '{event.anchor}' is not allowed; write the value out in full"
+        if event.anchor:
+            return f"YAML anchor '{event.anchor}' is not allowed; write the value out in full"
+        if event.tag not in (None, "!") and event.tag not in _ALLOWED_TAGS:
+            return (
+                f"YAML tag '{_short_tag(event.tag)}' is not allowed; write plain text, "
+                "numbers, lists and mappings"
+            )
+        return None
+
+    def place(self, node: Node | None) -> None:
+        """Put a finished node where it belongs: the root, a list, or a mapping (as a key,
+        or as the value of the key waiting there)."""
+        if not self.stack:
+            self.root.append(node)
+            return
+        top = self.stack[-1]
         parent = top[0]
         if parent.__class__ is Seq:
             if node is not None:
                 parent.items.append(node)
                 if len(parent.items) > MAX_ITEMS:
-                    _too_many(parent)
+                    self.too_many(parent)
             return
         key = top[1]
         if key is None:  # this node is a key
             top[1] = node if node is not None else _DROPPED
             return
         top[1] = None
-        if key is _DROPPED:
-            return
+        if key is not _DROPPED:
+            self.entry(parent, key, node)
+
+    def entry(self, parent: Map, key: Node, node: Node | None) -> None:
         if not isinstance(key, Scalar):
-            problems.error(file, key.line, key.column, "", "a key must be plain text")
+            self.problems.error(self.file, key.line, key.column, "", "a key must be plain text")
         elif key.text in parent.entries:
             first = parent.entries[key.text][0]
-            problems.error(
-                file,
-                key.line,
-                key.column,
-                key.text,
-                f"duplicate key (first defined at line {first.line}); keep one",
-            )
+            message = f"duplicate key (first defined at line {first.line}); keep one"
+            self.problems.error(self.file, key.line, key.column, key.text, message)
         else:
             parent.entries[key.text] = (key, node)
             if len(parent.entries) > MAX_ITEMS:
-                _too_many(parent)
+                self.too_many(parent)
 
-    def _too_many(parent: Seq | Map):
-        problems.error(file, parent.line, parent.column, "", f"more than {MAX_ITEMS} entries")
+    def too_many(self, parent: Seq | Map) -> None:
+        message = f"more than {MAX_ITEMS} entries"
+        self.problems.error(self.file, parent.line, parent.column, "", message)
         raise _TooBig
-
-    for event in events:
-        kind = event.__class__
-        if kind is _SCALAR and event.tag is None and event.anchor is None:  # most events
-            mark, value = event.start_mark, event.value
-            is_null = not event.style and value in NULLS
-            place(Scalar(value, is_null, mark.line + 1 + offset, mark.column + 1))
-            continue
-        if kind is yaml.DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                mark = event.start_mark
-                problems.error(
-                    file,
-                    mark.line + 1 + offset,
-                    mark.column + 1,
-                    "",
-                    "expected one YAML document, found another",
-                )
-                return None
-            continue
-        if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
-            continue
-        if kind in (yaml.SequenceEndEvent, yaml.MappingEndEvent):
-            done = stack.pop()[0]
-            place(done if not getattr(done, "broken", False) else None)
-            continue
-        mark = event.start_mark
-        line, column = mark.line + 1 + offset, mark.column + 1
-        bad = None
-        if kind is yaml.AliasEvent:
-            if event.anchor in aliases_seen:  # one report per alias name is enough
-                place(None)
-                continue
-            aliases_seen.add(event.anchor)
-            bad = f"YAML alias '{event.anchor}' is not allowed; write the value out in full"
-        elif event.anchor:
-            bad = f"YAML anchor '{event.anchor}' is not allowed; write the value out in full"
-        elif event.tag not in (None, "!") and event.tag not in _ALLOWED_TAGS:
-            bad = (
-                f"YAML tag '{_short_tag(event.tag)}' is not allowed; write plain text, "
-                "numbers, lists and mappings"
-            )
-        if bad:
-            problems.error(file, line, column, "", bad)
-        if kind is _SCALAR:
-            plain = event.style in (None, "") and event.tag is None
-            node = Scalar(event.value, plain and event.value in NULLS, line, column)
-            place(None if bad else node)
-        elif kind is yaml.AliasEvent:
-            place(None)
-        else:
-            if len(stack) >= MAX_DEPTH:
-                problems.error(file, line, column, "", f"nested more than {MAX_DEPTH} levels deep")
-                raise _TooBig
-            collection = (
-                Seq([], line, column) if kind is yaml.SequenceStartEvent else Map({}, line, column)
-            )
-            if bad:
-                collection.broken = True
-            stack.append([collection, None])
-    return root[0] if root else None
 
 
 _SCALAR = yaml.ScalarEvent
+_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+_SKIPPED = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
 _DROPPED = object()  # a map key that was dropped: its value is dropped with it
+_SEEN = "seen"  # an alias already reported
 
 
 class Reader:

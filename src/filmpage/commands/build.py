@@ -22,6 +22,8 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
+from jinja2 import Environment
+
 from ..errors import Problem, Problems
 from ..images import Media, share_card
 from ..model import Film
@@ -100,10 +102,7 @@ def build(
             site = check_site(root, records, memory, drafts, strict, derived, overrides)
             media = partial(_media, site, memory, pool, derived)
             plan, images = plan_site(site, records, memory, media, derived)
-            envs = make_environments(site.settings, template_dirs(root), images, site.languages)
-            shelf = Shelf(root, plan.films, records, memory, plan.related)
-            for language, words in site.languages:  # each language its films, as it shows them
-                show_films(envs[language.code], Localized(shelf, words))
+            envs = _renderer(root, site, plan, images, records, memory)
             words = lambda files, code: [d.words_in(code) for d in derived(files)]  # noqa: E731
             extras = extra_outputs(plan, site, records, memory, target, words)
             prints = _fingerprints(plan, site, memory, envs[site.settings.codes[0]], target)
@@ -205,6 +204,47 @@ def _media(site: Site, memory: Memory, pool: Pool, derived, films: list[PlanFilm
     return site_media(films, infos)
 
 
+@dataclass(frozen=True)
+class _Renderer:
+    """What rendering made that the next build may use again: the Jinja environment of
+    each language (its templates compiled, its cards rendered) and the films it resolved."""
+
+    key: tuple  # the settings, the catalogues and the templates' sources it was made for
+    media: Media
+    envs: dict[str, Environment]  # by language
+
+
+def _renderer(
+    root: Path, site: Site, plan: Plan, images: Media, records: Records, memory: Memory
+) -> dict[str, Environment]:
+    """The Jinja environment of each of the site's languages, by code, its films on a
+    shelf (each language's as it shows them): the last build's, kept in memory (by the
+    preview server), when the settings, the catalogues, the templates, the images and the
+    plan are the same, its cards and films of films whose print changed dropped; else
+    new ones. They are kept for the next build by :func:`_remember`."""
+    key = (repr(site.settings), site.words, tuple(sorted(site.templates.items())))
+    old: _Renderer | None = memory.renderer
+    shelf = Shelf(root, plan.films, records, memory, plan.related)
+    kept: dict[str, dict] = {}  # each language's films the last build resolved
+    if old is not None and old.key == key and old.media == images and not plan.made:
+        envs = old.envs
+        for code, env in envs.items():
+            films = env.globals["cards"].films
+            kept[code] = {slug: f for slug, f in films.items() if slug not in plan.changed}
+            shelf.update((s, f) for s, f in films.shelf.items() if s not in plan.changed)
+            for pieces in (env.globals["cards"], env.globals["small_posters"]):
+                for slug in plan.changed & pieces.keys():
+                    del pieces[slug]
+    else:
+        envs = make_environments(site.settings, template_dirs(root), images, site.languages)
+    for language, words in site.languages:  # each language its films, as it shows them
+        films = Localized(shelf, words)
+        films.update(kept.get(language.code, {}))
+        show_films(envs[language.code], films)
+    memory.renderer_next = _Renderer(key, images, envs)
+    return envs
+
+
 def _fingerprints(plan: Plan, site: Site, memory: Memory, env, target: Target) -> Fingerprints:
     trusted = not target.whole and bool(memory.outputs())
     return Fingerprints(
@@ -237,6 +277,7 @@ def _remember(
     if plan.made:
         facts["plan_facts"] = plan_facts(plan)
     memory.films.update(records.films)
+    memory.renderer = memory.renderer_next
     memory.remember(
         Learned(
             inputs=stamps,

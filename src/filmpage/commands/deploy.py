@@ -95,18 +95,7 @@ def deploy(
 ) -> DeployResult:
     """Commit the built ``site`` folder as the new state of ``branch`` and push it;
     ``settings`` (default: the site's) are checked against where GitHub will publish."""
-    if not is_ours(site):
-        raise FilmpageError(f"{site}: no built site here; run 'filmpage build' first")
-    if not is_complete(site):
-        raise FilmpageError(f"{site}: the last build was cut short; run 'filmpage build' again")
-    check_branch_name(branch)
-    repo = find_repository(root)
-    if push and remote not in _git(repo, "remote").split():
-        raise FilmpageError(
-            f"the repository has no remote '{remote}'; add one with 'git "
-            f"remote add {remote} URL', or pass --remote or --no-push"
-        )
-    _refuse_source_branch(repo, root, branch)
+    repo = _checked(root, site, branch, remote, push)
     settings = settings if settings is not None else load_settings(root, Problems())
     notes = (*_uncommitted(repo, root), *_address_check(repo, remote, settings))
     tree, files = _site_tree(repo, site)
@@ -128,20 +117,42 @@ def deploy(
     args = ["commit-tree", tree, "-m", message] + (["-p", parent] if parent else [])
     commit = _git(repo, *args)
     if push:  # the commit itself, before any local ref moves: a refusal leaves none
-        done = subprocess.run(
-            ["git", "-C", str(repo), "push", remote, f"{commit}:refs/heads/{branch}"],
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode != 0:
-            raise FilmpageError(
-                f"the push to '{remote}' was refused: {done.stderr.strip()}; the local "
-                f"branch '{branch}' was left as it was"
-            )
+        _push(repo, remote, branch, commit)
     _git(repo, "update-ref", f"refs/heads/{branch}", commit, local or NULL)
     if push:
         _ok(repo, "update-ref", f"refs/remotes/{remote}/{branch}", commit)
     return DeployResult(branch, commit, tree, files, push, True, parent, notes)
+
+
+def _checked(root: Path, site: Path, branch: str, remote: str, push: bool) -> Path:
+    """The repository to publish from, once the site, the branch and the remote are fit
+    for it; else a FilmpageError saying what to do."""
+    if not is_ours(site):
+        raise FilmpageError(f"{site}: no built site here; run 'filmpage build' first")
+    if not is_complete(site):
+        raise FilmpageError(f"{site}: the last build was cut short; run 'filmpage build' again")
+    check_branch_name(branch)
+    repo = find_repository(root)
+    if push and remote not in _git(repo, "remote").split():
+        raise FilmpageError(
+            f"the repository has no remote '{remote}'; add one with 'git "
+            f"remote add {remote} URL', or pass --remote or --no-push"
+        )
+    _refuse_source_branch(repo, root, branch)
+    return repo
+
+
+def _push(repo: Path, remote: str, branch: str, commit: str) -> None:
+    done = subprocess.run(
+        ["git", "-C", str(repo), "push", remote, f"{commit}:refs/heads/{branch}"],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise FilmpageError(
+            f"the push to '{remote}' was refused: {done.stderr.strip()}; the local "
+            f"branch '{branch}' was left as it was"
+        )
 
 
 def _site_tree(repo: Path, site: Path) -> tuple[str, int]:

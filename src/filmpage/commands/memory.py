@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import Problem
 from ..store import Store, check, stored_records
@@ -90,6 +91,8 @@ class Memory:
     store: Store | None = None
     written_ns: int = 0
     films: dict = field(default_factory=dict)  # file -> Film, decoded (kept by serve)
+    renderer: Any = None  # what rendering made, for the next build (build._Renderer)
+    renderer_next: Any = None  # what this build's rendering makes, kept once it succeeds
     pid: int = field(default_factory=os.getpid)  # the process whose store this is
     _cache: dict = field(default_factory=dict)  # what was read, by name
 
@@ -157,7 +160,8 @@ class Memory:
         self.written_ns = time.time_ns()
         facts = {**learned.facts, "written_ns": str(self.written_ns)}
         if self.store is not None:
-            _write(self.store, learned, facts)
+            _write(self.store, learned, facts, self)
+        plan = self.plan() if learned.plan is None else None  # the last build's, kept
         self._cache = {
             "inputs": learned.inputs,
             "entries": learned.entries,
@@ -165,7 +169,6 @@ class Memory:
             "films": learned.films,
             **{f"fact:{k}": v for k, v in facts.items()},
         }
-        plan = self.plan() if learned.plan is None else None
         if learned.plan is not None:
             plan = (bytes.fromhex(facts["plan"]), learned.plan, learned.pages)
         self._cache["plan"] = plan
@@ -218,11 +221,13 @@ def _films(store: Store) -> dict[str, tuple[bytes, str, str]]:
     return {slug: (print_, row, figures) for slug, print_, row, figures in rows}
 
 
-def _write(store: Store, learned: Learned, facts: dict[str, str]) -> None:
-    """Write what is new into the store, in one transaction."""
+def _write(store: Store, learned: Learned, facts: dict[str, str], before: Memory) -> None:
+    """Write what changed since the last build (``before``) into the store, in one
+    transaction."""
     with store.db:
-        _replace_all(store, "inputs", ((p, *s) for p, s in learned.inputs.items()))
-        gone = [(f,) for (f,) in store.rows("SELECT file FROM records") if f not in learned.entries]
+        _update(store, "inputs", before.inputs(), learned.inputs, lambda p, s: (p, *s))
+        entries = before.record_entries()
+        gone = [(f,) for f in entries.keys() - learned.entries.keys()]
         store.write("DELETE FROM records WHERE file = ?", gone)
         store.write(
             "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -236,7 +241,11 @@ def _write(store: Store, learned: Learned, facts: dict[str, str]) -> None:
         )
         store.write(
             "UPDATE records SET size = ?, mtime = ? WHERE file = ?",
-            ((*e.stamp, f) for f, e in learned.entries.items() if f not in learned.read),
+            (
+                (*e.stamp, f)
+                for f, e in learned.entries.items()
+                if f not in learned.read and entries.get(f, e).stamp != e.stamp
+            ),
         )
         if learned.plan is not None:
             _replace_all(store, "plan_films", (
@@ -246,11 +255,22 @@ def _write(store: Store, learned: Learned, facts: dict[str, str]) -> None:
                 (i, p.path, p.template, p.spec, "\n".join(p.shows))
                 for i, p in enumerate(learned.pages or ())), checked=True)  # fmt: skip
             store.put("plan_counts", json.dumps([len(learned.plan), len(learned.pages or ())]))
-        _replace_all(store, "film_parts", (
-            (slug, *parts) for slug, parts in learned.films.items()), checked=True)  # fmt: skip
-        _replace_all(store, "outputs", learned.outputs.items())
+        parts = lambda slug, value: (slug, *value, check(slug, *value))  # noqa: E731
+        _update(store, "film_parts", before.plan_films(), learned.films, parts)
+        _update(store, "outputs", before.outputs(), learned.outputs, lambda p, f: (p, f))
         for name, value in facts.items():
             store.put(name, value)
+
+
+def _update(store: Store, table: str, before: dict, now: dict, row) -> None:
+    """Make a table keyed by its first column hold ``now`` where it held ``before``:
+    only the rows that changed are written (``row(key, value)`` makes one)."""
+    key = {"inputs": "path", "film_parts": "slug", "outputs": "path"}[table]
+    store.write(f"DELETE FROM {table} WHERE {key} = ?", ((k,) for k in before.keys() - now.keys()))
+    changed = [row(k, v) for k, v in now.items() if before.get(k) != v]
+    if changed:
+        marks = ",".join("?" * len(changed[0]))
+        store.write(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", changed)
 
 
 def _replace_all(store: Store, table: str, rows: Iterable[tuple], checked: bool = False) -> None:

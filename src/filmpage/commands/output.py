@@ -230,7 +230,7 @@ def _candidates(plan: Plan, prints: Fingerprints, out: Path) -> list[int]:
         for i, page in enumerate(plan.pages)
         if isinstance(page, Page)
         or old.get(page.template) != now.get(page.template)
-        or any(slug in changed for slug in page.shows)
+        or not changed.isdisjoint(page.shows)
         or not os.path.isfile(os.path.join(out, page.path))
     ]
 

@@ -21,7 +21,7 @@ from .. import __version__
 from ..browse import FacetTables, facet_rows, facet_tables
 from ..catalogue import Catalogue, PersonRole, Subject, build_catalogue, in_language
 from ..codec import Codec
-from ..derive import Derived, Figures
+from ..derive import Derived, Figures, figures_of, figures_text
 from ..errors import Problem, Problems
 from ..formats import Words, site_words
 from ..i18n import Language
@@ -116,7 +116,7 @@ class Plan:
     made: bool  # made by this build (else the last build's)
     facts: dict  # the plan's own facts: facet tables, statistics' counts, drafts left out
     stats: dict[str, Stats]  # by language, with this build's figures
-    parts: dict[str, tuple[bytes, str, str]]  # slug -> print, facet row, figures (as data)
+    parts: dict[str, tuple[bytes, str, str]]  # slug -> print, facet row, figures (as text)
     changed: set[str]  # slugs whose print changed since the last build
     related: dict[str, tuple]  # slug -> related titles resolved, when made by this build
 
@@ -140,7 +140,7 @@ def plan_site(
     codes = site.settings.codes
     parts, changed = _film_parts(films, records, memory, images, facts["tables"], derived, made,
                                  codes)  # fmt: skip
-    figures = [PLAN.loads(parts[f.slug][2]) for f in films]
+    figures = [figures_of(parts[f.slug][2]) for f in films]
     stats = {code: with_figures(counts, figures) for code, counts in facts["counts"].items()}
     at = {language.prefix + STATS_PAGE: language.code for language, _ in site.languages}
     pages = [Page(p.path, "stats.html", {"stats": stats[at[p.path]], "lang": at[p.path]})
@@ -194,7 +194,7 @@ def _film_parts(
     for film, found in zip(todo, derived([f.file for f in todo]), strict=True):
         outline = replace(found.outline, slug=film.slug)
         row = facet_rows(outline, found.figures, media.posters.get(film.slug), tables, codes)
-        parts[film.slug] = (prints[film.slug], row, PLAN.dumps(found.figures))
+        parts[film.slug] = (prints[film.slug], row, figures_text(found.figures))
     return parts, changed
 
 

@@ -127,11 +127,22 @@ def _loaded(file: str, stamp: Stamp, data: bytes | None, problems: Problems) -> 
     if film is None:
         return Loaded(file, stamp, digest(data or b""), b"", "", "", found)
     derived = derive(film)
-    outline = CODEC.dumps(derived.outline)
     return Loaded(
-        file, stamp, digest(data or b""), digest(outline.encode()), CODEC.dumps(film),
+        file, stamp, digest(data or b""), outline_key(derived.outline), CODEC.dumps(film),
         CODEC.dumps(derived), found,
     )  # fmt: skip
+
+
+def outline_key(outline: Outline) -> bytes:
+    """A hash of what an outline says of its film, but where in its file each thing is
+    written: a line added above the related titles moves them in the file, not in the
+    catalogue."""
+    placeless = replace(
+        outline,
+        positions={},
+        related=tuple(replace(r, line=0, column=0) for r in outline.related),
+    )
+    return digest(CODEC.dumps(placeless).encode())
 
 
 def load_record(root: Path, file: str) -> Loaded:

@@ -1,7 +1,8 @@
 """``filmpage serve``: build the site, serve it, and rebuild it whenever a source changes.
 
-The server itself is :mod:`.previewserver`. Here: a watcher polls the sources and, once a
-burst of saves has settled, rebuilds with one call into the build; pages open in a
+The server itself is :mod:`.previewserver`. Here: a watcher hears of the sources' changes
+(from the system, else by polling) and, once a burst of saves has settled, rebuilds with
+one call into the build, which keeps its state in memory from build to build; pages open in a
 browser then reload, or show the build's errors over the last good site. Nothing a
 rebuild raises stops the watcher, and a first build that fails leaves the server showing
 its errors until the files are fixed. The settings are read again after each good
@@ -69,13 +70,54 @@ def watch(
     root: Path,
     on_change: Callable[[], None],
     stop: threading.Event,
-    interval: float = 0.25,
-    settle: float = 0.2,
     log: Callable[[str], None] = lambda message: None,
 ) -> None:
-    """Call ``on_change`` once per burst of changes, when the files have been still for
-    ``settle`` seconds; poll every ``interval`` seconds until ``stop`` is set. Whatever
-    ``on_change`` raises is logged, and watching goes on."""
+    """Call ``on_change`` once per burst of changes to the site's sources, as soon as
+    they have been still for a moment, until ``stop`` is set. The operating system says
+    what changed (inotify on Linux, through ``watchfiles``); where it cannot, the files
+    are polled. Whatever ``on_change`` raises is logged, and watching goes on."""
+    try:
+        _notified(root, lambda: _rebuild(on_change, log), stop)
+    except (ImportError, OSError, RuntimeError) as exc:  # no notifications here: poll
+        log(f"watching by polling ({exc})")
+        _polled(root, lambda: _rebuild(on_change, log), stop)
+
+
+def _rebuild(on_change: Callable[[], None], log: Callable[[str], None]) -> None:
+    try:
+        on_change()
+    except Exception as exc:  # never let the watcher die: the next save must rebuild
+        log(f"the rebuild failed: {type(exc).__name__}: {exc}")
+
+
+def _notified(root: Path, on_change: Callable[[], None], stop: threading.Event) -> None:
+    """Wait for the sources' changes as the system reports them: a burst of saves is
+    told once, 100 ms after its last change."""
+    import watchfiles
+
+    root = root.absolute()
+    folders = tuple(str(root / name) + os.sep for name in WATCHED if name != SETTINGS_FILE)
+    settings = str(root / SETTINGS_FILE)
+
+    def source(change: watchfiles.Change, path: str) -> bool:
+        hidden = any(part.startswith(".") for part in Path(path).relative_to(root).parts)
+        # a folder itself too: files made in a new folder at once may come unreported
+        return not hidden and (path == settings or (path + os.sep).startswith(folders))
+
+    for _ in watchfiles.watch(root, watch_filter=source, stop_event=stop, step=100,
+                              debounce=2000, raise_interrupt=False):  # fmt: skip
+        on_change()
+
+
+def _polled(
+    root: Path,
+    on_change: Callable[[], None],
+    stop: threading.Event,
+    interval: float = 0.25,
+    settle: float = 0.2,
+) -> None:
+    """Poll the sources' sizes and times every ``interval`` seconds; tell a change once
+    the files have been still for ``settle`` seconds."""
     previous = scan(root).stamps
     while not stop.wait(interval):
         current = scan(root).stamps
@@ -87,10 +129,7 @@ def watch(
                 break
             current = settled
         previous = current
-        try:
-            on_change()
-        except Exception as exc:  # never let the watcher die: the next save must rebuild
-            log(f"the rebuild failed: {type(exc).__name__}: {exc}")
+        on_change()
 
 
 @dataclass

@@ -140,28 +140,8 @@ def report_text(report: Report) -> str:
         f"summary: {quoted(report.summary())}",
     ]
     for kind in ("created", "merged", "unchanged"):
-        items = [
-            {
-                "record": report.rel(p.path),
-                **({"changes": p.changes} if p.changes else {}),
-                "rows": [str(r.origin) for r in p.film.rows],
-            }
-            for p in report.of(kind)
-        ]
-        lines += _section(kind, items)
-    conflicts = [
-        {
-            "record": report.rel(p.path),
-            "field": c.field,
-            "record_value": c.record,
-            "import_value": c.imported,
-            "rows": [str(r.origin) for r in p.film.rows] if p.film else [],
-            "kept": c.hint,
-        }
-        for p in report.films + report.collections
-        for c in p.conflicts
-    ]
-    lines += _section("conflicts", conflicts)
+        lines += _section(kind, _results(report, kind))
+    lines += _section("conflicts", _conflicts(report))
     skipped = [
         {"rows": [str(o) for o in origins], "reason": why, "data": _data(data)}
         for origins, why, data in report.skipped
@@ -173,16 +153,45 @@ def report_text(report: Report) -> str:
         for p in report.collections
     ]  # fmt: skip
     lines += _section("collections", collections)
-    notes = [{"where": str(o), "note": m} for o, m in report.notes] + [
-        {"where": report.rel(p.path) or _rows([r.origin for r in p.film.rows]), "note": n}
-        for p in report.films + report.collections
-        for n in p.notes
-    ]
-    lines += _section("notes", notes)
+    lines += _section("notes", _notes(report))
     if report.failure:
         lines.append(f"failure: {quoted(report.failure)}")
         lines += _section("unwritten", [report.rel(p) for p in report.unwritten])
     return "\n".join(lines) + "\n"
+
+
+def _results(report: Report, kind: str) -> list[dict]:
+    return [
+        {
+            "record": report.rel(p.path),
+            **({"changes": p.changes} if p.changes else {}),
+            "rows": [str(r.origin) for r in p.film.rows],
+        }
+        for p in report.of(kind)
+    ]
+
+
+def _conflicts(report: Report) -> list[dict]:
+    return [
+        {
+            "record": report.rel(p.path),
+            "field": c.field,
+            "record_value": c.record,
+            "import_value": c.imported,
+            "rows": [str(r.origin) for r in p.film.rows] if p.film else [],
+            "kept": c.hint,
+        }
+        for p in report.films + report.collections
+        for c in p.conflicts
+    ]
+
+
+def _notes(report: Report) -> list[dict]:
+    return [{"where": str(o), "note": m} for o, m in report.notes] + [
+        {"where": report.rel(p.path) or _rows([r.origin for r in p.film.rows]), "note": n}
+        for p in report.films + report.collections
+        for n in p.notes
+    ]
 
 
 def _data(data: dict[str, str]) -> dict[str, str]:
