@@ -167,14 +167,18 @@ def row_in(rows: str, language: str) -> str:
     return next((r[len(mark) :] for r in others if r.startswith(mark)), first)
 
 
-def facet_index_bytes(tables: FacetTables, rows: list[str]) -> bytes:
-    """The whole index from its tables and each film's row (:func:`facet_row`)."""
+def facet_index_bytes(tables: FacetTables, rows: list[str], root: str = "") -> bytes:
+    """The whole index from its tables and each film's row (:func:`facet_row`); a
+    language's index in its folder says where the site's root is from there (``root``:
+    "../"), as the posters it names are there."""
     head = {
         "fields": FIELDS,
         "genres": [list(g) for g in tables.genres],
         "ratings": list(tables.ratings),
         "bands": [list(b) for b in RATING_BANDS],
     }
+    if root:
+        head["root"] = root
     return (_json(head)[:-1] + ',"films":[' + ",".join(rows) + "]}").encode() + b"\n"
 
 

@@ -126,10 +126,9 @@ def language_problem(code: str, site: dict[str, Path]) -> str | None:
     ids = sorted(set(shipped()) | set(site))
     listed = ", ".join(f"{tag(i)} ({language_name(tag(i))})" for i in ids)
     what = "not a language code" if locale_id(code) is None else "no translations for"
-    if not CODE.fullmatch(code) and "_" in code:
-        what += f" (write it {code.replace('_', '-')!r})"
+    hint = f" (write it {code.replace('_', '-')!r})" if "_" in code else ""
     return (
-        f"{what} {code!r}; the languages available are {listed}; a site adds "
+        f"{what} {code!r}{hint}; the languages available are {listed}; a site adds "
         f"one, or changes any of its words, with {SITE_LOCALES}/<code>.po"
     )
 
@@ -208,8 +207,8 @@ def _site_catalogue(
         problems.error(shown, exc.line, exc.column, "", exc.message)
         return None
     except PoFileError as exc:
-        line = getattr(exc, "lineno", 0) or 0
-        problems.error(shown, line, 0, "", f"not a PO catalogue: {exc}")
+        what = str(exc).split(" on ")[0]
+        problems.error(shown, _line_of(text, exc), 0, "", f"not a PO catalogue: {what}")
         return None
     bad = False
     for message in catalog:
@@ -229,6 +228,16 @@ def _site_catalogue(
     out = io.BytesIO()
     write_mo(out, catalog)
     return data, Translations(io.BytesIO(out.getvalue()), domain=DOMAIN)
+
+
+def _line_of(text: str, exc: PoFileError) -> int:
+    """Where Babel's complaint stands in the file (its own count is not always kept)."""
+    line = (getattr(exc, "line", "") or "").strip()
+    if line:
+        for number, text_line in enumerate(text.splitlines(), 1):
+            if text_line.strip() == line:
+                return number
+    return (getattr(exc, "lineno", -1) or 0) + 1  # Babel counts from 0
 
 
 def _placeholder_message(unknown: list[str], allowed: set[str]) -> str:

@@ -68,10 +68,12 @@ def make_environment(
     media: Media = NO_MEDIA,
     words: Words | None = None,
     languages: tuple[Language, ...] = (),
+    shared: frozenset[str] = frozenset(),
 ) -> jinja2.Environment:
     """A Jinja environment over the site's templates, then the theme's, with our helpers,
     for the pages of one of the site's ``languages`` (``words``' language; by default the
-    site's first).
+    site's first). Its links go to that language's pages, but for the files every
+    language shares (``shared``: static files and images, at the site's root).
 
     Templates are read under the file rule (:class:`templating.TemplateFiles`) and
     compiled by each build that renders with them, never kept compiled: compiled
@@ -101,7 +103,12 @@ def make_environment(
     base = settings.base_path
 
     def url(path: object = "") -> str:
-        return base + str(path).lstrip("/")
+        path = str(path).lstrip("/")
+        return (root.base_path if path in shared else base) + path
+
+    def absolute_url(path: object = "") -> str:
+        path = str(path).lstrip("/")
+        return (root if path in shared else settings).absolute(path)
 
     def language_url(other: Language, path: object = "") -> str:
         """The same page (``page.url_path``) in ``other`` language."""
@@ -115,7 +122,7 @@ def make_environment(
         site=settings,
         version=__version__,
         url=url,
-        absolute_url=settings.absolute,
+        absolute_url=absolute_url,
         slug=name_slug,
         language=language,
         languages=languages,
@@ -123,7 +130,9 @@ def make_environment(
         language_absolute_url=language_absolute_url,
         decade_name=words.decade,
         posters=media.posters,
-        movie_data=lambda film: structured.movie(film, settings, media.share_image(film), words),
+        movie_data=lambda film: structured.movie(
+            film, settings, media.share_image(film), words, root
+        ),
         item_list=lambda films, first=1: structured.item_list(films, settings, first),
         share_image=media.share_image,
         # Created here, before any template is loaded, because imported macro modules
@@ -156,7 +165,7 @@ def make_environment(
         # has dozens of links: 7% of its time), and one of constants costs nothing, as
         # Jinja computes it once when it compiles the template ('search/'|url).
         url=url,
-        absolute_url=settings.absolute,
+        absolute_url=absolute_url,
         person_url=lambda name: f"{base}people/{name_slug(name)}/",
         genre_url=lambda name: f"{base}genres/{name_slug(name)}/",
     )
@@ -168,11 +177,14 @@ def make_environments(
     template_dirs: list[Path],
     media: Media,
     languages: tuple[tuple[Language, Words], ...],
+    static: Iterable[str] = (),
 ) -> dict[str, jinja2.Environment]:
-    """An environment for each of the site's languages, by code, its own first."""
+    """An environment for each of the site's languages, by code, its own first; the
+    site's ``static`` files and its images are shared by every language."""
     codes = tuple(language for language, _ in languages)
+    shared = frozenset((*static, *media.files, *media.cards, *media.share.values()))
     return {
-        language.code: make_environment(settings, template_dirs, media, words, codes)
+        language.code: make_environment(settings, template_dirs, media, words, codes, shared)
         for language, words in languages
     }
 

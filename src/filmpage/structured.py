@@ -68,12 +68,19 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
-def movie(film: Film, settings: Settings, image: str | None, words: Words = ENGLISH) -> dict:
+def movie(
+    film: Film,
+    settings: Settings,
+    image: str | None,
+    words: Words = ENGLISH,
+    root: Settings | None = None,
+) -> dict:
     """The ``Movie`` object of a film page, with only the properties the record gives;
     ``image`` is the site path of its share image. Its ``url`` and ``image`` are full
     URLs, given only when ``base_url`` names a host; ``sameAs`` links the film's pages on
     the sites its ``ids`` name. The page it is the main entity of is in the settings'
-    ``language`` (its ``inLanguage``; the Movie's own is the film's languages)."""
+    ``language`` (its ``inLanguage``; the Movie's own is the film's languages). Images
+    are at the address of the site's ``root`` settings (every language shares them)."""
     host = settings.has_host
     address = settings.absolute(f"films/{film.slug}/") if host else None
     page = {"@type": "WebPage", "inLanguage": settings.language} | _given(**{"@id": address})
@@ -83,7 +90,7 @@ def movie(film: Film, settings: Settings, image: str | None, words: Words = ENGL
         mainEntityOfPage=page,
         sameAs=[url for _, url in film.links_out],
         alternateName=film.original_title,
-        image=settings.absolute(image) if image and host else None,
+        image=(root or settings).absolute(image) if image and host else None,
         datePublished=film.release_date.isoformat() if film.release_date else None,
         dateCreated=str(film.year),
         description=plain_text(film.plot_html) or film.tagline,

@@ -236,7 +236,8 @@ def _renderer(
                 for slug in plan.changed & pieces.keys():
                     del pieces[slug]
     else:
-        envs = make_environments(site.settings, template_dirs(root), images, site.languages)
+        envs = make_environments(site.settings, template_dirs(root), images, site.languages,
+                                 site.static)  # fmt: skip
     for language, words in site.languages:  # each language its films, as it shows them
         films = Localized(shelf, words)
         films.update(kept.get(language.code, {}))

@@ -70,7 +70,9 @@ def extra_outputs(
         films = films_in(plan, code)
         made[prefix + MESSAGES_FILE] = script_messages(language_words)
         made[prefix + INDEX_FILE] = facet_index_bytes(
-            plan.facts["tables"], [row_in(plan.parts[f.slug][1], code) for f in films]
+            plan.facts["tables"],
+            [row_in(plan.parts[f.slug][1], code) for f in films],
+            "../" if prefix else "",
         )
         patched = None
         if not plan.made and not target.whole and not scripts:
