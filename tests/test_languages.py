@@ -48,7 +48,11 @@ credits:
   scripte: [Christine Pellé]
 critics: {reviews_counted: 1234, fresh: 1074, average_rating: 8.42}
 top_critics:
-  - {quote: "Un chef-d'œuvre de délicatesse.", verdict: fresh, critic: Jeanne, publication: Le Monde, url: https://example.org/a}
+  - quote: "Un chef-d'œuvre de délicatesse."
+    verdict: fresh
+    critic: Jeanne
+    publication: Le Monde
+    url: https://example.org/a
   - {quote: "Trop sage.", verdict: rotten, critic: Paul}
 customer_reviews:
   - {title: Magnifique, body: "Deneuve au sommet.", rating: 5, author: Marie, date: 2020-03-01}
@@ -123,15 +127,18 @@ def test_a_french_film_page_has_no_english_label_left(french):
     messages that French says otherwise is left on it."""
     html = read(french, "films/le-dernier-metro/index.html")
     seen = _seen(html)
-    for label in ("Résumé", "Distribution et équipe", "Réalisation", "Scénario", "Montage",
-                  "Avis des spectateurs", "Critiques de référence", "Tomatomètre",
-                  "Voir la bande-annonce", "Acheter HD", "Louer", "Date de sortie", "Pays",
-                  "Langues", "Distributeur", "Voir aussi", "Note moyenne", "Scripte",
-                  "Les spectateurs ont aussi acheté", "Aller au contenu", "Rechercher"):  # fmt: skip
+    labels = (
+        "Résumé", "Distribution et équipe", "Réalisation", "Scénario", "Montage",
+        "Avis des spectateurs", "Critiques de référence", "Tomatomètre", "Voir la bande-annonce",
+        "Acheter HD", "Louer", "Date de sortie", "Pays", "Langues", "Distributeur", "Voir aussi",
+        "Note moyenne", "Scripte", "Les spectateurs ont aussi acheté", "Aller au contenu",
+        "Rechercher",
+    )  # fmt: skip
+    for label in labels:
         assert label in seen, label
     french_words = " ".join(" ".join(s) if isinstance(s, tuple) else s for _, s in messages("fr"))
     left = set()
-    for english, translated in messages("fr"):
+    for english, _ in messages("fr"):
         for message in english if isinstance(english, tuple) else (english,):
             for phrase in _english_phrases(message):
                 pattern = rf"(?<![\w-]){re.escape(phrase)}(?![\w-])"
@@ -332,10 +339,8 @@ def test_the_switcher_and_alternates_go_to_the_same_page_in_each_language(biling
         assert re.search(rf'hreflang="{here}" lang="{here}" aria-current="true"', switcher)
         if path == "404.html":
             continue
-        alternates = dict(
-            (lang, href)
-            for lang, href in re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)"', html)
-        )  # fmt: skip
+        pattern = r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)"'
+        alternates = dict(re.findall(pattern, html))
         assert alternates == {
             "en": f"https://example.org/club/{url_path}",
             "fr": f"https://example.org/club/fr/{url_path}",
@@ -390,9 +395,12 @@ def test_a_record_is_read_once_for_every_language_and_an_edit_reaches_each(bilin
 
     read_now = []
     loaded = records._loaded
-    monkeypatch.setattr(
-        records, "_loaded", lambda file, *a: read_now.append(file) or loaded(file, *a)
-    )
+
+    def counted(file, *rest):
+        read_now.append(file)
+        return loaded(file, *rest)
+
+    monkeypatch.setattr(records, "_loaded", counted)
     record = bilingual / "content" / "films" / "last.md"
     record.write_text(record.read_text().replace("Le plus grand voyage", "Le long voyage"))
     english = read(bilingual, "films/last-train-home/index.html")
@@ -405,4 +413,4 @@ def test_a_record_is_read_once_for_every_language_and_an_edit_reaches_each(bilin
     record.write_text(record.read_text().replace("Été", "Automne"))
     build(bilingual)
     index = bilingual / "site" / "fr" / "search" / "words"
-    assert (index / f"{'au'.encode().hex()}.json").read_text().count("automne") == 1
+    assert (index / f"{b'au'.hex()}.json").read_text().count("automne") == 1
