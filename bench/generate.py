@@ -5,7 +5,9 @@
 Deterministic for a given N and seed: full credits, four critic quotes, three customer
 reviews, related titles (slugs of other films and external titles), offers and a plot.
 With --escaped, the review bodies are two paragraphs each, written with YAML's "\n\n"
-escapes, as many exported and hand-written records are.
+escapes, as many exported and hand-written records are. With --languages en,fr the site
+is published in those languages, and every record gives its title, tagline and plot in
+each language after the first (its own text is the first's).
 """
 
 from __future__ import annotations
@@ -230,13 +232,41 @@ offers:
 """
 
 
-def generate(n: int, root: Path, seed: int = 1, escaped: bool = False) -> None:
+def translations(i: int, languages: list[str], seed: int) -> str:
+    """The record's ``translations`` into each language after the first (from a random
+    stream of their own, so the records' other fields are those of a one-language run)."""
+    if len(languages) < 2:
+        return ""
+    rng = random.Random(f"{seed}-{i}-translations")
+    lines = ["translations:"]
+    for code in languages[1:]:
+        lines += [
+            f"  {code}:",
+            f"    title: {words(rng, 2).title()} {i} ({code})",
+            f"    tagline: {words(rng, 8).capitalize()}.",
+            f"    plot: {words(rng, 90).capitalize()}. {words(rng, 70).capitalize()}.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def generate(
+    n: int, root: Path, seed: int = 1, escaped: bool = False, languages: list[str] | None = None
+) -> None:
     rng = random.Random(seed)
+    languages = languages or []
     films = root / "content" / "films"
     films.mkdir(parents=True, exist_ok=True)
     for i in range(n):
-        (films / f"film-{i:06d}.md").write_text(record(i, n, rng, escaped), encoding="utf-8")
-    (root / "filmpage.yml").write_text("title: Benchmark Catalogue\nbase_url: /\n")
+        text = record(i, n, rng, escaped)
+        extra = translations(i, languages, seed)
+        if extra:  # before the closing line of the front matter
+            head, _, body = text.partition("\n---\n")
+            text = f"{head}\n{extra}---\n{body}"
+        (films / f"film-{i:06d}.md").write_text(text, encoding="utf-8")
+    settings = "title: Benchmark Catalogue\nbase_url: /\n"
+    if languages:
+        settings += f"languages: [{', '.join(languages)}]\n"
+    (root / "filmpage.yml").write_text(settings)
 
 
 def main() -> None:
@@ -249,8 +279,15 @@ def main() -> None:
         action="store_true",
         help='review bodies in two paragraphs, as double-quoted texts with "\\n\\n" escapes',
     )
+    parser.add_argument(
+        "--languages",
+        default="",
+        help="the site's languages, comma-separated (en,fr): each record translated into all "
+        "but the first",
+    )
     args = parser.parse_args()
-    generate(args.n, args.root, args.seed, args.escaped)
+    languages = [code for code in args.languages.split(",") if code]
+    generate(args.n, args.root, args.seed, args.escaped, languages)
 
 
 if __name__ == "__main__":
