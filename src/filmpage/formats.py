@@ -16,7 +16,7 @@ import datetime as dt
 import gettext
 import hashlib
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -58,6 +58,10 @@ class Words:
         # gettext by another name, for a message marked where it is defined (N_): Babel's
         # extractor takes a keyword wrapping a keyword for a message of its own
         self.translate = self.translations.gettext
+        # Babel reads its patterns again on each call (tens of microseconds), and a site
+        # writes the same few numbers, scores, runtimes and prices thousands of times
+        for name in ("number", "percent", "rating", "price", "date", "runtime"):
+            setattr(self, name, lru_cache(maxsize=4096)(getattr(self, name)))
 
     def pgettext(self, context: str, message: str) -> str:
         return self.translations.pgettext(context, message)

@@ -36,7 +36,15 @@ from .images import NO_MEDIA, Media, title_hue
 from .pages import Page
 from .pieces import CARD_CALL, POSTER_CALL, Cards, render_cards
 from .settings import Settings
-from .templating import TemplateFiles, Watchdog, limited_range, placed_faults, watchdog_seconds
+from .templating import (
+    CONSTANT_MESSAGE,
+    ConstantMessages,
+    TemplateFiles,
+    Watchdog,
+    limited_range,
+    placed_faults,
+    watchdog_seconds,
+)
 
 __all__ = ["CARD_CALL", "POSTER_CALL", "Cards", "make_environment", "render_cards", "render_page"]
 
@@ -89,7 +97,7 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        extensions=["jinja2.ext.i18n"],
+        extensions=["jinja2.ext.i18n", ConstantMessages],
     )
     env.policies["ext.i18n.trimmed"] = True  # a message's lines and indents as one space
     # gettext as plain strings, escaped where they are shown (a catalogue's quote cannot end
@@ -143,6 +151,7 @@ def make_environment(
     env.globals["cards"] = Cards(env, CARD_CALL, "a film card")
     env.globals["small_posters"] = Cards(env, POSTER_CALL, "a poster")
     env.filters.update(
+        **{CONSTANT_MESSAGE: words.translate},
         runtime=words.runtime,
         price=words.price,
         rating=words.rating,

@@ -302,8 +302,9 @@
     return list;
   }
 
-  function srcset(text) {
-    return text.split(", ").map(function (part) { return base + part; }).join(", ");
+  // Posters are at the site's root, which a language's index says where is from its folder.
+  function srcset(text, root) {
+    return text.split(", ").map(function (part) { return root + part; }).join(", ");
   }
 
   function initial(title) {
@@ -320,15 +321,16 @@
     var a = el("a", { "class": "card-link", href: page("films/" + slug + "/") });
     var box = el("span", { "class": "card-poster" });
     var poster = value(film, f, "poster");
+    var root = base + (ix.data.root || "");
     var sizes = "(min-width: 1240px) 180px, (min-width: 760px) 16vw, 44vw";
     if (Array.isArray(poster)) {
       var pic = el("picture");
-      pic.appendChild(el("source", { type: "image/webp", srcset: srcset(poster[3]), sizes: sizes }));
-      pic.appendChild(el("img", { "class": "poster-img", src: base + poster[0], srcset: srcset(poster[4]),
+      pic.appendChild(el("source", { type: "image/webp", srcset: srcset(poster[3], root), sizes: sizes }));
+      pic.appendChild(el("img", { "class": "poster-img", src: root + poster[0], srcset: srcset(poster[4], root),
         sizes: sizes, width: poster[1], height: poster[2], alt: "", loading: "lazy", decoding: "async" }));
       box.appendChild(pic);
     } else if (poster) {
-      box.appendChild(el("img", { "class": "poster-img", src: base + poster, alt: "",
+      box.appendChild(el("img", { "class": "poster-img", src: root + poster, alt: "",
         loading: "lazy", decoding: "async" }));
     } else {
       var ph = el("span", { "class": "poster-placeholder", style: "--hue: " + value(film, f, "hue"),
