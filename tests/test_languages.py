@@ -280,6 +280,7 @@ title: Up the Yangtze
 year: 2007
 credits: {directors: [Yung Chang]}
 genres: [Documentary]
+related: [last-train-home]
 ---
 A luxury cruise boat motors up the Yangtze.
 """
@@ -312,6 +313,7 @@ def test_each_language_has_every_page_with_the_records_translations(bilingual):
     assert "Up the Yangtze" in seen  # its related title, in French as it has no other
     other = text_of(read(bilingual, "fr/films/up-the-yangtze/index.html"))
     assert "Up the Yangtze" in other and "A luxury cruise" in other  # the record's own text
+    assert "Le Dernier Train" in other  # the title French gives the film it names
     en = text_of(read(bilingual, "films/last-train-home/index.html"))
     assert "Last Train Home" in en and "Le Dernier Train" not in en and "Plot Summary" in en
     # lists in French are in the order of the titles French readers see

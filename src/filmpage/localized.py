@@ -82,17 +82,18 @@ def translated_text(film: Film, language: str) -> Film:
     return film
 
 
-def localize(film: Film, words: Words, titles: Callable[[str], str] | None = None) -> Film:
+def localize(film: Film, words: Words, titles: Callable[[str], str | None] | None = None) -> Film:
     """The film as the pages of ``words``' language show it: its translated text, the
     labels of its roles in the language, and the titles of the films of this catalogue
-    it names as related (``titles`` gives one by slug) as that language has them."""
+    it names as related as that language has them (``titles``: a film's title there by
+    slug, None where it keeps its own)."""
     shown = translated_text(film, words.code)
     credits = tuple(_role(role, words) for role in film.credits)
     if any(new is not old for new, old in zip(credits, film.credits, strict=True)):
         shown = replace(shown, credits=credits)
     if titles is not None and any(r.slug for r in film.related):
         related = tuple(
-            replace(r, title=title) if r.slug and (title := titles(r.slug)) != r.title else r
+            replace(r, title=title) if r.slug and (title := titles(r.slug)) else r
             for r in film.related
         )
         if related != film.related:

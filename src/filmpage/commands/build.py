@@ -238,8 +238,9 @@ def _renderer(
     else:
         envs = make_environments(site.settings, template_dirs(root), images, site.languages,
                                  site.static)  # fmt: skip
+    titles = plan.facts.get("titles", {})
     for language, words in site.languages:  # each language its films, as it shows them
-        films = Localized(shelf, words)
+        films = Localized(shelf, words, titles.get(language.code, {}))
         films.update(kept.get(language.code, {}))
         show_films(envs[language.code], films)
     memory.renderer_next = _Renderer(key, images, envs)

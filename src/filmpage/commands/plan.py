@@ -155,7 +155,8 @@ def _made_plan(
 ) -> tuple[list[PlanFilm], list[Page], dict]:
     """The plan's films, its pages in every language, and its facts: the facet tables,
     the statistics' counts in each language, and the order of the films in each
-    language that lists them by other titles (as positions in the plan's films)."""
+    language that lists them by other titles (as positions in the plan's films), with
+    the titles it gives them (by slug)."""
     counts = {words.code: catalogue_stats(catalogue, [], words) for _, words in languages}
     pages = plan_languages(catalogue, settings, counts, list(languages))
     films = [
@@ -163,13 +164,16 @@ def _made_plan(
         for f in catalogue.films
     ]
     position = {f.slug: i for i, f in enumerate(catalogue.films)}
-    orders = {}
+    orders, titles = {}, {}
     for _, words in languages:
-        shown = in_language(catalogue, words.code)
+        code = words.code
+        shown = in_language(catalogue, code)
         if shown is not catalogue:
-            orders[words.code] = [position[f.slug] for f in shown.films]
+            orders[code] = [position[f.slug] for f in shown.films]
+            titles[code] = {f.slug: t for f in catalogue.films for c, t in f.titles
+                            if c == code and t}  # fmt: skip
     facts = {"tables": facet_tables(catalogue), "counts": counts, "drafts": catalogue.drafts,
-             "orders": orders}  # fmt: skip
+             "orders": orders, "titles": titles}  # fmt: skip
     return films, pages, facts
 
 

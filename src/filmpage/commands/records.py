@@ -31,7 +31,6 @@ from ..model import (
     RelatedTitle,
     Role,
     Translation,
-    title_in,
 )
 from ..record import film_from_record
 from ..store import Store, digest, reader, stored_records
@@ -211,17 +210,16 @@ class Shelf(dict):
 
 class Localized(dict):
     """The shelf's films as the pages of one language show them (:func:`localize`: its
-    translations of their text, its labels, the titles it gives the films they name),
-    each made the first time a page asks for it."""
+    translations of their text, its labels, the titles it gives the films they name:
+    ``titles``, by slug, where the language retitles them), each made the first time a
+    page asks for it."""
 
-    def __init__(self, shelf: Shelf, words: Words):
+    def __init__(self, shelf: Shelf, words: Words, titles: Mapping[str, str]):
         super().__init__()
-        self.shelf, self.words = shelf, words
+        self.shelf, self.words, self.titles = shelf, words, titles
 
     def __missing__(self, slug: str) -> Film:
-        film = localize(self.shelf[slug], self.words, self._title)
+        titles = self.titles
+        film = localize(self.shelf[slug], self.words, titles.get if titles else None)
         self[slug] = film
         return film
-
-    def _title(self, slug: str) -> str:
-        return title_in(self.shelf[slug], self.words.code)
