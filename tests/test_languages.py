@@ -416,3 +416,24 @@ def test_a_record_is_read_once_for_every_language_and_an_edit_reaches_each(bilin
     build(bilingual)
     index = bilingual / "site" / "fr" / "search" / "words"
     assert (index / f"{b'au'.hex()}.json").read_text().count("automne") == 1
+
+
+def test_a_bilingual_site_opened_from_disk_links_every_language(site):
+    """With relative links, a French page reaches its own pages, the shared files at the
+    root and the English pages, from any depth."""
+    write_site(
+        site,
+        {"last.md": TRANSLATED, "up.md": UNTRANSLATED},
+        "base_url: https://example.org/club/\nlanguages: [en, fr]\nrelative_links: true\n",
+    )
+    build(site)
+    out = site / "site"
+    page = out / "fr" / "films" / "last-train-home" / "index.html"
+    html = page.read_text()
+    assert 'data-base="../../../fr/"' in html
+    assert 'href="../../../css/filmpage.css"' in html
+    assert 'href="../../../films/last-train-home/index.html" hreflang="en"' in html
+    for url in re.findall(r'(?:href|src)="([^"#?:]+)"', html):
+        assert (page.parent / url).resolve().is_file(), url
+    assert json.loads(read(site, "fr/films.json"))["root"] == "../"
+    assert (out / "fr" / "films.js").is_file() and (out / "fr" / "js" / "messages.js").is_file()
