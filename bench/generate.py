@@ -10,6 +10,8 @@ With --programme S, the site also gets S screenings of its films in eight season
 (content/programme/), at four venues (one in another time zone), three a day at each,
 from 1 September 2026 on, with prices, ticket links, statuses, subtitles and
 accessibility as a cinema's programme has them.
+With --languages en,fr the site is published in those languages, and every record gives
+its title, tagline and plot in each language after the first (its own text is the first's).
 """
 
 from __future__ import annotations
@@ -288,13 +290,41 @@ def programme(root: Path, n: int, count: int, rng: random.Random) -> None:
         (folder / f"season-{number + 1}.yaml").write_text(text + "screenings:\n" + "".join(items))
 
 
-def generate(n: int, root: Path, seed: int = 1, escaped: bool = False, screenings: int = 0) -> None:
+def translations(i: int, languages: list[str], seed: int) -> str:
+    """The record's ``translations`` into each language after the first (from a random
+    stream of their own, so the records' other fields are those of a one-language run)."""
+    if len(languages) < 2:
+        return ""
+    rng = random.Random(f"{seed}-{i}-translations")
+    lines = ["translations:"]
+    for code in languages[1:]:
+        lines += [
+            f"  {code}:",
+            f"    title: {words(rng, 2).title()} {i} ({code})",
+            f"    tagline: {words(rng, 8).capitalize()}.",
+            f"    plot: {words(rng, 90).capitalize()}. {words(rng, 70).capitalize()}.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def generate(
+    n: int, root: Path, seed: int = 1, escaped: bool = False, screenings: int = 0,
+    languages: list[str] | None = None,
+) -> None:  # fmt: skip
     rng = random.Random(seed)
+    languages = languages or []
     films = root / "content" / "films"
     films.mkdir(parents=True, exist_ok=True)
     for i in range(n):
-        (films / f"film-{i:06d}.md").write_text(record(i, n, rng, escaped), encoding="utf-8")
+        text = record(i, n, rng, escaped)
+        extra = translations(i, languages, seed)
+        if extra:  # before the closing line of the front matter
+            head, _, body = text.partition("\n---\n")
+            text = f"{head}\n{extra}---\n{body}"
+        (films / f"film-{i:06d}.md").write_text(text, encoding="utf-8")
     settings = "title: Benchmark Catalogue\nbase_url: /\n"
+    if languages:
+        settings += f"languages: [{', '.join(languages)}]\n"
     if screenings:
         programme(root, n, screenings, random.Random(seed + 1))
         settings += VENUES
@@ -318,8 +348,15 @@ def main() -> None:
         metavar="S",
         help="S screenings in eight seasons of content/programme/",
     )
+    parser.add_argument(
+        "--languages",
+        default="",
+        help="the site's languages, comma-separated (en,fr): each record translated into all "
+        "but the first",
+    )
     args = parser.parse_args()
-    generate(args.n, args.root, args.seed, args.escaped, args.programme)
+    languages = [code for code in args.languages.split(",") if code]
+    generate(args.n, args.root, args.seed, args.escaped, args.programme, languages)
 
 
 if __name__ == "__main__":

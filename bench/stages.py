@@ -37,7 +37,7 @@ import filmpage.commands.records as records_module
 STAGES = {  # the functions timed, by the module that calls them
     build_module: [
         "input_stamps", "load_records", "_draw_cards", "check_site", "plan_site",
-        "make_environment", "extra_outputs", "_fingerprints", "make_output", "_remember",
+        "_renderer", "extra_outputs", "_fingerprints", "make_output", "_remember",
         "prune_images", "finish_update",
     ],
     plan_module: ["build_catalogue", "_made_plan", "_film_parts", "load_settings",

@@ -74,7 +74,7 @@ def digest(folder: Path) -> dict[str, str]:
 
 
 THEME_SCRIPT = re.compile(
-    r'<script src="[^"]*js/filmpage\.js" defer></script>'
+    r'<script src="[^"]*js/(?:filmpage|messages)\.js" defer></script>'
     r'|<script>document\.documentElement\.className = "js";</script>'
 )
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)

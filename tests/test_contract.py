@@ -240,7 +240,7 @@ def test_optional_text_fields_are_shown(site):
         "Going home",
         "Runtime 1 hr 25 min",
         "Rated PG-13",
-        "Released 22 January 2010",
+        "Released January 22, 2010",  # American English: language en-GB says 22 January
         "Studio EyeSteelFilm",
         "Distributor Zeitgeist Films",
     ):
@@ -339,7 +339,7 @@ def test_customer_reviews_with_average(site):
     html = section(read(site, "films/a-film/index.html"), "reviews")
     text = text_of(html)
     assert "Average 4.5 out of 5 from 2 ratings" in text and "3 reviews" in text
-    assert "Great" in text and "by Kim" in text and "3 February 2020" in text
+    assert "Great" in text and "by Kim" in text and "February 3, 2020" in text
     assert "<em>Loved</em>" in html
 
 

@@ -158,7 +158,7 @@ def test_import_then_build_shows_the_imported_facts(site):
     assert "归途列车" in page and "1 hr 27 min" in page
     assert text_of(section(page, "credits")) == (
         "Cast & Crew Director Lixin Fan Writer Lixin Fan Cast Zhang Changhua as Self "
-        "Chen Suqin as Self Released 12 September 2009 Countries Canada, China "
+        "Chen Suqin as Self Released September 12, 2009 Countries Canada, China "
         "Studio EyeSteelFilm"
     )
 

@@ -26,6 +26,12 @@ def test_wheel_ships_the_theme_and_builds_a_new_site_outside_the_repo(tmp_path):
     for theme_file in (
         "filmpage/theme/templates/film.html",
         "filmpage/theme/static/css/filmpage.css",
+        "filmpage/locales/filmpage.pot",
+        *(
+            f"filmpage/locales/{lang}/LC_MESSAGES/filmpage.{kind}"
+            for lang in ("fr", "de", "es", "it", "pt", "nl", "zh_Hans", "ja")
+            for kind in ("mo", "po")
+        ),
     ):
         assert theme_file in names
     installed = tmp_path / "installed"
@@ -57,6 +63,11 @@ def test_wheel_ships_the_theme_and_builds_a_new_site_outside_the_repo(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (work / "club/site/css/filmpage.css").is_file()
     assert "Example Film" in (work / "club/site/films/example-film/index.html").read_text()
+    settings = work / "club" / "filmpage.yml"  # the catalogues installed with it
+    settings.write_text(settings.read_text().replace("language: en", "languages: [de, ja]"))
+    assert filmpage("build", cwd=work / "club").returncode == 0
+    assert "Handlung" in (work / "club/site/films/example-film/index.html").read_text()
+    assert "あらすじ" in (work / "club/site/ja/films/example-film/index.html").read_text()
 
 
 def test_code_passes_ruff():

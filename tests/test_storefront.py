@@ -97,7 +97,8 @@ def test_no_aggregate_rating_without_customer_ratings(site):
     build(site)
     data = movie_of(site, "a-film")
     assert "aggregateRating" not in data and "review" not in data
-    assert set(data) == {"@context", "@type", "name", "url", "image", "dateCreated", "description"}
+    assert set(data) == {"@context", "@type", "name", "url", "image", "dateCreated", "description",
+                         "mainEntityOfPage"}  # fmt: skip
 
 
 def test_a_site_without_a_host_names_no_canonical_url_nor_a_relative_sitemap(site):

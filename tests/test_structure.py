@@ -26,6 +26,8 @@ LAYERS = [
         "textrule",
         "names",
         "cardtext",
+        "i18n",
+        "formats",
         "",
     },
     {"plainyaml", "yamldoc", "settings"},  # settings
@@ -38,13 +40,14 @@ LAYERS = [
         "searchindex",
         "derive",
         "filmdata",
+        "localized",
         "localtime",
         "programme",
         "sitecontent",
     },  # model
     {"suggest", "catalogue", "stats", "browse", "whatson"},  # catalogue
     {"pages", "listings"},  # pages
-    {"templating", "filters", "render", "ical"},  # render
+    {"templating", "filters", "render", "pieces", "ical"},  # render
     {"write"},  # write
     {"commands", "importing"},  # commands
     {"cli", "__main__"},  # cli

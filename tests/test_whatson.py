@@ -58,12 +58,12 @@ def test_every_fact_of_the_shared_programme_shows(site):
     page = read(site, "programme/index.html")
     text = text_of(page)
     for fact in (
-        "Saturday 3 October 2026", "19:30", "doors 19:00", "Main Hall", "12 Mill Lane",
+        "Saturday, October 3, 2026", "19:30", "doors 19:00", "Main Hall", "12 Mill Lane",
         "Hebden Bridge", "£8.00", "£6.00 concession", "English subtitles", "Captioned",
         "Wheelchair accessible", "Introduced by the programme team",
-        "Saturday 24 October 2026", "22:45", "The Studio", "£5.00", "Sold out", "Late show",
-        "Saturday 6 February 2027", "£8.50", "£6.50 concession", "Audio described",
-        "Relaxed screening", "Sunday 28 March 2027", "14:00", "To be confirmed",
+        "Saturday, October 24, 2026", "22:45", "The Studio", "£5.00", "Sold out", "Late show",
+        "Saturday, February 6, 2027", "£8.50", "£6.50 concession", "Audio described",
+        "Relaxed screening", "Sunday, March 28, 2027", "14:00", "To be confirmed",
         "Autumn 2026", "Winter 2027",
     ):  # fmt: skip
         assert fact in text, fact
@@ -84,17 +84,19 @@ def test_coming_screenings_by_day_and_the_past_apart(site):
     build(site, today=BETWEEN)
     page = read(site, "programme/index.html")
     coming, past = page.split('id="past-heading"')
-    assert "Saturday 3 October 2026" not in text_of(coming)
-    assert "Saturday 3 October 2026" in text_of(past) and "add-calendar" not in past
+    assert "Saturday, October 3, 2026" not in text_of(coming)
+    assert "Saturday, October 3, 2026" in text_of(past) and "add-calendar" not in past
     days = re.findall(r'class="day-heading">([^<]+)<', coming)
-    assert days == ["Saturday 24 October 2026", "Saturday 6 February 2027", "Sunday 28 March 2027"]
+    assert days == [
+        "Saturday, October 24, 2026", "Saturday, February 6, 2027", "Sunday, March 28, 2027"
+    ]  # fmt: skip
     # the page carries each start as UTC, for its script to hide what has begun since
     assert 'data-start="2026-10-24T21:45:00Z"' in coming
     assert "js/programme.js" in page
     film_page = read(site, "films/last-train-home/index.html")
     assert "Coming screenings" in film_page
-    assert "Saturday 3 October 2026" not in text_of(film_page)
-    assert "Saturday 24 October 2026, 22:45" in text_of(film_page)
+    assert "Saturday, October 3, 2026" not in text_of(film_page)
+    assert "Saturday, October 24, 2026, 22:45" in text_of(film_page)
 
 
 def test_screening_events_carry_what_search_engines_read(site):
@@ -351,7 +353,7 @@ def test_build_takes_today_on_the_command_line(site):
     example_site(site)
     result = CliRunner().invoke(cli, ["build", "--root", str(site), "--today", "2026-10-10", "-q"])
     assert result.exit_code == 0, result.output
-    assert "Saturday 3 October 2026" in text_of(
+    assert "Saturday, October 3, 2026" in text_of(
         read(site, "programme/index.html").split('id="past-heading"')[1]
     )
     bad = CliRunner().invoke(cli, ["build", "--root", str(site), "--today", "10/10/2026"])
@@ -385,8 +387,8 @@ def test_new_screening_adds_to_a_season_and_refuses_mistakes(site):
     assert made.returncode == 0, made.stderr
     build(site, today=BEFORE)
     text = text_of(read(site, "programme/index.html"))
-    assert "Saturday 14 November 2026" in text and "Added: here" in text
-    assert "Saturday 3 April 2027" in text and "Spring 2027" in text
+    assert "Saturday, November 14, 2026" in text and "Added: here" in text
+    assert "Saturday, April 3, 2027" in text and "Spring 2027" in text
     assert json.loads("[]") == []
 
 
@@ -400,9 +402,9 @@ def test_a_new_day_changes_nothing_for_a_site_without_a_programme(site):
         "title: X\nscreenings:\n  - {film: a-film, start: 2026-09-05 19:30}\n"
     )
     build(site, today=BEFORE)
-    assert "Saturday 5 September 2026" in read(site, "programme/index.html").split("past")[0]
+    assert "Saturday, September 5, 2026" in read(site, "programme/index.html").split("past")[0]
     build(site, today=dt.date(2026, 9, 6))
-    assert "Saturday 5 September 2026" in read(site, "programme/index.html").split('id="past')[1]
+    assert "Saturday, September 5, 2026" in read(site, "programme/index.html").split('id="past')[1]
 
 
 def test_edits_of_what_is_on_give_what_a_clean_build_gives(tmp_path):

@@ -11,15 +11,32 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from .catalogue import Catalogue, name_slug
 from .derive import Figures
+from .formats import ENGLISH, Words
+from .i18n import N_, Nn_
 from .images import PosterSet, title_hue
 from .model import Outline
 
 INDEX_FILE = "films.json"
+MESSAGES_FILE = "js/messages.js"
+SCRIPT_MESSAGES: dict[str, str | tuple[str, str]] = {
+    # what the theme's script writes, by the key it looks each up by ({...}: its values)
+    "directed": N_("Directed by {names}"),
+    "unavailable": N_("Search is not available here."),
+    "no-match": N_("No films match “{query}”."),
+    "matches": Nn_("{count} film matches “{query}”.", "{count} films match “{query}”."),
+    "see-all": Nn_("See the {count} result", "See all {count} results"),
+    "show-more": Nn_("Show more ({count} left)", "Show more ({count} left)"),
+    "chosen": N_("Films chosen"),
+    "films": Nn_("{count} film", "{count} films"),
+    "no-sort": N_("Sorting and filtering are not available."),
+    "fresh": N_("Fresh"),
+    "rotten": N_("Rotten"),
+}
 FIELDS = ("slug", "title", "original_title", "year", "directors", "genres", "tomatometer",
           "customer_rating", "runtime", "content_rating", "hue", "poster")  # fmt: skip
 RATING_BANDS = (  # Tomatometer bands for the filter: (id, label, lowest, highest)
@@ -47,12 +64,29 @@ def data_scripts(files: Mapping[str, bytes | None]) -> dict[str, bytes | None]:
     }
 
 
-def facet_options(catalogue: Catalogue) -> dict[str, tuple]:
-    """The choices of each filter, as ``(value, label)`` pairs, for the home page's form."""
+def script_messages(words: Words) -> bytes:
+    """The script's messages in ``words``' language, as a script that hands them to it: a
+    plural message as its form for each plural category of the language (the script
+    picks one with ``Intl.PluralRules``)."""
+    messages: dict[str, object] = {}
+    samples = words.plural_samples()
+    for key, message in SCRIPT_MESSAGES.items():
+        if isinstance(message, tuple):
+            messages[key] = {kind: words.ngettext(*message, n) for kind, n in samples.items()}
+        else:
+            messages[key] = words.translate(message)
+    text = json.dumps(messages, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = text.replace("<", "\\u003c")  # never a tag, whatever a catalogue says
+    return f"self.filmpageMessages={text};\n".encode()
+
+
+def facet_options(catalogue: Catalogue, words: Words = ENGLISH) -> dict[str, tuple]:
+    """The choices of each filter, as ``(value, label)`` pairs, for the home page's form,
+    labelled in ``words``' language."""
     return {
         "genres": tuple((g.slug, g.name) for g in catalogue.genres),
-        "decades": tuple((d.slug, d.name) for d in reversed(catalogue.decades)),
-        "bands": tuple((b[0], b[1]) for b in RATING_BANDS),
+        "decades": tuple((d.slug, words.decade_of(d.name)) for d in reversed(catalogue.decades)),
+        "bands": words.bands,
         "ratings": tuple((r, r) for r in _content_ratings(catalogue)),
     }
 
@@ -107,14 +141,44 @@ def facet_row(
     return _json(row)
 
 
-def facet_index_bytes(tables: FacetTables, rows: list[str]) -> bytes:
-    """The whole index from its tables and each film's row (:func:`facet_row`)."""
+def facet_rows(
+    film: Outline,
+    figures: Figures,
+    poster: PosterSet | None,
+    tables: FacetTables,
+    languages: tuple[str, ...],
+) -> str:
+    """The film's row (:func:`facet_row`), and its row in each of the site's
+    ``languages`` that gives it another title, after it: one per line, each but the
+    first starting with its language and a tab (a row, as JSON, holds neither)."""
+    row = facet_row(film, figures, poster, tables)
+    for code, title in film.titles:
+        if title and code in languages:
+            row += f"\n{code}\t" + facet_row(replace(film, title=title), figures, poster, tables)
+    return row
+
+
+def row_in(rows: str, language: str) -> str:
+    """The film's row on the pages of ``language``, from :func:`facet_rows`' text."""
+    if "\n" not in rows:
+        return rows
+    first, *others = rows.split("\n")
+    mark = language + "\t"
+    return next((r[len(mark) :] for r in others if r.startswith(mark)), first)
+
+
+def facet_index_bytes(tables: FacetTables, rows: list[str], root: str = "") -> bytes:
+    """The whole index from its tables and each film's row (:func:`facet_row`); a
+    language's index in its folder says where the site's root is from there (``root``:
+    "../"), as the posters it names are there."""
     head = {
         "fields": FIELDS,
         "genres": [list(g) for g in tables.genres],
         "ratings": list(tables.ratings),
         "bands": [list(b) for b in RATING_BANDS],
     }
+    if root:
+        head["root"] = root
     return (_json(head)[:-1] + ',"films":[' + ",".join(rows) + "]}").encode() + b"\n"
 
 

@@ -16,8 +16,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .errors import Problems
+from .formats import ENGLISH, Words
 from .identity import check_identities
-from .model import KNOWN_ROLES, Outline, RelatedTitle
+from .model import KNOWN_ROLES, Outline, RelatedTitle, title_in
 from .slugs import slugify
 from .suggest import Suggestion, suggest
 
@@ -58,10 +59,13 @@ class Subject:
     film_count: int = 0  # films counted once across roles
 
 
-def subject(item: Group | Person) -> Subject:
+def subject(item: Group | Person, words: Words = ENGLISH, decade: bool = False) -> Subject:
+    """What a list is of, its labels in ``words``' language (a decade's name too)."""
     if isinstance(item, Person):
-        return Subject(item.slug, item.name, tuple(r.label for r in item.roles), item.film_count)
-    return Subject(item.slug, item.name, film_count=len(item.films))
+        roles = tuple(words.role(r.key, 1, r.label) for r in item.roles)
+        return Subject(item.slug, item.name, roles, item.film_count)
+    name = words.decade_of(item.name) if decade else item.name
+    return Subject(item.slug, name, film_count=len(item.films))
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,26 @@ def build_catalogue(
         suggestions=suggest(ordered, name_slug),
         drafts=len(films) - len(published),
         hidden=frozenset(f.slug for f in films if f.draft and not drafts),
+    )
+
+
+def in_language(catalogue: Catalogue, language: str) -> Catalogue:
+    """The catalogue as the pages of ``language`` list it: each list in the order of the
+    titles those pages show (the same catalogue where no title is translated)."""
+    if not any(code == language and t for f in catalogue.films for code, t in f.titles):
+        return catalogue
+
+    def order(films: tuple[Outline, ...]) -> tuple[Outline, ...]:
+        return tuple(sorted(films, key=lambda f: (title_in(f, language).casefold(), f.year,
+                                                  f.slug)))  # fmt: skip
+
+    groups = lambda items: tuple(replace(g, films=order(g.films)) for g in items)  # noqa: E731
+    return replace(
+        catalogue,
+        films=order(catalogue.films),
+        genres=groups(catalogue.genres),
+        years=groups(catalogue.years),
+        decades=groups(catalogue.decades),
     )
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .localized import translated_text
 from .model import Film, Outline, outline
-from .searchindex import film_words
+from .searchindex import film_words, words
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,28 @@ class Derived:
     outline: Outline
     words: str  # the film's search words, space-separated, sorted
     figures: Figures
+    # the search words of each language the record translates its text into (its own
+    # title's words among them, so the title it is known by still finds it)
+    translated: tuple[tuple[str, str], ...] = ()
+
+    def words_in(self, language: str) -> str:
+        """The film's search words on the pages of ``language``."""
+        return search_words(self.search, language)
+
+    @property
+    def search(self) -> SearchWords:
+        """Its search words in every language, without the rest (kept by a preview server)."""
+        return self.words, self.translated
+
+
+SearchWords = tuple[str, tuple[tuple[str, str], ...]]
+"""A film's search words, and those of each language its record translates it into."""
+
+
+def search_words(search: SearchWords, language: str) -> str:
+    """The search words of :attr:`Derived.search` on the pages of ``language``."""
+    own, translated = search
+    return next((w for code, w in translated if code == language), own)
 
 
 def derive(film: Film) -> Derived:
@@ -55,4 +78,9 @@ def derive(film: Film) -> Derived:
         film.runtime or None,
         tuple(r.rating for r in film.customer_reviews if r.rating is not None),
     )
-    return Derived(outline(film), " ".join(sorted(film_words(film))), figures)
+    translated = tuple(
+        (t.language, " ".join(sorted(film_words(translated_text(film, t.language))
+                                     | words(film.title))))
+        for t in film.translations
+    )  # fmt: skip
+    return Derived(outline(film), " ".join(sorted(film_words(film))), figures, translated)

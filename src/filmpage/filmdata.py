@@ -27,6 +27,7 @@ from .model import (
     Outline,
     RelatedTitle,
     Role,
+    Translation,
 )
 
 _DUMP = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -42,14 +43,15 @@ def film_text(film: Film) -> str:
         [[r.body_html, r.title, r.rating, r.author, _date(r.date)] for r in f.customer_reviews],
         [_fields(r) for r in f.related],
         [[o.type, _price(o.price), o.currency, o.quality, o.url] for o in f.offers],
-        f.source, f.draft, f.plot_html, f.aliases, f.ids, f.positions,
+        f.source, f.draft, f.plot_html, f.aliases, f.ids,
+        [_fields(t) for t in f.translations], f.positions,
     ])  # fmt: skip
 
 
 def film_from_text(text: str) -> Film:
     (file, title, year, slug, given, original, tagline, runtime, released, genres,
      countries, languages, rating, studio, distributor, poster, trailer, credits, critics,
-     quotes, reviews, related, offers, source, draft, plot, aliases, ids,
+     quotes, reviews, related, offers, source, draft, plot, aliases, ids, translations,
      positions) = json.loads(text)  # fmt: skip
     return Film(
         file, title, year, slug, given, original, tagline, runtime, _day(released),
@@ -61,7 +63,7 @@ def film_from_text(text: str) -> Film:
         tuple(Offer(t, Decimal(p) if p is not None else None, c, q, u)
               for t, p, c, q, u in offers),
         tuple(map(tuple, source)), draft, plot, tuple(aliases), tuple(map(tuple, ids)),
-        _places(positions),
+        tuple(Translation(*t) for t in translations), _places(positions),
     )  # fmt: skip
 
 
@@ -70,23 +72,25 @@ def derived_text(derived: Derived) -> str:
     outline = [
         o.file, o.title, o.year, o.slug, o.slug_given, o.original_title, o.genres,
         _roles(o.credits), [_fields(r) for r in o.related], o.poster, _date(o.release_date),
-        o.content_rating, o.draft, o.aliases, o.ids, o.positions,
+        o.content_rating, o.draft, o.aliases, o.ids, o.positions, o.titles,
     ]  # fmt: skip
-    return _DUMP([outline, derived.words, figures_text(derived.figures)])
+    return _DUMP([outline, derived.words, figures_text(derived.figures), derived.translated])
 
 
 def derived_from_text(text: str) -> Derived:
-    outline, words, figures = json.loads(text)
+    outline, words, figures, translated = json.loads(text)
     (file, title, year, slug, given, original, genres, credits, related, poster, released,
-     rating, draft, aliases, ids, positions) = outline  # fmt: skip
+     rating, draft, aliases, ids, positions, titles) = outline  # fmt: skip
     return Derived(
         Outline(
             file, title, year, slug, given, original, tuple(genres), _roles_of(credits),
             tuple(RelatedTitle(*r) for r in related), poster, _day(released), rating, draft,
             tuple(aliases), tuple(map(tuple, ids)), _places(positions),
+            tuple(map(tuple, titles)),
         ),
         words,
         figures_of(figures),
+        tuple(map(tuple, translated)),
     )  # fmt: skip
 
 

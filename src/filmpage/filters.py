@@ -1,5 +1,6 @@
-"""The templates' filters: how a runtime, a price, a rating, a date, a feed entry's id
-and embedded JSON are written, the same under every locale."""
+"""The templates' filters that are not a language's formats (those are ``formats.Words``):
+the calendars' price, a placeholder's initial, a share image's text, a feed entry's id,
+embedded JSON."""
 
 from __future__ import annotations
 
@@ -8,20 +9,16 @@ import json
 import os
 import uuid
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from markupsafe import Markup
 
+from .formats import ENGLISH, Words
+from .i18n import N_
+
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹",
                     "CAD": "CA$", "AUD": "A$", "KRW": "₩"}  # fmt: skip
-
-
-def format_runtime(minutes: int) -> str:
-    hours, mins = divmod(minutes, 60)
-    if not hours:
-        return f"{mins} min"
-    return f"{hours} hr {mins} min" if mins else f"{hours} hr"
 
 
 def format_price(price: Decimal | None, currency: str | None) -> str:
@@ -33,12 +30,6 @@ def format_price(price: Decimal | None, currency: str | None) -> str:
     if symbol:
         return f"{symbol}{amount}"
     return f"{amount} {code}".strip()
-
-
-def format_rating(value: float, digits: int = 1) -> str:
-    """8.4 -> '8.4', 4.0 -> '4', 4.25 -> '4.3' (halves up, not to even)."""
-    text = str(Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 _ARTICLES = ("the ", "a ", "an ")
@@ -57,10 +48,12 @@ def initial(title: str) -> str:
     return text[:1] or "?"
 
 
-def image_alt(film: Any) -> str:
+def image_alt(film: Any, words: Words = ENGLISH) -> str:
     """What a film's share image shows, for ``og:image:alt`` and ``twitter:image:alt``:
     its poster, or the card with its title and year."""
-    return f"Poster of {film.title}" if film.poster else f"{film.title} ({film.year})"
+    if film.poster:
+        return words.translate(N_("Poster of %(title)s")) % {"title": film.title}
+    return f"{film.title} ({film.year})"
 
 
 def with_note(card: str, note: str) -> Markup:
@@ -83,23 +76,6 @@ def rating_counts(reviews: Iterable[Any]) -> list[tuple[int, int, float]]:
     return [(n, counts[n], round(100 * counts[n] / total, 1)) for n in range(5, 0, -1)]
 
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")  # fmt: skip
-
-
-def long_date(date: dt.date) -> str:
-    """'22 January 2010', the same under every locale."""
-    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
-
-
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def day_date(date: dt.date) -> str:
-    """'Saturday 3 October 2026', the same under every locale."""
-    return f"{DAYS[date.weekday()]} {long_date(date)}"
-
-
 def atom_date(date: dt.date | None) -> str:
     """RFC 3339 midnight UTC of a content date; SOURCE_DATE_EPOCH (or the epoch) if none."""
     if date is None:
@@ -111,11 +87,12 @@ def atom_date(date: dt.date | None) -> str:
 FEED_NAMESPACE = uuid.UUID("5d0a3c1e-6f1b-5c4e-9a57-0c1f8e1d2b60")
 
 
-def entry_id(film: Any) -> str:
+def entry_id(film: Any, prefix: str = "") -> str:
     """A film's feed entry id: a name made from the slug of its first URL (its first
     alias, else its slug), not from its URL, so it stays when the URL or the site's
-    address moves and readers do not show the film again as new."""
-    return f"urn:uuid:{uuid.uuid5(FEED_NAMESPACE, 'films/' + film.first_slug)}"
+    address moves and readers do not show the film again as new; in a language's own
+    feed (``prefix``: its folder), that language's entry."""
+    return f"urn:uuid:{uuid.uuid5(FEED_NAMESPACE, prefix + 'films/' + film.first_slug)}"
 
 
 def json_script(value: Any) -> Markup:

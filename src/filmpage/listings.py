@@ -114,20 +114,24 @@ def replan(pages: list, more: Additions, before: str | None, loads: Callable[[st
     now = json.loads(film_prints(more))
     changed = {slug for slug in old.keys() | now.keys() if old.get(slug) != now.get(slug)}
     out = []
-    for page in pages:
+    for page in pages:  # in each language: its folder, and its code in each context
         if page.template in TEMPLATES:
             continue
-        if page.path == "search/index.html":
-            out += more.pages
-        slug = page.path[len("films/") : -len("/index.html")]
-        if page.template == "film.html" and slug in changed:
+        if page.template == "search.html":
+            prefix = page.path.removesuffix("search/index.html")
+            spec = loads(page.spec)
+            lang = {"lang": spec["lang"]} if "lang" in spec else {}
+            out += [Page(prefix + p.path, p.template, {**p.context, **lang}) for p in more.pages]
+        if page.template == "film.html" and page.path.rsplit("/", 2)[-2] in changed:
+            slug = page.path.rsplit("/", 2)[-2]
             context = {k: v for k, v in loads(page.spec).items() if k not in FILM_KEYS}
             page = Page(page.path, page.template, {**context, **more.films.get(slug, {})})
-        elif page.path == "feed.xml":
+        elif page.template == "feed.xml":
             context = {k: v for k, v in loads(page.spec).items() if k != "seasons"}
             page = Page(page.path, page.template, {**context, **more.feed})
         out.append(page)
     at = next((i for i, p in enumerate(out) if p.path == "sitemap.xml"), None)
     if at is not None:  # a site with a host (the sitemap holds full URLs)
-        out[at] = Page("sitemap.xml", "sitemap.xml", {"paths": sitemap_paths(out[:at])})
+        lang = {k: v for k, v in loads(out[at].spec).items() if k == "lang"}
+        out[at] = Page("sitemap.xml", "sitemap.xml", {"paths": sitemap_paths(out[:at]), **lang})
     return out

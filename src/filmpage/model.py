@@ -11,16 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import dataclass_transform
 
-KNOWN_ROLES = {
-    # key: (singular label, plural label)
-    "directors": ("Director", "Directors"),
-    "writers": ("Writer", "Writers"),
-    "producers": ("Producer", "Producers"),
-    "cast": ("Cast", "Cast"),
-    "cinematography": ("Cinematography", "Cinematography"),
-    "editors": ("Editor", "Editors"),
-    "music": ("Music", "Music"),
-}
+from .formats import KNOWN_ROLES
+
+__all__ = ["KNOWN_ROLES"]  # key: (singular label, plural label), in the catalogues
 
 ID_LINKS = {
     # kind: (site name, URL of a film's page there, the id's pattern as the contract says)
@@ -117,7 +110,18 @@ class Offer:
     url: str | None = None
 
 
-LATER_CHECKED = ("title", "slug", "poster", "aliases", "ids")
+@_part
+class Translation:
+    """A film's text in one of the site's languages (``translations`` of its record):
+    what is given stands in for the record's own on that language's pages."""
+
+    language: str  # as the record writes it: "fr", "pt-BR"
+    title: str | None = None
+    tagline: str | None = None
+    plot_html: str | None = None
+
+
+LATER_CHECKED = ("title", "slug", "poster", "aliases", "ids", "translations")
 """Fields checked against the whole catalogue or the site's files, after the record."""
 
 
@@ -154,6 +158,7 @@ class Film:
     plot_html: str = ""
     aliases: tuple[str, ...] = ()  # slugs of the film's earlier URLs, /films/<alias>/
     ids: tuple[tuple[str, str], ...] = ()  # (kind, id) elsewhere, in the order of ID_LINKS
+    translations: tuple[Translation, ...] = ()  # in the order the record gives them
     # where the fields checked after loading stand (LATER_CHECKED), for their errors
     positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
@@ -211,6 +216,7 @@ class Outline:
     aliases: tuple[str, ...]
     ids: tuple[tuple[str, str], ...]
     positions: dict[str, tuple[int, int]] = field(compare=False)
+    titles: tuple[tuple[str, str], ...] = ()  # (language, title or "") of each translation
     directors: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:  # read thousands of times when resolving and suggesting
@@ -219,6 +225,14 @@ class Outline:
     @property
     def date(self) -> dt.date:
         return self.release_date or dt.date(self.year, 1, 1)
+
+
+def title_in(film: Film | Outline, language: str) -> str:
+    """The film's title on the pages of ``language``: translated, else its own."""
+    if isinstance(film, Outline):
+        return next((t for code, t in film.titles if code == language and t), film.title)
+    return next((t.title for t in film.translations if t.language == language and t.title),
+                film.title)  # fmt: skip
 
 
 def directors(credits: tuple[Role, ...]) -> tuple[str, ...]:
@@ -230,6 +244,7 @@ def outline(film: Film) -> Outline:
         film.file, film.title, film.year, film.slug, film.slug_given, film.original_title,
         film.genres, film.credits, film.related, film.poster, film.release_date,
         film.content_rating, film.draft, film.aliases, film.ids, film.positions,
+        tuple((t.language, t.title or "") for t in film.translations),
     )  # fmt: skip
 
 

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .browse import facet_options
-from .catalogue import Catalogue, PersonRole, Subject, subject
+from .catalogue import Catalogue, PersonRole, Subject, in_language, subject
 from .codec import FilmRef
-from .model import Outline
+from .formats import ENGLISH, Words
+from .i18n import Language
+from .model import Outline, title_in
 from .settings import Settings
 from .stats import Stats
 
@@ -91,7 +93,7 @@ def paginate(base: str, template: str, items: list, size: int, **context) -> lis
     return pages
 
 
-def _person_pages(person, size: int) -> list[Page]:
+def _person_pages(person, size: int, words: Words) -> list[Page]:
     """A person's films, each once (newest first) with the roles the person had in it,
     paginated over films: a director who also shot and edited a film shows it once."""
     roles: dict[str, list[str]] = {}
@@ -99,22 +101,24 @@ def _person_pages(person, size: int) -> list[Page]:
     for role in person.roles:
         for film in role.films:
             films.setdefault(film.slug, film)
-            roles.setdefault(film.slug, []).append(_role_label(film, role, person.name))
-    order = sorted(films.values(), key=lambda f: (-f.year, f.title.casefold(), f.slug))
+            roles.setdefault(film.slug, []).append(_role_label(film, role, person.name, words))
+    code = words.code
+    order = sorted(films.values(), key=lambda f: (-f.year, title_in(f, code).casefold(), f.slug))
     return paginate(f"people/{person.slug}/", "person.html", refs(order), size,
-                    person=subject(person),
+                    person=subject(person, words),
                     film_roles={slug: tuple(labels) for slug, labels in roles.items()})  # fmt: skip
 
 
-def _role_label(film: Outline, role: PersonRole, name: str) -> str:
+def _role_label(film: Outline, role: PersonRole, name: str, words: Words) -> str:
     """ "Director", or for the cast the character played: "Cast (Self)"."""
+    label = words.role(role.key, 1, role.label)
     if role.key == "cast":
         for credit in film.credits:
             if credit.key == "cast":
                 for person in credit.people:
                     if person.name == name and person.character:
-                        return f"{role.label} ({person.character})"
-    return role.label
+                        return words.character(label, person.character)
+    return label
 
 
 def films_listed(page: Page) -> Iterator[FilmRef]:
@@ -136,15 +140,41 @@ def sitemap_paths(pages) -> list[str]:
     ]
 
 
-def plan_pages(
-    catalogue: Catalogue, settings: Settings, stats: Stats, more: Additions | None = None
+def plan_languages(
+    catalogue: Catalogue,
+    settings: Settings,
+    stats: dict[str, Stats],
+    languages: list[tuple[Language, Words]],
+    more: Additions | None = None,
 ) -> list[Page]:
-    """Every page of the site, in a fixed order (``stats`` for the statistics page;
-    ``more``: the pages of what's on, and what they add to film pages and the feed)."""
+    """Every page of the site in each of its languages, the first language's at the
+    root and each other's under its code (``fr/films/x/``), each page's context naming
+    its language (``lang``); the sitemap and ``robots.txt`` once, at the root. What's on
+    (``more``) is in every language."""
+    pages = []
+    for number, (language, words) in enumerate(languages):
+        shown = in_language(catalogue, words.code)
+        for page in plan_pages(shown, settings, stats[words.code], words, number == 0, more):
+            context = {**page.context, "lang": language.code}
+            pages.append(Page(language.prefix + page.path, page.template, context))
+    return pages
+
+
+def plan_pages(
+    catalogue: Catalogue,
+    settings: Settings,
+    stats: Stats,
+    words: Words = ENGLISH,
+    root_files: bool = True,
+    more: Additions | None = None,
+) -> list[Page]:
+    """Every page of the site in one language (``words``'), in a fixed order (``stats``
+    for the statistics page; ``more``: the pages of what's on, and what they add to film
+    pages and the feed); ``root_files``: with the sitemap and ``robots.txt``."""
     more = more or Additions()
     size = settings.page_size
     films = catalogue.films
-    pages = paginate("", "index.html", refs(films), size, facets=facet_options(catalogue))
+    pages = paginate("", "index.html", refs(films), size, facets=facet_options(catalogue, words))
     for film in films:
         related = {r.slug: FilmRef(r.slug) for r in film.related if r.slug}
         suggested = tuple((s, FilmRef(s.slug)) for s in catalogue.suggestions.get(film.slug, ()))
@@ -158,28 +188,26 @@ def plan_pages(
             pages.append(
                 Page(f"films/{alias}/index.html", "alias.html", {"film": FilmRef(film.slug)})
             )
-    pages.append(
-        Page("genres/index.html", "genres.html", {"genres": tuple(map(subject, catalogue.genres))})
-    )
+    genres = tuple(subject(g, words) for g in catalogue.genres)
+    pages.append(Page("genres/index.html", "genres.html", {"genres": genres}))
     for genre in catalogue.genres:
         pages += paginate(f"genres/{genre.slug}/", "genre.html", refs(genre.films), size,
                           genre=Subject(genre.slug, genre.name))  # fmt: skip
-    pages.append(
-        Page("people/index.html", "people.html", {"people": tuple(map(subject, catalogue.people))})
-    )
+    people = tuple(subject(p, words) for p in catalogue.people)
+    pages.append(Page("people/index.html", "people.html", {"people": people}))
     for person in catalogue.people:
-        pages += _person_pages(person, size)
+        pages += _person_pages(person, size, words)
     pages.append(
         Page("years/index.html", "years.html",
-             {"years": tuple(map(subject, catalogue.years)),
-              "decades": tuple(map(subject, catalogue.decades))})
+             {"years": tuple(subject(y, words) for y in catalogue.years),
+              "decades": tuple(subject(d, words, decade=True) for d in catalogue.decades)})
     )  # fmt: skip
     for year in catalogue.years:
         pages += paginate(f"years/{year.slug}/", "year.html", refs(year.films), size,
                           year=Subject(year.slug, year.name))  # fmt: skip
     for decade in catalogue.decades:
         pages += paginate(f"decades/{decade.slug}/", "decade.html", refs(decade.films), size,
-                          decade=Subject(decade.slug, decade.name))  # fmt: skip
+                          decade=Subject(decade.slug, words.decade_of(decade.name)))  # fmt: skip
     pages.append(
         Page(
             "stats/index.html",
@@ -190,22 +218,25 @@ def plan_pages(
     pages += more.pages
     pages.append(Page("search/index.html", "search.html", {}))
     pages.append(Page("404.html", "404.html", {}))
-    return pages + _crawler_files(pages, catalogue, settings, more)
+    return pages + _crawler_files(pages, catalogue, settings, more, root_files)
 
 
 def _crawler_files(
-    pages: list[Page], catalogue: Catalogue, settings: Settings, more: Additions
-) -> list[Page]:
+    pages: list[Page], catalogue: Catalogue, settings: Settings, more: Additions,
+    root_files: bool,
+) -> list[Page]:  # fmt: skip
     """The sitemap and the feed, which hold full URLs, when ``base_url`` names a host
     (they are left out rather than written with paths, which their standards forbid), and
     ``robots.txt`` when the site is at the root of its host, the only place crawlers read
-    it."""
+    it. A site in several languages has a feed in each, and one sitemap and
+    ``robots.txt`` (``root_files``) naming every language's pages."""
     files = []
     if settings.has_host:
         newest = sorted(catalogue.films, key=lambda f: (f.date, f.slug), reverse=True)
         newest = newest[: settings.feed_size or None]
-        files.append(Page("sitemap.xml", "sitemap.xml", {"paths": sitemap_paths(pages)}))
+        if root_files:
+            files.append(Page("sitemap.xml", "sitemap.xml", {"paths": sitemap_paths(pages)}))
         files.append(Page("feed.xml", "feed.xml", {"films": refs(newest), **more.feed}))
-    if settings.base_path == "/":
+    if settings.base_path == "/" and root_files:
         files.append(Page("robots.txt", "robots.txt", {}))
     return files

@@ -14,6 +14,7 @@ from . import yamldoc
 from .errors import Problems
 from .identity import read_aliases, read_ids
 from .load import Record
+from .localized import read_translations
 from .markup import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_TOTAL, MarkupError, render_markdown
 from .model import (
     KNOWN_ROLES,
@@ -36,7 +37,7 @@ FIELDS = (
     "title", "year", "slug", "original_title", "tagline", "runtime", "release_date",
     "genres", "countries", "languages", "content_rating", "studio", "distributor",
     "poster", "trailer", "credits", "critics", "top_critics", "customer_reviews",
-    "related", "offers", "source", "draft", "plot", "aliases", "ids",
+    "related", "offers", "source", "draft", "plot", "aliases", "ids", "translations",
 )  # fmt: skip
 CRITICS_FIELDS = ("reviews_counted", "fresh", "rotten", "average_rating", "tomatometer")
 QUOTE_FIELDS = ("quote", "verdict", "critic", "publication", "url")
@@ -90,6 +91,9 @@ def film_from_record(record: Record, problems: Problems) -> Film | None:
         plot_html=plot_html,
         aliases=read_aliases(read, read.seq(get("aliases"), "aliases")),
         ids=read_ids(read, read.mapping(get("ids"), "ids")),
+        translations=read_translations(
+            read, read.mapping(get("translations"), "translations"), budget, _markdown
+        ),
         positions={
             k: (n.line, n.column) for k, (n, _) in tree.entries.items() if k in LATER_CHECKED
         },

@@ -1,8 +1,12 @@
-"""Pages to bytes: the Jinja environment, its helpers and filters, and rendering.
+"""Pages to bytes: the Jinja environment of each language, its helpers and filters, and
+rendering.
 
 Templates come from the site's ``templates/`` first, then the built-in theme, file by
 file (a ``ChoiceLoader``). Autoescape is on for HTML and XML and undefined names are
-errors, so a template typo fails the build instead of printing an empty string.
+errors, so a template typo fails the build instead of printing an empty string. Each of
+the site's languages has an environment of its own: Jinja's i18n extension with the
+language's catalogue installed (``{% trans %}``, ``_()``), its formats as filters, and
+links to its own pages (``/fr/...``), so one set of templates makes every language.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,25 +26,25 @@ from markupsafe import Markup
 from . import __version__, structured
 from .catalogue import name_slug
 from .codec import FilmRef
-from .filters import (
-    atom_date,
-    day_date,
-    entry_id,
-    format_price,
-    format_rating,
-    format_runtime,
-    image_alt,
-    initial,
-    json_script,
-    long_date,
-    rating_counts,
-    with_note,
-)
+from .filters import atom_date, entry_id, image_alt, initial, json_script, rating_counts, with_note
+from .formats import ENGLISH, Words
+from .i18n import Language, site_languages
 from .images import NO_MEDIA, Media, title_hue
 from .pages import Page
+from .pieces import CARD_CALL, POSTER_CALL, Cards, render_cards
 from .settings import Settings
-from .templating import TemplateFiles, Watchdog, limited_range, placed_faults, watchdog_seconds
+from .templating import (
+    CONSTANT_MESSAGE,
+    ConstantMessages,
+    TemplateFiles,
+    Watchdog,
+    limited_range,
+    placed_faults,
+    watchdog_seconds,
+)
 from .whatson import DEFAULT_ITEMS, Whatson
+
+__all__ = ["CARD_CALL", "POSTER_CALL", "Cards", "make_environment", "render_cards", "render_page"]
 
 
 def extra_files(settings: Settings) -> dict[str, bytes]:
@@ -46,16 +52,41 @@ def extra_files(settings: Settings) -> dict[str, bytes]:
     return {"CNAME": settings.cname.encode() + b"\n"} if settings.cname else {}
 
 
+def localized_settings(settings: Settings, language: Language, words: Words) -> Settings:
+    """The settings as one language's pages see them: its code as ``language``, its
+    folder at the end of ``base_url`` (so that every link and full URL its pages make is
+    to its own pages), and the site's title, description and related heading in its
+    words (the site's catalogue may translate them; the defaults are the theme's)."""
+    text = lambda value: words.translate(value) if value else value  # noqa: E731
+    return replace(
+        settings,
+        language=language.code,
+        base_url=settings.site_origin + settings.base_path + language.prefix,
+        title=text(settings.title),
+        description=text(settings.description),
+        related_heading=text(settings.related_heading),
+    )
+
+
 def make_environment(
     settings: Settings,
     template_dirs: list[Path],
     media: Media = NO_MEDIA,
+    words: Words | None = None,
+    languages: tuple[Language, ...] = (),
+    shared: frozenset[str] = frozenset(),
 ) -> jinja2.Environment:
-    """A Jinja environment over the site's templates, then the theme's, with our helpers.
+    """A Jinja environment over the site's templates, then the theme's, with our helpers,
+    for the pages of one of the site's ``languages`` (``words``' language; by default the
+    site's first). Its links go to that language's pages, but for the files every
+    language shares (``shared``: static files and images, at the site's root).
 
     Templates are read under the file rule (:class:`templating.TemplateFiles`) and
     compiled by each build that renders with them, never kept compiled: compiled
     templates are code, which a build does not read back from a cache."""
+    languages = languages or site_languages(settings.codes)
+    words = words or ENGLISH
+    language = next((lang for lang in languages if lang.code == words.code), languages[0])
     env = jinja2.Environment(
         auto_reload=False,  # one build, one set of templates: no stat of each file per page
         loader=TemplateFiles(template_dirs),
@@ -64,22 +95,50 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n", ConstantMessages],
     )
+    env.policies["ext.i18n.trimmed"] = True  # a message's lines and indents as one space
+    # gettext as plain strings, escaped where they are shown (a catalogue's quote cannot end
+    # an attribute); a {% trans %} block's message is markup, its values escaped
+    env.install_gettext_translations(words.translations, newstyle=False)  # type: ignore[attr-defined]
     env.watchdog = Watchdog(watchdog_seconds())  # type: ignore[attr-defined]
+    env.language = language  # type: ignore[attr-defined]
+    env.root_base = settings.base_path  # type: ignore[attr-defined]
+    root = settings
+    settings = localized_settings(settings, language, words)
     base = settings.base_path
 
     def url(path: object = "") -> str:
-        return base + str(path).lstrip("/")
+        path = str(path).lstrip("/")
+        return (root.base_path if path in shared else base) + path
+
+    def absolute_url(path: object = "") -> str:
+        path = str(path).lstrip("/")
+        return (root if path in shared else settings).absolute(path)
+
+    def language_url(other: Language, path: object = "") -> str:
+        """The same page (``page.url_path``) in ``other`` language."""
+        return root.base_path + other.prefix + str(path).lstrip("/")
+
+    def language_absolute_url(other: Language, path: object = "") -> str:
+        return root.site_origin + language_url(other, path)
 
     env.globals.update(
         range=limited_range,
         site=settings,
         version=__version__,
         url=url,
-        absolute_url=settings.absolute,
+        absolute_url=absolute_url,
         slug=name_slug,
+        language=language,
+        languages=languages,
+        language_url=language_url,
+        language_absolute_url=language_absolute_url,
+        decade_name=words.decade,
         posters=media.posters,
-        movie_data=lambda film: structured.movie(film, settings, media.share_image(film)),
+        movie_data=lambda film: structured.movie(
+            film, settings, media.share_image(film), words, root
+        ),
         item_list=lambda films, first=1: structured.item_list(films, settings, first),
         share_image=media.share_image,
         screening_events=lambda pairs: [
@@ -95,30 +154,52 @@ def make_environment(
     env.globals["small_posters"] = Cards(env, POSTER_CALL, "a poster")
     env.globals["navigation"] = Navigation(env)
     env.filters.update(
-        runtime=format_runtime,
-        price=format_price,
-        rating=format_rating,
-        percent=lambda n: f"{n}%",
+        **{CONSTANT_MESSAGE: words.translate},
+        runtime=words.runtime,
+        price=words.price,
+        rating=words.rating,
+        percent=words.percent,
+        number=words.number,
+        long_date=words.date,
+        date=words.date,
+        time=words.time,
+        datetime=words.datetime,
         json_script=json_script,
         hue=title_hue,
         initial=initial,
-        summary=structured.summary,
-        image_alt=image_alt,
+        summary=partial(structured.summary, words=words),
+        image_alt=partial(image_alt, words=words),
         with_note=with_note,
         rating_counts=rating_counts,
-        long_date=long_date,
-        day_date=day_date,
+        day_date=partial(words.date, width="full"),
         atom_date=atom_date,
-        entry_id=entry_id,
+        entry_id=partial(entry_id, prefix=language.prefix),
         # Filters as well as calls: a filter costs less in Jinja than a call (a film page
         # has dozens of links: 7% of its time), and one of constants costs nothing, as
         # Jinja computes it once when it compiles the template ('search/'|url).
         url=url,
-        absolute_url=settings.absolute,
+        absolute_url=absolute_url,
         person_url=lambda name: f"{base}people/{name_slug(name)}/",
         genre_url=lambda name: f"{base}genres/{name_slug(name)}/",
     )
     return env
+
+
+def make_environments(
+    settings: Settings,
+    template_dirs: list[Path],
+    media: Media,
+    languages: tuple[tuple[Language, Words], ...],
+    static: Iterable[str] = (),
+) -> dict[str, jinja2.Environment]:
+    """An environment for each of the site's languages, by code, its own first; the
+    site's ``static`` files and its images are shared by every language."""
+    codes = tuple(language for language, _ in languages)
+    shared = frozenset((*static, *media.files, *media.cards, *media.share.values()))
+    return {
+        language.code: make_environment(settings, template_dirs, media, words, codes, shared)
+        for language, words in languages
+    }
 
 
 def template_hashes(env: jinja2.Environment, sources: dict[str, str]) -> dict[str, bytes]:
@@ -182,6 +263,7 @@ class Navigation:
         self.items, self.html = items, {}
 
     def __call__(self, path: str) -> Markup:
+        path = path.removeprefix(self.env.language.prefix)  # type: ignore[attr-defined]
         current = next((i for i, item in enumerate(self.items)
                         if not item.external and path.startswith(item.current)), -1)  # fmt: skip
         if current not in self.html:
@@ -213,15 +295,20 @@ def resolve(value: Any, films: Mapping[str, Any]) -> Any:
 def render_page(env: jinja2.Environment, page: Page) -> bytes:
     """Render one page, its films taken from :func:`show_films`' mapping; any fault of
     its templates (see :func:`templating.placed_faults`) is a FilmpageError naming the
-    template's file and line and this page. With the ``relative_links`` setting, an HTML
-    page's internal links are made relative."""
+    template's file and line and this page. The templates see the page's path within
+    its language (``films/x/index.html`` for ``fr/films/x/index.html``). With the
+    ``relative_links`` setting, an HTML page's internal links are made relative."""
     context = resolve(page.context, env.globals["cards"].films)
+    prefix = env.language.prefix  # type: ignore[attr-defined]
+    shown = page
+    if prefix and page.path.startswith(prefix):
+        shown = Page(page.path[len(prefix) :], page.template, page.context)
     with placed_faults(env, f"while rendering {page.path}", page.template):
         template = env.get_template(page.template)
-        text = template.render(page=page, **context)
+        text = template.render(page=shown, **context)
     settings = env.globals["site"]
     if settings.relative_links and page.path.endswith(".html"):
-        text = relative_links(text, page.path, settings.base_path)
+        text = relative_links(text, page.path, env.root_base, prefix)  # type: ignore[attr-defined]
     return text.encode("utf-8")
 
 
@@ -230,11 +317,13 @@ _SRCSET = re.compile(r'(\ssrcset=")([^"]*)"')
 _REFRESH = re.compile(r'(<meta http-equiv="refresh" content="\d+; url=)([^"]*)"')
 
 
-def relative_links(html: str, page_path: str, base: str) -> str:
+def relative_links(html: str, page_path: str, base: str, prefix: str = "") -> str:
     """The page's internal links (those under ``base``, as the ``url`` filter writes them)
     made relative to the page, and each folder's link to its ``index.html``: so the site
     works opened from disk (``file://`` shows a folder's listing, not its index) or from
-    any folder of a server. Full URLs (canonical, share links) are left as they are."""
+    any folder of a server. Full URLs (canonical, share links) are left as they are.
+    ``page_path`` is the page's place in the site, under its language's folder
+    (``prefix``), which the script's ``data-base`` names."""
     up = "../" * page_path.count("/")
 
     def local(url: str) -> str:
@@ -252,7 +341,8 @@ def relative_links(html: str, page_path: str, base: str) -> str:
         lambda m: m[1] + ", ".join(_srcset_part(part, local) for part in m[2].split(", ")) + '"',
         html,
     )
-    return html.replace(f' data-base="{base}"', f' data-base="{up or "./"}"', 1)
+    home = up + prefix or "./"
+    return html.replace(f' data-base="{base}{prefix}"', f' data-base="{home}"', 1)
 
 
 def _split(rest: str) -> tuple[str, str, str]:
@@ -266,61 +356,3 @@ def _split(rest: str) -> tuple[str, str, str]:
 def _srcset_part(part: str, local) -> str:
     url, _, width = part.strip().partition(" ")
     return f"{local(url)} {width}".rstrip()
-
-
-CARD_CALL = "m.card(film)"
-POSTER_CALL = "m.poster(film)"
-_PIECE = '{%% import "_macros.html" as m %%}{{ %s }}'
-_PIECES = (
-    '{%% import "_macros.html" as m %%}'
-    "{%% for film in films %%}{{ keep(film.slug, %s) }}{%% endfor %%}"
-)
-
-
-class Cards(dict):
-    """A piece of HTML for each film (its catalogue card, or its poster at card size),
-    rendered the first time a page asks for it and then reused by every other page: a
-    film shows in many grids, and in the related titles of several films."""
-
-    def __init__(self, env: jinja2.Environment, call: str, what: str):
-        super().__init__()
-        self.env, self.call, self.what = env, call, what  # call: the macro, as Jinja
-        self.films: Mapping[str, Any] = {}
-        self.template: jinja2.Template | None = None
-
-    def __missing__(self, slug: str) -> Markup:
-        with self._placed():
-            if self.template is None:
-                self.template = self.env.from_string(_PIECE % self.call)
-            card = Markup(self.template.render(film=self.films[slug]))
-        self[slug] = card
-        return card
-
-    def joined(self, films: Iterable[Any]) -> Markup:
-        """These films' pieces one after another, each on its own line: a grid in one
-        call (a loop over ``cards[film.slug]`` escaped and copied every card)."""
-        return Markup("".join(f"{self[film.slug]}\n" for film in films))
-
-    def render(self, slugs: Iterable[str]) -> None:
-        """Render these films' pieces now, those not rendered yet (before workers fork,
-        so that every worker has them), in one pass of a template over them all: less
-        than half the time of rendering each on its own."""
-        films = [self.films[slug] for slug in dict.fromkeys(slugs) if slug not in self]
-        if films:
-            with self._placed():
-                self.env.from_string(_PIECES % self.call).render(films=films, keep=self._keep)
-
-    def _keep(self, slug: str, piece: str) -> str:
-        self[slug] = Markup(piece)
-        return ""
-
-    def _placed(self):
-        """A template fault, as a FilmpageError naming the template file and line."""
-        return placed_faults(self.env, f"while rendering {self.what}", "_macros.html")
-
-
-def render_cards(env: jinja2.Environment, slugs: Iterable[str]) -> None:
-    """Render the cards of these films, and the small posters they show, now."""
-    slugs = list(dict.fromkeys(slugs))
-    env.globals["small_posters"].render(slugs)
-    env.globals["cards"].render(slugs)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import textrule, yamldoc
 from .errors import Problems
+from .i18n import N_, language_problem, site_codes
 from .inputs import MAX_SETTINGS_BYTES, Refused, read_regular, utf8_text
 from .slugs import is_slug
 
@@ -55,8 +56,8 @@ class Settings:
     title: str = "Film Catalogue"
     description: str = ""
     base_url: str = "/"
-    language: str = "en"
-    related_heading: str = "Viewers Also Bought"
+    language: str = "en"  # the site's language: its first, at the root of the site
+    related_heading: str = N_("Viewers Also Bought")
     cname: str = ""  # a custom domain for GitHub Pages, written to the site's CNAME file
     page_size: int = 48  # films per page of the catalogue, genre, person, year and decade lists
     feed_size: int = 50  # the newest films in the feed; 0 for all
@@ -64,10 +65,16 @@ class Settings:
     timezone: str = "UTC"  # an IANA zone: screening times are written in it
     venues: tuple[Venue, ...] = ()
     menu: tuple[MenuEntry, ...] | None = None  # None: the built-in sections
+    languages: tuple[str, ...] = ()  # every language published (empty: ``language`` alone)
 
     def venue(self, key: str | None) -> Venue | None:
         """The venue of this key (None for none)."""
         return next((v for v in self.venues if v.key == key), None) if key else None
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The languages the site is published in, its own first."""
+        return self.languages or (self.language,)
 
     @property
     def base_path(self) -> str:
@@ -136,7 +143,7 @@ def load_settings(
     A ``base_url`` without a host is a warning, placed where it was given: what needs a
     host is left out of the site (see :data:`NEEDS_HOST`)."""
     before = len(problems.errors)
-    settings, place = _read_file(root, problems)
+    settings, place = _read_file(root, problems, site_codes(root))
     wrong = len(problems.errors) > before  # the defaults stand in: no warning about them
     if overrides:
         settings = replace(settings, **overrides)
@@ -156,7 +163,9 @@ def load_settings(
     return settings
 
 
-def _read_file(root: Path, problems: Problems) -> tuple[Settings, tuple[str, int, int]]:
+def _read_file(
+    root: Path, problems: Problems, site: dict[str, Path]
+) -> tuple[Settings, tuple[str, int, int]]:
     """The file's settings, and where its ``base_url`` stands (file, line, column)."""
     path = root / SETTINGS_FILE
     nowhere = (SETTINGS_FILE, 0, 0)
@@ -170,7 +179,7 @@ def _read_file(root: Path, problems: Problems) -> tuple[Settings, tuple[str, int
     tree = _tree(text.replace("\r\n", "\n"), SETTINGS_FILE, problems)
     node = tree.get("base_url") if isinstance(tree, yamldoc.Map) else None
     where = (SETTINGS_FILE, node.line, node.column) if node is not None else nowhere
-    return _from_tree(tree, SETTINGS_FILE, problems), where
+    return _from_tree(tree, SETTINGS_FILE, problems, site), where
 
 
 def settings_from_text(text: str, file: str, problems: Problems) -> Settings:
@@ -189,7 +198,9 @@ def _tree(text: str, file: str, problems: Problems) -> yamldoc.Node | None:
     return tree
 
 
-def _from_tree(tree: yamldoc.Node | None, file: str, problems: Problems) -> Settings:
+def _from_tree(
+    tree: yamldoc.Node | None, file: str, problems: Problems, site: dict[str, Path] | None = None
+) -> Settings:
     if tree is None:
         return Settings()
     read = yamldoc.Reader(file, problems)
@@ -198,10 +209,11 @@ def _from_tree(tree: yamldoc.Node | None, file: str, problems: Problems) -> Sett
         return Settings()
     read.warn_unknown(tree, FIELDS)
     values: dict[str, object] = {}
-    for name in ("title", "description", "language", "related_heading"):
+    for name in ("title", "description", "related_heading"):
         value = read.text(tree.get(name), name)
         if value is not None:
             values[name] = value
+    values.update(_languages(read, tree, site or {}))
     page_size = read.integer(tree.get("page_size"), "page_size", *PAGE_SIZE_RANGE)
     if page_size is not None:
         values["page_size"] = page_size
@@ -317,3 +329,39 @@ def _menu(read: yamldoc.Reader, node, values: dict) -> None:
         if title and url:
             entries.append(MenuEntry(title, url, line=link.line, column=link.column))
     values["menu"] = tuple(entries)
+
+
+def _languages(read: yamldoc.Reader, tree: yamldoc.Map, site: dict[str, Path]) -> dict:
+    """``language`` and ``languages``: each a language the package or the site has a
+    catalogue for, none twice, and the site's language first of its languages."""
+    node, nodes = tree.get("language"), tree.get("languages")
+    language = read.text(node, "language")
+    if language is not None and (problem := language_problem(language, site)):
+        read.error(node, "language", problem)
+        language = None
+    codes: list[str] = []
+    items = nodes.items if isinstance(nodes, yamldoc.Seq) else [nodes] if nodes else []
+    for i, code in enumerate(read.text_list(nodes, "languages")):
+        at = items[i] if i < len(items) else nodes
+        field = f"languages[{i}]" if isinstance(nodes, yamldoc.Seq) else "languages"
+        if (problem := language_problem(code, site)) is not None:
+            read.error(at, field, problem)
+        elif code.casefold() in {c.casefold() for c in codes}:
+            read.error(at, field, f"{code!r} is listed twice")
+        else:
+            codes.append(code)
+    values: dict[str, object] = {}
+    if language is not None:
+        values["language"] = language
+    if codes:
+        if language is not None and "language" in tree.entries and language != codes[0]:
+            read.error(
+                node,
+                "language",
+                f"{language!r} is not the first of languages ({', '.join(codes)}): the "
+                "first language is the site's, at its root; put it first, or leave "
+                "'language' out",
+            )
+        values["language"] = codes[0]
+        values["languages"] = tuple(codes)
+    return values

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from .catalogue import Catalogue, Subject, subject
 from .derive import Figures
+from .formats import ENGLISH, Words
 
 TOP_PEOPLE = 10
 
@@ -34,21 +35,21 @@ def _average(values: list) -> Average:
     return Average(sum(values) / len(values) if values else None, len(values))
 
 
-def catalogue_stats(catalogue: Catalogue, figures: list[Figures]) -> Stats:
+def catalogue_stats(catalogue: Catalogue, figures: list[Figures], words: Words = ENGLISH) -> Stats:
     """The page's figures: counts from the catalogue, averages from each film's
-    ``figures`` (in catalogue order)."""
+    ``figures`` (in catalogue order), its labels in ``words``' language."""
     people = sorted(catalogue.people, key=lambda p: (-p.film_count, p.name.casefold(), p.slug))
     genres = sorted(catalogue.genres, key=lambda g: (-len(g.films), g.name.casefold()))
     counts = Stats(
         films=len(catalogue.films),
-        genres=tuple(map(subject, genres)),
-        decades=tuple(map(subject, catalogue.decades)),
+        genres=tuple(subject(g, words) for g in genres),
+        decades=tuple(subject(d, words, decade=True) for d in catalogue.decades),
         tomatometer=_average([]),
         critics_rating=_average([]),
         customer_rating=_average([]),
         runtime=_average([]),
         total_runtime=0,
-        people=tuple(map(subject, people[:TOP_PEOPLE])),
+        people=tuple(subject(p, words) for p in people[:TOP_PEOPLE]),
     )
     return with_figures(counts, figures)
 

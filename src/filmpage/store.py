@@ -38,7 +38,7 @@ from typing import Any
 from . import __version__
 from .errors import FilmpageError, Problem
 
-LAYOUT = f"{__version__}+store-3"  # the part after "+" counts changes to the tables
+LAYOUT = f"{__version__}+store-4"  # the part after "+" counts changes to what it holds
 CACHE_DIR = ".filmpage-cache"
 
 SCHEMA = """

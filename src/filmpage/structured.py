@@ -12,6 +12,8 @@ import html
 import re
 from typing import Any
 
+from .formats import ENGLISH, Words
+from .i18n import N_
 from .model import Film
 from .programme import Screening
 from .settings import Settings
@@ -35,9 +37,10 @@ def plain_text(fragment: str) -> str:
     return " ".join(html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", fragment))).split())
 
 
-def summary(film: Film, limit: int = SUMMARY_LENGTH) -> str:
+def summary(film: Film, limit: int = SUMMARY_LENGTH, words: Words = ENGLISH) -> str:
     """A film's description for search results and link previews: its plot, cut at a
-    word under ``limit`` characters; else its tagline; else what the record says of it."""
+    word under ``limit`` characters; else its tagline; else what the record says of it
+    (in ``words``' language)."""
     text = plain_text(film.plot_html)
     if len(text) > limit:
         cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-–—")
@@ -48,15 +51,12 @@ def summary(film: Film, limit: int = SUMMARY_LENGTH) -> str:
         return film.tagline
     made = f"{film.title} ({film.year})"
     if film.directors:
-        made += ", directed by " + _join(film.directors)
+        # Translators: a film's description where its record has no plot or tagline.
+        pattern = words.translate(N_("%(film)s, directed by %(names)s"))
+        made = pattern % {"film": made, "names": words.join(film.directors)}
     if film.genres:
         made += ". " + ", ".join(film.genres)
     return made + "."
-
-
-def _join(names) -> str:
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def iso_duration(minutes: int) -> str:
@@ -69,18 +69,29 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
-def movie(film: Film, settings: Settings, image: str | None) -> dict:
+def movie(
+    film: Film,
+    settings: Settings,
+    image: str | None,
+    words: Words = ENGLISH,
+    root: Settings | None = None,
+) -> dict:
     """The ``Movie`` object of a film page, with only the properties the record gives;
     ``image`` is the site path of its share image. Its ``url`` and ``image`` are full
     URLs, given only when ``base_url`` names a host; ``sameAs`` links the film's pages on
-    the sites its ``ids`` name."""
+    the sites its ``ids`` name. The page it is the main entity of is in the settings'
+    ``language`` (its ``inLanguage``; the Movie's own is the film's languages). Images
+    are at the address of the site's ``root`` settings (every language shares them)."""
     host = settings.has_host
+    address = settings.absolute(f"films/{film.slug}/") if host else None
+    page = {"@type": "WebPage", "inLanguage": settings.language} | _given(**{"@id": address})
     data: dict[str, Any] = {"@context": "https://schema.org", "@type": "Movie", "name": film.title}
     data |= _given(
-        url=settings.absolute(f"films/{film.slug}/") if host else None,
+        url=address,
+        mainEntityOfPage=page,
         sameAs=[url for _, url in film.links_out],
         alternateName=film.original_title,
-        image=settings.absolute(image) if image and host else None,
+        image=(root or settings).absolute(image) if image and host else None,
         datePublished=film.release_date.isoformat() if film.release_date else None,
         dateCreated=str(film.year),
         description=plain_text(film.plot_html) or film.tagline,
@@ -89,8 +100,8 @@ def movie(film: Film, settings: Settings, image: str | None) -> dict:
         prop = ROLE_PROPERTIES.get(role.key)
         if prop:
             data[prop] = [{"@type": "Person", "name": c.name} for c in role.people]
-    data |= _facts(film)
-    data |= _given(offers=[_offer(o) for o in film.offers if o.price is not None or o.url])
+    data |= _facts(film, words)
+    data |= _given(offers=[_offer(o, words) for o in film.offers if o.price is not None or o.url])
     return data | _reviews(film)
 
 
@@ -99,11 +110,11 @@ def _given(**values: Any) -> dict[str, Any]:
     return {name: value for name, value in values.items() if value}
 
 
-def _facts(film: Film) -> dict[str, Any]:
+def _facts(film: Film, words: Words) -> dict[str, Any]:
     """What the record says of the film as a work: genres, length, certificate, origin,
     languages, studio, trailer."""
-    trailer = film.trailer and {"@type": "VideoObject", "name": f"{film.title} trailer",
-                                "url": film.trailer}  # fmt: skip
+    name = words.translate(N_("%(title)s trailer")) % {"title": film.title}
+    trailer = film.trailer and {"@type": "VideoObject", "name": name, "url": film.trailer}
     return _given(
         genre=list(film.genres),
         duration=iso_duration(film.runtime) if film.runtime else None,
@@ -131,7 +142,15 @@ def _reviews(film: Film) -> dict[str, Any]:
     return {"review": reviews, "aggregateRating": aggregate}
 
 
-def _offer(offer) -> dict:
+OFFER_LABELS = {"buy": N_("Buy"), "rent": N_("Rent")}
+
+
+def offer_label(kind: str | None, words: Words = ENGLISH) -> str:
+    """What an offer's button says it does: "Buy", "Rent" ("Get" for an offer of no type)."""
+    return words.translate(OFFER_LABELS.get(kind or "", N_("Get")))
+
+
+def _offer(offer, words: Words) -> dict:
     data: dict[str, Any] = {"@type": "Offer"}
     if offer.type:
         data["category"] = offer.type
@@ -142,7 +161,7 @@ def _offer(offer) -> dict:
     if offer.url:
         data["url"] = offer.url
     if offer.quality:
-        data["name"] = f"{(offer.type or 'get').capitalize()} {offer.quality}"
+        data["name"] = f"{offer_label(offer.type, words)} {offer.quality}"
     return data
 
 

@@ -18,6 +18,7 @@ from difflib import get_close_matches
 from pathlib import Path
 
 from .errors import Problems
+from .i18n import N_
 from .load import parse_record, read_file
 from .programme import Season, season_from_record
 from .settings import SETTINGS_FILE, MenuEntry, Settings
@@ -28,14 +29,14 @@ CONTENT = Path("content")
 FOLDERS = {"programme": (".yaml", ".yml"), "collections": (".md", ".markdown"),
            "pages": (".md", ".markdown")}  # fmt: skip
 SECTIONS = {  # a section's name -> its title, path and the paths it counts as current
-    "films": ("Films", "", ("index.html",)),
-    "genres": ("Genres", "genres/", ("genres/",)),
-    "people": ("People", "people/", ("people/",)),
-    "years": ("Years", "years/", ("years/", "decades/")),
-    "stats": ("Stats", "stats/", ("stats/",)),
-    "search": ("Search", "search/", ("search/",)),
-    "programme": ("Programme", "programme/", ("programme/",)),
-    "collections": ("Collections", "collections/", ("collections/",)),
+    "films": (N_("Films"), "", ("index.html",)),
+    "genres": (N_("Genres"), "genres/", ("genres/",)),
+    "people": (N_("People"), "people/", ("people/",)),
+    "years": (N_("Years"), "years/", ("years/", "decades/")),
+    "stats": (N_("Stats"), "stats/", ("stats/",)),
+    "search": (N_("Search"), "search/", ("search/",)),
+    "programme": (N_("Programme"), "programme/", ("programme/",)),
+    "collections": (N_("Collections"), "collections/", ("collections/",)),
 }
 EXPECTED = {"programme": "a mapping with a title and screenings",
             "collections": "front matter with a title and films",
@@ -55,11 +56,12 @@ class MenuItem:
     url: str
     current: tuple[str, ...] = ()
     external: bool = False
+    section: bool = False  # one of the built-in sections: its title in the page's language
 
 
 def section_item(name: str) -> MenuItem:
     title, path, current = SECTIONS[name]
-    return MenuItem(title, path, current)
+    return MenuItem(title, path, current, section=True)
 
 
 DEFAULT_ITEMS = tuple(section_item(name) for name in DEFAULT_MENU)

@@ -26,9 +26,10 @@ from pathlib import Path
 from jinja2 import Environment
 
 from ..errors import Problem, Problems
+from ..ical import calendar_paths
 from ..images import Media, share_card
 from ..model import Film
-from ..render import make_environment, show_films, show_whatson, template_hashes
+from ..render import make_environments, show_films, show_whatson, template_hashes
 from ..store import open_store
 from ..write import Target, check_output_folder, finish_update, is_complete, staged
 from .calendars import start_calendars
@@ -38,7 +39,7 @@ from .output import Fingerprints, Made, extra_outputs, make_output, templates_fa
 from .output import templates_of as stored_templates
 from .parallel import Pool, default_jobs
 from .plan import Plan, Site, check_site, common_fingerprint, plan_facts, plan_site
-from .records import Records, Shelf, derived_of, load_records
+from .records import Localized, Records, Shelf, derived_of, load_records
 from .scan import input_stamps, template_dirs
 
 OUTPUT_DIR = "site"
@@ -110,14 +111,14 @@ def build(
             calendars = start_calendars(site, memory, target, helpers)
             media = partial(_media, site, memory, helpers, derived)
             plan, images = plan_site(site, records, memory, media, derived)
-            env = _renderer(root, site, plan, images, records, memory)
-            words = lambda files: [d.words for d in derived(files)]  # noqa: E731
+            envs = _renderer(root, site, plan, images, records, memory)
+            words = lambda files, code: [d.words_in(code) for d in derived(files)]  # noqa: E731
             extras = extra_outputs(plan, site, records, memory, target, words, calendars)
             memory.keep_records(records.read)
             records.let_go()
-            prints = _fingerprints(plan, site, memory, env, target)
+            prints = _fingerprints(plan, site, memory, envs[site.settings.codes[0]], target)
             _collect_new_objects()
-            made = make_output(plan, site, images, extras, memory, env, prints, target,
+            made = make_output(plan, site, images, extras, memory, envs, prints, target,
                                jobs, partial(progress, "rendering"), cards.paths)  # fmt: skip
             cards.wait()
         _remember(memory, stamps, records, plan, made, site, prints, options, extras.facts)
@@ -217,44 +218,54 @@ def _media(site: Site, memory: Memory, pool: Pool, derived, films: list[PlanFilm
 
 @dataclass(frozen=True)
 class _Renderer:
-    """What rendering made that the next build may use again: the Jinja environment
-    (its templates compiled, its cards rendered) and the films it resolved."""
+    """What rendering made that the next build may use again: the Jinja environment of
+    each language (its templates compiled, its cards rendered) and the films it resolved."""
 
-    key: tuple  # the settings and the templates' sources it was made for
+    key: tuple  # the settings, the catalogues and the templates' sources it was made for
     media: Media
-    env: Environment
+    envs: dict[str, Environment]  # by language
 
 
 def _renderer(
     root: Path, site: Site, plan: Plan, images: Media, records: Records, memory: Memory
-) -> Environment:
-    """The Jinja environment of this build, its films on a shelf: the last build's,
-    kept in memory (by the preview server), when the settings, the templates, the images
-    and the plan are the same, its cards and films of films whose print changed dropped;
-    else a new one. It is kept for the next build by :func:`_remember`."""
-    key = (repr(site.settings), tuple(sorted(site.templates.items())))
+) -> dict[str, Environment]:
+    """The Jinja environment of each of the site's languages, by code, its films on a
+    shelf (each language's as it shows them): the last build's, kept in memory (by the
+    preview server), when the settings, the catalogues, the templates, the images and the
+    plan are the same, its cards and films of films whose print changed dropped; else
+    new ones. They are kept for the next build by :func:`_remember`."""
+    shared = (*site.static, *calendar_paths(site.whatson))  # at the root, for every language
+    key = (repr(site.settings), site.words, tuple(sorted(site.templates.items())), shared)
     old: _Renderer | None = memory.renderer
     shelf = Shelf(root, plan.films, records, memory, plan.related)
+    kept: dict[str, dict] = {}  # each language's films the last build resolved
     if old is not None and old.key == key and old.media == images and not plan.made:
-        env = old.env
-        kept = env.globals["cards"].films  # the films the last build resolved
-        shelf.update((slug, film) for slug, film in kept.items() if slug not in plan.changed)
-        for pieces in (env.globals["cards"], env.globals["small_posters"]):
-            for slug in plan.changed & pieces.keys():
-                del pieces[slug]
+        envs = old.envs
+        for code, env in envs.items():
+            films = env.globals["cards"].films
+            kept[code] = {slug: f for slug, f in films.items() if slug not in plan.changed}
+            shelf.update((s, f) for s, f in films.shelf.items() if s not in plan.changed)
+            for pieces in (env.globals["cards"], env.globals["small_posters"]):
+                for slug in plan.changed & pieces.keys():
+                    del pieces[slug]
     else:
-        env = make_environment(site.settings, template_dirs(root), images)
-    show_films(env, shelf)
-    show_whatson(env, site.whatson)
-    memory.renderer_next = _Renderer(key, images, env)
-    return env
+        envs = make_environments(site.settings, template_dirs(root), images, site.languages,
+                                 shared)  # fmt: skip
+    titles = plan.facts.get("titles", {})
+    for language, words in site.languages:  # each language its films, as it shows them
+        films = Localized(shelf, words, titles.get(language.code, {}))
+        films.update(kept.get(language.code, {}))
+        show_films(envs[language.code], films)
+        show_whatson(envs[language.code], site.whatson)
+    memory.renderer_next = _Renderer(key, images, envs)
+    return envs
 
 
 def _fingerprints(plan: Plan, site: Site, memory: Memory, env, target: Target) -> Fingerprints:
     trusted = not target.whole and bool(memory.outputs())
     return Fingerprints(
         templates=template_hashes(env, site.templates),
-        common=common_fingerprint(site.settings, site.whatson),
+        common=common_fingerprint(site.settings, site.whatson, site.words),
         prints={slug: parts[0] for slug, parts in plan.parts.items()},
         before=memory.outputs() if trusted else {},
         old_templates=stored_templates(memory.fact("templates")),

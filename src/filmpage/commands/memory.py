@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..derive import SearchWords
 from ..errors import Problem
 from ..images import SourceInfo
 from ..store import Store, check, stored_records
@@ -80,7 +81,7 @@ class Learned:
     plan: list[PlanFilm] | None  # the plan, when it was made
     pages: list[PlanPage] | None
     films: dict[str, tuple[bytes, str, str]]  # slug -> print, facet row, figures, as now
-    words: dict[str, str]  # file -> search words, of the records read
+    words: dict[str, SearchWords]  # file -> search words, of the records read
     outputs: dict[str, bytes]  # every output file's fingerprint
     facts: dict[str, str]
 

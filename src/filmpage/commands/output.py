@@ -18,9 +18,18 @@ from pathlib import Path
 
 import jinja2
 
-from ..browse import INDEX_FILE, data_scripts, facet_index_bytes
+from ..browse import (
+    INDEX_FILE,
+    MESSAGES_FILE,
+    data_scripts,
+    facet_index_bytes,
+    row_in,
+    script_messages,
+)
+from ..derive import search_words
 from ..errors import Problems
 from ..filmdata import derived_from_text
+from ..i18n import Language
 from ..images import Media
 from ..pages import Page, films_listed
 from ..render import extra_files, render_cards, render_page
@@ -29,7 +38,7 @@ from ..store import Store, digest
 from ..write import Target, check_output_paths, copy_file, same_bytes, same_copy, write_file
 from .calendars import Calendars
 from .media import make_cards, stored_image
-from .memory import Memory, PlanPage
+from .memory import Memory, PlanFilm, PlanPage
 from .parallel import parallel_results
 from .plan import PLAN, Plan, Site
 from .records import Records
@@ -51,40 +60,58 @@ class Extras:
 
 def extra_outputs(
     plan: Plan, site: Site, records: Records, memory: Memory, target: Target,
-    words: Callable[[list[str]], list[str]], calendars: Calendars,
+    words: Callable[[list[str], str], list[str]], calendars: Calendars,
 ) -> Extras:  # fmt: skip
-    """The facet index, the search index (its files patched when a few films' words
-    changed, in an output updated in place), the programme's calendars and the custom
-    domain's CNAME; ``words`` gives records' search words."""
+    """In each of the site's languages, under its folder: the facet index, the search
+    index (its files patched when a few films' words changed, in an output updated in
+    place) and the script's messages; and the programme's calendars and the custom
+    domain's CNAME. ``words`` gives records' search words in a language."""
     made = extra_files(site.settings)
     files, kept, facts = calendars()
     made.update(files)
-    made[INDEX_FILE] = facet_index_bytes(
-        plan.facts["tables"], [plan.parts[f.slug][1] for f in plan.films]
-    )
-    patched = None
     scripts = site.settings.relative_links  # the indexes as scripts too, for file://
-    if not plan.made and not target.whole and not scripts:
-        patched = _patched_search(plan, records, memory, target.out)
-    if patched is None:
-        made.update(search_files(words([f.file for f in plan.films])))
-        if scripts:
-            made.update(data_scripts(made))  # type: ignore[arg-type]
-        return Extras(made, kept, facts)
-    changed, search_kept = patched
-    made.update(changed)
-    return Extras(made, {**kept, **search_kept}, facts)
+    for language, language_words in site.languages:
+        code, prefix = language.code, language.prefix
+        films = films_in(plan, code)
+        made[prefix + MESSAGES_FILE] = script_messages(language_words)
+        made[prefix + INDEX_FILE] = facet_index_bytes(
+            plan.facts["tables"],
+            [row_in(plan.parts[f.slug][1], code) for f in films],
+            "../" if prefix else "",
+        )
+        patched = None
+        if not plan.made and not target.whole and not scripts:
+            patched = _patched_search(films, language, records, memory, target.out)
+        if patched is None:
+            made.update(_under(prefix, search_files(words([f.file for f in films], code))))
+        else:
+            made.update(patched[0])
+            kept.update(patched[1])
+    if scripts:
+        made.update(data_scripts(made))  # type: ignore[arg-type]
+    return Extras(made, kept, facts)
+
+
+def films_in(plan: Plan, language: str) -> list[PlanFilm]:
+    """The plan's films in the order the pages of ``language`` list them."""
+    order = plan.facts.get("orders", {}).get(language)
+    return plan.films if order is None else [plan.films[i] for i in order]
+
+
+def _under(prefix: str, files: dict[str, bytes]) -> dict[str, bytes]:
+    return {prefix + rel: data for rel, data in files.items()} if prefix else files
 
 
 def _patched_search(
-    plan: Plan, records: Records, memory: Memory, out: Path
+    films: list[PlanFilm], language: Language, records: Records, memory: Memory, out: Path
 ) -> tuple[dict[str, bytes], dict[str, bytes]] | None:
-    """The search index's files that change when a few films' words do, patched from the
-    output's (which must be as the last build wrote them), and the fingerprints of those
-    kept; None when the index must be made whole."""
+    """The files of a language's search index that change when a few films' words do,
+    patched from the output's (which must be as the last build wrote them), and the
+    fingerprints of those kept; None when the index must be made whole."""
     before = memory.outputs()
-    shards = {rel: fp for rel, fp in before.items() if rel.startswith(SEARCH_DIR + "/")}
-    edited = [(i, f.file) for i, f in enumerate(plan.films) if f.file in records.derived]
+    prefix, code = language.prefix, language.code
+    shards = {rel: fp for rel, fp in before.items() if rel.startswith(prefix + SEARCH_DIR + "/")}
+    edited = [(i, f.file) for i, f in enumerate(films) if f.file in records.derived]
     if not shards or len(edited) > MAX_PATCHED:
         return None
     kept = memory.words  # a preview server's: as the last build read them
@@ -93,22 +120,26 @@ def _patched_search(
         return None
     changes = []
     for i, file in edited:
-        was = kept[file] if file in kept else derived_from_text(stored[file]).words
-        now = records.derived[file].words
+        was = (
+            search_words(kept[file], code)
+            if file in kept
+            else (derived_from_text(stored[file]).words_in(code))
+        )
+        now = records.derived[file].words_in(code)
         if was != now:
             changes.append((i, was, now))
 
     def read(rel: str) -> bytes | None:
-        if rel not in shards:
+        if prefix + rel not in shards:
             return None
-        with open(out / rel, "rb") as handle:
+        with open(out / (prefix + rel), "rb") as handle:
             data = handle.read()
-        if digest(data) != shards[rel]:
-            raise ValueError(f"{rel} is not as the last build wrote it")
+        if digest(data) != shards[prefix + rel]:
+            raise ValueError(f"{prefix + rel} is not as the last build wrote it")
         return data
 
     try:
-        patched = patch_search_files(read, changes)
+        patched = _under(prefix, patch_search_files(read, changes))  # type: ignore[arg-type]
     except (OSError, ValueError):
         return None
     made = {rel: data for rel, data in patched.items() if data is not None}
@@ -145,7 +176,7 @@ def make_output(
     media: Media,
     extras: Extras,
     memory: Memory,
-    env: jinja2.Environment,
+    envs: dict[str, jinja2.Environment],
     prints: Fingerprints,
     target: Target,
     jobs: int,
@@ -164,8 +195,9 @@ def make_output(
     files = _file_fingerprints(extras, site.static, media)
     todo = _candidates(plan, prints, target.out)
     if jobs > 1 and not prints.before:  # every page renders: the lists' cards once, here
-        render_cards(env, (r.slug for i in todo for r in _listed(plan.pages[i])))
-    job = _Job(env, plan.pages, target, prints)
+        for code, env in envs.items():
+            render_cards(env, (r.slug for i in todo for r in _listed(plan.pages[i], code)))
+    job = _Job(envs, plan.pages, target, prints)
     chunks = [todo[i : i + PAGES_PER_TASK] for i in range(0, len(todo), PAGES_PER_TASK)]
     outputs = dict(prints.before)
     pages = [p if isinstance(p, PlanPage) else None for p in plan.pages]
@@ -193,8 +225,10 @@ def make_output(
     return Made(dict(sorted(outputs.items())), pages, count, removed)  # type: ignore[arg-type]
 
 
-def _listed(page: Page | PlanPage):
-    return films_listed(page) if isinstance(page, Page) else ()
+def _listed(page: Page | PlanPage, language: str):
+    if isinstance(page, Page) and page.context.get("lang") == language:
+        return films_listed(page)
+    return ()
 
 
 def _candidates(plan: Plan, prints: Fingerprints, out: Path) -> list[int]:
@@ -227,7 +261,7 @@ def templates_fact(templates: dict[str, bytes]) -> str:
 
 @dataclass(frozen=True)
 class _Job:
-    env: jinja2.Environment
+    envs: dict[str, jinja2.Environment]  # by language
     pages: list
     target: Target
     prints: Fingerprints
@@ -256,7 +290,7 @@ def _render_chunk(job: _Job, indices: list[int]) -> list[tuple[int, PlanPage, by
             continue
         if isinstance(page, PlanPage):
             page = Page(page.path, page.template, PLAN.loads(page.spec))
-        data = render_page(job.env, page)
+        data = render_page(job.envs[page.context["lang"]], page)
         wrote = whole or not same_bytes(out, path, data)
         if wrote:
             write_file(staging, path, data)

@@ -20,15 +20,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import __version__
-from ..browse import FacetTables, facet_row, facet_tables
-from ..catalogue import Catalogue, PersonRole, Subject, build_catalogue
+from ..browse import FacetTables, facet_rows, facet_tables
+from ..catalogue import Catalogue, PersonRole, Subject, build_catalogue, in_language
 from ..codec import Codec
 from ..derive import Derived, Figures, figures_of, figures_text
 from ..errors import Problem, Problems
+from ..formats import Words, site_words
+from ..i18n import Language
 from ..images import Media
 from ..listings import additions, film_prints, replan
+from ..localized import check_languages
 from ..model import RelatedTitle
-from ..pages import Page, Pager, plan_pages
+from ..pages import Additions, Page, Pager, plan_languages
 from ..programme import Screening, Season
 from ..render import make_environment
 from ..settings import Settings, load_settings
@@ -68,6 +71,8 @@ class Site:
     # each screened film's title and runtime, by slug
     base: bytes = b""  # the key's part that is not what's on: the catalogue's
     replan: bool = False  # the last plan, with what's on planned again
+    languages: tuple[tuple[Language, Words], ...] = ()  # the site's, its own first
+    words: bytes = b""  # a hash of the languages' catalogues
 
 
 def check_site(
@@ -89,12 +94,13 @@ def check_site(
     problems = Problems()
     problems.extend(records.problems)
     settings = load_settings(root, problems, overrides)
+    languages, words = site_words(root, settings.codes, problems)
     theme = theme_dir()
     static = collect_static([(theme / "static", theme), (root / "static", root)], problems)
     templates = template_sources(make_environment(settings, template_dirs(root)), problems)
     whatson = read_whatson(root, settings, problems)
     day = today.isoformat().encode() if whatson.seasons else b""  # a programme's pages only
-    base = _plan_key(settings, static, records, drafts, repr(whatson.menu).encode())
+    base = _plan_key(settings, static, records, drafts, words, repr(whatson.menu).encode())
     key = digest(base + whatson.digest + day)
     stored = memory.plan()
     catalogue = None
@@ -107,6 +113,7 @@ def check_site(
         catalogue = build_catalogue(outlines, problems, frozenset(static), drafts)
         films = {f.slug: (f.title, runtimes.get(f.file)) for f in catalogue.films}
         shown = {**dict.fromkeys(catalogue.hidden, False), **dict.fromkeys(films, True)}
+        check_languages(catalogue.films, settings.codes, problems)
     else:
         films = _stored_films(stored[1], records, memory, whatson)
         hidden = json.loads(memory.fact("draft_slugs") or "[]")  # as the catalogue left out
@@ -117,7 +124,7 @@ def check_site(
     problems.raise_if_errors(strict)
     replanned = catalogue is None and stored is not None and stored[0] != key
     return Site(settings, static, templates, problems.warnings, key, catalogue, whatson, today,
-                screened, base, replanned)  # fmt: skip
+                screened, base, replanned, languages, words)  # fmt: skip
 
 
 def _stored_films(
@@ -143,11 +150,12 @@ def _stored_films(
 
 
 def _plan_key(
-    settings: Settings, static: dict, records: Records, drafts: bool, whatson: bytes
-) -> bytes:
+    settings: Settings, static: dict, records: Records, drafts: bool, words: bytes,
+    whatson: bytes,
+) -> bytes:  # fmt: skip
     h = hashlib.blake2b(digest_size=16)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")  # the feed's date when no film has one
-    h.update(f"{LAYOUT}|{drafts}|{epoch}|{settings!r}|{sorted(static)!r}".encode())
+    h.update(f"{LAYOUT}|{drafts}|{epoch}|{settings!r}|{sorted(static)!r}|".encode() + words)
     h.update(whatson)
     for file, entry in records.entries.items():
         h.update(f"{file}\0".encode() + entry.key)
@@ -164,7 +172,7 @@ class Plan:
     pages: list[Page | PlanPage]  # Page objects when made by this build
     made: bool  # made by this build (else the last build's)
     facts: dict  # the plan's own facts: facet tables, statistics' counts, drafts left out
-    stats: Stats  # with this build's figures
+    stats: dict[str, Stats]  # by language, with this build's figures
     parts: dict[str, tuple[bytes, str, str]]  # slug -> print, facet row, figures (as text)
     changed: set[str]  # slugs whose print changed since the last build
     related: dict[str, tuple]  # slug -> related titles resolved, when made by this build
@@ -188,7 +196,7 @@ def plan_site(
     prints = ""
     if site.catalogue is not None:
         more = additions(site.whatson, site.today)
-        films, pages, facts = _made_plan(site.catalogue, site.settings, more)
+        films, pages, facts = _made_plan(site.catalogue, site.settings, site.languages, more)
         prints = film_prints(more)
     else:
         _, films, pages = memory.plan()  # type: ignore[misc]
@@ -199,26 +207,46 @@ def plan_site(
             prints = film_prints(more)
     made = site.catalogue is not None
     images = media(films)
-    parts, changed = _film_parts(films, records, memory, images, facts["tables"], derived, made)
+    codes = site.settings.codes
+    parts, changed = _film_parts(films, records, memory, images, facts["tables"], derived, made,
+                                 codes)  # fmt: skip
     figures = [figures_of(parts[f.slug][2]) for f in films]
-    stats = with_figures(facts["counts"], figures)
-    pages = [Page(STATS_PAGE, "stats.html", {"stats": stats}) if p.path == STATS_PAGE else p
-             for p in pages]  # fmt: skip
+    stats = {code: with_figures(counts, figures) for code, counts in facts["counts"].items()}
+    at = {language.prefix + STATS_PAGE: language.code for language, _ in site.languages}
+    pages = [Page(p.path, "stats.html", {"stats": stats[at[p.path]], "lang": at[p.path]})
+             if p.path in at else p for p in pages]  # fmt: skip
     related = {f.slug: f.related for f in site.catalogue.films} if site.catalogue else {}
     plan = Plan(site.key, films, pages, made, facts, stats, parts, changed, related, prints)
     return plan, images
 
 
 def _made_plan(
-    catalogue: Catalogue, settings: Settings, more
+    catalogue: Catalogue,
+    settings: Settings,
+    languages: tuple[tuple[Language, Words], ...],
+    more: Additions,
 ) -> tuple[list[PlanFilm], list[Page], dict]:
-    counts = catalogue_stats(catalogue, [])
-    pages = plan_pages(catalogue, settings, counts, more)
+    """The plan's films, its pages in every language (with what's on, ``more``), and its
+    facts: the facet tables, the statistics' counts in each language, and the order of
+    the films in each language that lists them by other titles (as positions in the
+    plan's films), with the titles it gives them (by slug)."""
+    counts = {words.code: catalogue_stats(catalogue, [], words) for _, words in languages}
+    pages = plan_languages(catalogue, settings, counts, list(languages), more)
     films = [
         PlanFilm(f.slug, f.file, f.title, f.year, f.poster, PLAN.dumps(f.related))
         for f in catalogue.films
     ]
-    facts = {"tables": facet_tables(catalogue), "counts": counts, "drafts": catalogue.drafts}
+    position = {f.slug: i for i, f in enumerate(catalogue.films)}
+    orders, titles = {}, {}
+    for _, words in languages:
+        code = words.code
+        shown = in_language(catalogue, code)
+        if shown is not catalogue:
+            orders[code] = [position[f.slug] for f in shown.films]
+            titles[code] = {f.slug: t for f in catalogue.films for c, t in f.titles
+                            if c == code and t}  # fmt: skip
+    facts = {"tables": facet_tables(catalogue), "counts": counts, "drafts": catalogue.drafts,
+             "orders": orders, "titles": titles}  # fmt: skip
     return films, pages, facts
 
 
@@ -230,6 +258,7 @@ def _film_parts(
     tables: FacetTables,
     derived: Callable[[list[str]], Iterable[Derived]],
     made: bool,
+    codes: tuple[str, ...],
 ) -> tuple[dict[str, tuple[bytes, str, str]], set[str]]:
     """Each film's print, facet row and figures (as data), by slug; the last build's
     where its print is the same (and the plan too), else made now; and the slugs whose
@@ -241,7 +270,7 @@ def _film_parts(
     parts = {f.slug: before[f.slug] for f in films if f.slug in before}
     for film, found in zip(todo, derived([f.file for f in todo]), strict=True):
         outline = replace(found.outline, slug=film.slug)
-        row = facet_row(outline, found.figures, media.posters.get(film.slug), tables)
+        row = facet_rows(outline, found.figures, media.posters.get(film.slug), tables, codes)
         parts[film.slug] = (prints[film.slug], row, figures_text(found.figures))
     return parts, changed
 
@@ -258,9 +287,11 @@ def plan_facts(plan: Plan) -> str:
     return PLAN.dumps(plan.facts)
 
 
-def common_fingerprint(settings: Settings, whatson: Whatson | None = None) -> bytes:
-    """What every page's fingerprint starts with: the version, the settings and the
-    navigation."""
+def common_fingerprint(
+    settings: Settings, whatson: Whatson | None = None, words: bytes = b""
+) -> bytes:
+    """What every page's fingerprint starts with: the version, the settings, the
+    navigation and the languages' catalogues (``words``: their hash)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     menu = whatson.menu if whatson else ()
-    return digest(f"{__version__}|{settings!r}|{epoch}|{menu!r}".encode())
+    return digest(f"{__version__}|{settings!r}|{epoch}|{menu!r}|".encode() + words)

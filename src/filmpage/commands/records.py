@@ -15,10 +15,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..codec import Codec
-from ..derive import Derived, derive
+from ..derive import Derived, SearchWords, derive
 from ..errors import Problem, Problems
 from ..filmdata import derived_from_text, derived_text, film_from_text, film_text
+from ..formats import Words
 from ..load import find_records, parse_record, read_file
+from ..localized import localize
 from ..model import (
     Film,
     Outline,
@@ -59,13 +61,13 @@ class Records:
     films: dict[str, Film]  # their films, by file
     derived: dict[str, Derived]  # what was derived from them, by file
     problems: list[Problem]  # every record's
-    words: dict[str, str] = field(default_factory=dict)  # the read ones' search words
+    words: dict[str, SearchWords] = field(default_factory=dict)  # the read ones' search words
 
     def let_go(self) -> None:
         """Drop the records' data (kept in the store by now) and what was derived from
         them, once the catalogue, the plan and the indexes are made: the render workers,
         forked next, then share less, and the build holds less while they work."""
-        self.words = {f: self.derived[f].words for f in self.read if f in self.derived}
+        self.words = {f: self.derived[f].search for f in self.read if f in self.derived}
         self.read = {f: replace(r, film="", derived="") for f, r in self.read.items()}
         self.derived = {}  # (the films stay: the pages show them)
 
@@ -142,7 +144,7 @@ def outline_key(outline: Outline) -> bytes:
         outline.title, outline.year, outline.slug, outline.slug_given, outline.original_title,
         outline.genres, credits, [r.fields for r in outline.related], outline.poster,
         outline.release_date, outline.content_rating, outline.draft, outline.aliases,
-        outline.ids,
+        outline.ids, outline.titles,
     )  # fmt: skip
     return digest(repr(what).encode())
 
@@ -217,3 +219,20 @@ class Shelf(dict):
             store = self._reader[1]
         found = stored_records(store, "film", [file]) if store is not None else {}
         return found.get(file) or load_record(self.root, file).film
+
+
+class Localized(dict):
+    """The shelf's films as the pages of one language show them (:func:`localize`: its
+    translations of their text, its labels, the titles it gives the films they name:
+    ``titles``, by slug, where the language retitles them), each made the first time a
+    page asks for it."""
+
+    def __init__(self, shelf: Shelf, words: Words, titles: Mapping[str, str]):
+        super().__init__()
+        self.shelf, self.words, self.titles = shelf, words, titles
+
+    def __missing__(self, slug: str) -> Film:
+        titles = self.titles
+        film = localize(self.shelf[slug], self.words, titles.get if titles else None)
+        self[slug] = film
+        return film

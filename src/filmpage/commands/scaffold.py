@@ -52,6 +52,7 @@ description: A film catalogue built with filmpage.
 # the sitemap and share links need it. The GitHub Pages workflow gives it to the build.
 base_url: /
 language: en
+# languages: [en, fr]   every page again in each further language, under /fr/
 related_heading: Viewers Also Bought
 """
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..i18n import LOCALES_DIR, SITE_LOCALES
 from ..inputs import every_file
 from ..settings import SETTINGS_FILE
 from ..theme import theme_dir
@@ -30,8 +31,10 @@ def input_stamps(root: Path) -> dict[str, Stamp]:
         root / "content",
         root / "templates",
         root / "static",
+        root / SITE_LOCALES,
         theme_dir() / "templates",
         theme_dir() / "static",
+        LOCALES_DIR,
     ):
         for path in every_file(str(folder)):  # each real folder once: a loop ends
             stamps[path] = stamp(path)

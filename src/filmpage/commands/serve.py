@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import FilmpageError, Problems
+from ..i18n import SITE_LOCALES
 from ..settings import SETTINGS_FILE, load_settings
 from ..write import is_complete
 from .build import OUTPUT_DIR, BuildResult, build
@@ -27,7 +28,7 @@ from .previewserver import EVENTS_PATH, Preview, PreviewServer, make_server
 
 __all__ = ["EVENTS_PATH", "RunningPreview", "make_server", "start_preview", "watch"]
 
-WATCHED = ("content", "templates", "static", SETTINGS_FILE)
+WATCHED = ("content", "templates", "static", SITE_LOCALES, SETTINGS_FILE)
 KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device",
          stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}  # fmt: skip
 

@@ -8,6 +8,46 @@
   // index.html (a file:// folder shows its listing).
   var relative = document.body.getAttribute("data-links") === "relative";
 
+  // The page's language, and its words for what this script writes (js/messages.js, made
+  // from the site's catalogues); English where they are missing.
+  var lang = document.documentElement.lang || "en";
+  var messages = window.filmpageMessages || {};
+  var ENGLISH = {
+    "directed": "Directed by {names}", "unavailable": "Search is not available here.",
+    "no-match": "No films match \u201c{query}\u201d.",
+    "matches": { one: "{count} film matches \u201c{query}\u201d.", other: "{count} films match \u201c{query}\u201d." },
+    "see-all": { one: "See the {count} result", other: "See all {count} results" },
+    "show-more": { one: "Show more ({count} left)", other: "Show more ({count} left)" },
+    "chosen": "Films chosen", "films": { one: "{count} film", other: "{count} films" },
+    "no-sort": "Sorting and filtering are not available.", "fresh": "Fresh", "rotten": "Rotten"
+  };
+  var plurals = null, numbers = null;
+  try {
+    plurals = new Intl.PluralRules(lang);
+    numbers = new Intl.NumberFormat(lang);
+  } catch (e) { /* an unknown language: English rules */ }
+
+  function number(n) { return numbers ? numbers.format(n) : String(n); }
+
+  // A message with its values put in; a plural one in the form ``count`` takes.
+  function say(key, values) {
+    var message = messages[key] || ENGLISH[key];
+    values = values || {};
+    if (typeof message === "object") {
+      var kind = plurals ? plurals.select(values.count) : (values.count === 1 ? "one" : "other");
+      message = message[kind] || message.other || ENGLISH[key].other;
+    }
+    return message.replace(/\{(\w+)\}/g, function (all, name) {
+      if (!(name in values)) return all;
+      return name === "count" ? number(values.count) : String(values[name]);
+    });
+  }
+
+  function percent(n) {
+    try { return new Intl.NumberFormat(lang, { style: "percent" }).format(n / 100); }
+    catch (e) { return n + "%"; }
+  }
+
   // Keep a choice in the address; a browser that refuses (some do for file://) keeps none.
   function remember(url) {
     try { history.replaceState(null, "", url); } catch (e) { /* the page still works */ }
@@ -122,7 +162,7 @@
       return ids.map(function (id) {
         var film = ix.data.films[id];
         var directors = film[f.directors];
-        var line = [film[f.original_title], directors.length ? "Directed by " + directors.join(", ") : ""];
+        var line = [film[f.original_title], directors.length ? say("directed", { names: directors.join(", ") }) : ""];
         return {
           url: page("films/" + film[f.slug] + "/"),
           title: film[f.title] + " (" + film[f.year] + ")",
@@ -154,7 +194,7 @@
     find(query).then(function (found) {
       if (ticket === latest) render(found.slice(0, pageResults ? 100 : 8), query, found.length);
     }).catch(function () {
-      var note = el("p", { "class": "search-note" }, "Search is not available here.");
+      var note = el("p", { "class": "search-note" }, say("unavailable"));
       if (pageResults) { pageResults.replaceChildren(); status(note.textContent); } else showPanel([note]);
     });
   }
@@ -165,8 +205,8 @@
   }
 
   function render(items, query, total) {
-    var summary = total === 0 ? (query ? "No films match \u201c" + query + "\u201d." : "")
-      : total + (total === 1 ? " film matches" : " films match") + " \u201c" + query + "\u201d.";
+    var summary = total === 0 ? (query ? say("no-match", { query: query }) : "")
+      : say("matches", { count: total, query: query });
     if (pageResults) {
       pageResults.replaceChildren.apply(pageResults, items.map(resultItem));
       status(summary);
@@ -178,7 +218,7 @@
     if (items.length) nodes.push(list);
     if (total > items.length) {
       nodes.push(el("a", { href: page("search/") + "?q=" + encodeURIComponent(query), "class": "search-all" },
-        "See all " + total + " results"));
+        say("see-all", { count: total })));
     }
     showPanel(query ? nodes : []);
   }
@@ -262,8 +302,9 @@
     return list;
   }
 
-  function srcset(text) {
-    return text.split(", ").map(function (part) { return base + part; }).join(", ");
+  // Posters are at the site's root, which a language's index says where is from its folder.
+  function srcset(text, root) {
+    return text.split(", ").map(function (part) { return root + part; }).join(", ");
   }
 
   function initial(title) {
@@ -280,15 +321,16 @@
     var a = el("a", { "class": "card-link", href: page("films/" + slug + "/") });
     var box = el("span", { "class": "card-poster" });
     var poster = value(film, f, "poster");
+    var root = base + (ix.data.root || "");
     var sizes = "(min-width: 1240px) 180px, (min-width: 760px) 16vw, 44vw";
     if (Array.isArray(poster)) {
       var pic = el("picture");
-      pic.appendChild(el("source", { type: "image/webp", srcset: srcset(poster[3]), sizes: sizes }));
-      pic.appendChild(el("img", { "class": "poster-img", src: base + poster[0], srcset: srcset(poster[4]),
+      pic.appendChild(el("source", { type: "image/webp", srcset: srcset(poster[3], root), sizes: sizes }));
+      pic.appendChild(el("img", { "class": "poster-img", src: root + poster[0], srcset: srcset(poster[4], root),
         sizes: sizes, width: poster[1], height: poster[2], alt: "", loading: "lazy", decoding: "async" }));
       box.appendChild(pic);
     } else if (poster) {
-      box.appendChild(el("img", { "class": "poster-img", src: base + poster, alt: "",
+      box.appendChild(el("img", { "class": "poster-img", src: root + poster, alt: "",
         loading: "lazy", decoding: "async" }));
     } else {
       var ph = el("span", { "class": "poster-placeholder", style: "--hue: " + value(film, f, "hue"),
@@ -307,9 +349,9 @@
       var state = score >= 60 ? "fresh" : "rotten";
       var m = el("span", { "class": "meter meter-" + state + " meter-small" });
       m.appendChild(el("span", { "class": "meter-icon", "aria-hidden": "true" }));
-      m.appendChild(el("span", { "class": "meter-score" }, score + "%"));
+      m.appendChild(el("span", { "class": "meter-score" }, percent(score)));
       m.appendChild(document.createTextNode(" "));
-      m.appendChild(el("span", { "class": "meter-state" }, state[0].toUpperCase() + state.slice(1)));
+      m.appendChild(el("span", { "class": "meter-state" }, say(state)));
       var p = el("p", { "class": "card-score" });
       p.appendChild(m);
       li.appendChild(p);
@@ -322,7 +364,7 @@
     matches.slice(shown, shown + pageSize).forEach(function (film) { grid.appendChild(card(film, ix)); });
     shown = Math.min(matches.length, shown + pageSize);
     button.hidden = shown >= matches.length;
-    button.textContent = "Show more (" + (matches.length - shown) + " left)";
+    button.textContent = say("show-more", { count: matches.length - shown });
   }
 
   function apply() {
@@ -338,11 +380,11 @@
         if (link) link.focus();
       });
       var section = el("section", { "class": "films", "aria-labelledby": "films-heading" });
-      section.appendChild(el("h2", { id: "films-heading", "class": "visually-hidden" }, "Films chosen"));
+      section.appendChild(el("h2", { id: "films-heading", "class": "visually-hidden" }, say("chosen")));
       section.appendChild(grid);
       catalogue.replaceChildren(section, button);
       more(ix, grid, button);
-      var text = matches.length + (matches.length === 1 ? " film" : " films");
+      var text = say("films", { count: matches.length });
       document.getElementById("facet-status").textContent = text;
       if (count) count.textContent = text;
       var params = new URLSearchParams();
@@ -353,8 +395,8 @@
       var query = params.toString();
       remember(query ? "?" + query : location.pathname);
     }).catch(function () {
-      document.getElementById("facet-status").textContent = "Sorting and filtering are not available.";
-      if (count) count.textContent = "Sorting and filtering are not available.";
+      document.getElementById("facet-status").textContent = say("no-sort");
+      if (count) count.textContent = say("no-sort");
     });
   }
 
