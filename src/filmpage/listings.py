@@ -114,24 +114,32 @@ def replan(pages: list, more: Additions, before: str | None, loads: Callable[[st
     now = json.loads(film_prints(more))
     changed = {slug for slug in old.keys() | now.keys() if old.get(slug) != now.get(slug)}
     out = []
-    for page in pages:  # in each language: its folder, and its code in each context
-        if page.template in TEMPLATES:
-            continue
-        if page.template == "search.html":
-            prefix = page.path.removesuffix("search/index.html")
-            spec = loads(page.spec)
-            lang = {"lang": spec["lang"]} if "lang" in spec else {}
-            out += [Page(prefix + p.path, p.template, {**p.context, **lang}) for p in more.pages]
-        if page.template == "film.html" and page.path.rsplit("/", 2)[-2] in changed:
-            slug = page.path.rsplit("/", 2)[-2]
-            context = {k: v for k, v in loads(page.spec).items() if k not in FILM_KEYS}
-            page = Page(page.path, page.template, {**context, **more.films.get(slug, {})})
-        elif page.template == "feed.xml":
-            context = {k: v for k, v in loads(page.spec).items() if k != "seasons"}
-            page = Page(page.path, page.template, {**context, **more.feed})
-        out.append(page)
+    for page in pages:
+        if page.template not in TEMPLATES:
+            out += _replanned(page, more, changed, loads)
     at = next((i for i, p in enumerate(out) if p.path == "sitemap.xml"), None)
     if at is not None:  # a site with a host (the sitemap holds full URLs)
-        lang = {k: v for k, v in loads(out[at].spec).items() if k == "lang"}
+        lang = _language(out[at], loads)
         out[at] = Page("sitemap.xml", "sitemap.xml", {"paths": sitemap_paths(out[:at]), **lang})
     return out
+
+
+def _replanned(page, more: Additions, changed: set[str], loads) -> list:
+    """A page of the last plan as it stays or is made anew, in its language (its folder,
+    and its code in the context); the pages of what's on come before each search page."""
+    if page.template == "search.html":
+        prefix, lang = page.path.removesuffix("search/index.html"), _language(page, loads)
+        own = [Page(prefix + p.path, p.template, {**p.context, **lang}) for p in more.pages]
+        return [*own, page]
+    slug = page.path.rsplit("/", 2)[-2] if page.template == "film.html" else None
+    if slug in changed:
+        context = {k: v for k, v in loads(page.spec).items() if k not in FILM_KEYS}
+        return [Page(page.path, page.template, {**context, **more.films.get(slug, {})})]
+    if page.template == "feed.xml":
+        context = {k: v for k, v in loads(page.spec).items() if k != "seasons"}
+        return [Page(page.path, page.template, {**context, **more.feed})]
+    return [page]
+
+
+def _language(page, loads) -> dict:
+    return {k: v for k, v in loads(page.spec).items() if k == "lang"}
