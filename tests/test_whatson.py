@@ -407,14 +407,16 @@ def test_a_new_day_changes_nothing_for_a_site_without_a_programme(site):
     assert "Saturday, September 5, 2026" in read(site, "programme/index.html").split('id="past')[1]
 
 
-def test_edits_of_what_is_on_give_what_a_clean_build_gives(tmp_path):
+@pytest.mark.parametrize("languages", ["", "languages: [en, fr]\n"], ids=["one", "two"])
+def test_edits_of_what_is_on_give_what_a_clean_build_gives(tmp_path, languages):
     """Each edit of the programme, collections and pages takes the last page plan and
-    plans only what's on again; every result is byte-identical to a clean build."""
+    plans only what's on again (in every language of the site); every result is
+    byte-identical to a clean build."""
     site, clean = tmp_path / "site", tmp_path / "clean"
     films = {f"f{i}.md": film(f"Film {i}", 2000 + i, genres="[Drama]", runtime="90")
              for i in range(5)}  # fmt: skip
     films["d.md"] = film("Draft", draft="true")
-    write_site(site, films, EXAMPLE_SETTINGS.read_text())
+    write_site(site, films, EXAMPLE_SETTINGS.read_text() + languages)
     for folder in ("programme", "collections", "pages"):
         (site / "content" / folder).mkdir()
     season = site / "content/programme/june.yaml"
