@@ -493,5 +493,6 @@ def test_the_programme_and_a_film_s_screenings_in_french(site):
     for page in (seen, whatson, season, collections, collection):
         assert [word for word in english if word in page] == []
         assert _english_left(page) == set()
+    assert "samedi 3 octobre 2026 à 19:30 : Last Train Home, Main Hall" in read(site, "fr/feed.xml")
     en = text_of(read(site, "programme/index.html"))
     assert "Saturday, October 3, 2026" in en and "£6.00 concession" in en and "Sold out" in en
