@@ -17,6 +17,7 @@ from filmpage.formats import Words
 from filmpage.i18n import load_catalogue
 
 from .conftest import build_errors, read, text_of, write_site
+from .test_whatson import BEFORE, example_site
 
 LOCALES = Path(__file__).resolve().parents[1] / "src" / "filmpage" / "locales"
 NNBSP, NBSP = "\u202f", "\u00a0"
@@ -91,6 +92,22 @@ def _english_phrases(message: str) -> list[str]:
     return [p.strip(" .,:;()“”") for p in text.split("|") if re.search(r"[A-Za-z]{3}", p)]
 
 
+def _english_left(seen: str) -> set[str]:
+    """The phrases of the theme's English messages that French says otherwise found in
+    ``seen``."""
+    french_words = " ".join(" ".join(s) if isinstance(s, tuple) else s for _, s in messages("fr"))
+    left = set()
+    for english, _ in messages("fr"):
+        for message in english if isinstance(english, tuple) else (english,):
+            for phrase in _english_phrases(message):
+                pattern = rf"(?<![\w-]){re.escape(phrase)}(?![\w-])"
+                if re.search(pattern, french_words):
+                    continue  # French writes it so too ("Films", "Studio")
+                if re.search(pattern, seen):
+                    left.add(phrase)
+    return left
+
+
 class _Attributes(HTMLParser):
     """The values of the attributes a reader meets: alt text, labels, placeholders,
     titles and the meta descriptions."""
@@ -136,17 +153,7 @@ def test_a_french_film_page_has_no_english_label_left(french):
     )  # fmt: skip
     for label in labels:
         assert label in seen, label
-    french_words = " ".join(" ".join(s) if isinstance(s, tuple) else s for _, s in messages("fr"))
-    left = set()
-    for english, _ in messages("fr"):
-        for message in english if isinstance(english, tuple) else (english,):
-            for phrase in _english_phrases(message):
-                pattern = rf"(?<![\w-]){re.escape(phrase)}(?![\w-])"
-                if re.search(pattern, french_words):
-                    continue  # French writes it so too ("Films", "Studio")
-                if re.search(pattern, seen):
-                    left.add(phrase)
-    assert left == set()
+    assert _english_left(seen) == set()
     assert '<html lang="fr">' in html
 
 
@@ -437,3 +444,55 @@ def test_a_bilingual_site_opened_from_disk_links_every_language(site):
         assert (page.parent / url).resolve().is_file(), url
     assert json.loads(read(site, "fr/films.json"))["root"] == "../"
     assert (out / "fr" / "films.js").is_file() and (out / "fr" / "js" / "messages.js").is_file()
+
+
+def test_the_programme_and_a_film_s_screenings_in_french(site):
+    """What's on in French: the programme, a season, the collections and a film page's
+    screenings have the theme's words in French, its dates as Babel writes them, and no
+    English of the theme left; the English pages keep theirs."""
+    example_site(site)
+    settings = site / "filmpage.yml"
+    settings.write_text(settings.read_text().replace("language: en", "languages: [en, fr]"))
+    build(site, today=BEFORE)
+    programme = read(site, "fr/programme/index.html")
+    seen = _seen(programme)
+    for phrase in (
+        "Programme", "Les prochaines séances, jour par jour", "Cycles :",
+        "S'abonner au calendrier du programme", "Autumn 2026", "samedi 3 octobre 2026", "19:30",
+        "ouverture des portes à 19:00",
+        "8,00 £GB", "6,00 £GB tarif réduit", "Sous-titres English", "Sous-titres en English",
+        "Sous-titres pour sourds et malentendants", "Accessible en fauteuil roulant",
+        "Audiodescription", "Séance relax", "Complet", "À confirmer", "Billets",
+        "pour Last Train Home, samedi 3 octobre 2026 à 19:30", "Ajouter au calendrier",
+        "Les prochaines séances de Documentary Store",
+    ):  # fmt: skip
+        assert phrase in seen, phrase
+    # shown by the script once every screening has begun
+    assert '<p class="no-coming" hidden>Aucune séance à venir pour le moment.</p>' in programme
+    film = read(site, "fr/films/last-train-home/index.html")
+    # what's on adds to the film page (the rest of it is the record's English reviews)
+    whatson = _seen(" ".join(re.findall(r'<section class="film-[sc].*?</section>', film, re.S)))
+    for phrase in (
+        "Prochaines séances", "samedi 3 octobre 2026 à 19:30", "samedi 6 février 2027 à 19:30",
+        "Tout le programme", "Dans les collections", "Journeys Home",
+    ):  # fmt: skip
+        assert phrase in whatson, phrase
+    collections = _seen(read(site, "fr/collections/index.html"))
+    collection = _seen(read(site, "fr/collections/journeys-home/index.html"))
+    season = read(site, "fr/programme/autumn-2026/index.html")
+    assert "Films about <strong>work and home</strong>" in season  # its own words, as written
+    season = _seen(re.sub(r'<div class="lede prose">.*?</div>', "", season, flags=re.S))
+    assert "Collections" in collections and "1 film" in collections
+    assert "Les sélections de films de Documentary Store." in collections
+    assert "Fil d'Ariane" in collection and "Collections Journeys Home" in collection
+    assert "S'abonner au calendrier de ce cycle" in season and "Complet" in season
+    english = ("Coming screenings", "Sold out", "To be confirmed", "Tickets", "Add to calendar",
+               "concession", "subtitles", "Captioned", "Wheelchair accessible", "doors",
+               "No screenings to come", "In collections", "The whole programme", "Saturday",
+               "October")  # fmt: skip
+    for page in (seen, whatson, season, collections, collection):
+        assert [word for word in english if word in page] == []
+        assert _english_left(page) == set()
+    assert "samedi 3 octobre 2026 à 19:30 : Last Train Home, Main Hall" in read(site, "fr/feed.xml")
+    en = text_of(read(site, "programme/index.html"))
+    assert "Saturday, October 3, 2026" in en and "£6.00 concession" in en and "Sold out" in en
