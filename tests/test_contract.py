@@ -458,3 +458,18 @@ def test_unknown_setting_is_a_warning(site):
     assert [str(w) for w in result.warnings] == [
         "filmpage.yml:1:1: warning: titel: unknown field; did you mean 'title'?"
     ]
+
+
+def test_the_examples_copy_is_the_contract_s_own():
+    """The suite builds the contract's examples from its copy in tests/fixtures; where the
+    contract's folder is beside the checkout (``../shared``), the copy must be the same,
+    file for file and byte for byte."""
+    from .conftest import REPO, SHARED_EXAMPLES
+
+    original = REPO.parent / "shared" / "examples"
+    if not original.is_dir():
+        pytest.skip(f"no {original} beside this checkout to compare the copy with")
+    files = lambda root: {  # noqa: E731
+        p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
+    }
+    assert files(SHARED_EXAMPLES) == files(original)

@@ -12,7 +12,7 @@ from playwright.sync_api import sync_playwright
 from filmpage.commands.serve import start_preview
 
 from .browser import AXE, CHROMIUM, LAYOUT_PROBLEMS, WIDTHS, provision
-from .conftest import EXAMPLE_RECORD, EXAMPLE_SETTINGS, SHARED
+from .conftest import EXAMPLE_RECORD, EXAMPLE_SETTINGS, SHARED_EXAMPLES
 
 TODAY = dt.date.today()
 
@@ -43,7 +43,7 @@ def server(tmp_path_factory):
     shutil.copy(EXAMPLE_RECORD, root / "content/films/last-train-home.md")
     shutil.copy(EXAMPLE_SETTINGS, root / "filmpage.yml")
     for folder in ("collections", "pages"):
-        shutil.copytree(SHARED / "examples" / folder, root / "content" / folder)
+        shutil.copytree(SHARED_EXAMPLES / folder, root / "content" / folder)
     (root / "content/programme").mkdir()
     (root / "content/programme/this-week.yaml").write_text(_season())
     running = start_preview(root, port=0, reload=False)

@@ -19,7 +19,7 @@ from filmpage.commands.build import build
 from .conftest import (
     EXAMPLE_RECORD,
     EXAMPLE_SETTINGS,
-    SHARED,
+    SHARED_EXAMPLES,
     build_errors,
     digest,
     film,
@@ -29,7 +29,7 @@ from .conftest import (
     write_site,
 )
 
-EXAMPLES = SHARED / "examples"
+EXAMPLES = SHARED_EXAMPLES
 BEFORE = dt.date(2026, 9, 1)  # before every screening of the examples
 BETWEEN = dt.date(2026, 10, 10)  # after the first
 
