@@ -130,6 +130,9 @@ def test_check_writes_nothing(site):
     result = run("check", "--root", str(site))
     assert result.exit_code == 1
     assert "content/films/b.md:2:1: year: required field is missing" in result.output
+    (site / "content/films/b.md").write_text(film("B", colour="red"))  # an unknown field
+    result = run("check", "--root", str(site))
+    assert result.exit_code == 0 and result.output.endswith("OK: 2 films, 1 warning.\n")
 
 
 def test_new_writes_a_record_that_builds_and_refuses_to_overwrite(site):

@@ -118,8 +118,8 @@ def check_command(
         click.echo(f"checked {len(site.catalogue.films)} films, {len(site.static)} static files")
     report_problems(site.warnings, quiet)
     if not quiet:
-        n = len(site.catalogue.films)
-        click.echo(f"OK: {n} film{'s' if n != 1 else ''}, {len(site.warnings)} warnings.")
+        n, w = len(site.catalogue.films), len(site.warnings)
+        click.echo(f"OK: {n} film{'s' if n != 1 else ''}, {w} warning{'s' if w != 1 else ''}.")
 
 
 @click.command("serve")
