@@ -444,6 +444,8 @@ def test_edits_of_what_is_on_give_what_a_clean_build_gives(tmp_path, languages):
         ),
     ]
     navigation = {2, 3}  # the first collection and a page in the menu: every page's menu
+    if languages:  # and a season's calendar, which pages of every language link at the root
+        navigation |= {1, 5}
     for number, edit in enumerate(edits):
         edit()
         result = build(site, today=BEFORE)
@@ -475,3 +477,49 @@ def test_a_site_template_for_the_menu_reaches_every_page_and_its_edits_too(site)
     menu.write_text("<ul>{% for item in menu %}<li>{{ item.title }}?</li>{% endfor %}</ul>")
     build(site)
     assert "<li>Genres?</li>" in read(site, "genres/index.html")
+
+
+def test_links_to_root_files_on_other_languages_pages_follow_new_files(tmp_path):
+    """A French page links a file every language shares (a calendar, a static file) at
+    the site's root, and a path it does not know under /fr/: when such a file appears,
+    the pages that link it are made again, as a clean build makes them."""
+    site, clean = tmp_path / "site", tmp_path / "clean"
+    settings = (
+        "languages: [en, fr]\nbase_url: https://example.org/club/\ntimezone: Europe/London\n"
+        "menu:\n  - films\n  - {title: Calendar, url: /programme.ics}\n"
+        "  - {title: Leaflet, url: /leaflet.pdf}\n"
+    )
+    write_site(site, {"a.md": film("Film A", 2001, runtime="90")}, settings)
+    build(site, today=BEFORE)
+    steps = [
+        lambda root: (
+            (root / "content/programme").mkdir(exist_ok=True)
+            or (root / "content/programme/june.yaml").write_text(
+                "title: June\nscreenings:\n  - {film: film-a, start: 2026-10-10 19:30}\n"
+            )
+        ),
+        lambda root: (
+            (root / "static").mkdir(exist_ok=True)
+            or (root / "static/leaflet.pdf").write_bytes(b"%PDF-1.4\n")
+        ),
+    ]
+    for number, step in enumerate(steps):
+        step(site)
+        build(site, today=BEFORE)
+        shutil.rmtree(clean, ignore_errors=True)
+        shutil.copytree(site, clean, ignore=shutil.ignore_patterns("site", ".filmpage-cache"))
+        build(clean, today=BEFORE)
+        assert digest(site / "site") == digest(clean / "site"), number
+    assert 'href="/club/leaflet.pdf"' in read(site, "fr/index.html")
+    assert 'href="/club/programme.ics"' in read(site, "fr/index.html")
+
+
+def test_a_page_cannot_take_the_folder_of_a_language(site):
+    write_site(
+        site, {"a.md": film("Film A")}, "languages: [en, fr]\nbase_url: https://example.org/\n"
+    )
+    (site / "content/pages").mkdir()
+    (site / "content/pages/fr.md").write_text("---\ntitle: En français\nmenu: 3\n---\nBonjour.\n")
+    assert build_errors(site) == [
+        "content/pages/fr.md:1:1: slug: /fr/ is a section of the site; rename the file"
+    ]

@@ -104,11 +104,12 @@ def read_whatson(root: Path, settings: Settings, problems: Problems) -> Whatson:
     seasons = sorted(found["programme"], key=_season_order)
     _check_twice(seasons, problems)
     pages = found["pages"]
+    taken = RESERVED | {code.lower() for code in settings.codes[1:]}  # languages' folders
     for page in pages:
-        if page.slug in RESERVED:
+        if page.slug in taken:
             problems.error(page.file, 1, 1, "slug", f"/{page.slug}/ is a section of the site; "
                            "rename the file")  # fmt: skip
-    pages = [p for p in pages if p.slug not in RESERVED]
+    pages = [p for p in pages if p.slug not in taken]
     collections = sorted(found["collections"], key=lambda c: (c.title.casefold(), c.slug))
     menu = _menu(settings, pages, bool(seasons), bool(collections), problems)
     return Whatson(tuple(seasons), tuple(collections), tuple(pages), menu, h.digest())

@@ -234,7 +234,7 @@ def _renderer(
     preview server), when the settings, the catalogues, the templates, the images and the
     plan are the same, its cards and films of films whose print changed dropped; else
     new ones. They are kept for the next build by :func:`_remember`."""
-    shared = (*site.static, *calendar_paths(site.whatson))  # at the root, for every language
+    shared = _shared(site)
     key = (repr(site.settings), site.words, tuple(sorted(site.templates.items())), shared)
     old: _Renderer | None = memory.renderer
     shelf = Shelf(root, plan.films, records, memory, plan.related)
@@ -261,14 +261,28 @@ def _renderer(
     return envs
 
 
+def _shared(site: Site, screenings: bool = True) -> tuple[str, ...]:
+    """The files every language's pages link at the site's root (static files, calendars);
+    a site in one language links everything from its root alike, so it has none. Without
+    ``screenings``, not each screening's own calendar: only the pages that show the
+    screening link it, and they are made again when it changes."""
+    if len(site.settings.codes) < 2:
+        return ()
+    calendars = calendar_paths(site.whatson)
+    if not screenings:
+        calendars = [path for path in calendars if path.count("/") < 2]
+    return (*sorted(site.static), *calendars)
+
+
 def _fingerprints(plan: Plan, site: Site, memory: Memory, env, target: Target) -> Fingerprints:
     trusted = not target.whole and bool(memory.outputs())
     return Fingerprints(
         templates=template_hashes(env, site.templates),
-        common=common_fingerprint(site.settings, site.whatson, site.words),
+        common=common_fingerprint(site.settings, site.whatson, site.words, _shared(site, False)),
         prints={slug: parts[0] for slug, parts in plan.parts.items()},
         before=memory.outputs() if trusted else {},
         old_templates=stored_templates(memory.fact("templates")),
+        old_common=bytes.fromhex(memory.fact("common") or ""),
     )
 
 
@@ -288,6 +302,7 @@ def _remember(
     facts = {
         "plan": plan.key.hex(),
         "templates": templates_fact(prints.templates),
+        "common": prints.common.hex(),
         "options": options,
         "summary": json.dumps(summary, ensure_ascii=False),
         **more_facts,

@@ -168,6 +168,7 @@ class Fingerprints:
     prints: dict[str, bytes]
     before: dict[str, bytes]  # the last build's fingerprints, where they can be trusted
     old_templates: dict[str, bytes]
+    old_common: bytes = b""  # the last build's ``common``
 
 
 def make_output(
@@ -233,9 +234,10 @@ def _listed(page: Page | PlanPage, language: str):
 
 def _candidates(plan: Plan, prints: Fingerprints, out: Path) -> list[int]:
     """The pages whose fingerprint may have changed: all of them when the plan is new or
-    nothing is known of the output; else those made by this build (the statistics), that
-    name a film whose print changed, whose template changed, or that are missing."""
-    if plan.made or not prints.before:
+    nothing is known of the output or what every page has changed; else those made by
+    this build (the statistics), that name a film whose print changed, whose template
+    changed, or that are missing."""
+    if plan.made or not prints.before or prints.common != prints.old_common:
         return list(range(len(plan.pages)))
     changed, old, now = plan.changed, prints.old_templates, prints.templates
     return [

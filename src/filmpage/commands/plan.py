@@ -288,10 +288,12 @@ def plan_facts(plan: Plan) -> str:
 
 
 def common_fingerprint(
-    settings: Settings, whatson: Whatson | None = None, words: bytes = b""
-) -> bytes:
+    settings: Settings, whatson: Whatson | None = None, words: bytes = b"",
+    shared: tuple[str, ...] = (),
+) -> bytes:  # fmt: skip
     """What every page's fingerprint starts with: the version, the settings, the
-    navigation and the languages' catalogues (``words``: their hash)."""
+    navigation, the languages' catalogues (``words``: their hash) and the files every
+    language links at the root (``shared``: a link to one of them is written otherwise)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     menu = whatson.menu if whatson else ()
-    return digest(f"{__version__}|{settings!r}|{epoch}|{menu!r}|".encode() + words)
+    return digest(f"{__version__}|{settings!r}|{epoch}|{menu!r}|{shared!r}|".encode() + words)
