@@ -18,6 +18,13 @@ _STAMP = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{1,2}):([0-9]{2})")
 _CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 
 
+def build_day() -> dt.date:
+    """The day a build counts as today when it is not told (``--today``): the current date
+    in UTC, not on the machine's clock, so that machines in other time zones building
+    at the same moment make the same bytes."""
+    return dt.datetime.now(dt.UTC).date()
+
+
 @cache
 def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)

@@ -45,7 +45,7 @@ from .common import (
 @click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="The day the programme counts as today, YYYY-MM-DD.  [default: the current date]",
+    help="The day the programme counts as today, YYYY-MM-DD.  [default: the current date in UTC]",
 )
 @jobs_option
 @quiet_option

@@ -28,6 +28,7 @@ from jinja2 import Environment
 from ..errors import Problem, Problems
 from ..ical import calendar_paths
 from ..images import Media, share_card
+from ..localtime import build_day
 from ..model import Film
 from ..render import make_environments, show_films, show_whatson, template_hashes
 from ..store import open_store
@@ -88,7 +89,7 @@ def build(
     ``relative_links``); ``today`` (default: the current date) decides which screenings
     are still to come.
     """
-    today = today or dt.date.today()
+    today = today or build_day()
     started = time.perf_counter()
     out = out if out is not None else root / OUTPUT_DIR
     check_output_folder(out, root)

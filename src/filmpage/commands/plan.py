@@ -30,6 +30,7 @@ from ..i18n import Language
 from ..images import Media
 from ..listings import additions, film_prints, replan
 from ..localized import check_languages
+from ..localtime import build_day
 from ..model import RelatedTitle
 from ..pages import Additions, Page, Pager, plan_languages
 from ..programme import Screening, Season
@@ -90,7 +91,7 @@ def check_site(
     pages), and the catalogue when the plan must be made again (``derived`` gives the
     records' derived parts); raise one FilmpageError holding every problem. ``today``
     decides which screenings are still to come."""
-    today = today or dt.date.today()
+    today = today or build_day()
     problems = Problems()
     problems.extend(records.problems)
     settings = load_settings(root, problems, overrides)
