@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PIL import Image
@@ -25,6 +27,17 @@ FONTS = (Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
          Path("/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf"))  # fmt: skip
 ARTIFACTS = REPO / "test-artifacts"
 WIDTHS = (390, 1280)
+
+
+@contextmanager
+def launched_chromium() -> Iterator:
+    """Debian's Chromium driven by Playwright (never a downloaded browser), closed after."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield browser
+        browser.close()
 
 
 def provision() -> None:

@@ -11,18 +11,18 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from .browser import (
     ARTIFACTS,
     AXE,
-    CHROMIUM,
     CLS_OBSERVER,
     FOCUS_STYLE,
     HEADINGS,
     LAYOUT_PROBLEMS,
     SPACING,
     WIDTHS,
+    launched_chromium,
     provision,
     serve_example,
 )
@@ -56,10 +56,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(server):
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture

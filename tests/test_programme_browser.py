@@ -7,11 +7,10 @@ import datetime as dt
 import shutil
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from filmpage.commands.serve import start_preview
 
-from .browser import AXE, CHROMIUM, LAYOUT_PROBLEMS, WIDTHS, provision
+from .browser import AXE, LAYOUT_PROBLEMS, WIDTHS, launched_chromium, provision
 from .conftest import EXAMPLE_RECORD, EXAMPLE_SETTINGS, SHARED_EXAMPLES
 
 TODAY = dt.date.today()
@@ -53,10 +52,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(server):
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def _open(browser, server, path: str, when: dt.datetime | None = None, width: int = 1280):

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from filmpage.cli import main
 from filmpage.commands.build import build
 
-from .browser import CHROMIUM, provision
+from .browser import launched_chromium, provision
 from .conftest import film, links_of, read, write_site
 from .sites import example_site
 
@@ -116,12 +116,8 @@ def test_a_quick_rebuild_keeps_the_data_scripts_in_step(tmp_path):
 @pytest.fixture(scope="module")
 def chromium():
     provision()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield browser
-        browser.close()
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 def test_opened_from_disk_in_chromium_styles_links_search_and_filters_work(on_disk, chromium):
