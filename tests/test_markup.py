@@ -96,3 +96,21 @@ def test_a_failed_conversion_does_not_spoil_the_next_one():
     assert render_markdown("A plot.<script>x</script> **Still** here.") == (
         "<p>A plot. <strong>Still</strong> here.</p>"
     )
+
+
+def test_markdown_nested_too_deeply_in_a_season_or_a_page_is_a_placed_error(site):
+    """A season's description and a page's text go through the records' Markdown rule."""
+    write_site(site, {"f.md": film()})
+    for folder in ("programme", "pages"):
+        (site / "content" / folder).mkdir()
+    deep = "1. " * 3000
+    (site / "content/programme/june.yaml").write_text(
+        f'title: June\ndescription: "{deep}"\nscreenings:\n'
+        "  - {film: a-film, start: 2027-06-10 19:30}\n"
+    )
+    (site / "content/pages/about.md").write_text(f"---\ntitle: About\n---\n{deep}\n")
+    nested = "Markdown nested too deeply (lists or quotes inside each other)"
+    assert build_errors(site) == [
+        f"content/pages/about.md:4:1: body: {nested}",
+        f"content/programme/june.yaml:2:14: description: {nested}",
+    ]

@@ -19,7 +19,6 @@ from . import yamldoc
 from .errors import Problems
 from .load import Record
 from .localtime import aware, clock_problem, later, parse_clock, parse_stamp
-from .markup import MAX_MARKDOWN_CHARS, render_markdown
 from .settings import Settings
 from .slugs import is_slug
 
@@ -99,13 +98,9 @@ def season_from_record(record: Record, slug: str, settings: Settings, problems: 
     title = read.text(tree.get("title"), "title")
     if title is None:
         read.error(tree.get("title"), "title", "required field is missing", fallback=tree)
-    description = read.text(tree.get("description"), "description") or ""
-    html = ""
-    if len(description) > MAX_MARKDOWN_CHARS:
-        read.error(tree.get("description"), "description",
-                   f"{len(description)} characters; the limit is {MAX_MARKDOWN_CHARS}")  # fmt: skip
-    elif description:
-        html = render_markdown(description)
+    node = tree.get("description")
+    description = read.text(node, "description") or ""
+    html = read.markdown(description, "description", node.line, node.column) if node else ""
     found = []
     for i, node in enumerate(read.seq(tree.get("screenings"), "screenings")):
         screening = _screening(read, node, f"screenings[{i}]", slug, settings)

@@ -15,7 +15,7 @@ from .errors import Problems
 from .identity import read_aliases, read_ids
 from .load import Record
 from .localized import read_translations
-from .markup import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_TOTAL, MarkupError, render_markdown
+from .markup import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_TOTAL
 from .model import (
     KNOWN_ROLES,
     LATER_CHECKED,
@@ -273,32 +273,17 @@ def _quotes(read, nodes):
 
 
 def _markdown(read, text: str, field: str, at: tuple[int, int], budget: list[int]) -> str:
-    """Render untrusted Markdown within the documented limits, reporting what exceeds them."""
+    """Render untrusted Markdown within the documented limits, reporting what exceeds them:
+    each text's (:meth:`yamldoc.Reader.markdown`) and the record's in all."""
     line, column = at
-    if len(text) > MAX_MARKDOWN_CHARS:
-        read.problems.error(
-            read.file,
-            line,
-            column,
-            field,
-            f"{len(text)} characters of Markdown; the limit is {MAX_MARKDOWN_CHARS}",
-        )
-        return ""
-    budget[0] -= len(text)
-    if budget[0] < 0:
-        read.problems.error(
-            read.file,
-            line,
-            column,
-            field,
-            f"the record holds more than {MAX_MARKDOWN_TOTAL} characters of Markdown in all",
-        )
-        return ""
-    try:
-        return render_markdown(text)
-    except MarkupError as exc:
-        read.problems.error(read.file, line, column, field, str(exc))
-        return ""
+    if len(text) <= MAX_MARKDOWN_CHARS:  # (a longer one is refused alone, below)
+        budget[0] -= len(text)
+        if budget[0] < 0:
+            message = f"the record holds more than {MAX_MARKDOWN_TOTAL} characters of Markdown"
+            message += " in all"
+            read.problems.error(read.file, line, column, field, message)
+            return ""
+    return read.markdown(text, field, line, column)
 
 
 def _reviews(read, nodes, budget: list[int]):

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from . import yamldoc
 from .errors import Problems
 from .load import Record
-from .markup import MAX_MARKDOWN_CHARS, MarkupError, render_markdown
 from .slugs import is_slug
 
 COLLECTION_FIELDS = ("title", "films", "description")
@@ -53,17 +52,7 @@ class SitePage:
 
 
 def _body(read: yamldoc.Reader, record: Record, field: str) -> str:
-    text = record.body
-    if len(text) > MAX_MARKDOWN_CHARS:
-        read.problems.error(read.file, record.body_line, 1, field,
-                            f"{len(text)} characters of Markdown; the limit is "
-                            f"{MAX_MARKDOWN_CHARS}")  # fmt: skip
-        return ""
-    try:
-        return render_markdown(text)
-    except MarkupError as exc:
-        read.problems.error(read.file, record.body_line, 1, field, str(exc))
-        return ""
+    return read.markdown(record.body, field, record.body_line, 1)
 
 
 def _title(read: yamldoc.Reader, tree: yamldoc.Map) -> str | None:

@@ -19,6 +19,7 @@ import yaml
 
 from . import plainyaml
 from .errors import Problems
+from .markup import MAX_MARKDOWN_CHARS, MarkupError, render_markdown
 from .yamltree import MAX_DEPTH, MAX_ITEMS, NULLS, Map, Node, Scalar, Seq, describe
 
 try:
@@ -260,6 +261,19 @@ class Reader:
         at = node or fallback
         self.problems.error(self.file, at.line if at else 1, at.column if at else 0, field, message)
         return None
+
+    def markdown(self, text: str, field: str, line: int, column: int) -> str:
+        """Untrusted Markdown (at ``line``, ``column``) rendered within its limits; a text
+        too long or nested too deep is an error placed there, and gives ""."""
+        if len(text) > MAX_MARKDOWN_CHARS:
+            message = f"{len(text)} characters of Markdown; the limit is {MAX_MARKDOWN_CHARS}"
+            self.problems.error(self.file, line, column, field, message)
+            return ""
+        try:
+            return render_markdown(text)
+        except MarkupError as exc:
+            self.problems.error(self.file, line, column, field, str(exc))
+            return ""
 
     def warn_unknown(self, mapping: Map, known: tuple[str, ...] | set[str], prefix: str = ""):
         """Warn about keys outside ``known``, suggesting the closest known key."""
