@@ -99,6 +99,19 @@ def test_coming_screenings_by_day_and_the_past_apart(site):
     assert "Saturday, October 24, 2026, 22:45" in text_of(film_page)
 
 
+def test_doors_that_open_before_midnight_open_the_day_before(site):
+    write_site(site, {"a.md": film("Film A", 2001, runtime="90")},
+               "base_url: https://example.org/\ntimezone: Europe/London\n")  # fmt: skip
+    (site / "content/programme").mkdir()
+    (site / "content/programme/late.yaml").write_text(
+        "title: Late\nscreenings:\n  - {film: film-a, start: 2026-10-04 00:30, doors: '23:45'}\n"
+    )
+    build(site, today=BEFORE)
+    (event,) = events(read(site, "programme/late/index.html"))
+    assert event["startDate"] == "2026-10-04T00:30:00+01:00"
+    assert event["doorTime"] == "2026-10-03T23:45:00+01:00"
+
+
 def test_screening_events_carry_what_search_engines_read(site):
     example_site(site)
     build(site, today=BEFORE)

@@ -67,6 +67,15 @@ class Screening:
         return later(self.starts, runtime) if runtime else None
 
     @property
+    def opens(self) -> dt.datetime | None:
+        """When the doors open: on the start's day, or the day before when the clock says a
+        later time than the start (doors 23:45 for a screening at 00:30)."""
+        if not self.doors:
+            return None
+        day = self.day if self.doors <= self.start[11:16] else self.day - dt.timedelta(days=1)
+        return aware(f"{day.isoformat()}T{self.doors}", self.zone)
+
+    @property
     def day(self) -> dt.date:
         return dt.date.fromisoformat(self.start[:10])
 

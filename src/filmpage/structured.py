@@ -222,10 +222,8 @@ def screening_event(s: Screening, film: Film, settings: Settings) -> dict:
     end = s.ends(film.runtime)
     if end is not None:
         data["endDate"] = end.isoformat()
-    if s.doors:
-        data["doorTime"] = s.starts.replace(
-            hour=int(s.doors[:2]), minute=int(s.doors[3:])
-        ).isoformat()
+    if s.opens:
+        data["doorTime"] = s.opens.isoformat()
     place = _place(settings.venue(s.venue))
     if place:
         data["location"] = place
