@@ -192,8 +192,8 @@ def _draw_cards(records: Records, drafts: bool, target: Target, helpers: Pool) -
     plans (the cards are named by what they show, so the catalogue need not be made
     first). Any other card a page needs is drawn later."""
     cards = {}
-    for derived in records.derived.values():
-        film = derived.outline
+    for file in records.films:
+        film = records.derived[file].outline
         if film.poster or (film.draft and not drafts):
             continue
         card = share_card(film.title, film.year)

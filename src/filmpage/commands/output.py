@@ -111,7 +111,7 @@ def _patched_search(
     before = memory.outputs()
     prefix, code = language.prefix, language.code
     shards = {rel: fp for rel, fp in before.items() if rel.startswith(prefix + SEARCH_DIR + "/")}
-    edited = [(i, f.file) for i, f in enumerate(films) if f.file in records.derived]
+    edited = [(i, f.file) for i, f in enumerate(films) if f.file in records.films]
     if not shards or len(edited) > MAX_PATCHED:
         return None
     kept = memory.words  # a preview server's: as the last build read them

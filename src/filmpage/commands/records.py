@@ -59,7 +59,8 @@ class Records:
     entries: dict[str, RecordEntry]  # file -> stamp, bytes' hash and outline's hash
     read: dict[str, Loaded]  # the files read by this build
     films: dict[str, Film]  # their films, by file
-    derived: dict[str, Derived]  # what was derived from them, by file
+    derived: dict[str, Derived]  # what was derived from them, and from films read back
+    # from the store since (:func:`derived_of`), by file: "read by this build" is ``films``
     problems: list[Problem]  # every record's
     words: dict[str, SearchWords] = field(default_factory=dict)  # the read ones' search words
 
