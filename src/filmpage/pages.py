@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .browse import facet_options
-from .catalogue import Catalogue, PersonRole, Subject, in_language, subject
+from .catalogue import Catalogue, PersonRole, Subject, subject
 from .codec import FilmRef
 from .formats import ENGLISH, Words
 from .i18n import Language
@@ -141,20 +141,21 @@ def sitemap_paths(pages) -> list[str]:
 
 
 def plan_languages(
-    catalogue: Catalogue,
+    shown: dict[str, Catalogue],
     settings: Settings,
     stats: dict[str, Stats],
     languages: list[tuple[Language, Words]],
     more: Additions | None = None,
 ) -> list[Page]:
-    """Every page of the site in each of its languages, the first language's at the
-    root and each other's under its code (``fr/films/x/``), each page's context naming
-    its language (``lang``); the sitemap and ``robots.txt`` once, at the root. What's on
-    (``more``) is in every language."""
+    """Every page of the site in each of its languages (``shown``: the catalogue as each
+    lists it, :func:`catalogue.in_language`), the first language's at the root and each
+    other's under its code (``fr/films/x/``), each page's context naming its language
+    (``lang``); the sitemap and ``robots.txt`` once, at the root. What's on (``more``) is
+    in every language."""
     pages = []
     for number, (language, words) in enumerate(languages):
-        shown = in_language(catalogue, words.code)
-        for page in plan_pages(shown, settings, stats[words.code], words, number == 0, more):
+        catalogue = shown[words.code]
+        for page in plan_pages(catalogue, settings, stats[words.code], words, number == 0, more):
             context = {**page.context, "lang": language.code}
             pages.append(Page(language.prefix + page.path, page.template, context))
     return pages

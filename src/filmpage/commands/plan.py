@@ -173,7 +173,6 @@ class Plan:
     pages: list[Page | PlanPage]  # Page objects when made by this build
     made: bool  # made by this build (else the last build's)
     facts: dict  # the plan's own facts: facet tables, statistics' counts, drafts left out
-    stats: dict[str, Stats]  # by language, with this build's figures
     parts: dict[str, tuple[bytes, str, str]]  # slug -> print, facet row, figures (as text)
     changed: set[str]  # slugs whose print changed since the last build
     related: dict[str, tuple]  # slug -> related titles resolved, when made by this build
@@ -217,7 +216,7 @@ def plan_site(
     pages = [Page(p.path, "stats.html", {"stats": stats[at[p.path]], "lang": at[p.path]})
              if p.path in at else p for p in pages]  # fmt: skip
     related = {f.slug: f.related for f in site.catalogue.films} if site.catalogue else {}
-    plan = Plan(site.key, films, pages, made, facts, stats, parts, changed, related, prints)
+    plan = Plan(site.key, films, pages, made, facts, parts, changed, related, prints)
     return plan, images
 
 
@@ -232,18 +231,17 @@ def _made_plan(
     the films in each language that lists them by other titles (as positions in the
     plan's films), with the titles it gives them (by slug)."""
     counts = {words.code: catalogue_stats(catalogue, [], words) for _, words in languages}
-    pages = plan_languages(catalogue, settings, counts, list(languages), more)
+    shown = {words.code: in_language(catalogue, words.code) for _, words in languages}
+    pages = plan_languages(shown, settings, counts, list(languages), more)
     films = [
         PlanFilm(f.slug, f.file, f.title, f.year, f.poster, PLAN.dumps(f.related))
         for f in catalogue.films
     ]
     position = {f.slug: i for i, f in enumerate(catalogue.films)}
     orders, titles = {}, {}
-    for _, words in languages:
-        code = words.code
-        shown = in_language(catalogue, code)
-        if shown is not catalogue:
-            orders[code] = [position[f.slug] for f in shown.films]
+    for code, listed in shown.items():
+        if listed is not catalogue:
+            orders[code] = [position[f.slug] for f in listed.films]
             titles[code] = {f.slug: t for f in catalogue.films for c, t in f.titles
                             if c == code and t}  # fmt: skip
     facts = {"tables": facet_tables(catalogue), "counts": counts, "drafts": catalogue.drafts,
