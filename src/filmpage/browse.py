@@ -16,7 +16,7 @@ from functools import cached_property
 
 from .catalogue import Catalogue, name_slug
 from .derive import Figures
-from .formats import ENGLISH, Words
+from .formats import BANDS, ENGLISH, Words
 from .i18n import N_, Nn_
 from .images import PosterSet, title_hue
 from .model import Outline
@@ -39,12 +39,6 @@ SCRIPT_MESSAGES: dict[str, str | tuple[str, str]] = {
 }
 FIELDS = ("slug", "title", "original_title", "year", "directors", "genres", "tomatometer",
           "customer_rating", "runtime", "content_rating", "hue", "poster")  # fmt: skip
-RATING_BANDS = (  # Tomatometer bands for the filter: (id, label, lowest, highest)
-    ("90", "90% and above", 90, 100),
-    ("75", "75% to 89%", 75, 89),
-    ("60", "60% to 74% (fresh)", 60, 74),
-    ("0", "Below 60% (rotten)", 0, 59),
-)
 
 
 def data_scripts(files: Mapping[str, bytes | None]) -> dict[str, bytes | None]:
@@ -175,7 +169,7 @@ def facet_index_bytes(tables: FacetTables, rows: list[str], root: str = "") -> b
         "fields": FIELDS,
         "genres": [list(g) for g in tables.genres],
         "ratings": list(tables.ratings),
-        "bands": [list(b) for b in RATING_BANDS],
+        "bands": [list(b) for b in BANDS],  # (id, lowest, highest); labels are the page's
     }
     if root:
         head["root"] = root

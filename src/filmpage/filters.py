@@ -1,6 +1,5 @@
 """The templates' filters that are not a language's formats (those are ``formats.Words``):
-the calendars' price, a placeholder's initial, a share image's text, a feed entry's id,
-embedded JSON."""
+a placeholder's initial, a share image's text, a feed entry's id, embedded JSON."""
 
 from __future__ import annotations
 
@@ -9,28 +8,12 @@ import json
 import os
 import uuid
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from markupsafe import Markup
 
 from .formats import ENGLISH, Words
 from .i18n import N_
-
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹",
-                    "CAD": "CA$", "AUD": "A$", "KRW": "₩"}  # fmt: skip
-
-
-def format_price(price: Decimal | None, currency: str | None) -> str:
-    if price is None:
-        return ""
-    amount = f"{price:.2f}" if price != price.to_integral() or currency else f"{price}"
-    code = (currency or "").upper()
-    symbol = CURRENCY_SYMBOLS.get(code)
-    if symbol:
-        return f"{symbol}{amount}"
-    return f"{amount} {code}".strip()
-
 
 _ARTICLES = ("the ", "a ", "an ")
 

@@ -53,7 +53,6 @@ class Words:
         self.code = code
         self.locale = Locale.parse(locale_id(code) or SOURCE)
         self.translations = translations or gettext.NullTranslations()
-        self.gettext = self.translations.gettext
         self.ngettext = self.translations.ngettext
         # gettext by another name, for a message marked where it is defined (N_): Babel's
         # extractor takes a keyword wrapping a keyword for a message of its own
@@ -62,9 +61,6 @@ class Words:
         # writes the same few numbers, scores, runtimes and prices thousands of times
         for name in ("number", "percent", "rating", "price", "date", "runtime"):
             setattr(self, name, lru_cache(maxsize=4096)(getattr(self, name)))
-
-    def pgettext(self, context: str, message: str) -> str:
-        return self.translations.pgettext(context, message)
 
     # -- numbers -------------------------------------------------------------------
     def number(self, value: float | int | Decimal) -> str:

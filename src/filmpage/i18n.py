@@ -40,7 +40,7 @@ CODE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 def N_(message: str) -> str:
     """Marks a string for the catalogues where it is defined; it is translated where it
-    is shown (``words.gettext(message)``)."""
+    is shown (``words.translate(message)``)."""
     return message
 
 

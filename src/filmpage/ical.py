@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event, Timezone
 
 from . import __version__
-from .filters import format_price
+from .formats import ENGLISH
 from .programme import Screening
 from .settings import Settings
 from .whatson import Whatson
@@ -142,9 +142,9 @@ def _description(s: Screening) -> str:
     if s.doors:
         lines.append(f"Doors {s.doors}")
     if s.price is not None:
-        price = "Free" if s.free else format_price(s.price, s.currency)
+        price = "Free" if s.free else ENGLISH.price(s.price, s.currency)
         if s.concession is not None:
-            price += f", concession {format_price(s.concession, s.currency)}"
+            price += f", concession {ENGLISH.price(s.concession, s.currency)}"
         lines.append(price)
     if s.subtitles:
         lines.append(f"Subtitles: {', '.join(s.subtitles)}")

@@ -227,12 +227,9 @@ class Outline:
         return self.release_date or dt.date(self.year, 1, 1)
 
 
-def title_in(film: Film | Outline, language: str) -> str:
+def title_in(film: Outline, language: str) -> str:
     """The film's title on the pages of ``language``: translated, else its own."""
-    if isinstance(film, Outline):
-        return next((t for code, t in film.titles if code == language and t), film.title)
-    return next((t.title for t in film.translations if t.language == language and t.title),
-                film.title)  # fmt: skip
+    return next((t for code, t in film.titles if code == language and t), film.title)
 
 
 def directors(credits: tuple[Role, ...]) -> tuple[str, ...]:

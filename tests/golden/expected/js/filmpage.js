@@ -286,7 +286,7 @@
       if (decade && Math.floor(value(film, f, "year") / 10) * 10 + "s" !== decade) return false;
       if (bandRow) {
         var t = value(film, f, "tomatometer");
-        if (t == null || t < bandRow[2] || t > bandRow[3]) return false;
+        if (t == null || t < bandRow[1] || t > bandRow[2]) return false;
       }
       if (rated && d.ratings[value(film, f, "content_rating")] !== rated) return false;
       return true;
