@@ -37,11 +37,6 @@ Films = Mapping[str, tuple[str, int | None]]
 """A screened film's title and runtime, by slug."""
 
 
-def screening_path(s: Screening) -> str:
-    """Where one screening's calendar file is, in the site."""
-    return f"programme/{s.season}/{s.key}.ics"
-
-
 def screening_events(screenings, films: Films, settings: Settings,
                      today: dt.date) -> dict[str, bytes]:  # fmt: skip
     """Each screening's VEVENT, serialized, by its key: what the calendars are made of."""
@@ -56,7 +51,7 @@ def calendar_paths(whatson: Whatson) -> list[str]:
     paths = ["programme.ics"] if whatson.seasons else []
     for season in whatson.seasons:
         paths.append(f"programme/{season.slug}.ics")
-        paths += [screening_path(s) for s in season.screenings]
+        paths += [s.calendar_path for s in season.screenings]
     return paths
 
 
@@ -76,7 +71,7 @@ def calendar_files(
         files[f"programme/{season.slug}.ics"] = _calendar(head, season.screenings, events)
         for s in season.screenings:  # one event: no name, the same head for a zone and year
             head = _head("", zone, *_zones([s]))
-            files[screening_path(s)] = _calendar(head, [s], events)
+            files[s.calendar_path] = _calendar(head, [s], events)
     return files
 
 
@@ -128,7 +123,7 @@ def _event(s: Screening, films: Films, settings: Settings, host: str, stamp) -> 
     venue = settings.venue(s.venue)
     if venue is not None:
         event.add("location", ", ".join(p for p in (venue.name, venue.address, venue.city) if p))
-    page = settings.absolute(f"programme/{s.season}/") + f"#{s.key}"
+    page = settings.absolute(s.page_path)
     event.add("url", s.tickets or page)
     description = _description(s)
     if description:

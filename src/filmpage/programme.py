@@ -67,6 +67,16 @@ class Screening:
         return later(self.starts, runtime) if runtime else None
 
     @property
+    def calendar_path(self) -> str:
+        """Its own calendar file, in the site (the "Add to calendar" link)."""
+        return f"programme/{self.season}/{self.key}.ics"
+
+    @property
+    def page_path(self) -> str:
+        """Where it is shown: its season's page, at its own anchor."""
+        return f"programme/{self.season}/#{self.key}"
+
+    @property
     def opens(self) -> dt.datetime | None:
         """When the doors open: on the start's day, or the day before when the clock says a
         later time than the start (doors 23:45 for a screening at 00:30)."""

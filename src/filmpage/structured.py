@@ -213,7 +213,7 @@ def screening_event(s: Screening, film: Film, settings: Settings) -> dict:
         "@context": "https://schema.org",
         "@type": "ScreeningEvent",
         "name": film.title,
-        "url": settings.absolute(f"programme/{s.season}/") + f"#{s.key}",
+        "url": settings.absolute(s.page_path),
         "startDate": s.starts.isoformat(),
         "eventStatus": SCHEMA + EVENT_STATUS.get(s.status, "EventScheduled"),
         "eventAttendanceMode": SCHEMA + "OfflineEventAttendanceMode",
