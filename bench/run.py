@@ -78,8 +78,13 @@ def measure(
     The disk is settled first: what earlier steps wrote (a generated catalogue of 500 MB,
     the last build's site) is flushed before the clock starts, so no command is charged
     for the writing back of another's files (the kernel does it in the background, on the
-    same two cores, for half a minute after they are written)."""
+    same two cores, for half a minute after they are written).
+
+    The child may write its modules' compiled bytecode (``PYTHONDONTWRITEBYTECODE`` is
+    dropped), as an installed package has it; otherwise every run compiles the sixty
+    modules of the checkout again."""
     os.sync()
+    env = {k: v for k, v in (env or os.environ).items() if k != "PYTHONDONTWRITEBYTECODE"}
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         child = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=err, text=True)

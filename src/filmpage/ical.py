@@ -45,16 +45,6 @@ def screening_events(screenings, films: Films, settings: Settings,
     return {s.key: _event(s, films, settings, host, stamp) for s in screenings}
 
 
-def calendar_paths(whatson: Whatson) -> list[str]:
-    """The paths of the programme's calendar files: one set at the site's root, which the
-    pages of every language link to."""
-    paths = ["programme.ics"] if whatson.seasons else []
-    for season in whatson.seasons:
-        paths.append(f"programme/{season.slug}.ics")
-        paths += [s.calendar_path for s in season.screenings]
-    return paths
-
-
 def calendar_files(
     whatson: Whatson, events: dict[str, bytes], settings: Settings
 ) -> dict[str, bytes]:

@@ -78,6 +78,15 @@ class Whatson:
     def screenings(self):
         return [s for season in self.seasons for s in season.screenings]
 
+    def calendar_paths(self) -> list[str]:
+        """The paths of the programme's calendar files (made by ``ical``): one set at the
+        site's root, which the pages of every language link to."""
+        paths = ["programme.ics"] if self.seasons else []
+        for season in self.seasons:
+            paths.append(f"programme/{season.slug}.ics")
+            paths += [s.calendar_path for s in season.screenings]
+        return paths
+
 
 def read_whatson(root: Path, settings: Settings, problems: Problems) -> Whatson:
     """Read and check every season, collection and page file of the site."""

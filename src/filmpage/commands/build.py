@@ -26,7 +26,6 @@ from pathlib import Path
 from jinja2 import Environment
 
 from ..errors import Problem, Problems
-from ..ical import calendar_paths
 from ..images import Media, share_card
 from ..localtime import build_day
 from ..model import Film
@@ -269,7 +268,7 @@ def _shared(site: Site, screenings: bool = True) -> tuple[str, ...]:
     screening link it, and they are made again when it changes."""
     if len(site.settings.codes) < 2:
         return ()
-    calendars = calendar_paths(site.whatson)
+    calendars = site.whatson.calendar_paths()
     if not screenings:
         calendars = [path for path in calendars if path.count("/") < 2]
     return (*sorted(site.static), *calendars)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .. import __version__
-from ..ical import calendar_files, screening_events
 from ..store import digest
 from ..write import Target
 from .memory import Memory
@@ -27,6 +26,8 @@ def is_calendar(path: str) -> bool:
 
 
 def _events(job: tuple, screenings: list) -> dict[str, bytes]:
+    from ..ical import screening_events  # (icalendar: imported only by a build that needs it)
+
     films, settings, today = job
     return screening_events(screenings, films, settings, today)
 
@@ -46,6 +47,8 @@ def start_calendars(site: Site, memory: Memory, target: Target, pool: Pool) -> C
     wait = pool.start(_events, screenings, job) if screenings else lambda: []
 
     def finish() -> tuple[dict[str, bytes], dict[str, bytes], dict[str, str]]:
+        from ..ical import calendar_files
+
         events = {key: data for part in wait() for key, data in part.items()}
         return calendar_files(site.whatson, events, site.settings), {}, facts
 
