@@ -104,9 +104,12 @@ def _person_pages(person, size: int, words: Words) -> list[Page]:
             roles.setdefault(film.slug, []).append(_role_label(film, role, person.name, words))
     code = words.code
     order = sorted(films.values(), key=lambda f: (-f.year, title_in(f, code).casefold(), f.slug))
-    return paginate(f"people/{person.slug}/", "person.html", refs(order), size,
-                    person=subject(person, words),
-                    film_roles={slug: tuple(labels) for slug, labels in roles.items()})  # fmt: skip
+    pages = paginate(f"people/{person.slug}/", "person.html", refs(order), size,
+                     person=subject(person, words))  # fmt: skip
+    for page in pages:  # each page the roles of its own films (not of all of them: the
+        # plan keeps every page's context, and a prolific person has hundreds of pages)
+        page.context["film_roles"] = {f.slug: tuple(roles[f.slug]) for f in page.context["items"]}
+    return pages
 
 
 def _role_label(film: Outline, role: PersonRole, name: str, words: Words) -> str:
