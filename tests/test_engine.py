@@ -3,6 +3,9 @@ cache, the same site, byte for byte."""
 
 from __future__ import annotations
 
+import hashlib
+import io
+import marshal
 import os
 import pickle
 import shutil
@@ -10,7 +13,9 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+import jinja2
 import pytest
 from PIL import Image
 
@@ -112,6 +117,39 @@ def test_a_pickle_planted_in_the_cache_folder_is_never_loaded(tmp_path):
     (root / "content/films/a.md").write_text(film("Alpha Two", slug="alpha"))
     build(root)
     assert not planted.exists()
+
+
+def _forged_code(stored: bytes) -> bytes:
+    """Compiled code of a template that writes FORGED, for the source ``stored`` is the
+    code of (Jinja reads back only code whose source's checksum it carries)."""
+    head = len(jinja2.bccache.bc_magic)
+    stream = io.BytesIO(stored[head:])
+    checksum = pickle.load(stream)
+    code = jinja2.Environment().compile("FORGED", "forged.html", "forged.html")
+    return stored[:head] + pickle.dumps(checksum, 2) + marshal.dumps(code)
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_compiled_templates_are_read_back_only_when_signed_with_the_users_key(tmp_path, signed):
+    root = small_site(tmp_path / "s")
+    build(root)
+    key = (Path(os.environ["XDG_CACHE_HOME"]) / "filmpage/key").read_bytes()
+    with sqlite3.connect(store_of(root)) as db:
+        rows = db.execute("SELECT name, code FROM compiled").fetchall()
+        assert rows
+        for name, code in rows:
+            forged = _forged_code(code)
+            signature = hashlib.blake2b(name.encode() + b"\0" + forged, key=key).digest()
+            db.execute(
+                "UPDATE compiled SET code = ?, signature = ? WHERE name = ?",
+                (forged, signature if signed else b"x" * 64, name),
+            )
+    (root / "content/films/a.md").write_text(film("Alpha", slug="alpha", body="A new plot."))
+    build(root)
+    page = (root / "site/films/alpha/index.html").read_text()
+    assert ("FORGED" in page) is signed  # read back when it verifies, else compiled again
+    if not signed:
+        assert "A new plot." in page
 
 
 def test_a_cache_folder_that_is_a_link_is_refused_and_nothing_is_written_through_it(tmp_path):

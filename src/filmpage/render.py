@@ -11,7 +11,6 @@ links to its own pages (``/fr/...``), so one set of templates makes every langua
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -20,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import meta
 from markupsafe import Markup
 
 from . import __version__, structured
@@ -33,6 +31,7 @@ from .images import NO_MEDIA, Media, title_hue
 from .pages import Page
 from .pieces import CARD_CALL, POSTER_CALL, Cards, render_cards
 from .settings import Settings
+from .templaterefs import MENU_TEMPLATE
 from .templating import (
     CONSTANT_MESSAGE,
     ConstantMessages,
@@ -75,15 +74,16 @@ def make_environment(
     words: Words | None = None,
     languages: tuple[Language, ...] = (),
     shared: frozenset[str] = frozenset(),
+    cache: jinja2.BytecodeCache | None = None,
 ) -> jinja2.Environment:
     """A Jinja environment over the site's templates, then the theme's, with our helpers,
     for the pages of one of the site's ``languages`` (``words``' language; by default the
     site's first). Its links go to that language's pages, but for the files every
     language shares (``shared``: static files and images, at the site's root).
 
-    Templates are read under the file rule (:class:`templating.TemplateFiles`) and
-    compiled by each build that renders with them, never kept compiled: compiled
-    templates are code, which a build does not read back from a cache."""
+    Templates are read under the file rule (:class:`templating.TemplateFiles`); their
+    compiled code is kept in ``cache`` if one is given (``commands/compiled.py``: signed
+    entries, each language its own, as its messages and links are folded into the code)."""
     languages = languages or site_languages(settings.codes)
     words = words or ENGLISH
     language = next((lang for lang in languages if lang.code == words.code), languages[0])
@@ -96,6 +96,7 @@ def make_environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n", ConstantMessages],
+        bytecode_cache=cache,
     )
     env.policies["ext.i18n.trimmed"] = True  # a message's lines and indents as one space
     # gettext as plain strings, escaped where they are shown (a catalogue's quote cannot end
@@ -190,65 +191,30 @@ def make_environments(
     template_dirs: list[Path],
     media: Media,
     languages: tuple[tuple[Language, Words], ...],
-    static: Iterable[str] = (),
+    shared: frozenset[str] = frozenset(),
+    caches: Mapping[str, jinja2.BytecodeCache] | None = None,
 ) -> dict[str, jinja2.Environment]:
-    """An environment for each of the site's languages, by code, its own first; the
-    site's ``static`` files and its images are shared by every language."""
+    """An environment for each of the site's languages, by code, its own first, with
+    its code cache from ``caches`` (by code) if any; the files ``shared`` by every
+    language (:func:`shared_files`) are linked at the site's root."""
     codes = tuple(language for language, _ in languages)
-    shared = frozenset((*static, *media.files, *media.cards, *media.share.values()))
+    caches = caches or {}
     return {
-        language.code: make_environment(settings, template_dirs, media, words, codes, shared)
-        for language, words in languages
+        lang.code: make_environment(
+            settings, template_dirs, media, words, codes, shared, caches.get(lang.code)
+        )
+        for lang, words in languages
     }
 
 
-def template_hashes(env: jinja2.Environment, sources: dict[str, str]) -> dict[str, bytes]:
-    """For every template, a hash of its source and of every template it pulls in
-    (extends, import, include), so that editing one template touches only its users.
-    ``sources`` are the templates' texts by name (``templating.template_sources``)."""
-    names = sorted(sources)
-    refs = {name: _references(env, sources[name]) for name in names}
-    hashes = {}
-    for name in names:
-        seen, todo = set(), [name, MENU_TEMPLATE]
-        while todo:
-            current = todo.pop()
-            if current not in seen:
-                seen.add(current)
-                todo.extend(refs.get(current, ()))
-        h = hashlib.blake2b(digest_size=16)
-        for dep in sorted(seen):
-            h.update(dep.encode() + b"\0" + sources.get(dep, "").encode() + b"\0")
-        hashes[name] = h.digest()
-    return hashes
-
-
-def _references(env: jinja2.Environment, source: str) -> frozenset[str]:
-    """The templates a template's source pulls in by name (extends, import, include),
-    found once for each source text (a preview server asks again and again)."""
-    found = _REFERENCES.get(source)
-    if found is None:
-        try:
-            names = meta.find_referenced_templates(env.parse(source))
-            found = frozenset(name for name in names if name)
-        except jinja2.TemplateError:
-            found = frozenset()
-        if len(_REFERENCES) > 1024:
-            _REFERENCES.clear()
-        _REFERENCES[source] = found
-    return found
-
-
-_REFERENCES: dict[str, frozenset[str]] = {}
+def shared_files(static: Iterable[str], media: Media) -> frozenset[str]:
+    """The files every language shares: the site's ``static`` files and its images."""
+    return frozenset((*static, *media.files, *media.cards, *media.share.values()))
 
 
 def show_whatson(env: jinja2.Environment, whatson: Whatson) -> None:
     """Give the environment the site's navigation (its pages and sections)."""
     env.globals["navigation"].show(whatson.menu)
-
-
-MENU_TEMPLATE = "_menu.html"
-"""The navigation's template: every page shows it (its hash is part of every page's)."""
 
 
 class Navigation:

@@ -38,7 +38,7 @@ from typing import Any
 from . import __version__
 from .errors import FilmpageError, Problem
 
-LAYOUT = f"{__version__}+store-4"  # the part after "+" counts changes to what it holds
+LAYOUT = f"{__version__}+store-5"  # the part after "+" counts changes to what it holds
 CACHE_DIR = ".filmpage-cache"
 
 SCHEMA = """
@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fingerprint BLOB);
 CREATE TABLE IF NOT EXISTS posters (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,
     info TEXT, check_ BLOB);
 CREATE TABLE IF NOT EXISTS images (name TEXT PRIMARY KEY, data BLOB, check_ BLOB);
+CREATE TABLE IF NOT EXISTS compiled (name TEXT PRIMARY KEY, code BLOB, signature BLOB);
 """
 
 

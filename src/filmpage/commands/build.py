@@ -29,10 +29,12 @@ from ..errors import Problem, Problems
 from ..images import Media, share_card
 from ..localtime import build_day
 from ..model import Film
-from ..render import make_environments, show_films, show_whatson, template_hashes
+from ..render import make_environments, shared_files, show_films, show_whatson
 from ..store import open_store
+from ..templaterefs import source_key, template_hashes, template_references
 from ..write import Target, check_output_folder, finish_update, is_complete, staged
 from .calendars import start_calendars
+from .compiled import code_caches
 from .media import make_cards, prune_images, read_posters, site_media
 from .memory import Learned, Memory, PlanFilm
 from .output import Fingerprints, Made, extra_outputs, make_output, templates_fact
@@ -249,8 +251,13 @@ def _renderer(
                 for slug in plan.changed & pieces.keys():
                     del pieces[slug]
     else:
+        files = shared_files(shared, images)  # (links to them differ by language only
+        # in a site of several: in one, a title's edit need not compile everything again)
+        linked = sorted(files) if len(site.languages) > 1 else []
+        made_with = repr((site.settings, linked)).encode() + site.words
+        caches = code_caches(memory, {lang.code: made_with for lang, _ in site.languages})
         envs = make_environments(site.settings, template_dirs(root), images, site.languages,
-                                 shared)  # fmt: skip
+                                 files, caches)  # fmt: skip
     titles = plan.facts.get("titles", {})
     for language, words in site.languages:  # each language its films, as it shows them
         films = Localized(shelf, words, titles.get(language.code, {}))
@@ -276,8 +283,10 @@ def _shared(site: Site, screenings: bool = True) -> tuple[str, ...]:
 
 def _fingerprints(plan: Plan, site: Site, memory: Memory, env, target: Target) -> Fingerprints:
     trusted = not target.whole and bool(memory.outputs())
+    references = template_references(env, site.templates, memory.references())
     return Fingerprints(
-        templates=template_hashes(env, site.templates),
+        templates=template_hashes(site.templates, references),
+        references=references,
         common=common_fingerprint(site.settings, site.whatson, site.words, _shared(site, False)),
         prints={slug: parts[0] for slug, parts in plan.parts.items()},
         before=memory.outputs() if trusted else {},
@@ -303,6 +312,10 @@ def _remember(
         "plan": plan.key.hex(),
         "templates": templates_fact(prints.templates),
         "common": prints.common.hex(),
+        "references": json.dumps(
+            {source_key(site.templates[n]): sorted(r) for n, r in prints.references.items()},
+            sort_keys=True,
+        ),
         "options": options,
         "summary": json.dumps(summary, ensure_ascii=False),
         **more_facts,
@@ -326,6 +339,7 @@ def _remember(
             words=records.words,
             outputs=made.outputs,
             facts=facts,
+            compiled=made.compiled,
         )
     )
 

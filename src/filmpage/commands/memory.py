@@ -84,6 +84,7 @@ class Learned:
     words: dict[str, SearchWords]  # file -> search words, of the records read
     outputs: dict[str, bytes]  # every output file's fingerprint
     facts: dict[str, str]
+    compiled: dict[str, tuple[bytes, bytes]] | None = None  # templates' code, when new
 
 
 @dataclass
@@ -157,6 +158,17 @@ class Memory:
         """The fingerprint of every output file of the last build, by path."""
         return self._read("outputs", lambda s: dict(s.rows("SELECT * FROM outputs"))) or {}
 
+    def compiled(self) -> dict[str, tuple[bytes, bytes]]:
+        """The templates' compiled code the last builds kept, signed (``compiled.py``)."""
+        return self._read("compiled", lambda s: {n: (c, sig) for n, c, sig in s.rows(
+            "SELECT name, code, signature FROM compiled")}) or {}  # fmt: skip
+
+    def references(self) -> dict[str, frozenset[str]]:
+        """The templates each template pulls in, by a hash of its source
+        (``templaterefs.source_key``), as the last build found them."""
+        text = self.fact("references")
+        return {k: frozenset(v) for k, v in json.loads(text).items()} if text else {}
+
     def summary(self) -> Summary | None:
         text = self.fact("summary")
         if text is None:
@@ -206,6 +218,8 @@ class Memory:
         self._cache["problems"] = {**kept, **problems}
         if posters is not None:
             self._cache["posters"] = posters
+        if learned.compiled is not None:
+            self._cache["compiled"] = learned.compiled
         self.words.update(learned.words)
 
 
@@ -284,6 +298,8 @@ def _write(store: Store, learned: Learned, facts: dict[str, str], before: Memory
         parts = lambda slug, value: (slug, *value, check(slug, *value))  # noqa: E731
         _update(store, "film_parts", before.plan_films(), learned.films, parts)
         _update(store, "outputs", before.outputs(), learned.outputs, lambda p, f: (p, f))
+        if learned.compiled is not None:
+            _replace_all(store, "compiled", ((n, *e) for n, e in learned.compiled.items()))
         for name, value in facts.items():
             store.put(name, value)
 

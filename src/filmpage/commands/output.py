@@ -35,8 +35,10 @@ from ..pages import Page, films_listed
 from ..render import extra_files, render_cards, render_page
 from ..searchindex import SEARCH_DIR, patch_search_files, search_files
 from ..store import Store, digest
+from ..templaterefs import References, compile_templates
 from ..write import Target, check_output_paths, copy_file, same_bytes, same_copy, write_file
 from .calendars import Calendars
+from .compiled import compiled_now
 from .media import make_cards, stored_image
 from .memory import Memory, PlanFilm, PlanPage
 from .parallel import parallel_results
@@ -156,6 +158,7 @@ class Made:
     pages: list[PlanPage]
     rendered: int
     removed: int  # pages removed (files, when the last build's pages are not known)
+    compiled: dict[str, tuple[bytes, bytes]] | None  # templates' code to keep, when new
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,7 @@ class Fingerprints:
     before: dict[str, bytes]  # the last build's fingerprints, where they can be trusted
     old_templates: dict[str, bytes]
     old_common: bytes = b""  # the last build's ``common``
+    references: References = field(default_factory=dict)  # what each template pulls in
 
 
 def make_output(
@@ -195,9 +199,7 @@ def make_output(
     problems.raise_if_errors()
     files = _file_fingerprints(extras, site.static, media)
     todo = _candidates(plan, prints, target.out)
-    if jobs > 1 and not prints.before:  # every page renders: the lists' cards once, here
-        for code, env in envs.items():
-            render_cards(env, (r.slug for i in todo for r in _listed(plan.pages[i], code)))
+    _before_forking(envs, plan, todo, prints, jobs)
     job = _Job(envs, plan.pages, target, prints)
     chunks = [todo[i : i + PAGES_PER_TASK] for i in range(0, len(todo), PAGES_PER_TASK)]
     outputs = dict(prints.before)
@@ -223,7 +225,21 @@ def make_output(
     target.removed.extend(sorted(gone))
     last = memory.plan()
     removed = len(gone & {p.path for p in last[2]}) if last and prints.before else len(gone)
-    return Made(dict(sorted(outputs.items())), pages, count, removed)  # type: ignore[arg-type]
+    compiled = compiled_now([env.bytecode_cache for env in envs.values()])
+    return Made(dict(sorted(outputs.items())), pages, count, removed, compiled)  # type: ignore[arg-type]
+
+
+def _before_forking(
+    envs: dict[str, jinja2.Environment], plan: Plan, todo: list[int], prints: Fingerprints,
+    jobs: int,
+) -> None:  # fmt: skip
+    """What the render workers share rather than each make: the templates of the pages
+    to render, compiled; and when every page renders, the lists' cards."""
+    for env in envs.values() if todo else ():
+        compile_templates(env, {plan.pages[i].template for i in todo}, prints.references)
+    if jobs > 1 and not prints.before:
+        for code, env in envs.items():
+            render_cards(env, (r.slug for i in todo for r in _listed(plan.pages[i], code)))
 
 
 def _listed(page: Page | PlanPage, language: str):
