@@ -1,6 +1,6 @@
 """Where a build's time goes: run one build and print a timeline of its stages.
 
-    python bench/stages.py SITE [--jobs N] [--clean] [--out DIR]
+    python bench/stages.py SITE [--jobs N] [--clean] [--out DIR] [--serve-edit RECORD]
 
 Each stage is a function of the build pipeline, wrapped with a timer (no profiler, so
 the figures are real costs), and printed in the order it started, with:
@@ -15,7 +15,10 @@ the figures are real costs), and printed in the order it started, with:
 Nested stages are counted in their callers too. The render pool is named by the
 function it runs (``pool:_render_chunk``). With ``--out``, the site is
 written there (its cache beside it) rather than into SITE/site; a fresh folder there
-with ``--clean`` gives a first build.
+with ``--clean`` gives a first build. With ``--serve-edit``, the build timed is the one
+the preview server makes after a save of RECORD (a file under SITE): one build first,
+untimed, then a new tagline written into RECORD and the site built again with the first
+build's memory kept, as ``filmpage serve`` keeps it; RECORD is put back afterwards.
 """
 
 from __future__ import annotations
@@ -33,17 +36,19 @@ import filmpage.commands.build as build_module
 import filmpage.commands.output as output_module
 import filmpage.commands.plan as plan_module
 import filmpage.commands.records as records_module
+from filmpage.commands.memory import Memory
 
 STAGES = {  # the functions timed, by the module that calls them
     build_module: [
         "input_stamps", "load_records", "_draw_cards", "check_site", "plan_site",
         "_renderer", "extra_outputs", "_fingerprints", "make_output", "_remember",
-        "prune_images", "finish_update",
+        "prune_images", "finish_update", "_media",
     ],
     plan_module: ["build_catalogue", "_made_plan", "_film_parts", "load_settings",
                   "collect_static"],
-    output_module: ["render_cards", "_put_files", "search_files", "check_output_paths"],
     records_module: ["find_records"],
+    output_module: ["_candidates", "_before_forking", "render_cards", "_put_files",
+                    "search_files", "check_output_paths"],
 }  # fmt: skip
 
 
@@ -75,7 +80,16 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--clean", action="store_true")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--serve-edit", type=Path, default=None)
     args = parser.parse_args()
+    memory, edited = None, args.serve_edit and args.site / args.serve_edit
+    if edited:
+        memory = Memory()
+        build_module.build(args.site, out=args.out, jobs=args.jobs, memory=memory)
+        text = edited.read_text()
+        edited.write_text(
+            text.replace("runtime:", f"tagline: Edited {time.time_ns()}\nruntime:", 1)
+        )
     started = time.perf_counter()
     rows: list[tuple[str, Moment, Moment]] = []
 
@@ -106,7 +120,13 @@ def main() -> None:
             yield taken
 
     output_module.parallel_results = parallel_results
-    result = build_module.build(args.site, out=args.out, jobs=args.jobs, clean=args.clean)
+    try:
+        result = build_module.build(
+            args.site, out=args.out, jobs=args.jobs, clean=args.clean, memory=memory
+        )
+    finally:
+        if edited:
+            edited.write_text(text)
     end = moment(started)
     print(f"{result.rendered} pages rendered, {result.reused} reused")
     print(

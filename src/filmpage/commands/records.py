@@ -86,8 +86,10 @@ def load_records(
     files = find_records(root, problems)
     known = memory.record_entries()
     todo = []
+    base = str(root)
     for file in files:
-        found = stamps.get(str(root / file)) or stamp(root / file)
+        path = os.path.join(base, file)  # (as input_stamps names it; a Path costs more)
+        found = stamps.get(path) or stamp(path)
         entry = known.get(file)
         if entry is None or entry.stamp != found or not memory.trusted(found):
             todo.append((file, found, entry.digest if entry else None))
