@@ -35,12 +35,13 @@ def _average(values: list) -> Average:
     return Average(sum(values) / len(values) if values else None, len(values))
 
 
-def catalogue_stats(catalogue: Catalogue, figures: list[Figures], words: Words = ENGLISH) -> Stats:
-    """The page's figures: counts from the catalogue, averages from each film's
-    ``figures`` (in catalogue order), its labels in ``words``' language."""
+def catalogue_stats(catalogue: Catalogue, words: Words = ENGLISH) -> Stats:
+    """The page's counts from the catalogue, its labels in ``words``' language; its
+    averages are each film's figures' (:func:`with_figures`), kept apart because they
+    change with a film's details and the counts only with the catalogue."""
     people = sorted(catalogue.people, key=lambda p: (-p.film_count, p.name.casefold(), p.slug))
     genres = sorted(catalogue.genres, key=lambda g: (-len(g.films), g.name.casefold()))
-    counts = Stats(
+    return Stats(
         films=len(catalogue.films),
         genres=tuple(subject(g, words) for g in genres),
         decades=tuple(subject(d, words, decade=True) for d in catalogue.decades),
@@ -51,7 +52,6 @@ def catalogue_stats(catalogue: Catalogue, figures: list[Figures], words: Words =
         total_runtime=0,
         people=tuple(subject(p, words) for p in people[:TOP_PEOPLE]),
     )
-    return with_figures(counts, figures)
 
 
 def with_figures(stats: Stats, figures: list[Figures]) -> Stats:

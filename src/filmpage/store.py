@@ -3,9 +3,11 @@
 The store lives in the site's folder (beside the output when that is in the site), in
 ``.filmpage-cache/<output name>.sqlite`` (:func:`store_place`), with a lock file that
 keeps two builds of one output from running at once. It holds data only (JSON text and
-bytes, see :mod:`filmpage.codec`), never code, and never trusts what it reads blindly:
-each row carries a hash of what it holds, and a row whose hash does not match is treated
-as missing (the record is read again, the plan made again). A store of another layout,
+bytes, see :mod:`filmpage.codec`) but for templates' compiled code, which is signed
+with a key of the user's kept outside the site (``commands/compiled.py``), and it never
+trusts what it reads blindly: each row carries a hash of what it holds, and a row whose
+hash does not match is treated as missing (the record is read again, the plan made
+again, the template compiled again). A store of another layout,
 or one SQLite cannot read, is started afresh. It refuses to live behind a symbolic
 link, and the only files it ever writes or deletes are its own.
 
@@ -20,7 +22,8 @@ Tables (each row's ``check`` is the hash of its other values):
 * ``film_parts``: each published film's print (a hash of all of it a page can show),
   its row of the facet index and its figures, as the last build made them;
 * ``outputs``: each output file's fingerprint, as written;
-* ``posters`` and ``images``: what each poster source is, and the variants made of it.
+* ``posters`` and ``images``: what each poster source is, and the variants made of it;
+* ``compiled``: each language's templates' compiled code, and its signature.
 """
 
 from __future__ import annotations

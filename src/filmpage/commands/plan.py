@@ -230,7 +230,7 @@ def _made_plan(
     facts: the facet tables, the statistics' counts in each language, and the order of
     the films in each language that lists them by other titles (as positions in the
     plan's films), with the titles it gives them (by slug)."""
-    counts = {words.code: catalogue_stats(catalogue, [], words) for _, words in languages}
+    counts = {words.code: catalogue_stats(catalogue, words) for _, words in languages}
     shown = {words.code: in_language(catalogue, words.code) for _, words in languages}
     pages = plan_languages(shown, settings, counts, list(languages), more)
     films = [
