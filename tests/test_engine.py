@@ -152,6 +152,21 @@ def test_compiled_templates_are_read_back_only_when_signed_with_the_users_key(tm
         assert "A new plot." in page
 
 
+def test_without_a_place_for_the_users_key_templates_are_compiled_on_every_build(
+    tmp_path, monkeypatch
+):
+    (tmp_path / "not-a-folder").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-folder"))
+    root = small_site(tmp_path / "s")
+    build(root)
+    (root / "content/films/a.md").write_text(film("Alpha", slug="alpha", body="A new plot."))
+    build(root)
+    with sqlite3.connect(store_of(root)) as db:
+        assert db.execute("SELECT count(*) FROM compiled").fetchone() == (0,)
+    build(root, out=tmp_path / "clean", clean=True)
+    assert digest(root / "site") == digest(tmp_path / "clean")
+
+
 def test_a_cache_folder_that_is_a_link_is_refused_and_nothing_is_written_through_it(tmp_path):
     root = small_site(tmp_path / "s")
     elsewhere = tmp_path / "someone-elses"
