@@ -392,6 +392,14 @@ def test_new_screening_adds_to_a_season_and_refuses_mistakes(site):
     bad = run("--screening", "last-train-hom", "--season", "autumn-2026", "--start",
               "2026-11-20 19:30", "--venue", "studio")  # fmt: skip
     assert bad.exit_code == 1 and "did you mean 'last-train-home'?" in bad.output
+    again = run("--screening", "last-train-home", "--season", "winter-2026", "--start",
+                "2026-10-03 19:30", "--venue", "main-hall")  # fmt: skip
+    assert again.exit_code == 1 and "the same screening as" in again.output
+    assert not (site / "content/programme/winter-2026.yaml").exists()
+    (site / "content/films/draft.md").write_text(film("A Draft", slug="a-draft", draft="true"))
+    draft = run("--screening", "a-draft", "--season", "autumn-2026", "--start",
+                "2026-11-21 19:30", "--venue", "studio")  # fmt: skip
+    assert draft.exit_code == 0, draft.output  # as a build takes it: shown once published
     made = subprocess.run(
         [sys.executable, "-m", "filmpage", "new", "--screening", "last-train-home", "--season",
          "spring-2027", "--start", "2027-04-03 19:30", "--venue", "main-hall", "--root", str(site)],

@@ -3,8 +3,9 @@ the user wrote there.
 
 The entry is written as a block list item in the season's ``screenings`` list (after its
 last item, in its indentation), the whole file is checked as a build would check it
-(times, venue, film), and only then written, through a temporary file: a mistake leaves
-the file as it was.
+(times, venue, the film: one of the catalogue's, a draft too, as a build takes it; the
+same screening in no other season), and only then written, through a temporary file: a
+mistake leaves the file as it was.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ..load import parse_record
 from ..programme import season_from_record
 from ..settings import load_settings
 from ..slugs import is_slug
-from ..whatson import CONTENT
+from ..whatson import CONTENT, check_twice, read_whatson
 from .build import read_films
 
 
@@ -120,12 +121,15 @@ def new_screening(root: Path, new: NewScreening) -> Path:
     record = parse_record(text.encode(), rel, problems)
     season = season_from_record(record, new.season, settings, problems) if record else None
     problems.raise_if_errors()
-    films = read_films(root)
+    assert season is not None
+    films = read_films(root, drafts=True)  # (a screening of a draft: a build leaves it out)
     if new.film not in films:
         close = get_close_matches(new.film, list(films), n=1, cutoff=0.75)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         raise FilmpageError(f"no film with slug '{new.film}' in this catalogue{hint}")
-    assert season is not None
+    others = [s for s in read_whatson(root, settings, problems).seasons if s.slug != season.slug]
+    check_twice([*others, season], problems)
+    problems.raise_if_errors()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.new")
     temporary.write_text(text, encoding="utf-8")
