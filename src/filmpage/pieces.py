@@ -3,7 +3,7 @@ size, rendered once per language and reused by every page that shows them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import jinja2
@@ -30,14 +30,28 @@ class Cards(dict):
         self.env, self.call, self.what = env, call, what  # call: the macro, as Jinja
         self.films: Mapping[str, Any] = {}
         self.template: jinja2.Template | None = None
+        self.fresh: set[str] = set()  # the films whose piece was rendered since taken
+        # a film's piece as an earlier build rendered it, if it is kept and still the same
+        self.recall: Callable[[str], str | None] = lambda slug: None
 
     def __missing__(self, slug: str) -> Markup:
+        kept = self.recall(slug)
+        if kept is not None:
+            card = self[slug] = Markup(kept)
+            return card
         with self._placed():
             if self.template is None:
                 self.template = self.env.from_string(_PIECE % self.call)
             card = Markup(self.template.render(film=self.films[slug]))
         self[slug] = card
+        self.fresh.add(slug)
         return card
+
+    def take_fresh(self) -> dict[str, str]:
+        """The pieces rendered since the last call, by slug: those to keep for later."""
+        fresh = {slug: str(self[slug]) for slug in sorted(self.fresh) if slug in self}
+        self.fresh = set()
+        return fresh
 
     def joined(self, films: Iterable[Any]) -> Markup:
         """These films' pieces one after another, each on its own line: a grid in one
@@ -55,6 +69,7 @@ class Cards(dict):
 
     def _keep(self, slug: str, piece: str) -> str:
         self[slug] = Markup(piece)
+        self.fresh.add(slug)
         return ""
 
     def _placed(self):

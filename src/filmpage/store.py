@@ -23,7 +23,9 @@ Tables (each row's ``check`` is the hash of its other values):
   its row of the facet index and its figures, as the last build made them;
 * ``outputs``: each output file's fingerprint, as written;
 * ``posters`` and ``images``: what each poster source is, and the variants made of it;
-* ``compiled``: each language's templates' compiled code, and its signature.
+* ``compiled``: each language's templates' compiled code, and its signature;
+* ``pieces``: each film's card and small poster in each language, as HTML, with the key
+  of what they were rendered from (``commands/pieces.py``).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from typing import Any
 from . import __version__
 from .errors import FilmpageError, Problem
 
-LAYOUT = f"{__version__}+store-5"  # the part after "+" counts changes to what it holds
+LAYOUT = f"{__version__}+store-6"  # the part after "+" counts changes to what it holds
 CACHE_DIR = ".filmpage-cache"
 
 SCHEMA = """
@@ -60,6 +62,8 @@ CREATE TABLE IF NOT EXISTS posters (path TEXT PRIMARY KEY, size INTEGER, mtime I
     info TEXT, check_ BLOB);
 CREATE TABLE IF NOT EXISTS images (name TEXT PRIMARY KEY, data BLOB, check_ BLOB);
 CREATE TABLE IF NOT EXISTS compiled (name TEXT PRIMARY KEY, code BLOB, signature BLOB);
+CREATE TABLE IF NOT EXISTS pieces (slug TEXT, kind TEXT, lang TEXT, key BLOB, html TEXT,
+    check_ BLOB, PRIMARY KEY (slug, kind, lang));
 """
 
 

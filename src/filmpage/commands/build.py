@@ -37,10 +37,10 @@ from .calendars import start_calendars
 from .compiled import code_caches
 from .media import make_cards, prune_images, read_posters, site_media
 from .memory import Learned, Memory, PlanFilm
-from .output import Fingerprints, Made, extra_outputs, make_output, templates_fact
+from .output import Made, extra_outputs, make_output, templates_fact
 from .output import templates_of as stored_templates
 from .parallel import Pool, default_jobs
-from .plan import Plan, Site, check_site, common_fingerprint, plan_facts, plan_site
+from .plan import Fingerprints, Plan, Site, check_site, common_fingerprint, plan_facts, plan_site
 from .records import Localized, Records, Shelf, derived_of, load_records
 from .scan import input_stamps, template_dirs
 
@@ -340,6 +340,7 @@ def _remember(
             outputs=made.outputs,
             facts=facts,
             compiled=made.compiled,
+            pieces=made.pieces,
         )
     )
 

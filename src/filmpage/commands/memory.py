@@ -85,6 +85,7 @@ class Learned:
     outputs: dict[str, bytes]  # every output file's fingerprint
     facts: dict[str, str]
     compiled: dict[str, tuple[bytes, bytes]] | None = None  # templates' code, when new
+    pieces: list[tuple] = field(default_factory=list)  # cards rendered: the store's rows
 
 
 @dataclass
@@ -300,6 +301,10 @@ def _write(store: Store, learned: Learned, facts: dict[str, str], before: Memory
         _update(store, "outputs", before.outputs(), learned.outputs, lambda p, f: (p, f))
         if learned.compiled is not None:
             _replace_all(store, "compiled", ((n, *e) for n, e in learned.compiled.items()))
+        store.write("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?, ?, ?, ?)", learned.pieces,
+                    checked=True)  # fmt: skip
+        if learned.plan is not None:  # the pieces of films no longer in the plan go
+            store.db.execute("DELETE FROM pieces WHERE slug NOT IN (SELECT slug FROM plan_films)")
         for name, value in facts.items():
             store.put(name, value)
 

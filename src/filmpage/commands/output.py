@@ -31,18 +31,18 @@ from ..errors import Problems
 from ..filmdata import derived_from_text
 from ..i18n import Language
 from ..images import Media
-from ..pages import Page, films_listed
-from ..render import extra_files, render_cards, render_page
+from ..pages import Page
+from ..render import extra_files, render_page
 from ..searchindex import SEARCH_DIR, patch_search_files, search_files
 from ..store import Store, digest
-from ..templaterefs import References, compile_templates
 from ..write import Target, check_output_paths, copy_file, same_bytes, same_copy, write_file
 from .calendars import Calendars
 from .compiled import compiled_now
 from .media import make_cards, stored_image
 from .memory import Memory, PlanFilm, PlanPage
 from .parallel import parallel_results
-from .plan import PLAN, Plan, Site
+from .pieces import before_forking, fresh_pieces
+from .plan import PLAN, Fingerprints, Plan, Site
 from .records import Records
 
 PAGES_PER_TASK = 16
@@ -159,20 +159,7 @@ class Made:
     rendered: int
     removed: int  # pages removed (files, when the last build's pages are not known)
     compiled: dict[str, tuple[bytes, bytes]] | None  # templates' code to keep, when new
-
-
-@dataclass(frozen=True)
-class Fingerprints:
-    """What pages' fingerprints are made of, besides the pages: the templates' hashes,
-    what every page has, and each film's print."""
-
-    templates: dict[str, bytes]
-    common: bytes
-    prints: dict[str, bytes]
-    before: dict[str, bytes]  # the last build's fingerprints, where they can be trusted
-    old_templates: dict[str, bytes]
-    old_common: bytes = b""  # the last build's ``common``
-    references: References = field(default_factory=dict)  # what each template pulls in
+    pieces: list[tuple]  # the cards and small posters rendered, to keep
 
 
 def make_output(
@@ -199,7 +186,7 @@ def make_output(
     problems.raise_if_errors()
     files = _file_fingerprints(extras, site.static, media)
     todo = _candidates(plan, prints, target.out)
-    _before_forking(envs, plan, todo, prints, jobs)
+    before_forking(envs, plan, todo, prints, jobs, memory)
     job = _Job(envs, plan.pages, target, prints)
     chunks = [todo[i : i + PAGES_PER_TASK] for i in range(0, len(todo), PAGES_PER_TASK)]
     outputs = dict(prints.before)
@@ -226,26 +213,8 @@ def make_output(
     last = memory.plan()
     removed = len(gone & {p.path for p in last[2]}) if last and prints.before else len(gone)
     compiled = compiled_now([env.bytecode_cache for env in envs.values()])
-    return Made(dict(sorted(outputs.items())), pages, count, removed, compiled)  # type: ignore[arg-type]
-
-
-def _before_forking(
-    envs: dict[str, jinja2.Environment], plan: Plan, todo: list[int], prints: Fingerprints,
-    jobs: int,
-) -> None:  # fmt: skip
-    """What the render workers share rather than each make: the templates of the pages
-    to render, compiled; and when every page renders, the lists' cards."""
-    for env in envs.values() if todo else ():
-        compile_templates(env, {plan.pages[i].template for i in todo}, prints.references)
-    if jobs > 1 and not prints.before:
-        for code, env in envs.items():
-            render_cards(env, (r.slug for i in todo for r in _listed(plan.pages[i], code)))
-
-
-def _listed(page: Page | PlanPage, language: str):
-    if isinstance(page, Page) and page.context.get("lang") == language:
-        return films_listed(page)
-    return ()
+    pieces = fresh_pieces(envs, prints)
+    return Made(dict(sorted(outputs.items())), pages, count, removed, compiled, pieces)  # type: ignore[arg-type]
 
 
 def _candidates(plan: Plan, prints: Fingerprints, out: Path) -> list[int]:

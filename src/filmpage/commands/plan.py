@@ -40,6 +40,7 @@ from ..sitecontent import Collection, Entry, SitePage
 from ..stats import Average, Stats, catalogue_stats, with_figures
 from ..store import LAYOUT, digest
 from ..suggest import Suggestion
+from ..templaterefs import References
 from ..templating import template_sources
 from ..theme import theme_dir
 from ..whatson import Whatson, check_overlaps, read_whatson, resolve_films
@@ -296,3 +297,17 @@ def common_fingerprint(
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     menu = whatson.menu if whatson else ()
     return digest(f"{__version__}|{settings!r}|{epoch}|{menu!r}|{shared!r}|".encode() + words)
+
+
+@dataclass(frozen=True)
+class Fingerprints:
+    """What pages' fingerprints are made of, besides the pages: the templates' hashes,
+    what every page has, and each film's print."""
+
+    templates: dict[str, bytes]
+    common: bytes
+    prints: dict[str, bytes]
+    before: dict[str, bytes]  # the last build's fingerprints, where they can be trusted
+    old_templates: dict[str, bytes]
+    old_common: bytes = b""  # the last build's ``common``
+    references: References = field(default_factory=dict)  # what each template pulls in
