@@ -47,7 +47,7 @@ STAGES = {  # the functions timed, by the module that calls them
     plan_module: ["build_catalogue", "_made_plan", "_film_parts", "load_settings",
                   "collect_static"],
     records_module: ["find_records"],
-    output_module: ["_candidates", "_before_forking", "render_cards", "_put_files",
+    output_module: ["_candidates", "before_forking", "_put_files",
                     "search_files", "check_output_paths"],
 }  # fmt: skip
 
