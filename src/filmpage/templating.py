@@ -55,8 +55,6 @@ class TemplateFiles(jinja2.BaseLoader):
     above it (the site, or the theme). Site templates are named in messages as
     ``templates/<name>``; the theme's by their full path."""
 
-    NAMING = 1  # how templates name their files in compiled code (kept between builds)
-
     def __init__(self, folders: list[Path]):
         theme = real_root(theme_dir())
         self.folders = [

@@ -111,7 +111,7 @@ def read_whatson(root: Path, settings: Settings, problems: Problems) -> Whatson:
             if item is not None:
                 found[folder].append(item)
     seasons = sorted(found["programme"], key=_season_order)
-    check_twice(seasons, problems)
+    _check_twice(seasons, problems)
     pages = found["pages"]
     taken = RESERVED | {code.lower() for code in settings.codes[1:]}  # languages' folders
     for page in pages:
@@ -160,7 +160,7 @@ def _season_order(season: Season) -> tuple:
     return (first, season.slug)
 
 
-def check_twice(seasons: list[Season], problems: Problems) -> None:
+def _check_twice(seasons: list[Season], problems: Problems) -> None:
     """The same film at the same time and venue twice is an error: one screening, one
     calendar identifier."""
     first: dict[str, tuple[str, int]] = {}

@@ -146,9 +146,10 @@ def load_site(
 
 
 def read_films(root: Path, drafts: bool = False, jobs: int = 1) -> dict[str, Film]:
-    """Every published film of a site, checked and as its pages show it (final slug,
-    related titles resolved), by slug, in catalogue order: for scripts and tests. Raises
-    one FilmpageError holding every problem."""
+    """Every published film of a site (with ``drafts``, the drafts too), checked and as
+    its pages show it (final slug, related titles resolved), by slug, in catalogue order:
+    for scripts, tests and ``new --screening``. Raises one FilmpageError holding every
+    problem."""
     memory = Memory()
     with Pool(jobs) as pool:
         records = load_records(root, input_stamps(root), memory, pool, lambda *_: None)

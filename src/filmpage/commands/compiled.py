@@ -17,8 +17,10 @@ import hashlib
 import hmac
 import os
 import secrets
+import stat
 from pathlib import Path
 
+import babel
 import jinja2
 
 from .. import __version__
@@ -27,27 +29,42 @@ from .memory import Memory
 KEY_BYTES = 32
 
 
-def user_key(home: Path | None = None) -> bytes | None:
-    """This user's key for signing compiled code, made the first time (a private file in
-    the user's cache folder, ``~/.cache/filmpage/key``); None when it can be neither
-    read nor made (then nothing compiled is kept)."""
-    base = home or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    path = base / "filmpage" / "key"
+def user_key(cache: Path | None = None) -> bytes | None:
+    """This user's key for signing what a build runs or publishes as it is (compiled code,
+    rendered cards), made the first time: a file of the user's own, readable by them
+    alone, in their cache folder (``cache``, by default ``$XDG_CACHE_HOME`` when it is an
+    absolute path, else ``~/.cache``) under ``filmpage/key``. None when it can be neither
+    made nor trusted (then nothing of the kind is kept)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-        except FileExistsError:
-            pass
-        else:
+        folder = (cache or _cache_home()) / "filmpage"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = folder / "key"
+        if not os.path.lexists(path):  # made whole, then linked: never seen half-written
+            temporary = folder / f".key-{os.getpid()}-{secrets.token_hex(4)}"
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(secrets.token_bytes(KEY_BYTES))
+            try:
+                os.link(temporary, path)
+            except FileExistsError:  # another build made it first: theirs is the key
+                pass
+            finally:
+                os.unlink(temporary)
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
         with os.fdopen(fd, "rb") as handle:
+            found = os.fstat(handle.fileno())
+            if (not stat.S_ISREG(found.st_mode) or found.st_uid != os.geteuid()
+                    or found.st_mode & 0o077):  # fmt: skip
+                return None  # not the user's own, or others may read it
             key = handle.read(KEY_BYTES + 1)
     except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
         return None
     return key if len(key) == KEY_BYTES else None
+
+
+def _cache_home() -> Path:
+    configured = os.environ.get("XDG_CACHE_HOME", "")
+    return Path(configured) if os.path.isabs(configured) else Path.home() / ".cache"
 
 
 class CompiledCode(jinja2.BytecodeCache):
@@ -84,21 +101,26 @@ def code_caches(memory: Memory, made_with: dict[str, bytes]) -> dict[str, Compil
     if key is None:
         return {}
     known = memory.compiled()
+    versions = f"{__version__}|{jinja2.__version__}|{babel.__version__}"
     return {
         code: CompiledCode(
-            known, key, hashlib.blake2b(f"{__version__}|{code}|".encode() + what).hexdigest()
+            known, key, hashlib.blake2b(f"{versions}|{code}|".encode() + what).hexdigest()
         )
         for code, what in made_with.items()
     }
 
 
 def compiled_now(caches: list) -> dict[str, tuple[bytes, bytes]] | None:
-    """What the store should keep after this build (``caches``: its environments'):
-    the code they used, when one of them compiled a template since it was last asked
-    (a preview server keeps its environments); None when nothing is new."""
+    """What the store should keep after this build (``caches``: its environments'): the
+    code kept for these environments, with what they compiled, when one of them compiled
+    a template since it was last asked (a preview server keeps its environments); None
+    when nothing is new. Only this process's: code compiled in a render worker is not
+    kept (the templates of the pages to render are compiled here, before they fork)."""
     caches = [cache for cache in caches if isinstance(cache, CompiledCode)]
     if not any(cache.compiled for cache in caches):
         return None
     for cache in caches:
         cache.compiled = False
-    return {name: entry for cache in caches for name, entry in cache.used.items()}
+    prefixes = tuple(cache.prefix for cache in caches)  # (the others are of other settings)
+    kept = {name: entry for name, entry in caches[0].known.items() if name.startswith(prefixes)}
+    return kept | {name: entry for cache in caches for name, entry in cache.used.items()}

@@ -1,35 +1,50 @@
 """What the render workers share rather than each make (:func:`before_forking`), and the
 films' cards and small posters (``pieces.Cards``) that earlier builds rendered, kept in
-the build store: an edit renders the pages that show the film, a person's page
-shows dozens of other films' cards, and rendering them again was most of its time.
+the build store: an edit renders the pages that show the film, a person's page shows
+dozens of other films' cards, and rendering them again was most of its time.
 
 A piece is kept with a key of everything it was rendered from: its kind, the language,
 what every page has (``Fingerprints.common``: the version, the settings, the languages'
-catalogues, the navigation), the macros' template and all it pulls in, and the film's
-print (all of the film a page can show). A piece whose key is not the one this build
-would give it is rendered again.
+catalogues, the navigation), the macros' template and all it pulls in, the film's print
+(all of the film a page can show), and the piece itself, signed with the user's key
+(``compiled.user_key``): a piece is HTML that goes into pages as it is, and one planted
+in the store, or altered there, cannot carry a key that matches. A piece whose key is
+not the one this build would give it is rendered again. Only this process's pieces are
+kept, not a render worker's (every list's cards are rendered here when every page
+renders, and an edit's few pages render here).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
+import sqlite3
 
 import jinja2
 
 from ..pages import Page, films_listed
 from ..render import render_cards
-from ..store import Store, digest, reader
+from ..store import Store, reader
 from ..templaterefs import compile_templates
+from .compiled import user_key
 from .memory import Memory, PlanPage
 from .plan import Fingerprints, Plan
 
 KINDS = ("cards", "small_posters")
 MACROS = "_macros.html"
+QUERY = (
+    "SELECT slug, kind, lang, key, html, check_ FROM pieces "
+    "WHERE slug = ? AND kind = ? AND lang = ?"
+)
 
 
-def _key(kind: str, code: str, prints: Fingerprints, slug: str) -> bytes:
+def _key(kind: str, code: str, prints: Fingerprints, slug: str, html: str, secret: bytes) -> bytes:
+    """The signature of a piece: what it was rendered from, and the HTML it is."""
     made_from = prints.common + prints.templates.get(MACROS, b"") + prints.prints[slug]
-    return digest(f"{kind}|{code}|".encode() + made_from)
+    signed = hashlib.blake2b(f"{kind}|{code}|".encode() + made_from, key=secret)
+    signed.update(html.encode())
+    return signed.digest()
 
 
 def before_forking(
@@ -43,10 +58,11 @@ def before_forking(
     pages = plan.pages
     for env in envs.values() if todo else ():
         compile_templates(env, {pages[i].template for i in todo}, prints.references)
-    store = memory.store if prints.before else None  # (a first build: nothing kept)
+    secret = user_key()
+    store = memory.store if prints.before and secret else None  # (a first build: none)
     for code, env in envs.items():
         for kind in KINDS:
-            kept = KeptPieces(store, prints, kind, code, plan.changed) if store else None
+            kept = KeptPieces(store, prints, kind, code, plan.changed, secret) if store else None
             env.globals[kind].recall = kept or (lambda slug: None)
     if jobs > 1 and not prints.before:
         for code, env in envs.items():
@@ -66,30 +82,34 @@ class KeptPieces:
     fork)."""
 
     def __init__(self, store: Store, prints: Fingerprints, kind: str, code: str,
-                 changed: set[str]):  # fmt: skip
+                 changed: set[str], secret: bytes):  # fmt: skip
         self.store, self.prints, self.kind, self.code = store, prints, kind, code
-        self.pid, self.own, self.changed = os.getpid(), store, changed
+        self.pid, self.own, self.changed, self.secret = os.getpid(), store, changed, secret
 
     def __call__(self, slug: str) -> str | None:
         if slug not in self.prints.prints or slug in self.changed:
             return None
-        if self.pid != os.getpid():
-            self.pid, self.own = os.getpid(), reader(self.store.path)
-        rows = self.own.checked(
-            "SELECT slug, kind, lang, key, html, check_ FROM pieces "
-            "WHERE slug = ? AND kind = ? AND lang = ?", (slug, self.kind, self.code))  # fmt: skip
+        try:
+            if self.pid != os.getpid():
+                self.pid, self.own = os.getpid(), reader(self.store.path)
+            rows = list(self.own.checked(QUERY, (slug, self.kind, self.code)))
+        except sqlite3.Error:  # (the store is a cache: the piece is rendered)
+            return None
         for *_, key, html in rows:
-            if key == _key(self.kind, self.code, self.prints, slug):
+            expected = _key(self.kind, self.code, self.prints, slug, html, self.secret)
+            if hmac.compare_digest(key, expected):
                 return html
         return None
 
 
 def fresh_pieces(envs: dict[str, jinja2.Environment], prints: Fingerprints) -> list[tuple]:
-    """The pieces this process rendered since the last call, as the store's rows."""
+    """The pieces this process rendered since the last call, as the store's rows (none
+    without the user's key)."""
+    secret = user_key()
     return [
-        (slug, kind, code, _key(kind, code, prints, slug), html)
+        (slug, kind, code, _key(kind, code, prints, slug, html, secret), html)
         for code, env in envs.items()
         for kind in KINDS
         for slug, html in env.globals[kind].take_fresh().items()
-        if slug in prints.prints
+        if slug in prints.prints and secret
     ]

@@ -302,7 +302,7 @@ def common_fingerprint(
 @dataclass(frozen=True)
 class Fingerprints:
     """What pages' fingerprints are made of, besides the pages: the templates' hashes,
-    what every page has, and each film's print."""
+    what every page has, and each film's print; and what each template pulls in."""
 
     templates: dict[str, bytes]
     common: bytes

@@ -22,7 +22,7 @@ from ..load import parse_record
 from ..programme import season_from_record
 from ..settings import load_settings
 from ..slugs import is_slug
-from ..whatson import CONTENT, check_twice, read_whatson
+from ..whatson import CONTENT, read_whatson
 from .build import read_films
 
 
@@ -127,9 +127,14 @@ def new_screening(root: Path, new: NewScreening) -> Path:
         close = get_close_matches(new.film, list(films), n=1, cutoff=0.75)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         raise FilmpageError(f"no film with slug '{new.film}' in this catalogue{hint}")
-    others = [s for s in read_whatson(root, settings, problems).seasons if s.slug != season.slug]
-    check_twice([*others, season], problems)
-    problems.raise_if_errors()
+    added = max(season.screenings, key=lambda s: s.line)  # (the last in the file)
+    elsewhere = Problems()  # (what is wrong in other files is for a build to report)
+    for other in read_whatson(root, settings, elsewhere).seasons:
+        for s in other.screenings if other.slug != season.slug else ():
+            if s.key == added.key:
+                raise FilmpageError(f"{rel}:{added.line}: the same screening as "
+                                    f"{other.file} line {s.line} (film, start and venue); "
+                                    "list it once")  # fmt: skip
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.new")
     temporary.write_text(text, encoding="utf-8")
