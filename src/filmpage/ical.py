@@ -58,7 +58,7 @@ def calendar_files(
     for season in whatson.seasons:
         name = f"{settings.title}: {season.title}"
         head = _head(name, zone, *_zones(season.screenings))
-        files[f"programme/{season.slug}.ics"] = _calendar(head, season.screenings, events)
+        files[season.calendar_path] = _calendar(head, season.screenings, events)
         for s in season.screenings:  # one event: no name, the same head for a zone and year
             head = _head("", zone, *_zones([s]))
             files[s.calendar_path] = _calendar(head, [s], events)

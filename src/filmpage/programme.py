@@ -109,6 +109,11 @@ class Season:
     file: str
     screenings: tuple[Screening, ...] = ()  # by start, as read
 
+    @property
+    def calendar_path(self) -> str:
+        """Where the season's calendar is, in the site (``ical``)."""
+        return f"programme/{self.slug}.ics"
+
 
 def season_from_record(record: Record, slug: str, settings: Settings, problems: Problems):
     """Check one season file; a Season (with the screenings that checked), or None."""

@@ -83,7 +83,7 @@ class Whatson:
         site's root, which the pages of every language link to."""
         paths = ["programme.ics"] if self.seasons else []
         for season in self.seasons:
-            paths.append(f"programme/{season.slug}.ics")
+            paths.append(season.calendar_path)
             paths += [s.calendar_path for s in season.screenings]
         return paths
 
