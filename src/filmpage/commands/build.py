@@ -256,7 +256,7 @@ def _renderer(
         # in a site of several: in one, a title's edit need not compile everything again)
         linked = sorted(files) if len(site.languages) > 1 else []
         made_with = repr((site.settings, linked)).encode() + site.words
-        caches = code_caches(memory, {lang.code: made_with for lang, _ in site.languages})
+        caches = code_caches(memory, site.settings.codes, made_with)
         envs = make_environments(site.settings, template_dirs(root), images, site.languages,
                                  files, caches)  # fmt: skip
     titles = plan.facts.get("titles", {})

@@ -18,6 +18,7 @@ import hmac
 import os
 import secrets
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 import babel
@@ -67,6 +68,11 @@ def _cache_home() -> Path:
     return Path(configured) if os.path.isabs(configured) else Path.home() / ".cache"
 
 
+def signed(key: bytes, *parts: bytes) -> bytes:
+    """The signature of ``parts`` with this user's key (:func:`user_key`)."""
+    return hashlib.blake2b(b"\0".join(parts), key=key).digest()
+
+
 class CompiledCode(jinja2.BytecodeCache):
     """One environment's compiled templates: those of the last builds (``known``, by
     entry name: code and signature), and what this build used or compiled (``used``)."""
@@ -76,27 +82,24 @@ class CompiledCode(jinja2.BytecodeCache):
         self.used: dict[str, tuple[bytes, bytes]] = {}
         self.compiled = False  # whether a template was compiled (not read back)
 
-    def _sign(self, name: str, code: bytes) -> bytes:
-        return hashlib.blake2b(name.encode() + b"\0" + code, key=self.key).digest()
-
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         name = self.prefix + bucket.key
         found = self.known.get(name)
-        if found and hmac.compare_digest(found[1], self._sign(name, found[0])):
+        if found and hmac.compare_digest(found[1], signed(self.key, name.encode(), found[0])):
             bucket.bytecode_from_string(found[0])  # (Jinja drops it for another source)
             self.used[name] = found
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         name = self.prefix + bucket.key
         code = bucket.bytecode_to_string()
-        self.used[name] = (code, self._sign(name, code))
+        self.used[name] = (code, signed(self.key, name.encode(), code))
         self.compiled = True
 
 
-def code_caches(memory: Memory, made_with: dict[str, bytes]) -> dict[str, CompiledCode]:
-    """A code cache for each language's environment, by code; ``made_with`` is what
-    each language's templates are compiled with (settings, messages, files linked at
-    the site's root), as bytes; none when this user has no key."""
+def code_caches(memory: Memory, codes: Iterable[str], made_with: bytes) -> dict[str, CompiledCode]:
+    """A code cache for the environment of each of these languages, by code; ``made_with``
+    is what the templates are compiled with besides the language (settings, messages,
+    files linked at the site's root), as bytes; none when this user has no key."""
     key = user_key()
     if key is None:
         return {}
@@ -104,9 +107,9 @@ def code_caches(memory: Memory, made_with: dict[str, bytes]) -> dict[str, Compil
     versions = f"{__version__}|{jinja2.__version__}|{babel.__version__}"
     return {
         code: CompiledCode(
-            known, key, hashlib.blake2b(f"{versions}|{code}|".encode() + what).hexdigest()
+            known, key, hashlib.blake2b(f"{versions}|{code}|".encode() + made_with).hexdigest()
         )
-        for code, what in made_with.items()
+        for code in codes
     }
 
 

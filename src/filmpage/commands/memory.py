@@ -20,7 +20,7 @@ from typing import Any
 from ..derive import SearchWords
 from ..errors import Problem
 from ..images import SourceInfo
-from ..store import Store, check, stored_records
+from ..store import Store, check, reader, stored_records
 
 Stamp = tuple[int, int]
 
@@ -101,6 +101,16 @@ class Memory:
     renderer_next: Any = None  # what this build's rendering makes, kept once it succeeds
     pid: int = field(default_factory=os.getpid)  # the process whose store this is
     _cache: dict = field(default_factory=dict)  # what was read, by name
+    _reader: tuple[int, Store] | None = None  # a render worker's own connection
+
+    def store_here(self) -> Store | None:
+        """The store, for the process that asks: a render worker opens its own, read-only
+        (a connection is never shared across a fork)."""
+        if self.store is None or os.getpid() == self.pid:
+            return self.store
+        if self._reader is None or self._reader[0] != os.getpid():
+            self._reader = (os.getpid(), reader(self.store.path))
+        return self._reader[1]
 
     def attach(self, store: Store | None) -> None:
         """Use ``store`` for this build (a preview server's memory outlives a build)."""

@@ -16,18 +16,15 @@ renders, and an edit's few pages render here).
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import os
 import sqlite3
 
 import jinja2
 
 from ..pages import Page, films_listed
 from ..render import render_cards
-from ..store import Store, reader
 from ..templaterefs import compile_templates
-from .compiled import user_key
+from .compiled import signed, user_key
 from .memory import Memory, PlanPage
 from .plan import Fingerprints, Plan
 
@@ -42,9 +39,7 @@ QUERY = (
 def _key(kind: str, code: str, prints: Fingerprints, slug: str, html: str, secret: bytes) -> bytes:
     """The signature of a piece: what it was rendered from, and the HTML it is."""
     made_from = prints.common + prints.templates.get(MACROS, b"") + prints.prints[slug]
-    signed = hashlib.blake2b(f"{kind}|{code}|".encode() + made_from, key=secret)
-    signed.update(html.encode())
-    return signed.digest()
+    return signed(secret, f"{kind}|{code}".encode(), made_from, html.encode())
 
 
 def before_forking(
@@ -59,11 +54,11 @@ def before_forking(
     for env in envs.values() if todo else ():
         compile_templates(env, {pages[i].template for i in todo}, prints.references)
     secret = user_key()
-    store = memory.store if prints.before and secret else None  # (a first build: none)
+    kept = memory.store is not None and prints.before and secret  # (a first build: none)
     for code, env in envs.items():
         for kind in KINDS:
-            kept = KeptPieces(store, prints, kind, code, plan.changed, secret) if store else None
-            env.globals[kind].recall = kept or (lambda slug: None)
+            recall = KeptPieces(memory, prints, kind, code, plan.changed, secret) if kept else None
+            env.globals[kind].recall = recall or (lambda slug: None)
     if jobs > 1 and not prints.before:
         for code, env in envs.items():
             render_cards(env, (r.slug for i in todo for r in _listed(pages[i], code)))
@@ -77,22 +72,20 @@ def _listed(page: Page | PlanPage, language: str):
 
 class KeptPieces:
     """A film's piece of one kind in one language as the store keeps it, when it is what
-    this build would render (``Cards.recall``); asked in whichever process renders: a
-    render worker opens the store on its own (a connection is never shared across a
-    fork)."""
+    this build would render (``Cards.recall``); asked in whichever process renders
+    (``Memory.store_here``)."""
 
-    def __init__(self, store: Store, prints: Fingerprints, kind: str, code: str,
+    def __init__(self, memory: Memory, prints: Fingerprints, kind: str, code: str,
                  changed: set[str], secret: bytes):  # fmt: skip
-        self.store, self.prints, self.kind, self.code = store, prints, kind, code
-        self.pid, self.own, self.changed, self.secret = os.getpid(), store, changed, secret
+        self.memory, self.prints, self.kind, self.code = memory, prints, kind, code
+        self.changed, self.secret = changed, secret
 
     def __call__(self, slug: str) -> str | None:
-        if slug not in self.prints.prints or slug in self.changed:
+        store = self.memory.store_here()
+        if store is None or slug not in self.prints.prints or slug in self.changed:
             return None
         try:
-            if self.pid != os.getpid():
-                self.pid, self.own = os.getpid(), reader(self.store.path)
-            rows = list(self.own.checked(QUERY, (slug, self.kind, self.code)))
+            rows = list(store.checked(QUERY, (slug, self.kind, self.code)))
         except sqlite3.Error:  # (the store is a cache: the piece is rendered)
             return None
         for *_, key, html in rows:

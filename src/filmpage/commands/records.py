@@ -27,7 +27,7 @@ from ..model import (
     RelatedTitle,
 )
 from ..record import film_from_record
-from ..store import Store, digest, reader, stored_records
+from ..store import digest, stored_records
 from .memory import Memory, PlanFilm, RecordEntry
 from .parallel import Pool
 from .scan import stamp
@@ -194,7 +194,6 @@ class Shelf(dict):
         self.root, self.records, self.memory, self.related = root, records, memory, related
         self.plan = {f.slug: f for f in films}
         self.pid = os.getpid()
-        self._reader: tuple[int, Store] | None = None
 
     def __missing__(self, slug: str) -> Film:
         placed = self.plan[slug]
@@ -215,11 +214,7 @@ class Shelf(dict):
         loaded = self.records.read.get(file)
         if loaded is not None and loaded.film:
             return loaded.film
-        store = self.memory.store
-        if store is not None and os.getpid() != self.memory.pid:
-            if self._reader is None or self._reader[0] != os.getpid():
-                self._reader = (os.getpid(), reader(store.path))
-            store = self._reader[1]
+        store = self.memory.store_here()
         found = stored_records(store, "film", [file]) if store is not None else {}
         return found.get(file) or load_record(self.root, file).film
 
