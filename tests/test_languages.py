@@ -496,3 +496,19 @@ def test_the_programme_and_a_film_s_screenings_in_french(site):
     assert "samedi 3 octobre 2026 à 19:30 : Last Train Home, Main Hall" in read(site, "fr/feed.xml")
     en = text_of(read(site, "programme/index.html"))
     assert "Saturday, October 3, 2026" in en and "£6.00 concession" in en and "Sold out" in en
+
+
+def test_lists_name_each_film_by_its_title_in_the_language_after_any_edit(bilingual):
+    def listed(page: str) -> list[str]:
+        html = read(bilingual, page)
+        data = json.loads(re.search(r'ld\+json">(.*?)</script>', html).group(1))
+        return [item["name"] for item in data["itemListElement"]]
+
+    for _ in range(2):  # built whole, then after an edit of another film (cards kept)
+        assert listed("fr/index.html") == ["Le Dernier Train", "Up the Yangtze"]
+        assert listed("index.html") == ["Last Train Home", "Up the Yangtze"]
+        assert "Le Dernier Train" in text_of(read(bilingual, "fr/index.html"))
+        record = bilingual / "content/films/up.md"
+        record.write_text(record.read_text().replace("A luxury cruise", "A grand cruise"))
+        build(bilingual)
+    assert "A grand cruise" in text_of(read(bilingual, "fr/films/up-the-yangtze/index.html"))

@@ -246,7 +246,8 @@ def _renderer(
         envs = old.envs
         for code, env in envs.items():
             films = env.globals["cards"].films
-            kept[code] = {slug: f for slug, f in films.items() if slug not in plan.changed}
+            made = films.resolved()  # (not the unmade: they hold the last build's shelf)
+            kept[code] = {slug: f for slug, f in made.items() if slug not in plan.changed}
             shelf.update((s, f) for s, f in films.shelf.items() if s not in plan.changed)
             for pieces in (env.globals["cards"], env.globals["small_posters"]):
                 for slug in plan.changed & pieces.keys():

@@ -229,8 +229,42 @@ class Localized(dict):
         super().__init__()
         self.shelf, self.words, self.titles = shelf, words, titles
 
-    def __missing__(self, slug: str) -> Film:
-        titles = self.titles
-        film = localize(self.shelf[slug], self.words, titles.get if titles else None)
-        self[slug] = film
+    def __missing__(self, slug: str) -> ShownFilm:
+        title = self.titles.get(slug) or self.shelf.plan[slug].title
+        film = self[slug] = ShownFilm(slug, title, self.localized)
         return film
+
+    def localized(self, slug: str) -> Film:
+        titles = self.titles
+        return localize(self.shelf[slug], self.words, titles.get if titles else None)
+
+    def resolved(self) -> dict[str, Film]:
+        """The films a page has asked more of than their slug and title, by slug."""
+        return {
+            slug: film if type(film) is not ShownFilm else film.made
+            for slug, film in self.items()
+            if type(film) is not ShownFilm or film.made is not None
+        }
+
+
+class ShownFilm:
+    """A film a page names, in one language: its slug and title at hand (the plan has
+    them), the rest made the first time a template asks for more. Most films a page names
+    are in a grid of cards, kept from the last build and found by slug, and in the list's
+    structured data, which names them by title: those are never made."""
+
+    __slots__ = ("slug", "title", "made", "_make")
+
+    def __init__(self, slug: str, title: str, make: Callable[[str], Film]):
+        self.slug, self.title, self._make = slug, title, make
+        self.made: Film | None = None
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):  # (copy, pickle and the like ask for these)
+            raise AttributeError(name)
+        if self.made is None:
+            self.made = self._make(self.slug)
+        return getattr(self.made, name)
+
+    def __repr__(self) -> str:
+        return f"ShownFilm({self.slug!r})"
