@@ -253,7 +253,7 @@ class ShownFilm:
     are in a grid of cards, kept from the last build and found by slug, and in the list's
     structured data, which names them by title: those are never made."""
 
-    __slots__ = ("slug", "title", "made", "_make")
+    __slots__ = ("_make", "made", "slug", "title")
 
     def __init__(self, slug: str, title: str, make: Callable[[str], Film]):
         self.slug, self.title, self._make = slug, title, make
