@@ -104,6 +104,25 @@ def test_a_stored_film_altered_behind_the_builds_back_is_not_published(tmp_path)
     assert "Beta's plot" in page and "Forged" not in page
 
 
+def test_a_page_plan_altered_behind_the_builds_back_is_made_again(tmp_path):
+    root = small_site(tmp_path / "s")
+    build(root)
+    with sqlite3.connect(store_of(root)) as db:  # a context changed, its hash not
+        changed = db.execute("UPDATE plan_pages SET spec = replace(spec, 'Drama', 'Forged')")
+        assert changed.rowcount > 0
+    (root / "content/films/a.md").write_text(film("Alpha", slug="alpha", genres="[Drama]",
+                                                  body="A new plot."))  # fmt: skip
+    result = build(root)  # the pages that show Alpha want their contexts: all made again
+    assert result.rendered == result.pages
+    assert digest(root / "site") == digest_of_clean(root, tmp_path / "clean")
+    assert "Forged" not in (root / "site/genres/drama/index.html").read_text()
+
+
+def digest_of_clean(root, out):
+    build(root, out=out, clean=True)
+    return digest(out)
+
+
 @pytest.mark.parametrize("forged", ["row", "rehashed"])
 def test_a_stored_card_altered_behind_the_builds_back_is_not_published(tmp_path, forged):
     root = small_site(tmp_path / "s")

@@ -18,7 +18,8 @@ Tables (each row's ``check`` is the hash of its other values):
 * ``records``: what each record file gave: its size, time and bytes' hash, the film as
   data, what was derived from it (outline, search words, figures) and its problems;
 * ``plan_films`` and ``plan_pages``: the page plan the catalogue gave, and the key of
-  what it was made from (``meta.plan``);
+  what it was made from (``meta.plan``); a page's context (``spec``) is read only when
+  the page is rendered, so its row's check holds the context's hash, not the context;
 * ``film_parts``: each published film's print (a hash of all of it a page can show),
   its row of the facet index and its figures, as the last build made them;
 * ``outputs``: each output file's fingerprint, as written;
@@ -43,7 +44,7 @@ from typing import Any
 from . import __version__
 from .errors import FilmpageError, Problem
 
-LAYOUT = f"{__version__}+store-6"  # the part after "+" counts changes to what it holds
+LAYOUT = f"{__version__}+store-7"  # the part after "+" counts changes to what it holds
 CACHE_DIR = ".filmpage-cache"
 
 SCHEMA = """
@@ -55,8 +56,8 @@ CREATE TABLE IF NOT EXISTS plan_films (pos INTEGER PRIMARY KEY, slug TEXT, file 
     title TEXT, year INTEGER, poster TEXT, related TEXT, check_ BLOB);
 CREATE TABLE IF NOT EXISTS film_parts (slug TEXT PRIMARY KEY, print BLOB, row TEXT,
     figures TEXT, check_ BLOB);
-CREATE TABLE IF NOT EXISTS plan_pages (
-    pos INTEGER PRIMARY KEY, path TEXT, template TEXT, spec TEXT, shows TEXT, check_ BLOB);
+CREATE TABLE IF NOT EXISTS plan_pages (pos INTEGER PRIMARY KEY, path TEXT, template TEXT,
+    shows TEXT, spec_hash BLOB, check_ BLOB, spec TEXT);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fingerprint BLOB);
 CREATE TABLE IF NOT EXISTS posters (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,
     info TEXT, check_ BLOB);
@@ -65,6 +66,12 @@ CREATE TABLE IF NOT EXISTS compiled (name TEXT PRIMARY KEY, code BLOB, signature
 CREATE TABLE IF NOT EXISTS pieces (slug TEXT, kind TEXT, lang TEXT, key BLOB, html TEXT,
     check_ BLOB, PRIMARY KEY (slug, kind, lang));
 """
+
+
+class Damaged(Exception):
+    """A row the store gave back is not what its hash says, found once it is too late to
+    make it again from its source (a page's context, read when the page is rendered): the
+    build starts again from an empty store."""
 
 
 def digest(data: bytes) -> bytes:

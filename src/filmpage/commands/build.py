@@ -13,12 +13,10 @@ data that passes between them and the rules their order keeps.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -30,7 +28,7 @@ from ..images import Media, share_card
 from ..localtime import build_day
 from ..model import Film
 from ..render import make_environments, shared_files, show_films, show_whatson
-from ..store import open_store
+from ..store import Damaged, open_store
 from ..templaterefs import source_key, template_hashes, template_references
 from ..write import Target, check_output_folder, finish_update, is_complete, staged
 from .calendars import start_calendars
@@ -39,7 +37,7 @@ from .media import make_cards, prune_images, read_posters, site_media
 from .memory import Learned, Memory, PlanFilm
 from .output import Made, extra_outputs, make_output, templates_fact
 from .output import templates_of as stored_templates
-from .parallel import Pool, default_jobs
+from .parallel import Pool, collect_new_objects, collector_paused, default_jobs
 from .plan import Fingerprints, Plan, Site, check_site, common_fingerprint, plan_facts, plan_site
 from .records import Localized, Records, Shelf, derived_of, load_records
 from .scan import input_stamps, template_dirs
@@ -90,6 +88,26 @@ def build(
     ``relative_links``); ``today`` (default: the current date) decides which screenings
     are still to come.
     """
+    settings = (drafts, strict, jobs, progress, overrides, today)
+    try:
+        return _build(root, out, clean, memory, *settings)
+    except Damaged:  # found in the store once too late to make it again: start afresh
+        return _build(root, out, True, None, *settings)
+
+
+def _build(
+    root: Path,
+    out: Path | None,
+    clean: bool,
+    memory: Memory | None,
+    drafts: bool,
+    strict: bool,
+    jobs: int | None,
+    progress: Progress,
+    overrides: Mapping[str, object] | None,
+    today: dt.date | None,
+) -> BuildResult:
+    """The build's stages, in order."""
     today = today or build_day()
     started = time.perf_counter()
     out = out if out is not None else root / OUTPUT_DIR
@@ -98,7 +116,7 @@ def build(
     overrides = dict(overrides or {})
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     options = f"{drafts}|{strict}|{out.absolute()}|{epoch}|{sorted(overrides.items())!r}|{today}"
-    with _collector_paused(), open_store(out, root, fresh=clean) as store:
+    with collector_paused(), open_store(out, root, fresh=clean) as store:
         memory.attach(store)
         stamps = input_stamps(root)
         if _nothing_changed(memory, stamps, options, out):
@@ -119,7 +137,7 @@ def build(
             memory.keep_records(records.read)
             records.let_go()
             prints = _fingerprints(plan, site, memory, envs[site.settings.codes[0]], target)
-            _collect_new_objects()
+            collect_new_objects()
             made = make_output(plan, site, images, extras, memory, envs, prints, target,
                                jobs, partial(progress, "rendering"), cards.paths)  # fmt: skip
             cards.wait()
@@ -362,27 +380,3 @@ def _result(
         removed=made.removed,
         drafts=plan.facts["drafts"],
     )
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """A build gathers millions of long-lived objects (records, the catalogue, pages) and
-    makes almost no cycles; Python's cyclic collector would walk them all again and again
-    while they arrive. It is off while the build gathers, and sees only new objects once
-    :func:`_collect_new_objects` is called; as it was when the build ends, with what the
-    build made counted as old (else its first young-generation pass would walk it all)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()  # every tracked object to the permanent generation,
-        gc.unfreeze()  # and from there to the oldest
-        (gc.enable if enabled else gc.disable)()
-
-
-def _collect_new_objects() -> None:
-    """Turn the collector back on for what comes next (rendering), leaving out the objects
-    gathered so far (``gc.freeze``; forked workers share them untouched, too)."""
-    gc.freeze()
-    gc.enable()

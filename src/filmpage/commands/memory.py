@@ -14,13 +14,13 @@ import json
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..derive import SearchWords
 from ..errors import Problem
 from ..images import SourceInfo
-from ..store import Store, check, reader, stored_records
+from ..store import Damaged, Store, check, digest, reader, stored_records
 
 Stamp = tuple[int, int]
 
@@ -52,12 +52,14 @@ class PlanFilm:
 
 @dataclass(frozen=True)
 class PlanPage:
-    """A page of the plan: its context as data, films named by reference."""
+    """A page of the plan: its context as data (``spec``, films named by reference), read
+    from the store only for the pages a build renders (:meth:`Memory.with_specs`)."""
 
     path: str
     template: str
-    spec: str
+    spec_hash: bytes  # the hash of ``spec``, which the page's fingerprint is made of
     shows: tuple[str, ...]  # the slugs of the films it names, once each
+    spec: str | None = None  # None: not read from the store
 
 
 @dataclass
@@ -155,6 +157,29 @@ class Memory:
     def plan(self) -> tuple[bytes, list[PlanFilm], list[PlanPage]] | None:
         """The last build's plan and its key, or None (none, or a damaged row)."""
         return self._read("plan", _plan)
+
+    def with_specs(self, pages: list, which: Iterable[int]) -> list:
+        """``pages`` (the plan's) with the context of each of ``which`` (positions in the
+        plan, as the store holds it) that is a stored page without it read from the store;
+        raises Damaged when one is not as its row says."""
+        wanted = [i for i in which if isinstance(pages[i], PlanPage) and pages[i].spec is None]
+        if not wanted:
+            return pages
+        found = {}
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT pos, path, spec FROM plan_pages WHERE pos IN ({marks})"
+            rows = self.store.rows(sql, chunk)  # type: ignore[union-attr]
+            found.update((pos, (path, spec)) for pos, path, spec in rows)
+        pages = list(pages)
+        for i in wanted:
+            path, spec = found.get(i, ("", None))
+            page = pages[i]
+            if path != page.path or spec is None or digest(spec.encode()) != page.spec_hash:
+                raise Damaged(f"the context of {page.path} in the page plan")
+            pages[i] = replace(page, spec=spec)
+        return pages
 
     def plan_films(self) -> dict[str, tuple[bytes, str, str]]:
         """Each film's print, facet row and figures as the last build made them, by slug."""
@@ -262,9 +287,9 @@ def _plan(store: Store) -> tuple[bytes, list[PlanFilm], list[PlanPage]] | None:
         )
     ]
     pages = [
-        PlanPage(path, template, spec, tuple(shows.split("\n")) if shows else ())
-        for _, path, template, spec, shows in store.checked(
-            "SELECT pos, path, template, spec, shows, check_ FROM plan_pages ORDER BY pos"
+        PlanPage(path, template, spec_hash, tuple(shows.split("\n")) if shows else ())
+        for _, path, template, shows, spec_hash in store.checked(
+            "SELECT pos, path, template, shows, spec_hash, check_ FROM plan_pages ORDER BY pos"
         )
     ]
     if [len(films), len(pages)] != json.loads(counts):
@@ -302,9 +327,9 @@ def _write(store: Store, learned: Learned, facts: dict[str, str], before: Memory
             _replace_all(store, "plan_films", (
                 (i, f.slug, f.file, f.title, f.year, f.poster, f.related)
                 for i, f in enumerate(learned.plan)), checked=True)  # fmt: skip
-            _replace_all(store, "plan_pages", (
-                (i, p.path, p.template, p.spec, "\n".join(p.shows))
-                for i, p in enumerate(learned.pages or ())), checked=True)  # fmt: skip
+            _replace_all(
+                store, "plan_pages", (_page_row(i, p) for i, p in enumerate(learned.pages or ()))
+            )
             store.put("plan_counts", json.dumps([len(learned.plan), len(learned.pages or ())]))
         parts = lambda slug, value: (slug, *value, check(slug, *value))  # noqa: E731
         _update(store, "film_parts", before.plan_films(), learned.films, parts)
@@ -317,6 +342,14 @@ def _write(store: Store, learned: Learned, facts: dict[str, str], before: Memory
             store.db.execute("DELETE FROM pieces WHERE slug NOT IN (SELECT slug FROM plan_films)")
         for name, value in facts.items():
             store.put(name, value)
+
+
+def _page_row(position: int, page: PlanPage) -> tuple:
+    """A page's row: its check holds its context's hash, so that the plan is read (and
+    checked) without the contexts."""
+    assert page.spec is not None  # (a plan kept is made by this build, or read in full)
+    row = (position, page.path, page.template, "\n".join(page.shows), page.spec_hash)
+    return (*row, check(*row), page.spec)
 
 
 def _update(store: Store, table: str, before: dict, now: dict, row) -> None:

@@ -187,7 +187,7 @@ def make_output(
     files = _file_fingerprints(extras, site.static, media)
     todo = _candidates(plan, prints, target.out)
     before_forking(envs, plan, todo, prints, jobs, memory)
-    job = _Job(envs, plan.pages, target, prints)
+    job = _Job(envs, memory.with_specs(plan.pages, todo), target, prints)
     chunks = [todo[i : i + PAGES_PER_TASK] for i in range(0, len(todo), PAGES_PER_TASK)]
     outputs = dict(prints.before)
     pages = [p if isinstance(p, PlanPage) else None for p in plan.pages]
@@ -264,11 +264,11 @@ def _render_chunk(job: _Job, indices: list[int]) -> list[tuple[int, PlanPage, by
         page = job.pages[index]
         if isinstance(page, Page):
             spec, shows = PLAN.dumps_shown(page.context)
-            stored = PlanPage(page.path, page.template, spec, shows)
+            stored = PlanPage(page.path, page.template, digest(spec.encode()), shows, spec)
         else:
             stored = page
         fingerprint = digest(
-            prints.templates.get(stored.template, b"?") + prints.common + stored.spec.encode()
+            prints.templates.get(stored.template, b"?") + prints.common + stored.spec_hash
             + b"".join(prints.prints[slug] for slug in stored.shows)
         )  # fmt: skip
         path = stored.path
@@ -276,7 +276,7 @@ def _render_chunk(job: _Job, indices: list[int]) -> list[tuple[int, PlanPage, by
             done.append((index, stored, fingerprint, None))
             continue
         if isinstance(page, PlanPage):
-            page = Page(page.path, page.template, PLAN.loads(page.spec))
+            page = Page(page.path, page.template, PLAN.loads(page.spec))  # type: ignore[arg-type]
         data = render_page(job.envs[page.context["lang"]], page)
         wrote = whole or not same_bytes(out, path, data)
         if wrote:

@@ -168,3 +168,27 @@ def _counted(results: Iterator[R], done: Callable[[int], None] | None) -> Iterat
         if done:
             done(number)
         yield result
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """A build gathers millions of long-lived objects (records, the catalogue, pages) and
+    makes almost no cycles; Python's cyclic collector would walk them all again and again
+    while they arrive. It is off while the build gathers, and sees only new objects once
+    :func:`collect_new_objects` is called; as it was when the build ends, with what the
+    build made counted as old (else its first young-generation pass would walk it all)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()  # every tracked object to the permanent generation,
+        gc.unfreeze()  # and from there to the oldest
+        (gc.enable if enabled else gc.disable)()
+
+
+def collect_new_objects() -> None:
+    """Turn the collector back on for what comes next (rendering), leaving out the objects
+    gathered so far (``gc.freeze``; forked workers share them untouched, too)."""
+    gc.freeze()
+    gc.enable()

@@ -203,6 +203,7 @@ def plan_site(
         _, films, pages = memory.plan()  # type: ignore[misc]
         facts = PLAN.loads(memory.fact("plan_facts") or "{}")
         if site.replan:  # only what's on changed: its pages, and the pages that show it
+            pages = memory.with_specs(pages, range(len(pages)))  # (the plan is kept anew)
             more = additions(site.whatson, site.today)
             pages = replan(pages, more, memory.fact("whatson_films"), PLAN.loads)
             prints = film_prints(more)
