@@ -118,6 +118,29 @@ def test_a_page_plan_altered_behind_the_builds_back_is_made_again(tmp_path):
     assert "Forged" not in (root / "site/genres/drama/index.html").read_text()
 
 
+@pytest.mark.parametrize(
+    "table, column, was",
+    [
+        ("plan_films", "title", "Beta"),
+        ("film_parts", "row", "Beta"),
+        ("plan_pages", "shows", "beta"),
+    ],
+)
+def test_a_table_read_whole_altered_behind_the_builds_back_is_made_again(
+    tmp_path, table, column, was
+):
+    root = small_site(tmp_path / "s")
+    build(root)
+    with sqlite3.connect(store_of(root)) as db:  # a row changed, the table's seal not
+        changed = db.execute(f"UPDATE {table} SET {column} = replace({column}, ?, 'forged') "
+                             f"WHERE instr({column}, ?)", (was, was))  # fmt: skip
+        assert changed.rowcount > 0
+    (root / "content/films/a.md").write_text(film("Alpha", slug="alpha", genres="[Drama]",
+                                                  body="A new plot."))  # fmt: skip
+    build(root)
+    assert digest(root / "site") == digest_of_clean(root, tmp_path / "clean")
+
+
 def digest_of_clean(root, out):
     build(root, out=out, clean=True)
     return digest(out)

@@ -276,25 +276,23 @@ def _record_problems(store: Store) -> dict[str, tuple[Problem, ...]]:
 
 
 def _plan(store: Store) -> tuple[bytes, list[PlanFilm], list[PlanPage]] | None:
-    key, counts = store.get("plan"), store.get("plan_counts")
-    if key is None or counts is None:
-        return None
-    films = [
-        PlanFilm(*row[1:])
-        for row in store.checked(
-            "SELECT pos, slug, file, title, year, poster, related, check_ "
-            "FROM plan_films ORDER BY pos"
-        )
-    ]
-    pages = [
-        PlanPage(path, template, spec_hash, tuple(shows.split("\n")) if shows else ())
-        for _, path, template, shows, spec_hash in store.checked(
-            "SELECT pos, path, template, shows, spec_hash, check_ FROM plan_pages ORDER BY pos"
-        )
-    ]
-    if [len(films), len(pages)] != json.loads(counts):
-        return None  # a damaged row was left out: the plan is made again
-    return bytes.fromhex(key), films, pages
+    key = store.get("plan")
+    films = store.whole("plan_films", "SELECT * FROM plan_films ORDER BY pos")
+    pages = store.whole("plan_pages", f"SELECT {PAGE_COLUMNS} FROM plan_pages ORDER BY pos")
+    if key is None or films is None or pages is None:
+        return None  # none, or damaged: the plan is made again
+    return (
+        bytes.fromhex(key),
+        [PlanFilm(*row[1:]) for row in films],
+        [
+            PlanPage(path, template, spec_hash, tuple(shows.split("\n")) if shows else ())
+            for _, path, template, shows, spec_hash in pages
+        ],
+    )
+
+
+PAGE_COLUMNS = "pos, path, template, shows, spec_hash"
+"""A page's row in the plan, but its context (read when the page is rendered)."""
 
 
 def _posters(store: Store) -> dict:
@@ -303,7 +301,7 @@ def _posters(store: Store) -> dict:
 
 
 def _films(store: Store) -> dict[str, tuple[bytes, str, str]]:
-    rows = store.checked("SELECT slug, print, row, figures, check_ FROM film_parts")
+    rows = store.whole("film_parts", "SELECT * FROM film_parts ORDER BY slug") or []
     return {slug: (print_, row, figures) for slug, print_, row, figures in rows}
 
 
@@ -324,15 +322,18 @@ def _write(store: Store, learned: Learned, facts: dict[str, str], before: Memory
             ),
         )
         if learned.plan is not None:
-            _replace_all(store, "plan_films", (
-                (i, f.slug, f.file, f.title, f.year, f.poster, f.related)
-                for i, f in enumerate(learned.plan)), checked=True)  # fmt: skip
-            _replace_all(
-                store, "plan_pages", (_page_row(i, p) for i, p in enumerate(learned.pages or ()))
-            )
-            store.put("plan_counts", json.dumps([len(learned.plan), len(learned.pages or ())]))
-        parts = lambda slug, value: (slug, *value, check(slug, *value))  # noqa: E731
-        _update(store, "film_parts", before.plan_films(), learned.films, parts)
+            films = [(i, f.slug, f.file, f.title, f.year, f.poster, f.related)
+                     for i, f in enumerate(learned.plan)]  # fmt: skip
+            _replace_all(store, "plan_films", films)
+            store.seal("plan_films", films)
+            pages = [_page_row(i, page) for i, page in enumerate(learned.pages or ())]
+            _replace_all(store, "plan_pages", pages)
+            store.seal("plan_pages", [row[:-1] for row in pages])
+        parts = before.plan_films()
+        if not parts:  # (none, or not as sealed: every row written again)
+            store.db.execute("DELETE FROM film_parts")
+        _update(store, "film_parts", parts, learned.films, lambda slug, value: (slug, *value))
+        store.seal("film_parts", [(slug, *learned.films[slug]) for slug in sorted(learned.films)])
         _update(store, "outputs", before.outputs(), learned.outputs, lambda p, f: (p, f))
         if learned.compiled is not None:
             _replace_all(store, "compiled", ((n, *e) for n, e in learned.compiled.items()))
@@ -345,11 +346,10 @@ def _write(store: Store, learned: Learned, facts: dict[str, str], before: Memory
 
 
 def _page_row(position: int, page: PlanPage) -> tuple:
-    """A page's row: its check holds its context's hash, so that the plan is read (and
-    checked) without the contexts."""
+    """A page's row (:data:`PAGE_COLUMNS`, then its context)."""
     assert page.spec is not None  # (a plan kept is made by this build, or read in full)
-    row = (position, page.path, page.template, "\n".join(page.shows), page.spec_hash)
-    return (*row, check(*row), page.spec)
+    return (position, page.path, page.template, "\n".join(page.shows), page.spec_hash,
+            page.spec)  # fmt: skip
 
 
 def _update(store: Store, table: str, before: dict, now: dict, row) -> None:
@@ -363,9 +363,9 @@ def _update(store: Store, table: str, before: dict, now: dict, row) -> None:
         store.write(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", changed)
 
 
-def _replace_all(store: Store, table: str, rows: Iterable[tuple], checked: bool = False) -> None:
+def _replace_all(store: Store, table: str, rows: Iterable[tuple]) -> None:
     rows = list(rows)
     store.db.execute(f"DELETE FROM {table}")
     if rows:
-        marks = ",".join("?" * (len(rows[0]) + checked))
-        store.write(f"INSERT INTO {table} VALUES ({marks})", rows, checked=checked)
+        marks = ",".join("?" * len(rows[0]))
+        store.write(f"INSERT INTO {table} VALUES ({marks})", rows)
