@@ -118,6 +118,24 @@ def test_a_page_plan_altered_behind_the_builds_back_is_made_again(tmp_path):
     assert "Forged" not in (root / "site/genres/drama/index.html").read_text()
 
 
+def test_a_damaged_plan_found_in_the_preview_servers_build_leaves_its_memory_right(tmp_path):
+    from filmpage.commands.memory import Memory
+
+    root = small_site(tmp_path / "s")
+    record = root / "content/films/a.md"
+    build(root)
+    memory = Memory()  # as the preview server keeps it from build to build
+    build(root, memory=memory)
+    with sqlite3.connect(store_of(root)) as db:
+        db.execute("UPDATE plan_pages SET spec = replace(spec, 'Drama', 'Forged')")
+    record.write_text(film("Alpha", slug="alpha", genres="[Drama]", body="Plot two."))
+    build(root, memory=memory)  # the damage found: made again from nothing
+    record.write_text(film("Alpha", slug="alpha", genres="[Drama]"))  # back as it was
+    build(root, memory=memory)
+    assert digest(root / "site") == digest_of_clean(root, tmp_path / "clean")
+    assert "Plot two" not in (root / "site/films/alpha/index.html").read_text()
+
+
 @pytest.mark.parametrize(
     "table, column, was",
     [

@@ -84,7 +84,9 @@ def check(*values: Any) -> bytes:
     """The hash of a row's values (text, numbers, bytes, None, and tuples of them), stored
     beside them and checked when they are read. They are hashed as ``marshal`` writes them
     in its first version, which shares no object, so equal values give equal bytes: a
-    tenth of the time of their ``repr`` (nothing is ever read back from those bytes)."""
+    tenth of the time of their ``repr`` (nothing is ever read back from those bytes).
+    Values must be of those types exactly, as SQLite gives them back: not a ``bool`` (it
+    comes back as an ``int``) nor a subclass of ``str`` (``Markup``: make it a ``str``)."""
     return hashlib.blake2b(marshal.dumps(values, 0), digest_size=16).digest()
 
 

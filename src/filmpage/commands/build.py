@@ -89,17 +89,18 @@ def build(
     are still to come.
     """
     settings = (drafts, strict, jobs, progress, overrides, today)
+    memory = memory if memory is not None else Memory()
     try:
         return _build(root, out, clean, memory, *settings)
     except Damaged:  # found in the store once too late to make it again: start afresh
-        return _build(root, out, True, None, *settings)
+        return _build(root, out, True, memory, *settings)
 
 
 def _build(
     root: Path,
     out: Path | None,
     clean: bool,
-    memory: Memory | None,
+    memory: Memory,
     drafts: bool,
     strict: bool,
     jobs: int | None,
@@ -112,7 +113,8 @@ def _build(
     started = time.perf_counter()
     out = out if out is not None else root / OUTPUT_DIR
     check_output_folder(out, root)
-    memory = Memory() if memory is None or clean else memory
+    if clean:  # (the caller's memory too: a preview server's, that builds again)
+        memory.forget()
     overrides = dict(overrides or {})
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     options = f"{drafts}|{strict}|{out.absolute()}|{epoch}|{sorted(overrides.items())!r}|{today}"

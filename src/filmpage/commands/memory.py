@@ -114,6 +114,10 @@ class Memory:
             self._reader = (os.getpid(), reader(self.store.path))
         return self._reader[1]
 
+    def forget(self) -> None:
+        """Forget everything: the next build starts from nothing, as the store does."""
+        self.__init__()  # type: ignore[misc]
+
     def attach(self, store: Store | None) -> None:
         """Use ``store`` for this build (a preview server's memory outlives a build)."""
         if self.store is None and store is not None:
@@ -173,12 +177,15 @@ class Memory:
             rows = self.store.rows(sql, chunk)  # type: ignore[union-attr]
             found.update((pos, (path, spec)) for pos, path, spec in rows)
         pages = list(pages)
+        kept = self._cache["plan"][2] if self._cache.get("plan") else []
         for i in wanted:
             path, spec = found.get(i, ("", None))
             page = pages[i]
             if path != page.path or spec is None or digest(spec.encode()) != page.spec_hash:
                 raise Damaged(f"the context of {page.path} in the page plan")
             pages[i] = replace(page, spec=spec)
+            if i < len(kept) and kept[i] is page:  # (a preview server's next build has it)
+                kept[i] = pages[i]
         return pages
 
     def plan_films(self) -> dict[str, tuple[bytes, str, str]]:

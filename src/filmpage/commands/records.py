@@ -235,25 +235,24 @@ class Localized(dict):
         return film
 
     def localized(self, slug: str) -> Film:
+        """The film, made now, in its place from now on."""
         titles = self.titles
-        return localize(self.shelf[slug], self.words, titles.get if titles else None)
+        film = self[slug] = localize(self.shelf[slug], self.words, titles.get if titles else None)
+        return film
 
     def resolved(self) -> dict[str, Film]:
-        """The films a page has asked more of than their slug and title, by slug."""
-        return {
-            slug: film if type(film) is not ShownFilm else film.made
-            for slug, film in self.items()
-            if type(film) is not ShownFilm or film.made is not None
-        }
+        """The films made so far (those a page asked more of than slug and title)."""
+        return {slug: film for slug, film in self.items() if type(film) is not ShownFilm}
 
 
 class ShownFilm:
     """A film a page names, in one language: its slug and title at hand (the plan has
     them), the rest made the first time a template asks for more. Most films a page names
     are in a grid of cards, kept from the last build and found by slug, and in the list's
-    structured data, which names them by title: those are never made."""
-
-    __slots__ = ("_make", "made", "slug", "title")
+    structured data, which names them by title: those are never made. What a template
+    reads of a film made is kept on this object (a frozen film's attributes stay the
+    same), as an attribute found here is read directly, and one that is not costs a call
+    of ``__getattr__``."""
 
     def __init__(self, slug: str, title: str, make: Callable[[str], Film]):
         self.slug, self.title, self._make = slug, title, make
@@ -263,8 +262,12 @@ class ShownFilm:
         if name.startswith("__"):  # (copy, pickle and the like ask for these)
             raise AttributeError(name)
         if self.made is None:
-            self.made = self._make(self.slug)
-        return getattr(self.made, name)
+            try:
+                self.made = self._make(self.slug)
+            except AttributeError as exc:  # (not to be taken for a film without ``name``)
+                raise RuntimeError(f"making the film {self.slug!r}: {exc}") from exc
+        value = self.__dict__[name] = getattr(self.made, name)
+        return value
 
     def __repr__(self) -> str:
         return f"ShownFilm({self.slug!r})"
