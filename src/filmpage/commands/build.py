@@ -236,7 +236,7 @@ def _media(site: Site, memory: Memory, pool: Pool, derived, films: list[PlanFilm
     problems = Problems()
     infos = read_posters(films, site.static, memory, pool, problems, place)
     problems.raise_if_errors()
-    return site_media(films, infos)
+    return site_media(films, infos, memory.cards)
 
 
 @dataclass(frozen=True)

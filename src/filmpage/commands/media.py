@@ -43,9 +43,13 @@ def make_cards(staging: Path, cards: list[Card]) -> None:
         write_file(staging, card.path, share_card_png(card.title, card.year, card.hue))
 
 
-def site_media(films: Iterable[PlanFilm], infos: dict[str, SourceInfo]) -> Media:
+def site_media(
+    films: Iterable[PlanFilm], infos: dict[str, SourceInfo], named: dict[tuple, Card]
+) -> Media:
     """The images a plan's films show: poster variants where the poster could be read
-    (``infos``), else the poster as it is (an SVG, say), else a share card."""
+    (``infos``), else the poster as it is (an SVG, say), else a share card (``named``: the
+    cards named so far, by title and year, which a preview server keeps from build to
+    build: naming one looks at the fonts that draw each letter of the title)."""
     posters: dict[str, PosterSet] = {}
     share: dict[str, str] = {}
     files: dict[str, str] = {}
@@ -56,7 +60,9 @@ def site_media(films: Iterable[PlanFilm], infos: dict[str, SourceInfo]) -> Media
             variants = posters[film.slug] = poster_set(film.slug, info)
             files.update((v.path, v.stored) for v in (*variants.webp, *variants.fallback))
         elif not film.poster:
-            card = share_card(film.title, film.year)
+            card = named.get((film.title, film.year))
+            if card is None:
+                card = named[film.title, film.year] = share_card(film.title, film.year)
             share[film.slug] = files[card.path] = card.path
             cards[card.path] = card
     return Media(posters, share, files, cards)

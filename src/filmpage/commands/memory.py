@@ -99,6 +99,7 @@ class Memory:
     written_ns: int = 0
     films: dict = field(default_factory=dict)  # file -> Film, decoded (kept by serve)
     words: dict = field(default_factory=dict)  # file -> search words, as last built
+    cards: dict = field(default_factory=dict)  # (title, year) -> its share card, as named
     renderer: Any = None  # what rendering made, for the next build (build._Renderer)
     renderer_next: Any = None  # what this build's rendering makes, kept once it succeeds
     pid: int = field(default_factory=os.getpid)  # the process whose store this is
