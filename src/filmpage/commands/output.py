@@ -37,7 +37,7 @@ from ..searchindex import SEARCH_DIR, patch_search_files, search_files
 from ..store import Store, digest
 from ..write import Target, check_output_paths, copy_file, same_bytes, same_copy, write_file
 from .calendars import Calendars
-from .compiled import compiled_now
+from .compiled import compiled_now, user_key
 from .media import make_cards, stored_image
 from .memory import Memory, PlanFilm, PlanPage
 from .parallel import parallel_results
@@ -186,7 +186,8 @@ def make_output(
     problems.raise_if_errors()
     files = _file_fingerprints(extras, site.static, media)
     todo = _candidates(plan, prints, target.out)
-    before_forking(envs, plan, todo, prints, jobs, memory)
+    secret = user_key()  # (what is kept of the pieces this build renders is signed with it)
+    before_forking(envs, plan, todo, prints, jobs, memory, secret)
     job = _Job(envs, memory.with_specs(plan.pages, todo), target, prints)
     chunks = [todo[i : i + PAGES_PER_TASK] for i in range(0, len(todo), PAGES_PER_TASK)]
     outputs = dict(prints.before)
@@ -213,7 +214,7 @@ def make_output(
     last = memory.plan()
     removed = len(gone & {p.path for p in last[2]}) if last and prints.before else len(gone)
     compiled = compiled_now([env.bytecode_cache for env in envs.values()])
-    pieces = fresh_pieces(envs, prints)
+    pieces = fresh_pieces(envs, prints, secret)
     return Made(dict(sorted(outputs.items())), pages, count, removed, compiled, pieces)  # type: ignore[arg-type]
 
 

@@ -24,7 +24,7 @@ import jinja2
 from ..pages import Page, films_listed
 from ..render import render_cards
 from ..templaterefs import compile_templates
-from .compiled import signed, user_key
+from .compiled import signed
 from .memory import Memory, PlanPage
 from .plan import Fingerprints, Plan
 
@@ -44,16 +44,16 @@ def _key(kind: str, code: str, prints: Fingerprints, slug: str, html: str, secre
 
 def before_forking(
     envs: dict[str, jinja2.Environment], plan: Plan, todo: list[int], prints: Fingerprints,
-    jobs: int, memory: Memory,
+    jobs: int, memory: Memory, secret: bytes | None,
 ) -> None:  # fmt: skip
     """Make, in this process, what the render workers forked next share: the templates of
     the ``todo`` pages (positions in the plan's pages), compiled or read back; the way to
-    the cards that earlier builds rendered (but of the films that changed since); and
-    when every page renders, the lists' cards, in one pass."""
+    the cards that earlier builds rendered (but of the films that changed since; none
+    without the user's key, ``secret``); and when every page renders, the lists' cards,
+    in one pass."""
     pages = plan.pages
     for env in envs.values() if todo else ():
         compile_templates(env, {pages[i].template for i in todo}, prints.references)
-    secret = user_key()
     kept = memory.store is not None and prints.before and secret  # (a first build: none)
     for code, env in envs.items():
         for kind in KINDS:
@@ -95,10 +95,11 @@ class KeptPieces:
         return None
 
 
-def fresh_pieces(envs: dict[str, jinja2.Environment], prints: Fingerprints) -> list[tuple]:
-    """The pieces this process rendered since the last call, as the store's rows (none
-    without the user's key)."""
-    secret = user_key()
+def fresh_pieces(
+    envs: dict[str, jinja2.Environment], prints: Fingerprints, secret: bytes | None
+) -> list[tuple]:
+    """The pieces this process rendered since the last call, as the store's rows, signed
+    with the user's key (``secret``; none without it)."""
     return [
         (slug, kind, code, _key(kind, code, prints, slug, html, secret), html)
         for code, env in envs.items()

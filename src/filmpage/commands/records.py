@@ -262,10 +262,7 @@ class ShownFilm:
         if name.startswith("__"):  # (copy, pickle and the like ask for these)
             raise AttributeError(name)
         if self.made is None:
-            try:
-                self.made = self._make(self.slug)
-            except AttributeError as exc:  # (not to be taken for a film without ``name``)
-                raise RuntimeError(f"making the film {self.slug!r}: {exc}") from exc
+            self.made = self._make(self.slug)
         value = self.__dict__[name] = getattr(self.made, name)
         return value
 
