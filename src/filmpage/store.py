@@ -27,7 +27,8 @@ reads whole, the plan's and the films' parts, are checked whole: :meth:`Store.wh
 * ``posters`` and ``images``: what each poster source is, and the variants made of it;
 * ``compiled``: each language's templates' compiled code, and its signature;
 * ``pieces``: each film's card and small poster in each language, as HTML, with the key
-  of what they were rendered from (``commands/pieces.py``).
+  of what they were rendered from, signed with the user's key, which checks the row too
+  (``commands/pieces.py``).
 """
 
 from __future__ import annotations
@@ -46,14 +47,16 @@ from typing import Any
 from . import __version__
 from .errors import FilmpageError, Problem
 
-LAYOUT = f"{__version__}+store-8"  # the part after "+" counts changes to what it holds
+LAYOUT = f"{__version__}+store-9"  # the part after "+" counts changes to what it holds
 CACHE_DIR = ".filmpage-cache"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT, check_ BLOB);
 CREATE TABLE IF NOT EXISTS inputs (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER);
-CREATE TABLE IF NOT EXISTS records (file TEXT PRIMARY KEY, digest BLOB, key BLOB,
-    film TEXT, derived TEXT, problems TEXT, check_ BLOB, size INTEGER, mtime INTEGER);
+-- a row's small columns first: every build reads them, and SQLite reaches a column
+-- through those before it (a record's film and derived data span overflow pages)
+CREATE TABLE IF NOT EXISTS records (file TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,
+    digest BLOB, key BLOB, problems TEXT, check_ BLOB, film TEXT, derived TEXT);
 CREATE TABLE IF NOT EXISTS plan_films (pos INTEGER PRIMARY KEY, slug TEXT, file TEXT,
     title TEXT, year INTEGER, poster TEXT, related TEXT);
 CREATE TABLE IF NOT EXISTS film_parts (slug TEXT PRIMARY KEY, print BLOB, row TEXT,
@@ -66,7 +69,7 @@ CREATE TABLE IF NOT EXISTS posters (path TEXT PRIMARY KEY, size INTEGER, mtime I
 CREATE TABLE IF NOT EXISTS images (name TEXT PRIMARY KEY, data BLOB, check_ BLOB);
 CREATE TABLE IF NOT EXISTS compiled (name TEXT PRIMARY KEY, code BLOB, signature BLOB);
 CREATE TABLE IF NOT EXISTS pieces (slug TEXT, kind TEXT, lang TEXT, key BLOB, html TEXT,
-    check_ BLOB, PRIMARY KEY (slug, kind, lang));
+    PRIMARY KEY (slug, kind, lang));
 """
 
 

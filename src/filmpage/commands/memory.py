@@ -228,7 +228,8 @@ class Memory:
             return
         with self.store.db:
             self.store.write(
-                "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO records (file, digest, key, film, derived, problems,"
+                " check_, size, mtime) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     (*row, check(*row), *loaded.stamp)
                     for loaded, row in (
@@ -345,8 +346,7 @@ def _write(store: Store, learned: Learned, facts: dict[str, str], before: Memory
         _update(store, "outputs", before.outputs(), learned.outputs, lambda p, f: (p, f))
         if learned.compiled is not None:
             _replace_all(store, "compiled", ((n, *e) for n, e in learned.compiled.items()))
-        store.write("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?, ?, ?, ?)", learned.pieces,
-                    checked=True)  # fmt: skip
+        store.write("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?, ?, ?)", learned.pieces)
         if learned.plan is not None:  # the pieces of films no longer in the plan go
             store.db.execute("DELETE FROM pieces WHERE slug NOT IN (SELECT slug FROM plan_films)")
         for name, value in facts.items():

@@ -30,10 +30,7 @@ from .plan import Fingerprints, Plan
 
 KINDS = ("cards", "small_posters")
 MACROS = "_macros.html"
-QUERY = (
-    "SELECT slug, kind, lang, key, html, check_ FROM pieces "
-    "WHERE slug = ? AND kind = ? AND lang = ?"
-)
+QUERY = "SELECT key, html FROM pieces WHERE slug = ? AND kind = ? AND lang = ?"
 
 
 def _key(kind: str, code: str, prints: Fingerprints, slug: str, html: str, secret: bytes) -> bytes:
@@ -85,10 +82,10 @@ class KeptPieces:
         if store is None or slug not in self.prints.prints or slug in self.changed:
             return None
         try:
-            rows = list(store.checked(QUERY, (slug, self.kind, self.code)))
+            rows = store.rows(QUERY, (slug, self.kind, self.code))
         except sqlite3.Error:  # (the store is a cache: the piece is rendered)
             return None
-        for *_, key, html in rows:
+        for key, html in rows:  # (the signature checks the row: it has no check of its own)
             expected = _key(self.kind, self.code, self.prints, slug, html, self.secret)
             if hmac.compare_digest(key, expected):
                 return html
