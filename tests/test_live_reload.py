@@ -201,7 +201,7 @@ def test_a_fifo_in_content_never_hangs_requests_or_the_watcher(live):
     fifo = live.root / "content/films/pipe.md"
     os.mkfifo(fifo)
     name, data = stream.next_event()
-    assert name == "builderror" and "content/films/pipe.md: a FIFO, not a regular file" in data
+    assert name == "builderror" and "content/films/pipe.md: is a named pipe (FIFO)" in data
     status, page = get(live, "/repo/films/alpha/")  # answered, with the error over it
     assert status == 200 and "pipe.md" in page
     fifo.unlink()

@@ -12,7 +12,6 @@ rebuild, so a new ``base_url`` is served at once.
 from __future__ import annotations
 
 import os
-import stat
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -29,41 +28,28 @@ from .previewserver import EVENTS_PATH, Preview, PreviewServer, make_server
 __all__ = ["EVENTS_PATH", "RunningPreview", "make_server", "start_preview", "watch"]
 
 WATCHED = ("content", "templates", "static", SITE_LOCALES, SETTINGS_FILE)
-KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device",
-         stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Sources:
-    """What the watched files are now: each one's time and size, and those that are not
-    regular files (a build would wait forever on a FIFO)."""
-
-    stamps: dict[str, tuple[int, int]]
-    special: tuple[str, ...]  # "content/films/pipe.md: a FIFO"
-
-
-def scan(root: Path) -> Sources:
-    """Modification time and size of every watched source file (``stat`` opens nothing)."""
-    found, special = {}, []
+def scan(root: Path) -> dict[str, tuple[int, int]]:
+    """Modification time and size of every watched source file, for polling (``stat``
+    opens nothing)."""
+    found = {}
     for name in WATCHED:
         for folder, dirs, files in os.walk(root / name) if (root / name).is_dir() else ():
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for file in sorted(files):
-                _look(os.path.join(folder, file), root, found, special)
+                _look(os.path.join(folder, file), found)
         if (root / name).exists() and not (root / name).is_dir():
-            _look(str(root / name), root, found, special)
-    return Sources(found, tuple(special))
+            _look(str(root / name), found)
+    return found
 
 
-def _look(path: str, root: Path, found: dict, special: list) -> None:
+def _look(path: str, found: dict) -> None:
     try:
         st = os.stat(path)
     except OSError:
         return
     found[path] = (st.st_mtime_ns, st.st_size)
-    kind = KINDS.get(stat.S_IFMT(st.st_mode))
-    if kind and not os.path.basename(path).startswith("."):
-        special.append(f"{Path(path).relative_to(root).as_posix()}: {kind}")
 
 
 def watch(
@@ -128,14 +114,14 @@ def _polled(
 ) -> None:
     """Poll the sources' sizes and times every ``interval`` seconds; tell a change once
     the files have been still for ``settle`` seconds."""
-    previous = scan(root).stamps
+    previous = scan(root)
     ready.set()
     while not stop.wait(interval):
-        current = scan(root).stamps
+        current = scan(root)
         if current == previous:
             continue
         while not stop.wait(settle):
-            settled = scan(root).stamps
+            settled = scan(root)
             if settled == current:
                 break
             current = settled
@@ -164,32 +150,26 @@ class Rebuilder:
     def run(self, first: bool = False) -> tuple[BuildResult | None, str | None]:
         """Build once: the result, or None and the errors to show (logged; a good
         rebuild is logged too, and the ``first`` build is the caller's to report)."""
-        special = scan(self.root).special
-        if special:
-            error = "\n".join(
-                f"{entry}, not a regular file; filmpage reads only regular files: remove it"
-                for entry in special
+        try:
+            # After the first build, in this process: forking one that runs the server's
+            # threads could leave a worker waiting on a lock forever. (A named pipe or a
+            # device among the sources is refused by the build, never opened.)
+            result = build(self.root, self.out, drafts=self.drafts, jobs=None if first else 1,
+                           overrides=self.overrides, memory=self.memory)  # fmt: skip
+        except FilmpageError as exc:
+            error = str(exc)
+        except Exception as exc:  # a fault of ours: shown, and the watcher goes on
+            error = (
+                f"the build failed: {type(exc).__name__}: {exc} (a fault in filmpage; "
+                "'filmpage build --debug' shows where)"
             )
         else:
-            try:
-                # After the first build, in this process: forking one that runs the
-                # server's threads could leave a worker waiting on a lock forever.
-                result = build(self.root, self.out, drafts=self.drafts, jobs=None if first else 1,
-                               overrides=self.overrides, memory=self.memory)  # fmt: skip
-            except FilmpageError as exc:
-                error = str(exc)
-            except Exception as exc:  # a fault of ours: shown, and the watcher goes on
-                error = (
-                    f"the build failed: {type(exc).__name__}: {exc} (a fault in filmpage; "
-                    "'filmpage build --debug' shows where)"
-                )
-            else:
-                settings = load_settings(self.root, Problems(), self.overrides)
-                self.preview.base_path = settings.base_path
-                if not first:
-                    done = f"{result.films} films, {result.pages} pages"
-                    self.log(f"rebuilt {done} in {result.seconds:.2f} s")
-                return result, None
+            settings = load_settings(self.root, Problems(), self.overrides)
+            self.preview.base_path = settings.base_path
+            if not first:
+                done = f"{result.films} films, {result.pages} pages"
+                self.log(f"rebuilt {done} in {result.seconds:.2f} s")
+            return result, None
         kept = (
             "still serving the last good site"
             if is_complete(self.out)
