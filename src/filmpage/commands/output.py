@@ -177,9 +177,12 @@ def make_output(
 ) -> Made:
     """Render the pages and write the other files that changed into ``target``."""
     problems = Problems()
-    paths = [*(p.path for p in plan.pages), *extras.made, *extras.kept, *media.files]
-    if {*paths, *site.static} != prints.before.keys():  # (else the last build checked them)
-        check_output_paths(paths, site.static, problems, target.out)
+    check_output_paths(
+        [*(p.path for p in plan.pages), *extras.made, *extras.kept, *media.files],
+        site.static,
+        problems,
+        target.out,
+    )
     problems.raise_if_errors()
     files = _file_fingerprints(extras, site.static, media)
     todo = _candidates(plan, prints, target.out)
