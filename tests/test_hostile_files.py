@@ -114,6 +114,20 @@ def test_a_named_pipe_as_poster_static_file_template_or_settings_is_refused(site
     )
 
 
+def test_a_named_pipe_among_pages_collections_or_the_programme_is_refused(site):
+    write_site(site, {"a.md": film("A")})
+    for folder, name in (("pages", "about.md"), ("collections", "best.md"),
+                         ("programme", "autumn.yaml")):  # fmt: skip
+        (site / "content" / folder).mkdir()
+        os.mkfifo(site / "content" / folder / name)
+    refused(
+        site,
+        f"content/collections/best.md: {FIFO}",
+        f"content/pages/about.md: {FIFO}",
+        f"content/programme/autumn.yaml: {FIFO}",
+    )
+
+
 def test_a_named_pipe_in_place_of_a_used_template_is_refused(site):
     write_site(site, {"a.md": film()})
     (site / "templates").mkdir()

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .errors import Problems
 from .i18n import N_
+from .inputs import Refused, check_file
 from .load import parse_record, read_file
 from .programme import Season, season_from_record
 from .settings import SETTINGS_FILE, MenuEntry, Settings
@@ -126,7 +127,9 @@ def read_whatson(root: Path, settings: Settings, problems: Problems) -> Whatson:
 
 def _files(root: Path, folder: str, suffixes: tuple[str, ...], problems: Problems):
     """(file, slug) for each file of ``content/<folder>``, sorted; hidden files skipped,
-    any other file or folder reported."""
+    any other file or folder reported; one named as the folder's files are but that the
+    file rule refuses (a symlink that leads out of the site, a named pipe, a device: see
+    :func:`inputs.check_file`) is an error, and is never opened."""
     where = root / CONTENT / folder
     if not where.is_dir():
         return []
@@ -137,11 +140,13 @@ def _files(root: Path, folder: str, suffixes: tuple[str, ...], problems: Problem
         if name.startswith("."):
             continue
         stem, dot, suffix = name.rpartition(".")
-        if not (where / name).is_file() or f".{suffix.lower()}" not in suffixes or not dot:
+        if f".{suffix.lower()}" not in suffixes or not dot or (where / name).is_dir():
             problems.warning(file, 0, 0, "", f"not read: expected a {suffixes[0]} file")
             continue
-        if not (where / name).resolve().is_relative_to(root.resolve()):
-            problems.error(file, 0, 0, "", "a symlink leads outside the site; refused")
+        try:
+            check_file(str(where / name), root)
+        except Refused as exc:
+            problems.error(file, 0, 0, "", exc.message)
             continue
         if not is_slug(stem):
             problems.error(file, 0, 0, "", f"the file name makes the URL, /{folder}/{stem}/: "
