@@ -124,8 +124,7 @@ def _build(
         if _nothing_changed(memory, stamps, options, out):
             return _unchanged(memory, out, started)
         jobs = jobs or default_jobs()
-        first = memory.summary() is None  # (forked now, while small: all cards to draw)
-        with staged(out) as target, Pool(jobs - 1, now=first) as helpers:
+        with staged(out) as target, Pool(jobs - 1, now=True) as helpers:
             with Pool(jobs) as pool:
                 records = load_records(root, stamps, memory, pool, partial(progress, "loading"))
             cards = _draw_cards(records, drafts, target, helpers)
