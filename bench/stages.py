@@ -18,7 +18,8 @@ written there (its cache beside it) rather than into SITE/site; a fresh folder t
 with ``--clean`` gives a first build. With ``--serve-edit``, the build timed is the one
 the preview server makes after a save of RECORD (a file under SITE): one build first,
 untimed, then a new tagline written into RECORD and the site built again with the first
-build's memory kept, as ``filmpage serve`` keeps it; RECORD is put back afterwards.
+build's memory kept, as ``filmpage serve`` keeps it, and in one process, as it rebuilds
+(unless ``--jobs`` says otherwise); RECORD is put back afterwards.
 """
 
 from __future__ import annotations
@@ -120,9 +121,10 @@ def main() -> None:
             yield taken
 
     output_module.parallel_results = parallel_results
+    jobs = args.jobs or (1 if edited else None)  # (the preview server rebuilds in one process)
     try:
         result = build_module.build(
-            args.site, out=args.out, jobs=args.jobs, clean=args.clean, memory=memory
+            args.site, out=args.out, jobs=jobs, clean=args.clean, memory=memory
         )
     finally:
         if edited:
