@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .browse import facet_options
-from .catalogue import Catalogue, PersonRole, Subject, subject
+from .catalogue import Catalogue, Subject, subject
 from .codec import FilmRef
 from .formats import ENGLISH, Words
 from .i18n import Language
@@ -93,18 +93,23 @@ def paginate(base: str, template: str, items: list, size: int, **context) -> lis
     return pages
 
 
-def _person_pages(person, size: int, words: Words) -> list[Page]:
-    """A person's films, each once (newest first) with the roles the person had in it,
-    paginated over films: a director who also shot and edited a film shows it once."""
+def _person_pages(person, size: int, words: Words, order: dict, cast: dict) -> list[Page]:
+    """A person's films, each once (newest first: ``order`` gives each film's place, by
+    slug) with the roles the person had in it, paginated over films: a director who also
+    shot and edited a film shows it once. ``cast``: each film's characters by name, by
+    slug."""
     roles: dict[str, list[str]] = {}
     films: dict[str, Outline] = {}
     for role in person.roles:
+        label = words.role(role.key, 1, role.label)  # "Director"; for the cast, "Cast (Self)"
         for film in role.films:
             films.setdefault(film.slug, film)
-            roles.setdefault(film.slug, []).append(_role_label(film, role, person.name, words))
-    code = words.code
-    order = sorted(films.values(), key=lambda f: (-f.year, title_in(f, code).casefold(), f.slug))
-    pages = paginate(f"people/{person.slug}/", "person.html", refs(order), size,
+            character = cast[film.slug].get(person.name) if role.key == "cast" else None
+            roles.setdefault(film.slug, []).append(
+                words.character(label, character) if character else label
+            )
+    pages = paginate(f"people/{person.slug}/", "person.html",
+                     refs(sorted(films.values(), key=lambda f: order[f.slug])), size,
                      person=subject(person, words))  # fmt: skip
     for page in pages:  # each page the roles of its own films (not of all of them: the
         # plan keeps every page's context, and a prolific person has hundreds of pages)
@@ -112,16 +117,15 @@ def _person_pages(person, size: int, words: Words) -> list[Page]:
     return pages
 
 
-def _role_label(film: Outline, role: PersonRole, name: str, words: Words) -> str:
-    """ "Director", or for the cast the character played: "Cast (Self)"."""
-    label = words.role(role.key, 1, role.label)
-    if role.key == "cast":
-        for credit in film.credits:
-            if credit.key == "cast":
-                for person in credit.people:
-                    if person.name == name and person.character:
-                        return words.character(label, person.character)
-    return label
+def _characters(film: Outline) -> dict[str, str]:
+    """The character each of a film's cast plays, by name (the first credited)."""
+    found: dict[str, str] = {}
+    for credit in film.credits:
+        if credit.key == "cast":
+            for person in credit.people:
+                if person.character:
+                    found.setdefault(person.name, person.character)
+    return found
 
 
 def films_listed(page: Page) -> Iterator[FilmRef]:
@@ -199,8 +203,11 @@ def plan_pages(
                           genre=Subject(genre.slug, genre.name))  # fmt: skip
     people = tuple(subject(p, words) for p in catalogue.people)
     pages.append(Page("people/index.html", "people.html", {"people": people}))
+    code = words.code  # (each film's place and cast worked out once, not once a person)
+    order = {f.slug: (-f.year, title_in(f, code).casefold(), f.slug) for f in films}
+    cast = {f.slug: _characters(f) for f in films}
     for person in catalogue.people:
-        pages += _person_pages(person, size, words)
+        pages += _person_pages(person, size, words, order, cast)
     pages.append(
         Page("years/index.html", "years.html",
              {"years": tuple(subject(y, words) for y in catalogue.years),
