@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -92,7 +93,8 @@ def build(
     memory = memory if memory is not None else Memory()
     try:
         return _build(root, out, clean, memory, *settings)
-    except Damaged:  # found in the store once too late to make it again: start afresh
+    except (Damaged, sqlite3.DatabaseError):  # found in the store once too late to make
+        # it again (a row, or the file itself, damaged behind the build's back): afresh
         return _build(root, out, True, memory, *settings)
 
 
@@ -343,7 +345,7 @@ def _remember(
         **more_facts,
     }
     if plan.made:
-        facts["plan_facts"] = plan_facts(plan)
+        facts.update(plan_facts(plan, site.settings.codes))
         hidden = site.catalogue.hidden if site.catalogue else ()
         facts["draft_slugs"] = json.dumps(sorted(hidden))
     if plan.new:

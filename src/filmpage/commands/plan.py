@@ -262,12 +262,13 @@ def _film_parts(
     codes: tuple[str, ...],
 ) -> tuple[dict[str, tuple[bytes, str, str]], set[str]]:
     """Each film's print, facet row and figures (as data), by slug; the last build's
-    where its print is the same (and the plan too), else made now; and the slugs whose
-    print changed."""
+    where its print is the same, and so are the facet tables and the languages its row
+    was made with (:func:`parts_key`), else made now; and the slugs whose print changed."""
     before = memory.plan_films()
     prints = {f.slug: _print(f, records, media) for f in films}
     changed = {slug for slug, p in prints.items() if slug not in before or before[slug][0] != p}
-    todo = [f for f in films if made or f.slug in changed]
+    again = made and memory.fact("parts_key") != parts_key(tables, codes)  # (else the same)
+    todo = [f for f in films if again or f.slug in changed]
     parts = {f.slug: before[f.slug] for f in films if f.slug in before}
     for film, found in zip(todo, derived([f.file for f in todo]), strict=True):
         outline = replace(found.outline, slug=film.slug)
@@ -284,8 +285,18 @@ def _print(film: PlanFilm, records: Records, media: Media) -> bytes:
     return digest(source + f"{film.slug}|{film.related}|{images!r}".encode())
 
 
-def plan_facts(plan: Plan) -> str:
-    return PLAN.dumps(plan.facts)
+def parts_key(tables: FacetTables, codes: tuple[str, ...]) -> str:
+    """What the films' facet rows are made with but the films themselves: a plan made
+    again with the same (a film moved to a genre another film has) keeps the rows of the
+    films whose print is the same."""
+    return digest(PLAN.dumps([tables, list(codes)]).encode()).hex()
+
+
+def plan_facts(plan: Plan, codes: tuple[str, ...]) -> dict[str, str]:
+    """What a plan made by this build leaves the next: its facts, and the key of what
+    the films' facet rows were made with (:func:`parts_key`)."""
+    rows = parts_key(plan.facts["tables"], codes)
+    return {"plan_facts": PLAN.dumps(plan.facts), "parts_key": rows}
 
 
 def common_fingerprint(
