@@ -238,11 +238,18 @@ class Memory:
                     )
                 ),
             )
+            self.store.put(AHEAD, "1")
+        self._cache[f"fact:{AHEAD}"] = "1"
+
+    def records_ahead(self) -> bool:
+        """Whether a build that did not finish wrote records since the last that did: a
+        record then may hold what the output does not show yet (its search words)."""
+        return bool(self.fact(AHEAD))
 
     def remember(self, learned: Learned) -> None:
         """Keep what a finished build learned, and write what is new to the store."""
         self.written_ns = time.time_ns()
-        facts = {**learned.facts, "written_ns": str(self.written_ns)}
+        facts = {**learned.facts, "written_ns": str(self.written_ns), AHEAD: ""}
         if self.store is not None:
             _write(self.store, learned, facts, self)
         plan = self.plan() if learned.plan is None else None  # the last build's, kept
@@ -299,6 +306,9 @@ def _plan(store: Store) -> tuple[bytes, list[PlanFilm], list[PlanPage]] | None:
         ],
     )
 
+
+AHEAD = "records_ahead"
+"""The fact that says records were written by a build that has not finished."""
 
 PAGE_COLUMNS = "pos, path, template, shows, spec_hash"
 """A page's row in the plan, but its context (read when the page is rendered)."""

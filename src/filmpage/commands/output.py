@@ -82,7 +82,7 @@ def extra_outputs(
             "../" if prefix else "",
         )
         patched = None
-        if not plan.made and not target.whole and not scripts:
+        if not target.whole and not scripts and _same_places(plan, memory, code, films):
             patched = _patched_search(films, language, records, memory, target.out)
         if patched is None:
             made.update(_under(prefix, search_files(words([f.file for f in films], code))))
@@ -100,6 +100,19 @@ def films_in(plan: Plan, language: str) -> list[PlanFilm]:
     return plan.films if order is None else [plan.films[i] for i in order]
 
 
+def _same_places(plan: Plan, memory: Memory, language: str, films: list[PlanFilm]) -> bool:
+    """Whether each film stands where it stood in the last build's list in ``language``
+    (its number in the search index): so it does when the plan is the last build's, and
+    when a plan made again lists the same films in the same order (a film moved to
+    another genre)."""
+    last = memory.plan()
+    if not plan.made or last is None:
+        return not plan.made
+    order = PLAN.loads(memory.fact("plan_facts") or "{}").get("orders", {}).get(language)
+    before = last[1] if order is None else [last[1][i] for i in order]
+    return [f.file for f in before] == [f.file for f in films]
+
+
 def _under(prefix: str, files: dict[str, bytes]) -> dict[str, bytes]:
     return {prefix + rel: data for rel, data in files.items()} if prefix else files
 
@@ -114,8 +127,9 @@ def _patched_search(
     prefix, code = language.prefix, language.code
     shards = {rel: fp for rel, fp in before.items() if rel.startswith(prefix + SEARCH_DIR + "/")}
     edited = [(i, f.file) for i, f in enumerate(films) if f.file in records.films]
-    if not shards or len(edited) > MAX_PATCHED:
-        return None
+    if not shards or len(edited) > MAX_PATCHED or memory.records_ahead():
+        return None  # (records ahead: a film's words may have changed since the index was
+        # written without its record being read by this build)
     kept = memory.words  # a preview server's: as the last build read them
     stored = memory.stored("derived", [f for _, f in edited if f not in kept])
     if len(kept.keys() & {f for _, f in edited}) + len(stored) != len(edited):
