@@ -105,10 +105,10 @@ def _same_places(plan: Plan, memory: Memory, language: str, films: list[PlanFilm
     (its number in the search index): so it does when the plan is the last build's, and
     when a plan made again lists the same films in the same order (a film moved to
     another genre)."""
-    last = memory.plan()
-    if not plan.made or last is None:
+    last, facts = memory.plan(), memory.fact("plan_facts")
+    if not plan.made or last is None or facts is None:
         return not plan.made
-    order = PLAN.loads(memory.fact("plan_facts") or "{}").get("orders", {}).get(language)
+    order = PLAN.loads(facts).get("orders", {}).get(language)
     before = last[1] if order is None else [last[1][i] for i in order]
     return [f.file for f in before] == [f.file for f in films]
 
