@@ -128,6 +128,15 @@ def test_a_named_pipe_among_pages_collections_or_the_programme_is_refused(site):
     )
 
 
+def test_a_pages_folder_that_leads_outside_the_site_is_refused(site, tmp_path):
+    write_site(site, {"a.md": film("A")})
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "about.md").write_text("---\ntitle: About\n---\nWritten elsewhere.\n")
+    (site / "content/pages").symlink_to(outside)
+    refused(site, f"content/pages/about.md: {LEAVES}")
+
+
 def test_a_named_pipe_in_place_of_a_used_template_is_refused(site):
     write_site(site, {"a.md": film()})
     (site / "templates").mkdir()

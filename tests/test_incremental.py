@@ -7,6 +7,7 @@ import os
 import random
 import re
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 
@@ -437,9 +438,13 @@ def test_an_edit_to_what_the_catalogue_is_made_of_gives_the_full_builds_site(sit
         assert digest(site / "site") == digest(site / "clean")
 
 
-@pytest.mark.parametrize("edit", [("A plot.", "A plot about a quokka."), ("Alpha", "Alpha Two")])
+@pytest.mark.parametrize(
+    "edit, forget",
+    [(("A plot.", "A plot about a quokka."), False), (("Alpha", "Alpha Two"), False),
+     (("A plot.", "A plot about a quokka."), True)],
+)  # fmt: skip
 def test_the_search_index_goes_by_the_last_finished_build_not_one_cut_short(
-    site, monkeypatch, edit
+    site, monkeypatch, edit, forget
 ):
     _quick_site(site)  # a record read by a build cut short: not read by the next one
     record = site / "content/films/a.md"
@@ -448,6 +453,9 @@ def test_the_search_index_goes_by_the_last_finished_build_not_one_cut_short(
     with pytest.raises(KeyboardInterrupt):
         build(site, jobs=1)
     monkeypatch.undo()
+    if forget:  # the store's word of it lost: taken as records ahead all the same
+        with sqlite3.connect(site / ".filmpage-cache/site.sqlite") as db:
+            assert db.execute("DELETE FROM meta WHERE key = 'records_ahead'").rowcount == 1
     build(site)  # its new words in the index all the same
     build(site, out=site / "clean", clean=True)
     assert digest(site / "site") == digest(site / "clean")

@@ -16,7 +16,7 @@ from filmpage.errors import Problems
 from filmpage.formats import Words
 from filmpage.i18n import load_catalogue
 
-from .conftest import build_errors, read, text_of, write_site
+from .conftest import build_errors, digest, read, text_of, write_site
 from .test_whatson import BEFORE, example_site
 
 LOCALES = Path(__file__).resolve().parents[1] / "src" / "filmpage" / "locales"
@@ -423,6 +423,14 @@ def test_a_record_is_read_once_for_every_language_and_an_edit_reaches_each(bilin
     build(bilingual)
     index = bilingual / "site" / "fr" / "search" / "words"
     assert (index / f"{b'au'.hex()}.json").read_text().count("automne") == 1
+
+
+def test_the_first_language_changed_gives_the_full_builds_site(bilingual):
+    settings = bilingual / "filmpage.yml"  # French at the root now, its search index too
+    settings.write_text(settings.read_text().replace("[en, fr]", "[fr, en]"))
+    build(bilingual)
+    build(bilingual, out=bilingual / "clean", clean=True)
+    assert digest(bilingual / "site") == digest(bilingual / "clean")
 
 
 def test_a_bilingual_site_opened_from_disk_links_every_language(site):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .errors import Problems
 from .i18n import N_
-from .inputs import Refused, check_file
+from .inputs import LEAVES_SITE, Refused, check_file, real_root, within
 from .load import parse_record, read_file
 from .programme import Season, season_from_record
 from .settings import SETTINGS_FILE, MenuEntry, Settings
@@ -144,6 +144,8 @@ def _files(root: Path, folder: str, suffixes: tuple[str, ...], problems: Problem
             problems.warning(file, 0, 0, "", f"not read: expected a {suffixes[0]} file")
             continue
         try:
+            if not within(str(where / name), real_root(root)):  # (the folder a symlink)
+                raise Refused(LEAVES_SITE)
             check_file(str(where / name), root)
         except Refused as exc:
             problems.error(file, 0, 0, "", exc.message)

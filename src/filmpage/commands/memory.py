@@ -244,7 +244,7 @@ class Memory:
     def records_ahead(self) -> bool:
         """Whether a build that did not finish wrote records since the last that did: a
         record then may hold what the output does not show yet (its search words)."""
-        return bool(self.fact(AHEAD))
+        return self.fact(AHEAD) != ""  # (a fact missing or damaged: ahead)
 
     def remember(self, learned: Learned) -> None:
         """Keep what a finished build learned, and write what is new to the store."""

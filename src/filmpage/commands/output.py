@@ -108,7 +108,10 @@ def _same_places(plan: Plan, memory: Memory, language: str, films: list[PlanFilm
     last, facts = memory.plan(), memory.fact("plan_facts")
     if not plan.made or last is None or facts is None:
         return not plan.made
-    order = PLAN.loads(facts).get("orders", {}).get(language)
+    known = PLAN.loads(facts)
+    if list(known.get("counts", {})) != list(plan.facts["counts"]):  # the languages, in
+        return False  # order: the first's index at the root, each other's in its folder
+    order = known.get("orders", {}).get(language)
     before = last[1] if order is None else [last[1][i] for i in order]
     return [f.file for f in before] == [f.file for f in films]
 
