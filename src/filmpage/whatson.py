@@ -135,6 +135,7 @@ def _files(root: Path, folder: str, suffixes: tuple[str, ...], problems: Problem
         return []
     seen: dict[str, str] = {}
     out = []
+    site = real_root(root)
     for name in sorted(os.listdir(where)):
         file = (CONTENT / folder / name).as_posix()
         if name.startswith("."):
@@ -144,7 +145,7 @@ def _files(root: Path, folder: str, suffixes: tuple[str, ...], problems: Problem
             problems.warning(file, 0, 0, "", f"not read: expected a {suffixes[0]} file")
             continue
         try:
-            if not within(str(where / name), real_root(root)):  # (the folder a symlink)
+            if not within(str(where / name), site):  # (the folder itself a symlink)
                 raise Refused(LEAVES_SITE)
             check_file(str(where / name), root)
         except Refused as exc:

@@ -72,6 +72,7 @@ def extra_outputs(
     files, kept, facts = calendars()
     made.update(files)
     scripts = site.settings.relative_links  # the indexes as scripts too, for file://
+    same_places = _same_places(plan, memory)
     for language, language_words in site.languages:
         code, prefix = language.code, language.prefix
         films = films_in(plan, code)
@@ -82,7 +83,7 @@ def extra_outputs(
             "../" if prefix else "",
         )
         patched = None
-        if not target.whole and not scripts and _same_places(plan, memory, code, films):
+        if not target.whole and not scripts and same_places(code, films):
             patched = _patched_search(films, language, records, memory, target.out)
         if patched is None:
             made.update(_under(prefix, search_files(words([f.file for f in films], code))))
@@ -100,20 +101,25 @@ def films_in(plan: Plan, language: str) -> list[PlanFilm]:
     return plan.films if order is None else [plan.films[i] for i in order]
 
 
-def _same_places(plan: Plan, memory: Memory, language: str, films: list[PlanFilm]) -> bool:
-    """Whether each film stands where it stood in the last build's list in ``language``
-    (its number in the search index): so it does when the plan is the last build's, and
-    when a plan made again lists the same films in the same order (a film moved to
-    another genre)."""
+def _same_places(plan: Plan, memory: Memory) -> Callable[[str, list[PlanFilm]], bool]:
+    """Whether each film of a language's list (its code, its films) stands where it stood
+    in the last build's (its number in the search index): so it does when the plan is the
+    last build's, and when a plan made again for the same languages, in the same order
+    (the first's index is at the root), lists the same films in the same order (a film
+    moved to another genre). The last plan's facts are read once for every language."""
     last, facts = memory.plan(), memory.fact("plan_facts")
     if not plan.made or last is None or facts is None:
-        return not plan.made
+        return lambda code, films: not plan.made
     known = PLAN.loads(facts)
-    if list(known.get("counts", {})) != list(plan.facts["counts"]):  # the languages, in
-        return False  # order: the first's index at the root, each other's in its folder
-    order = known.get("orders", {}).get(language)
-    before = last[1] if order is None else [last[1][i] for i in order]
-    return [f.file for f in before] == [f.file for f in films]
+    if list(known.get("counts", {})) != list(plan.facts["counts"]):  # (by language, in order)
+        return lambda code, films: False
+
+    def same(code: str, films: list[PlanFilm]) -> bool:
+        order = known.get("orders", {}).get(code)
+        before = last[1] if order is None else [last[1][i] for i in order]
+        return [f.file for f in before] == [f.file for f in films]
+
+    return same
 
 
 def _under(prefix: str, files: dict[str, bytes]) -> dict[str, bytes]:

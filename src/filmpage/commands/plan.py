@@ -295,8 +295,8 @@ def parts_key(tables: FacetTables, codes: tuple[str, ...]) -> str:
 def plan_facts(plan: Plan, codes: tuple[str, ...]) -> dict[str, str]:
     """What a plan made by this build leaves the next: its facts, and the key of what
     the films' facet rows were made with (:func:`parts_key`)."""
-    rows = parts_key(plan.facts["tables"], codes)
-    return {"plan_facts": PLAN.dumps(plan.facts), "parts_key": rows}
+    key = parts_key(plan.facts["tables"], codes)
+    return {"plan_facts": PLAN.dumps(plan.facts), "parts_key": key}
 
 
 def common_fingerprint(
