@@ -68,3 +68,40 @@ def test_killed_build_leaves_the_old_site_intact(big_site, sig):
     build(big_site)  # the next build cleans up and completes
     assert not list(big_site.glob(".site.*"))
     assert "Changed Title" in (big_site / "site/index.html").read_text()
+
+
+@pytest.mark.parametrize("limit", [4096, 65536, 262144])
+def test_a_full_disk_is_a_message_and_the_old_site_stays(tmp_path, limit):
+    """No file may grow past ``limit`` bytes (as on a disk that fills up): the build's
+    cache (SQLite) or its pages cannot be written. The build says so, with the file, and
+    never leaves a broken site: the last one as it was, one marked unfinished (the cache
+    failed once the site was updated), or the new one whole (the cache failed once it was
+    in place); once there is room, the next build completes."""
+    import resource
+
+    films = {f"f{i:02}.md": film(f"Film {i}", 1990 + i, body="A plot. " * 60) for i in range(40)}
+    root = write_site(tmp_path / "s", films)
+    build(root)
+    before = digest(root / "site")
+    (root / "content/films/f01.md").write_text(film("Film One Renamed", 1991), encoding="utf-8")
+
+    def full_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "filmpage", "build", "--clean"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        preexec_fn=full_disk,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "error: " in done.stderr and "The build stopped." in done.stderr
+    after, unfinished = digest(root / "site"), (root / "site/.filmpage-updating").exists()
+    build(root)
+    assert not (root / "site/.filmpage-updating").exists()
+    assert after == before or unfinished or after == digest(root / "site")
+    assert "Film One Renamed" in (root / "site/index.html").read_text()

@@ -110,6 +110,22 @@ def test_a_burst_of_saves_gives_one_rebuild(live):
     stream.close()
 
 
+def test_a_rebuild_the_machine_stops_shows_its_error_not_a_fault(live):
+    """An error of the machine (here a folder where the build's lock file goes, as a
+    full disk or a read-only one would give another) is shown as such, with its file:
+    not as a fault in filmpage."""
+    lock = live.root / ".filmpage-cache/site.lock"
+    lock.unlink()
+    lock.mkdir()
+    stream = EventStream(live)
+    (live.root / "content/films/a.md").write_text(film("Alpha", body="A new plot."))
+    name, data = stream.next_event()
+    assert name == "builderror" and "site.lock" in data
+    assert data.startswith('"error: Is a directory')
+    assert "fault in filmpage" not in "\n".join(live.messages)
+    stream.close()
+
+
 def test_settings_and_templates_are_watched(live):
     stream = EventStream(live)
     (live.root / "templates").mkdir()

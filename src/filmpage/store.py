@@ -105,6 +105,14 @@ def store_place(out: Path, root: Path) -> tuple[Path, str]:
     return root / CACHE_DIR, f"{out.name}-{key}"
 
 
+def unusable(out: Path, root: Path, exc: sqlite3.Error) -> OSError:
+    """The error of a store that SQLite cannot use even made afresh (a full disk, a
+    read-only or failing one): the machine's, reported as such, with the store's file."""
+    where, name = store_place(out, root)
+    reason = f"the build cache cannot be written or read ({exc}); the disk may be full or read-only"
+    return OSError(errno.EIO, reason, str(where / f"{name}.sqlite"))
+
+
 class Store:
     """An open store: a SQLite connection, with the lock held by :func:`open_store`."""
 

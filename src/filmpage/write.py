@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -130,6 +131,17 @@ class Target:
     whole: bool
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+
+    def holds(self, rel: str) -> bool:
+        """Whether the output as it stands holds ``rel`` as a regular file (never, when it
+        is made whole): asked of every file an edit keeps, so one deleted by hand is made
+        again."""
+        if self.whole:
+            return False
+        try:
+            return stat.S_ISREG(os.stat(f"{self.out}{os.sep}{rel}").st_mode)
+        except (OSError, ValueError):
+            return False
 
 
 @contextmanager

@@ -29,7 +29,7 @@ from ..images import Media, share_card
 from ..localtime import build_day
 from ..model import Film
 from ..render import make_environments, shared_files, show_films, show_whatson
-from ..store import Damaged, open_store
+from ..store import Damaged, open_store, unusable
 from ..templaterefs import source_key, template_hashes, template_references
 from ..write import Target, check_output_folder, finish_update, is_complete, staged
 from .calendars import start_calendars
@@ -95,7 +95,10 @@ def build(
         return _build(root, out, clean, memory, *settings)
     except (Damaged, sqlite3.DatabaseError):  # found in the store once too late to make
         # it again (a row, or the file itself, damaged behind the build's back): afresh
-        return _build(root, out, True, memory, *settings)
+        try:
+            return _build(root, out, True, memory, *settings)
+        except sqlite3.DatabaseError as exc:  # afresh too: the disk's (full, read-only)
+            raise unusable(out or root / OUTPUT_DIR, root, exc) from exc
 
 
 def _build(
@@ -221,7 +224,7 @@ def _draw_cards(records: Records, drafts: bool, target: Target, helpers: Pool) -
         if film.poster or (film.draft and not drafts):
             continue
         card = share_card(film.title, film.year)
-        if target.whole or not os.path.isfile(os.path.join(target.out, card.path)):
+        if not target.holds(card.path):
             cards[card.path] = card
     wait = helpers.start(make_cards, sorted(cards.values()), target.staging)
     target.written.extend(sorted(cards))

@@ -208,7 +208,7 @@ def make_output(
     )
     problems.raise_if_errors()
     files = _file_fingerprints(extras, site.static, media)
-    todo = _candidates(plan, prints, target.out)
+    todo = _candidates(plan, prints, target)
     secret = user_key()  # (what is kept of the pieces this build renders is signed with it)
     before_forking(envs, plan, todo, prints, jobs, memory, secret)
     job = _Job(envs, memory.with_specs(plan.pages, todo), target, prints)
@@ -241,7 +241,7 @@ def make_output(
     return Made(dict(sorted(outputs.items())), pages, count, removed, compiled, pieces)  # type: ignore[arg-type]
 
 
-def _candidates(plan: Plan, prints: Fingerprints, out: Path) -> list[int]:
+def _candidates(plan: Plan, prints: Fingerprints, target: Target) -> list[int]:
     """The pages whose fingerprint may have changed: all of them when the plan is new or
     nothing is known of the output or what every page has changed; else those made by
     this build (the statistics), that name a film whose print changed, whose template
@@ -255,7 +255,7 @@ def _candidates(plan: Plan, prints: Fingerprints, out: Path) -> list[int]:
         if isinstance(page, Page)
         or old.get(page.template) != now.get(page.template)
         or not changed.isdisjoint(page.shows)
-        or not os.path.isfile(os.path.join(out, page.path))
+        or not target.holds(page.path)
     ]
 
 
@@ -296,7 +296,7 @@ def _render_chunk(job: _Job, indices: list[int]) -> list[tuple[int, PlanPage, by
             + b"".join(prints.prints[slug] for slug in stored.shows)
         )  # fmt: skip
         path = stored.path
-        if prints.before.get(path) == fingerprint and os.path.isfile(os.path.join(out, path)):
+        if prints.before.get(path) == fingerprint and job.target.holds(path):
             done.append((index, stored, fingerprint, None))
             continue
         if isinstance(page, PlanPage):
@@ -339,10 +339,10 @@ def _put_files(
     for rel, fingerprint in files.items():
         if rel in made_early:
             continue
-        if before.get(rel) == fingerprint and os.path.isfile(os.path.join(out, rel)):
+        if before.get(rel) == fingerprint and target.holds(rel):
             continue
         if rel in media.cards:  # named by what it shows: the same name, the same card
-            if target.whole or not os.path.isfile(os.path.join(out, rel)):
+            if not target.holds(rel):
                 cards.append(media.cards[rel])
             continue
         if rel in extras:

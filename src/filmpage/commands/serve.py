@@ -158,6 +158,8 @@ class Rebuilder:
                            overrides=self.overrides, memory=self.memory)  # fmt: skip
         except FilmpageError as exc:
             error = str(exc)
+        except OSError as exc:  # the machine's, not the content's: a full disk, say
+            error = f"error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
         except Exception as exc:  # a fault of ours: shown, and the watcher goes on
             error = (
                 f"the build failed: {type(exc).__name__}: {exc} (a fault in filmpage; "
