@@ -519,3 +519,26 @@ def test_an_edit_to_a_template_renders_only_its_pages(site):
     (site / "templates").mkdir()
     (site / "templates/404.html").write_text("gone")
     assert build(site).rendered == 1
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_files_deleted_from_the_output_by_hand_are_made_again_by_an_edit(site, jobs):
+    """Pages, share cards, static files and indexes gone from the output are made again
+    by the next build that has an edit, with one process or with helpers (which look for
+    them while the records are read), and the output is then as a clean build makes it."""
+    films = {f"f{i:02}.md": film(f"Film {i}", 1990 + i, genres="[Drama]") for i in range(12)}
+    write_site(site, films)
+    (site / "static").mkdir()
+    (site / "static/notes.txt").write_text("kept")
+    build(site)
+    gone = ["films/film-3/index.html", "genres/drama/index.html", "notes.txt", "films.json"]
+    gone += [sorted((site / "site/share").glob("*.png"))[0].relative_to(site / "site").as_posix()]
+    for rel in gone:
+        (site / "site" / rel).unlink()
+    record = site / "content/films/f07.md"
+    record.write_text(record.read_text().replace("A plot.", "Another plot."))
+    _age(site, time.time() - 5, time.time() - 30)
+    build(site, jobs=jobs)
+    assert all((site / "site" / rel).is_file() for rel in gone)
+    build(site, out=site / "clean", clean=True)
+    assert digest(site / "site") == digest(site / "clean")

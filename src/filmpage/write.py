@@ -17,7 +17,7 @@ import shutil
 import stat
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,16 +132,35 @@ class Target:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
 
+    swept: Collection[str] = ()  # files looked for at once (:func:`absent`), ...
+    gone: Collection[str] = ()  # ... and those of them that were not there
+
+    def settle(self, swept: Collection[str], gone: Collection[str]) -> None:
+        self.swept, self.gone = swept, gone
+
     def holds(self, rel: str) -> bool:
         """Whether the output as it stands holds ``rel`` as a regular file (never, when it
         is made whole): asked of every file an edit keeps, so one deleted by hand is made
-        again."""
+        again. The answer of the sweep for a file it looked for."""
         if self.whole:
             return False
-        try:
-            return stat.S_ISREG(os.stat(f"{self.out}{os.sep}{rel}").st_mode)
-        except (OSError, ValueError):
-            return False
+        if rel in self.swept:
+            return rel not in self.gone
+        return _is_file(f"{self.out}{os.sep}{rel}")
+
+
+def absent(out: str, files: list[str]) -> set[str]:
+    """Those of ``files`` (paths under the folder ``out``) that are not regular files
+    there: a sweep of a whole output's files, made by a helper process while the build
+    reads and plans (:attr:`Target.swept`)."""
+    return {rel for rel in files if not _is_file(f"{out}{os.sep}{rel}")}
+
+
+def _is_file(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 @contextmanager

@@ -31,7 +31,7 @@ from ..model import Film
 from ..render import make_environments, shared_files, show_films, show_whatson
 from ..store import Damaged, open_store, unusable
 from ..templaterefs import source_key, template_hashes, template_references
-from ..write import Target, check_output_folder, finish_update, is_complete, staged
+from ..write import Target, absent, check_output_folder, finish_update, is_complete, staged
 from .calendars import start_calendars
 from .compiled import code_caches
 from .media import make_cards, prune_images, read_posters, site_media
@@ -130,8 +130,10 @@ def _build(
             return _unchanged(memory, out, started)
         jobs = jobs or default_jobs()
         with staged(out) as target, Pool(jobs - 1, now=True) as helpers:
+            swept = _sweep(memory, target, helpers)
             with Pool(jobs) as pool:
                 records = load_records(root, stamps, memory, pool, partial(progress, "loading"))
+            swept()
             cards = _draw_cards(records, drafts, target, helpers)
             derived = partial(derived_of, root, records, memory)
             site = check_site(root, records, memory, drafts, strict, derived, overrides, today)
@@ -205,6 +207,15 @@ def _unchanged(memory: Memory, out: Path, started: float) -> BuildResult:
     seconds = time.perf_counter() - started
     return BuildResult(done.films, done.pages, 0, done.warnings, seconds, out,
                        reused=done.pages, drafts=done.drafts)  # fmt: skip
+
+
+def _sweep(memory: Memory, target: Target, helpers: Pool) -> Callable[[], None]:
+    """Start a helper looking which of the last build's files are gone from the output
+    (deleted by hand: made again) while this process reads the records; the function
+    returned hands the answer to the target."""
+    files = [] if target.whole else list(memory.outputs())
+    wait = helpers.start(absent, files, str(target.out))
+    return lambda: target.settle(memory.outputs(), set().union(*wait()))
 
 
 @dataclass(frozen=True)
