@@ -19,8 +19,11 @@ reads whole, the plan's and the films' parts, are checked whole: :meth:`Store.wh
 * ``records``: what each record file gave: its size, time and bytes' hash, the film as
   data, what was derived from it (outline, search words, figures) and its problems;
 * ``plan_films`` and ``plan_pages``: the page plan the catalogue gave, and the key of
-  what it was made from (``meta.plan``); a page's context (``spec``) is read only when
-  the page is rendered, so the table's check holds the context's hash, not the context;
+  what it was made from (``meta.plan``); a page's context (``spec``) and the films it
+  names (``shows``) are read only when the page is rendered, so the table's check holds
+  their hash, not them;
+* ``plan_shows``: for each film, the places in the plan of the pages that name it: an
+  edit finds the pages that show the films it changed without reading every page's;
 * ``film_parts``: each published film's print (a hash of all of it a page can show),
   its row of the facet index and its figures, as the last build made them;
 * ``outputs``: each output file's fingerprint, as written;
@@ -47,7 +50,7 @@ from typing import Any
 from . import __version__
 from .errors import FilmpageError, Problem
 
-LAYOUT = f"{__version__}+store-9"  # the part after "+" counts changes to what it holds
+LAYOUT = f"{__version__}+store-10"  # the part after "+" counts changes to what it holds
 CACHE_DIR = ".filmpage-cache"
 
 SCHEMA = """
@@ -62,7 +65,8 @@ CREATE TABLE IF NOT EXISTS plan_films (pos INTEGER PRIMARY KEY, slug TEXT, file 
 CREATE TABLE IF NOT EXISTS film_parts (slug TEXT PRIMARY KEY, print BLOB, row TEXT,
     figures TEXT);
 CREATE TABLE IF NOT EXISTS plan_pages (pos INTEGER PRIMARY KEY, path TEXT, template TEXT,
-    shows TEXT, spec_hash BLOB, spec TEXT);
+    spec_hash BLOB, shows TEXT, spec TEXT);
+CREATE TABLE IF NOT EXISTS plan_shows (slug TEXT PRIMARY KEY, pages TEXT, check_ BLOB);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fingerprint BLOB);
 CREATE TABLE IF NOT EXISTS posters (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,
     info TEXT, check_ BLOB);

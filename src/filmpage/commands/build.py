@@ -35,11 +35,12 @@ from ..write import Target, absent, check_output_folder, finish_update, is_compl
 from .calendars import start_calendars
 from .compiled import code_caches
 from .media import make_cards, prune_images, read_posters, site_media
-from .memory import Learned, Memory, PlanFilm
+from .memory import Learned, Memory
 from .output import Made, extra_outputs, make_output, templates_fact
 from .output import templates_of as stored_templates
 from .parallel import Pool, collect_new_objects, collector_paused, default_jobs
 from .plan import Fingerprints, Plan, Site, check_site, common_fingerprint, plan_facts, plan_site
+from .planrows import PlanFilm
 from .records import Localized, Records, Shelf, derived_of, load_records
 from .scan import input_stamps, template_dirs
 
@@ -386,15 +387,7 @@ def _remember(
 def _result(
     plan: Plan, made: Made, site: Site, target: Target, out: Path, started: float
 ) -> BuildResult:
-    return BuildResult(
-        len(plan.films),
-        len(plan.pages),
-        len(target.written),
-        site.warnings,
-        time.perf_counter() - started,
-        out,
-        rendered=made.rendered,
-        reused=len(plan.pages) - made.rendered,
-        removed=made.removed,
-        drafts=plan.facts["drafts"],
-    )
+    seconds, pages = time.perf_counter() - started, len(plan.pages)
+    return BuildResult(len(plan.films), pages, len(target.written), site.warnings, seconds, out,
+                       rendered=made.rendered, reused=pages - made.rendered,
+                       removed=made.removed, drafts=plan.facts["drafts"])  # fmt: skip

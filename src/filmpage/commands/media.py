@@ -33,8 +33,9 @@ from ..images import (
 from ..inputs import MAX_POSTER_BYTES, Refused, read_regular
 from ..store import Store
 from ..write import write_file
-from .memory import Memory, PlanFilm
+from .memory import Memory
 from .parallel import Pool
+from .planrows import PlanFilm
 
 
 def make_cards(staging: Path, cards: list[Card]) -> None:

@@ -20,7 +20,8 @@ from typing import Any
 from ..derive import SearchWords
 from ..errors import Problem
 from ..images import SourceInfo
-from ..store import Damaged, Store, check, digest, reader, stored_records
+from ..store import Damaged, Store, check, reader, stored_records
+from .planrows import PlanFilm, PlanPage, page_row, read_plan, shows_rows, spec_hash
 
 Stamp = tuple[int, int]
 
@@ -35,31 +36,6 @@ class RecordEntry:
     stamp: Stamp
     digest: bytes  # of the file's bytes
     key: bytes  # of the film's outline (b"" when the record has errors)
-
-
-@dataclass(frozen=True)
-class PlanFilm:
-    """A film as the plan places it: its slug, record file, what its share image is made
-    from (title, year, poster) and its related titles as the catalogue resolved them."""
-
-    slug: str
-    file: str
-    title: str
-    year: int
-    poster: str | None
-    related: str  # the resolved related titles, as data
-
-
-@dataclass(frozen=True)
-class PlanPage:
-    """A page of the plan: its context as data (``spec``, films named by reference), read
-    from the store only for the pages a build renders (:meth:`Memory.with_specs`)."""
-
-    path: str
-    template: str
-    spec_hash: bytes  # the hash of ``spec``, which the page's fingerprint is made of
-    shows: tuple[str, ...]  # the slugs of the films it names, once each
-    spec: str | None = None  # None: not read from the store
 
 
 @dataclass
@@ -161,7 +137,7 @@ class Memory:
 
     def plan(self) -> tuple[bytes, list[PlanFilm], list[PlanPage]] | None:
         """The last build's plan and its key, or None (none, or a damaged row)."""
-        return self._read("plan", _plan)
+        return self._read("plan", read_plan)
 
     def with_specs(self, pages: list, which: Iterable[int]) -> list:
         """``pages`` (the plan's) with the context of each of ``which`` (positions in the
@@ -174,20 +150,37 @@ class Memory:
         for start in range(0, len(wanted), 900):
             chunk = wanted[start : start + 900]
             marks = ",".join("?" * len(chunk))
-            sql = f"SELECT pos, path, spec FROM plan_pages WHERE pos IN ({marks})"
+            sql = f"SELECT pos, path, shows, spec FROM plan_pages WHERE pos IN ({marks})"
             rows = self.store.rows(sql, chunk)  # type: ignore[union-attr]
-            found.update((pos, (path, spec)) for pos, path, spec in rows)
+            found.update((pos, (path, shows, spec)) for pos, path, shows, spec in rows)
         pages = list(pages)
         kept = self._cache["plan"][2] if self._cache.get("plan") else []
         for i in wanted:
-            path, spec = found.get(i, ("", None))
+            path, text, spec = found.get(i, ("", None, None))
             page = pages[i]
-            if path != page.path or spec is None or digest(spec.encode()) != page.spec_hash:
+            shows = tuple(text.split("\n")) if text else ()
+            if path != page.path or spec is None or spec_hash(shows, spec) != page.spec_hash:
                 raise Damaged(f"the context of {page.path} in the page plan")
-            pages[i] = replace(page, spec=spec)
+            pages[i] = replace(page, shows=shows, spec=spec)
             if i < len(kept) and kept[i] is page:  # (a preview server's next build has it)
                 kept[i] = pages[i]
         return pages
+
+    def showing(self, slugs: Iterable[str]) -> set[int]:
+        """The places in the last build's plan of the pages that name any of these films
+        (films of that plan: each is named by its own page at least), from the store or,
+        in a preview server, as the last plan made here left them; raises Damaged when
+        one is not known."""
+        slugs, known = sorted(set(slugs)), self._cache.get("shows")
+        rows = [(s, known[s]) for s in slugs if s in known] if known is not None else []
+        for start in range(0, len(slugs) if known is None else 0, 900):
+            chunk = slugs[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT slug, pages, check_ FROM plan_shows WHERE slug IN ({marks})"
+            rows += self.store.checked(sql, chunk)  # type: ignore[union-attr]
+        if len(rows) != len(slugs):
+            raise Damaged("the pages that name a film, in the page plan")
+        return {int(i) for _, pages in rows for i in pages.split()}
 
     def plan_films(self) -> dict[str, tuple[bytes, str, str]]:
         """Each film's print, facet row and figures as the last build made them, by slug."""
@@ -250,8 +243,11 @@ class Memory:
         """Keep what a finished build learned, and write what is new to the store."""
         self.written_ns = time.time_ns()
         facts = {**learned.facts, "written_ns": str(self.written_ns), AHEAD: ""}
+        shows = self._cache.get("shows")
+        if learned.plan is not None:
+            shows = dict(shows_rows(learned.pages or ()))
         if self.store is not None:
-            _write(self.store, learned, facts, self)
+            _write(self.store, learned, facts, self, shows)
         plan = self.plan() if learned.plan is None else None  # the last build's, kept
         before = self._read("problems", _record_problems) or {}
         posters = self._cache.get("posters")
@@ -270,6 +266,8 @@ class Memory:
         self._cache["problems"] = {**kept, **problems}
         if posters is not None:
             self._cache["posters"] = posters
+        if shows is not None:
+            self._cache["shows"] = shows
         if learned.compiled is not None:
             self._cache["compiled"] = learned.compiled
         self.words.update(learned.words)
@@ -291,27 +289,8 @@ def _record_problems(store: Store) -> dict[str, tuple[Problem, ...]]:
     return {file: tuple(Problem(*p) for p in json.loads(text)) for file, text in rows}
 
 
-def _plan(store: Store) -> tuple[bytes, list[PlanFilm], list[PlanPage]] | None:
-    key = store.get("plan")
-    films = store.whole("plan_films", "SELECT * FROM plan_films ORDER BY pos")
-    pages = store.whole("plan_pages", f"SELECT {PAGE_COLUMNS} FROM plan_pages ORDER BY pos")
-    if key is None or films is None or pages is None:
-        return None  # none, or damaged: the plan is made again
-    return (
-        bytes.fromhex(key),
-        [PlanFilm(*row[1:]) for row in films],
-        [
-            PlanPage(path, template, spec_hash, tuple(shows.split("\n")) if shows else ())
-            for _, path, template, shows, spec_hash in pages
-        ],
-    )
-
-
 AHEAD = "records_ahead"
 """The fact that says records were written by a build that has not finished."""
-
-PAGE_COLUMNS = "pos, path, template, shows, spec_hash"
-"""A page's row in the plan, but its context (read when the page is rendered)."""
 
 
 def _posters(store: Store) -> dict:
@@ -324,9 +303,11 @@ def _films(store: Store) -> dict[str, tuple[bytes, str, str]]:
     return {slug: (print_, row, figures) for slug, print_, row, figures in rows}
 
 
-def _write(store: Store, learned: Learned, facts: dict[str, str], before: Memory) -> None:
+def _write(
+    store: Store, learned: Learned, facts: dict[str, str], before: Memory, shows: dict | None
+) -> None:
     """Write what changed since the last build (``before``) into the store, in one
-    transaction."""
+    transaction (``shows``: each film's pages, when the plan was made)."""
     with store.db:
         _update(store, "inputs", before.inputs(), learned.inputs, lambda p, s: (p, *s))
         entries = before.record_entries()
@@ -345,9 +326,10 @@ def _write(store: Store, learned: Learned, facts: dict[str, str], before: Memory
                      for i, f in enumerate(learned.plan)]  # fmt: skip
             _replace_all(store, "plan_films", films)
             store.seal("plan_films", films)
-            pages = [_page_row(i, page) for i, page in enumerate(learned.pages or ())]
+            pages = [page_row(i, page) for i, page in enumerate(learned.pages or ())]
             _replace_all(store, "plan_pages", pages)
-            store.seal("plan_pages", [row[:-1] for row in pages])
+            store.seal("plan_pages", [row[:4] for row in pages])
+            _replace_all(store, "plan_shows", (shows or {}).items(), checked=True)
         parts = before.plan_films()
         if not parts:  # (none, or not as sealed: every row written again)
             store.db.execute("DELETE FROM film_parts")
@@ -363,13 +345,6 @@ def _write(store: Store, learned: Learned, facts: dict[str, str], before: Memory
             store.put(name, value)
 
 
-def _page_row(position: int, page: PlanPage) -> tuple:
-    """A page's row (:data:`PAGE_COLUMNS`, then its context)."""
-    assert page.spec is not None  # (a plan kept is made by this build, or read in full)
-    return (position, page.path, page.template, "\n".join(page.shows), page.spec_hash,
-            page.spec)  # fmt: skip
-
-
 def _update(store: Store, table: str, before: dict, now: dict, row) -> None:
     """Make a table keyed by its first column hold ``now`` where it held ``before``:
     only the rows that changed are written (``row(key, value)`` makes one)."""
@@ -381,9 +356,9 @@ def _update(store: Store, table: str, before: dict, now: dict, row) -> None:
         store.write(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", changed)
 
 
-def _replace_all(store: Store, table: str, rows: Iterable[tuple]) -> None:
+def _replace_all(store: Store, table: str, rows: Iterable[tuple], checked: bool = False) -> None:
     rows = list(rows)
     store.db.execute(f"DELETE FROM {table}")
     if rows:
-        marks = ",".join("?" * len(rows[0]))
-        store.write(f"INSERT INTO {table} VALUES ({marks})", rows)
+        marks = ",".join("?" * (len(rows[0]) + checked))
+        store.write(f"INSERT INTO {table} VALUES ({marks})", rows, checked)

@@ -39,10 +39,11 @@ from ..write import Target, check_output_paths, copy_file, same_bytes, same_copy
 from .calendars import Calendars
 from .compiled import compiled_now, user_key
 from .media import make_cards, stored_image
-from .memory import Memory, PlanFilm, PlanPage
+from .memory import Memory
 from .parallel import parallel_results
 from .pieces import before_forking, fresh_pieces
 from .plan import PLAN, Fingerprints, Plan, Site
+from .planrows import PlanFilm, PlanPage, spec_hash
 from .records import Records
 
 PAGES_PER_TASK = 16
@@ -208,7 +209,7 @@ def make_output(
     )
     problems.raise_if_errors()
     files = _file_fingerprints(extras, site.static, media)
-    todo = _candidates(plan, prints, target)
+    todo = _candidates(plan, prints, target, memory)
     secret = user_key()  # (what is kept of the pieces this build renders is signed with it)
     before_forking(envs, plan, todo, prints, jobs, memory, secret)
     job = _Job(envs, memory.with_specs(plan.pages, todo), target, prints)
@@ -241,20 +242,23 @@ def make_output(
     return Made(dict(sorted(outputs.items())), pages, count, removed, compiled, pieces)  # type: ignore[arg-type]
 
 
-def _candidates(plan: Plan, prints: Fingerprints, target: Target) -> list[int]:
+def _candidates(plan: Plan, prints: Fingerprints, target: Target, memory: Memory) -> list[int]:
     """The pages whose fingerprint may have changed: all of them when the plan is new or
     nothing is known of the output or what every page has changed; else those made by
-    this build (the statistics), that name a film whose print changed, whose template
-    changed, or that are missing."""
+    this build (the statistics), that name a film whose print changed (as the store
+    says, for a plan that is the last build's page for page), whose template changed, or
+    that are missing."""
     if plan.made or not prints.before or prints.common != prints.old_common:
         return list(range(len(plan.pages)))
     changed, old, now = plan.changed, prints.old_templates, prints.templates
+    showing = memory.showing(changed) if not plan.new else set()
     return [
         i
         for i, page in enumerate(plan.pages)
         if isinstance(page, Page)
+        or i in showing
         or old.get(page.template) != now.get(page.template)
-        or not changed.isdisjoint(page.shows)
+        or (page.shows is not None and not changed.isdisjoint(page.shows))
         or not target.holds(page.path)
     ]
 
@@ -288,7 +292,7 @@ def _render_chunk(job: _Job, indices: list[int]) -> list[tuple[int, PlanPage, by
         page = job.pages[index]
         if isinstance(page, Page):
             spec, shows = PLAN.dumps_shown(page.context)
-            stored = PlanPage(page.path, page.template, digest(spec.encode()), shows, spec)
+            stored = PlanPage(page.path, page.template, spec_hash(shows, spec), shows, spec)
         else:
             stored = page
         fingerprint = digest(

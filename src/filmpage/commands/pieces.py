@@ -25,8 +25,9 @@ from ..pages import Page, films_listed
 from ..render import render_cards
 from ..templaterefs import compile_templates
 from .compiled import signed
-from .memory import Memory, PlanPage
+from .memory import Memory
 from .plan import Fingerprints, Plan
+from .planrows import PlanPage
 
 KINDS = ("cards", "small_posters")
 MACROS = "_macros.html"

@@ -45,7 +45,8 @@ from ..templating import template_sources
 from ..theme import theme_dir
 from ..whatson import Whatson, check_overlaps, read_whatson, resolve_films
 from ..write import collect_static
-from .memory import Memory, PlanFilm, PlanPage
+from .memory import Memory
+from .planrows import PlanFilm, PlanPage
 from .records import Records
 from .scan import template_dirs
 

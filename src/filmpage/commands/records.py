@@ -28,8 +28,9 @@ from ..model import (
 )
 from ..record import film_from_record
 from ..store import digest, stored_records
-from .memory import Memory, PlanFilm, RecordEntry
+from .memory import Memory, RecordEntry
 from .parallel import Pool
+from .planrows import PlanFilm
 from .scan import stamp
 
 RELATED = Codec([RelatedTitle])
