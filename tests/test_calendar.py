@@ -100,3 +100,16 @@ def test_calendars_are_kept_while_nothing_they_show_changed(site):
     assert path.stat().st_mtime_ns == made
     build(site, today=BEFORE + dt.timedelta(days=1))  # a new day: a new DTSTAMP
     assert b"DTSTAMP:20260902T000000Z" in path.read_bytes()
+
+
+def test_calendars_deleted_from_the_output_by_hand_are_made_again(site):
+    example_site(site)
+    build(site, today=BEFORE)
+    gone = [site / "site/programme.ics", site / "site/programme/autumn-2026.ics"]
+    for path in gone:
+        path.unlink()
+    record = site / "content/films/last-train-home.md"  # its plot: the calendars kept
+    record.write_text(record.read_text() + "\nMore.\n")
+    build(site, today=BEFORE)
+    assert all(path.is_file() for path in gone)
+    assert [e["uid"] for e in calendar(site, "programme.ics").walk("VEVENT")]

@@ -82,3 +82,10 @@ class Problems:
             items = [replace(p, severity="error") for p in items]
         if any(p.severity == "error" for p in items):
             raise FilmpageError(items)
+
+
+def machine_error(exc: OSError) -> str:
+    """An error of the machine rather than of the content (a full disk, a folder that
+    cannot be written), as one line with its file."""
+    where = f": {exc.filename}" if exc.filename else ""
+    return f"error: {exc.strerror or exc}{where}"

@@ -42,13 +42,15 @@ import hashlib
 import marshal
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import __version__
 from .errors import FilmpageError, Problem
+
+T = TypeVar("T")
 
 LAYOUT = f"{__version__}+store-10"  # the part after "+" counts changes to what it holds
 CACHE_DIR = ".filmpage-cache"
@@ -109,12 +111,52 @@ def store_place(out: Path, root: Path) -> tuple[Path, str]:
     return root / CACHE_DIR, f"{out.name}-{key}"
 
 
-def unusable(out: Path, root: Path, exc: sqlite3.Error) -> OSError:
-    """The error of a store that SQLite cannot use even made afresh (a full disk, a
-    read-only or failing one): the machine's, reported as such, with the store's file."""
+DISK_FAULTS = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN",
+               "SQLITE_PERM", "SQLITE_BUSY", "SQLITE_LOCKED")  # fmt: skip
+"""SQLite's errors that are the disk's (full, read-only, failing) or another program's
+(holding the file), not the store's damage nor a fault of ours."""
+
+KEPT_NOTHING = (
+    "The new site is in place; what the build learned for the next was not kept, so the "
+    "next build does more of the work again."
+)
+
+
+def retried(run: Callable[[bool], T], fresh: bool, out: Path, root: Path) -> T:
+    """``run(fresh)``, and once more from an empty store (``run(True)``) when the store
+    proves damaged behind the build's back (``Damaged``, or SQLite finding the file
+    damaged); a fault of the disk is raised at once as the machine's error, naming the
+    store's file, and the store is kept."""
+    try:
+        return run(fresh)
+    except (Damaged, sqlite3.DatabaseError) as exc:
+        _raise_disk_fault(exc, out, root)
+    try:
+        return run(True)
+    except sqlite3.DatabaseError as exc:
+        _raise_disk_fault(exc, out, root)
+        raise
+
+
+@contextmanager
+def saving(out: Path, root: Path) -> Iterator[None]:
+    """While a build keeps what it learned, once its site is in place: a fault of the
+    disk raised as the machine's error saying so (:data:`KEPT_NOTHING`)."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        _raise_disk_fault(exc, out, root, KEPT_NOTHING)
+        raise
+
+
+def _raise_disk_fault(exc: Exception, out: Path, root: Path, outcome: str = "") -> None:
+    if not getattr(exc, "sqlite_errorname", "").startswith(DISK_FAULTS):
+        return
     where, name = store_place(out, root)
-    reason = f"the build cache cannot be written or read ({exc}); the disk may be full or read-only"
-    return OSError(errno.EIO, reason, str(where / f"{name}.sqlite"))
+    error = OSError(errno.EIO, f"the build cache cannot be written or read ({exc})",
+                    str(where / f"{name}.sqlite"))  # fmt: skip
+    error.outcome = outcome  # type: ignore[attr-defined]  # (what the command prints after)
+    raise error from exc
 
 
 class Store:
@@ -241,8 +283,9 @@ def _connect(path: Path, fresh: bool) -> sqlite3.Connection:
             if _layout(connection) == LAYOUT:
                 return connection
             connection.close()
-        except sqlite3.DatabaseError:
-            pass
+        except sqlite3.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorname", "").startswith(DISK_FAULTS):
+                raise  # (the disk's: the store is kept, and the build says so)
     for suffix in ("", "-wal", "-shm", "-journal"):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(f"{path}{suffix}")

@@ -124,7 +124,8 @@ def check_output_folder(out: Path, root: Path) -> None:
 class Target:
     """Where a build writes: new files go into ``staging`` and are listed in ``written``;
     ``removed`` lists the output's files that are gone. ``whole``: the output is made
-    afresh in ``staging`` and swapped in, rather than updated in place."""
+    afresh in ``staging`` and swapped in, rather than updated in place. ``swept`` and
+    ``gone``: the files looked for in the output at once, and those not there."""
 
     out: Path
     staging: Path
@@ -136,6 +137,8 @@ class Target:
     gone: Collection[str] = ()  # ... and those of them that were not there
 
     def settle(self, swept: Collection[str], gone: Collection[str]) -> None:
+        """Take the sweep's answer (:func:`absent`): a file deleted by hand after it is
+        made again by the next build."""
         self.swept, self.gone = swept, gone
 
     def holds(self, rel: str) -> bool:
@@ -152,7 +155,7 @@ class Target:
 def absent(out: str, files: list[str]) -> set[str]:
     """Those of ``files`` (paths under the folder ``out``) that are not regular files
     there: a sweep of a whole output's files, made by a helper process while the build
-    reads and plans (:attr:`Target.swept`)."""
+    reads the records (:meth:`Target.settle`)."""
     return {rel for rel in files if not _is_file(f"{out}{os.sep}{rel}")}
 
 

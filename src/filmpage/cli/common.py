@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ..commands.build import OUTPUT_DIR
-from ..errors import FilmpageError, Problem
+from ..errors import FilmpageError, Problem, machine_error
 from ..settings import SETTINGS_FILE, base_url_problem, find_site
 
 
@@ -58,10 +58,10 @@ def handle_errors(command, stopped: str = ""):
         except OSError as exc:  # the machine's, not the content's: a full disk, say
             if debug:
                 raise
-            where = f": {exc.filename}" if exc.filename else ""
-            click.secho(f"error: {exc.strerror or exc}{where}", fg="red", err=True)
-            if stopped:
-                click.secho(stopped, fg="red", err=True)
+            click.secho(machine_error(exc), fg="red", err=True)
+            outcome = getattr(exc, "outcome", "") or stopped  # (what became of the output)
+            if outcome:
+                click.secho(outcome, fg="red", err=True)
             sys.exit(1)
 
     return click.option("--debug", is_flag=True, help="Show a traceback for errors.")(wrapper)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -29,7 +28,7 @@ from ..images import Media, share_card
 from ..localtime import build_day
 from ..model import Film
 from ..render import make_environments, shared_files, show_films, show_whatson
-from ..store import Damaged, open_store, unusable
+from ..store import open_store, retried, saving
 from ..templaterefs import source_key, template_hashes, template_references
 from ..write import Target, absent, check_output_folder, finish_update, is_complete, staged
 from .calendars import start_calendars
@@ -92,14 +91,8 @@ def build(
     """
     settings = (drafts, strict, jobs, progress, overrides, today)
     memory = memory if memory is not None else Memory()
-    try:
-        return _build(root, out, clean, memory, *settings)
-    except (Damaged, sqlite3.DatabaseError):  # found in the store once too late to make
-        # it again (a row, or the file itself, damaged behind the build's back): afresh
-        try:
-            return _build(root, out, True, memory, *settings)
-        except sqlite3.DatabaseError as exc:  # afresh too: the disk's (full, read-only)
-            raise unusable(out or root / OUTPUT_DIR, root, exc) from exc
+    run = lambda fresh: _build(root, out, fresh, memory, *settings)  # noqa: E731
+    return retried(run, clean, out or root / OUTPUT_DIR, root)
 
 
 def _build(
@@ -151,7 +144,8 @@ def _build(
             made = make_output(plan, site, images, extras, memory, envs, prints, target,
                                jobs, partial(progress, "rendering"), cards.paths)  # fmt: skip
             cards.wait()
-        _remember(memory, stamps, records, plan, made, site, prints, options, extras.facts)
+        with saving(out, root):
+            _remember(memory, stamps, records, plan, made, site, prints, options, extras.facts)
         prune_images(store, set(images.files.values())) if images.posters else None
         finish_update(out)
     return _result(plan, made, site, target, out, started)

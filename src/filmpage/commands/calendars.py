@@ -33,14 +33,14 @@ def _events(job: tuple, screenings: list) -> dict[str, bytes]:
 
 
 def start_calendars(site: Site, memory: Memory, target: Target, pool: Pool) -> Calendars:
-    """Start making the calendars (unless the last build's stand); the function returned
-    gives them."""
+    """Start making the calendars (unless the last build's stand, every one of them in
+    the output); the function returned gives them."""
     made = f"{__version__}|{site.settings!r}|{site.today}|{sorted(site.screened.items())!r}"
     key = digest(made.encode() + site.whatson.digest).hex()
     facts = {FACT: key}
     before = memory.outputs()
-    if not target.whole and before and memory.fact(FACT) == key:
-        kept = {rel: fp for rel, fp in before.items() if is_calendar(rel)}
+    kept = {rel: fp for rel, fp in before.items() if is_calendar(rel)}
+    if not target.whole and before and memory.fact(FACT) == key and all(map(target.holds, kept)):
         return lambda: ({}, kept, facts)
     screenings = site.whatson.screenings()
     job = (site.screened, site.settings, site.today)

@@ -85,7 +85,7 @@ def extra_outputs(
         )
         patched = None
         if not target.whole and not scripts and same_places(code, films):
-            patched = _patched_search(films, language, records, memory, target.out)
+            patched = _patched_search(films, language, records, memory, target)
         if patched is None:
             made.update(_under(prefix, search_files(words([f.file for f in films], code))))
         else:
@@ -128,18 +128,17 @@ def _under(prefix: str, files: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def _patched_search(
-    films: list[PlanFilm], language: Language, records: Records, memory: Memory, out: Path
+    films: list[PlanFilm], language: Language, records: Records, memory: Memory, target: Target
 ) -> tuple[dict[str, bytes], dict[str, bytes]] | None:
     """The files of a language's search index that change when a few films' words do,
-    patched from the output's (which must be as the last build wrote them), and the
-    fingerprints of those kept; None when the index must be made whole."""
-    before = memory.outputs()
-    prefix, code = language.prefix, language.code
-    shards = {rel: fp for rel, fp in before.items() if rel.startswith(prefix + SEARCH_DIR + "/")}
+    patched from the output's (which must be as the last build wrote them, every one of
+    them there), and the fingerprints of those kept; None when the index must be made
+    whole."""
+    prefix, code, out = language.prefix, language.code, target.out
     edited = [(i, f.file) for i, f in enumerate(films) if f.file in records.films]
-    if not shards or len(edited) > MAX_PATCHED or memory.records_ahead():
-        return None  # (records ahead: a film's words may have changed since the index was
-        # written without its record being read by this build)
+    shards = _shards(prefix, memory, target) if len(edited) <= MAX_PATCHED else None
+    if not shards:
+        return None
     kept = memory.words  # a preview server's: as the last build read them
     stored = memory.stored("derived", [f for _, f in edited if f not in kept])
     if len(kept.keys() & {f for _, f in edited}) + len(stored) != len(edited):
@@ -171,6 +170,15 @@ def _patched_search(
     made = {rel: data for rel, data in patched.items() if data is not None}
     kept = {rel: fp for rel, fp in shards.items() if rel not in patched}
     return made, kept
+
+
+def _shards(prefix: str, memory: Memory, target: Target) -> dict[str, bytes] | None:
+    """The last build's files of a language's search index, by path, when they can be
+    patched: not when the store's records are ahead of the index (a film's words may
+    have changed without this build reading its record), nor when one is gone."""
+    before = memory.outputs()
+    shards = {rel: fp for rel, fp in before.items() if rel.startswith(prefix + SEARCH_DIR + "/")}
+    return None if memory.records_ahead() or not all(map(target.holds, shards)) else shards
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,7 @@ class Pool:
                 done(number, len(items))
             yield result
 
-    def start(self, func: Callable[[Any, list[T]], None], items: list[T], state: Any) -> Callable:
+    def start(self, func: Callable[[Any, list[T]], R], items: list[T], state: Any) -> Callable:
         """Have the workers run ``func(state, part)`` on ``items`` split in as many parts
         as there are processes, while this process goes on; the function returned waits
         for them, raises what they raised and gives what each part gave. With little

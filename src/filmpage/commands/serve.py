@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import FilmpageError, Problems
+from ..errors import FilmpageError, Problems, machine_error
 from ..i18n import SITE_LOCALES
 from ..settings import SETTINGS_FILE, load_settings
 from ..write import is_complete
@@ -159,7 +159,7 @@ class Rebuilder:
         except FilmpageError as exc:
             error = str(exc)
         except OSError as exc:  # the machine's, not the content's: a full disk, say
-            error = f"error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+            error = machine_error(exc)
         except Exception as exc:  # a fault of ours: shown, and the watcher goes on
             error = (
                 f"the build failed: {type(exc).__name__}: {exc} (a fault in filmpage; "
