@@ -310,7 +310,9 @@ def _open(path: Path) -> sqlite3.Connection:
 def _layout(connection: sqlite3.Connection) -> str | None:
     try:
         row = connection.execute("SELECT value, check_ FROM meta WHERE key='layout'").fetchone()
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as exc:
+        if exc.sqlite_errorname.startswith(DISK_FAULTS):
+            raise  # (the disk's: the store is kept, and the build says so)
         return None
     return row[0] if row and row[1] == check("layout", row[0]) else None
 

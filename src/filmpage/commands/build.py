@@ -146,7 +146,7 @@ def _build(
             cards.wait()
         with saving(out, root):
             _remember(memory, stamps, records, plan, made, site, prints, options, extras.facts)
-        prune_images(store, set(images.files.values())) if images.posters else None
+            prune_images(store, set(images.files.values())) if images.posters else None
         finish_update(out)
     return _result(plan, made, site, target, out, started)
 

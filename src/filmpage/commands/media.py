@@ -139,4 +139,5 @@ def stored_image(store: Store | None, name: str) -> bytes | None:
 def prune_images(store: Store, keep: set[str]) -> None:
     """Forget poster variants no page uses any more, and what is known of posters gone."""
     gone = [(name,) for (name,) in store.rows("SELECT name FROM images") if name not in keep]
-    store.write("DELETE FROM images WHERE name = ?", gone)
+    with store.db:  # (committed: a change left open is rolled back when the store closes)
+        store.write("DELETE FROM images WHERE name = ?", gone)

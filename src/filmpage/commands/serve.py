@@ -159,7 +159,7 @@ class Rebuilder:
         except FilmpageError as exc:
             error = str(exc)
         except OSError as exc:  # the machine's, not the content's: a full disk, say
-            error = machine_error(exc)
+            error = "\n".join(filter(None, (machine_error(exc), getattr(exc, "outcome", ""))))
         except Exception as exc:  # a fault of ours: shown, and the watcher goes on
             error = (
                 f"the build failed: {type(exc).__name__}: {exc} (a fault in filmpage; "
