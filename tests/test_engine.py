@@ -281,12 +281,18 @@ def test_a_cache_folder_that_is_a_link_is_refused_and_nothing_is_written_through
     assert not (root / "site").exists()
 
 
-def test_an_edit_to_a_file_of_the_output_does_not_reach_later_builds(tmp_path):
-    root = small_site(tmp_path / "s")
+def poster_site(root: Path) -> Path:
+    """The small site, Alpha with a poster (static/alpha.png), built."""
+    small_site(root)
     (root / "static").mkdir()
     Image.new("RGB", (300, 450), (20, 90, 160)).save(root / "static/alpha.png")
     (root / "content/films/a.md").write_text(film("Alpha", slug="alpha", poster="alpha.png"))
     build(root)
+    return root
+
+
+def test_an_edit_to_a_file_of_the_output_does_not_reach_later_builds(tmp_path):
+    root = poster_site(tmp_path / "s")
     expected = digest(root / "site")
     for path in [*(root / "site/posters").iterdir(), *(root / "site/share").iterdir()]:
         path.write_bytes(b"edited in the output")  # in place: the same file
@@ -298,11 +304,7 @@ def test_an_edit_to_a_file_of_the_output_does_not_reach_later_builds(tmp_path):
 
 
 def test_the_store_forgets_the_variants_of_a_poster_no_film_shows(tmp_path):
-    root = small_site(tmp_path / "s")
-    (root / "static").mkdir()
-    Image.new("RGB", (300, 450), (20, 90, 160)).save(root / "static/alpha.png")
-    (root / "content/films/a.md").write_text(film("Alpha", slug="alpha", poster="alpha.png"))
-    build(root)
+    root = poster_site(tmp_path / "s")
     Image.new("RGB", (300, 450), (200, 40, 10)).save(root / "static/alpha.png")  # replaced
     build(root)
     with sqlite3.connect(store_of(root)) as db:
