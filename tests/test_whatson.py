@@ -544,3 +544,21 @@ def test_a_page_cannot_take_the_folder_of_a_language(site):
     assert build_errors(site) == [
         "content/pages/fr.md:1:1: slug: /fr/ is a section of the site; rename the file"
     ]
+
+
+def test_an_edit_with_what_is_on_changed_in_the_same_build_renders_every_page_it_shows(
+    site, tmp_path
+):
+    """A film's score edited and a screening's note in one build: the plan is kept with
+    what's on planned again, and every page that shows the film (its cards in the lists)
+    is made again with the new score, as a clean build makes it."""
+    example_site(site)
+    build(site, today=BEFORE)
+    record = site / "content/films/last-train-home.md"
+    score = record.read_text().replace("fresh: 51\n  rotten: 0", "fresh: 26\n  rotten: 25")
+    record.write_text(score)
+    season = site / "content/programme/autumn-2026.yaml"
+    season.write_text(season.read_text().replace("Late show", "Late, late show"))
+    build(site, today=BEFORE)
+    build(site, out=tmp_path / "clean", clean=True, today=BEFORE)
+    assert digest(site / "site") == digest(tmp_path / "clean")

@@ -149,8 +149,12 @@ def saving(out: Path, root: Path) -> Iterator[None]:
         raise
 
 
+def _is_disk_fault(exc: Exception) -> bool:
+    return (getattr(exc, "sqlite_errorname", None) or "").startswith(DISK_FAULTS)
+
+
 def _raise_disk_fault(exc: Exception, out: Path, root: Path, outcome: str = "") -> None:
-    if not getattr(exc, "sqlite_errorname", "").startswith(DISK_FAULTS):
+    if not _is_disk_fault(exc):
         return
     where, name = store_place(out, root)
     error = OSError(errno.EIO, f"the build cache cannot be written or read ({exc})",
@@ -284,7 +288,7 @@ def _connect(path: Path, fresh: bool) -> sqlite3.Connection:
                 return connection
             connection.close()
         except sqlite3.DatabaseError as exc:
-            if getattr(exc, "sqlite_errorname", "").startswith(DISK_FAULTS):
+            if _is_disk_fault(exc):
                 raise  # (the disk's: the store is kept, and the build says so)
     for suffix in ("", "-wal", "-shm", "-journal"):
         with contextlib.suppress(FileNotFoundError):
@@ -311,7 +315,7 @@ def _layout(connection: sqlite3.Connection) -> str | None:
     try:
         row = connection.execute("SELECT value, check_ FROM meta WHERE key='layout'").fetchone()
     except sqlite3.DatabaseError as exc:
-        if exc.sqlite_errorname.startswith(DISK_FAULTS):
+        if _is_disk_fault(exc):
             raise  # (the disk's: the store is kept, and the build says so)
         return None
     return row[0] if row and row[1] == check("layout", row[0]) else None

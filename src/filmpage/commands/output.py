@@ -253,20 +253,23 @@ def make_output(
 def _candidates(plan: Plan, prints: Fingerprints, target: Target, memory: Memory) -> list[int]:
     """The pages whose fingerprint may have changed: all of them when the plan is new or
     nothing is known of the output or what every page has changed; else those made by
-    this build (the statistics), that name a film whose print changed (as the store
-    says, for a plan that is the last build's page for page), whose template changed, or
-    that are missing."""
+    this build (the statistics), that name a film whose print changed, whose template
+    changed, or that are missing. Which pages name those films, the store says for a
+    plan that is the last build's page for page; one with what's on planned again, each
+    page (its films read with its context)."""
     if plan.made or not prints.before or prints.common != prints.old_common:
         return list(range(len(plan.pages)))
     changed, old, now = plan.changed, prints.old_templates, prints.templates
-    showing = memory.showing(changed) if not plan.new else set()
+    showing = memory.showing(changed) if not plan.new else {
+        i for i, page in enumerate(plan.pages)
+        if isinstance(page, PlanPage) and not changed.isdisjoint(page.shows or ())
+    }  # fmt: skip
     return [
         i
         for i, page in enumerate(plan.pages)
         if isinstance(page, Page)
         or i in showing
         or old.get(page.template) != now.get(page.template)
-        or (page.shows is not None and not changed.isdisjoint(page.shows))
         or not target.holds(page.path)
     ]
 
