@@ -6,7 +6,8 @@ beside the output could fill; JSON holds data only. Each dataclass of the regist
 written as a one-key object naming its class, ``{"@Credit": ["Lixin Fan", ""]}``, its
 fields by position; dates and decimals likewise; lists are read back as tuples, as the
 frozen dataclasses hold them. A film shown by a page is written as ``{"@ref": slug}``
-(:class:`FilmRef`), so a page's data names the films it shows without holding them.
+(:class:`FilmRef`), and a list of films as ``{"@FilmRefs": [[slug, ...]]}``
+(:class:`FilmRefs`), so a page's data names the films it shows without holding them.
 """
 
 from __future__ import annotations
@@ -28,11 +29,26 @@ class FilmRef:
     slug: str
 
 
+@dataclass(frozen=True, slots=True)
+class FilmRefs:
+    """Films named by their slugs, in order, where a page's data lists them (a page of
+    cards): one value for the list, not one for each film, to write and to hash."""
+
+    slugs: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.slugs)
+
+    def __getitem__(self, part: slice) -> FilmRefs:
+        return FilmRefs(self.slugs[part])
+
+
 class Codec:
-    """JSON for the values of the given dataclasses (and of :class:`FilmRef`)."""
+    """JSON for the values of the given dataclasses (and of :class:`FilmRef` and
+    :class:`FilmRefs`)."""
 
     def __init__(self, types: Iterable[type]):
-        self.types = {cls.__name__: cls for cls in (*types, FilmRef)}
+        self.types = {cls.__name__: cls for cls in (*types, FilmRef, FilmRefs)}
         self.getters = {cls: (f"@{name}", _getter(cls)) for name, cls in self.types.items()}
 
     def dumps(self, value: Any) -> str:
@@ -43,7 +59,10 @@ class Codec:
         shown: dict[str, None] = {}
 
         def default(obj: Any) -> Any:
-            if type(obj) is FilmRef:
+            kind = type(obj)
+            if kind is FilmRefs:
+                shown.update(dict.fromkeys(obj.slugs))
+            elif kind is FilmRef:
                 shown[obj.slug] = None
             return self._default(obj)
 

@@ -9,13 +9,13 @@ catalogue, genres, people, years, decades) are split into numbered pages of
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .browse import facet_options
 from .catalogue import Catalogue, Subject, subject
-from .codec import FilmRef
+from .codec import FilmRef, FilmRefs
 from .formats import ENGLISH, Words
 from .i18n import Language
 from .model import Outline, title_in
@@ -77,11 +77,11 @@ class Additions:
     feed: dict[str, Any] = field(default_factory=dict)
 
 
-def refs(films: Iterable[Outline]) -> list[FilmRef]:
-    return [FilmRef(f.slug) for f in films]
+def refs(films: Iterable[Outline]) -> FilmRefs:
+    return FilmRefs(tuple(f.slug for f in films))
 
 
-def paginate(base: str, template: str, items: list, size: int, **context) -> list[Page]:
+def paginate(base: str, template: str, items: FilmRefs, size: int, **context) -> list[Page]:
     """Pages of at most ``size`` items, each with its ``items`` and ``pager``."""
     count = max(1, -(-len(items) // size))
     pages = []
@@ -113,7 +113,7 @@ def _person_pages(person, size: int, words: Words, order: dict, cast: dict) -> l
                      person=subject(person, words))  # fmt: skip
     for page in pages:  # each page the roles of its own films (not of all of them: the
         # plan keeps every page's context, and a prolific person has hundreds of pages)
-        page.context["film_roles"] = {f.slug: tuple(roles[f.slug]) for f in page.context["items"]}
+        page.context["film_roles"] = {s: tuple(roles[s]) for s in page.context["items"].slugs}
     return pages
 
 
@@ -128,11 +128,10 @@ def _characters(film: Outline) -> dict[str, str]:
     return found
 
 
-def films_listed(page: Page) -> Iterator[FilmRef]:
-    """The films a list page shows as cards: its items."""
-    for item in page.context.get("items", ()):
-        if isinstance(item, FilmRef):
-            yield item
+def films_listed(page: Page) -> tuple[str, ...]:
+    """The slugs of the films a list page shows as cards: its items."""
+    items = page.context.get("items")
+    return items.slugs if isinstance(items, FilmRefs) else ()
 
 
 def sitemap_paths(pages) -> list[str]:

@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from . import __version__, structured
 from .catalogue import name_slug
-from .codec import FilmRef
+from .codec import FilmRef, FilmRefs
 from .filters import atom_date, entry_id, image_alt, initial, json_script, rating_counts, with_note
 from .formats import ENGLISH, Words
 from .i18n import Language, site_languages
@@ -251,6 +251,8 @@ def resolve(value: Any, films: Mapping[str, Any]) -> Any:
     kind = type(value)
     if kind is FilmRef:
         return films[value.slug]
+    if kind is FilmRefs:
+        return [films[slug] for slug in value.slugs]
     if kind is list or kind is tuple:
         return kind([resolve(item, films) for item in value])
     if kind is dict:

@@ -52,7 +52,7 @@ from .errors import FilmpageError, Problem
 
 T = TypeVar("T")
 
-LAYOUT = f"{__version__}+store-10"  # the part after "+" counts changes to what it holds
+LAYOUT = f"{__version__}+store-11"  # the part after "+" counts changes to what it holds
 CACHE_DIR = ".filmpage-cache"
 
 SCHEMA = """

@@ -59,7 +59,7 @@ def before_forking(
             env.globals[kind].recall = recall or (lambda slug: None)
     if jobs > 1 and not prints.before:
         for code, env in envs.items():
-            render_cards(env, (r.slug for i in todo for r in _listed(pages[i], code)))
+            render_cards(env, (slug for i in todo for slug in _listed(pages[i], code)))
 
 
 def _listed(page: Page | PlanPage, language: str):
