@@ -47,7 +47,7 @@ LAYERS = [
     },  # model
     {"suggest", "catalogue", "stats", "browse", "whatson"},  # catalogue
     {"pages", "listings"},  # pages
-    {"templating", "templaterefs", "filters", "render", "pieces", "ical"},  # render
+    {"templating", "translated", "templaterefs", "filters", "render", "pieces", "ical"},  # render
     {"write"},  # write
     {"commands", "importing"},  # commands
     {"cli", "__main__"},  # cli

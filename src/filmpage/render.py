@@ -33,14 +33,13 @@ from .pieces import CARD_CALL, POSTER_CALL, Cards, render_cards
 from .settings import Settings
 from .templaterefs import MENU_TEMPLATE
 from .templating import (
-    CONSTANT_MESSAGE,
-    ConstantMessages,
     TemplateFiles,
     Watchdog,
     limited_range,
     placed_faults,
     watchdog_seconds,
 )
+from .translated import CONSTANT_MESSAGE, ConstantMessages, TranslatedBlocks
 from .whatson import DEFAULT_ITEMS, Whatson
 
 __all__ = ["CARD_CALL", "POSTER_CALL", "Cards", "make_environment", "render_cards", "render_page"]
@@ -95,7 +94,7 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        extensions=["jinja2.ext.i18n", ConstantMessages],
+        extensions=[TranslatedBlocks, ConstantMessages],
         bytecode_cache=cache,
     )
     env.policies["ext.i18n.trimmed"] = True  # a message's lines and indents as one space

@@ -24,8 +24,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import jinja2
-from jinja2.ext import Extension
-from jinja2.lexer import Token, TokenStream
 from jinja2.loaders import split_template_path
 
 from .errors import FilmpageError, Problem, Problems
@@ -131,43 +129,6 @@ def template_sources(env: jinja2.Environment, problems: Problems) -> dict[str, s
     folders = tuple(p.file + "/" for p in items)
     problems.extend([p for p in items if not p.file.startswith(folders)])
     return sources
-
-
-CONSTANT_MESSAGE = "gettext_constant"
-"""The filter that :class:`ConstantMessages` turns ``_("...")`` into."""
-
-
-class ConstantMessages(Extension):
-    """``_("Plot Summary")``, a message that is the same on every page, translated once,
-    when the template is compiled: it becomes ``("Plot Summary"|gettext_constant)``, a
-    filter of a constant, which Jinja works out as it compiles. Each language has its own
-    environment, so its templates are compiled with its words; the templates keep the
-    ``_()`` that Babel extracts. A filter named :data:`CONSTANT_MESSAGE` must be there."""
-
-    def filter_stream(self, stream: TokenStream):
-        window: list[Token] = []
-        before = None
-        for token in stream:
-            window.append(token)
-            if len(window) < 4:
-                continue
-            name, opening, text, closing = window
-            if (
-                name.type == "name" and name.value == "_" and opening.type == "lparen"
-                and text.type == "string" and closing.type == "rparen"
-                and (before is None or before.type != "dot")
-            ):  # fmt: skip
-                line = name.lineno
-                yield Token(line, "lparen", "(")
-                yield text
-                yield Token(line, "pipe", "|")
-                yield Token(line, "name", CONSTANT_MESSAGE)
-                yield Token(line, "rparen", ")")
-                before, window = closing, []
-                continue
-            before = window.pop(0)
-            yield before
-        yield from window
 
 
 class PageTimeout(Exception):
