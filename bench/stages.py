@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import filmpage.commands.build as build_module
+import filmpage.commands.extras as extras_module
 import filmpage.commands.output as output_module
 import filmpage.commands.plan as plan_module
 import filmpage.commands.records as records_module
@@ -48,8 +49,8 @@ STAGES = {  # the functions timed, by the module that calls them
     plan_module: ["build_catalogue", "_made_plan", "_film_parts", "load_settings",
                   "collect_static"],
     records_module: ["find_records"],
-    output_module: ["_candidates", "before_forking", "_put_files",
-                    "search_files", "check_output_paths"],
+    output_module: ["_candidates", "before_forking", "_put_files", "check_output_paths"],
+    extras_module: ["search_files"],
 }  # fmt: skip
 
 

@@ -33,9 +33,10 @@ from ..templaterefs import source_key, template_hashes, template_references
 from ..write import Target, absent, check_output_folder, finish_update, is_complete, staged
 from .calendars import start_calendars
 from .compiled import code_caches
+from .extras import extra_outputs
 from .media import make_cards, prune_images, read_posters, site_media
 from .memory import Learned, Memory
-from .output import Made, extra_outputs, make_output, templates_fact
+from .output import Made, make_output, templates_fact
 from .output import templates_of as stored_templates
 from .parallel import Pool, collect_new_objects, collector_paused, default_jobs
 from .plan import Fingerprints, Plan, Site, check_site, common_fingerprint, plan_facts, plan_site
