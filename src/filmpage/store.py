@@ -206,6 +206,26 @@ class Store:
             rows = ((*row, check(*row)) for row in rows)
         self.db.executemany(sql, rows)
 
+    def update(self, table: str, before: dict, now: dict, row) -> None:
+        """Make a table keyed by its first column hold ``now`` where it held ``before``:
+        only the rows that changed are written (``row(key, value)`` makes one)."""
+        key = {"inputs": "path", "film_parts": "slug", "outputs": "path"}[table]
+        self.write(
+            f"DELETE FROM {table} WHERE {key} = ?", ((k,) for k in before.keys() - now.keys())
+        )
+        changed = [row(k, v) for k, v in now.items() if before.get(k) != v]
+        if changed:
+            marks = ",".join("?" * len(changed[0]))
+            self.write(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", changed)
+
+    def replace_all(self, table: str, rows: Iterable[tuple], checked: bool = False) -> None:
+        """Make a table hold these rows and no other."""
+        rows = list(rows)
+        self.db.execute(f"DELETE FROM {table}")
+        if rows:
+            marks = ",".join("?" * (len(rows[0]) + checked))
+            self.write(f"INSERT INTO {table} VALUES ({marks})", rows, checked)
+
     def commit(self) -> None:
         self.db.commit()
 

@@ -21,7 +21,18 @@ from ..derive import SearchWords
 from ..errors import Problem
 from ..images import SourceInfo
 from ..store import Damaged, Store, check, reader, stored_records
-from .planrows import PlanFilm, PlanPage, page_row, read_plan, shows_rows, spec_hash
+from .planrows import (
+    PlanFilm,
+    PlanPage,
+    changed_places,
+    page_key,
+    page_row,
+    patched_shows,
+    read_plan,
+    shows_of,
+    shows_rows,
+    spec_hash,
+)
 
 Stamp = tuple[int, int]
 
@@ -171,16 +182,20 @@ class Memory:
         (films of that plan: each is named by its own page at least), from the store or,
         in a preview server, as the last plan made here left them; raises Damaged when
         one is not known."""
-        slugs, known = sorted(set(slugs)), self._cache.get("shows")
-        rows = [(s, known[s]) for s in slugs if s in known] if known is not None else []
-        for start in range(0, len(slugs) if known is None else 0, 900):
-            chunk = slugs[start : start + 900]
-            marks = ",".join("?" * len(chunk))
-            sql = f"SELECT slug, pages, check_ FROM plan_shows WHERE slug IN ({marks})"
-            rows += self.store.checked(sql, chunk)  # type: ignore[union-attr]
+        rows = self._shows(sorted(set(slugs)))
+        return {int(i) for pages in rows.values() for i in pages.split()}
+
+    def _shows(self, slugs: list[str]) -> dict[str, str]:
+        """The places of the pages that name each of these films (``plan_shows``); raises
+        Damaged when one is not known."""
+        known = self._cache.get("shows")
+        if known is not None:
+            rows = {s: known[s] for s in slugs if s in known}
+        else:
+            rows = shows_of(self.store, slugs) if self.store and slugs else {}  # type: ignore[arg-type]
         if len(rows) != len(slugs):
             raise Damaged("the pages that name a film, in the page plan")
-        return {int(i) for _, pages in rows for i in pages.split()}
+        return rows
 
     def plan_films(self) -> dict[str, tuple[bytes, str, str]]:
         """Each film's print, facet row and figures as the last build made them, by slug."""
@@ -244,10 +259,10 @@ class Memory:
         self.written_ns = time.time_ns()
         facts = {**learned.facts, "written_ns": str(self.written_ns), AHEAD: ""}
         shows = self._cache.get("shows")
-        if learned.plan is not None:
-            shows = dict(shows_rows(learned.pages or ()))
         if self.store is not None:
-            _write(self.store, learned, facts, self, shows)
+            shows = _write(self.store, learned, facts, self, shows)
+        elif learned.plan is not None:
+            shows = dict(shows_rows(learned.pages or ()))
         plan = self.plan() if learned.plan is None else None  # the last build's, kept
         before = self._read("problems", _record_problems) or {}
         posters = self._cache.get("posters")
@@ -266,8 +281,7 @@ class Memory:
         self._cache["problems"] = {**kept, **problems}
         if posters is not None:
             self._cache["posters"] = posters
-        if shows is not None:
-            self._cache["shows"] = shows
+        self._cache["shows"] = shows
         if learned.compiled is not None:
             self._cache["compiled"] = learned.compiled
         self.words.update(learned.words)
@@ -305,11 +319,12 @@ def _films(store: Store) -> dict[str, tuple[bytes, str, str]]:
 
 def _write(
     store: Store, learned: Learned, facts: dict[str, str], before: Memory, shows: dict | None
-) -> None:
+) -> dict | None:
     """Write what changed since the last build (``before``) into the store, in one
-    transaction (``shows``: each film's pages, when the plan was made)."""
+    transaction; the pages that name each film (``shows``, as far as known) as they now
+    are."""
     with store.db:
-        _update(store, "inputs", before.inputs(), learned.inputs, lambda p, s: (p, *s))
+        store.update("inputs", before.inputs(), learned.inputs, lambda p, s: (p, *s))
         entries = before.record_entries()
         gone = [(f,) for f in entries.keys() - learned.entries.keys()]
         store.write("DELETE FROM records WHERE file = ?", gone)  # (those read: keep_records)
@@ -324,41 +339,53 @@ def _write(
         if learned.plan is not None:
             films = [(i, f.slug, f.file, f.title, f.year, f.poster, f.related)
                      for i, f in enumerate(learned.plan)]  # fmt: skip
-            _replace_all(store, "plan_films", films)
+            store.replace_all("plan_films", films)
             store.seal("plan_films", films)
-            pages = [page_row(i, page) for i, page in enumerate(learned.pages or ())]
-            _replace_all(store, "plan_pages", pages)
-            store.seal("plan_pages", [row[:4] for row in pages])
-            _replace_all(store, "plan_shows", (shows or {}).items(), checked=True)
+            shows = _write_plan_pages(store, learned.pages or [], before, shows)
         parts = before.plan_films()
         if not parts:  # (none, or not as sealed: every row written again)
             store.db.execute("DELETE FROM film_parts")
-        _update(store, "film_parts", parts, learned.films, lambda slug, value: (slug, *value))
+        store.update("film_parts", parts, learned.films, lambda slug, value: (slug, *value))
         store.seal("film_parts", [(slug, *learned.films[slug]) for slug in sorted(learned.films)])
-        _update(store, "outputs", before.outputs(), learned.outputs, lambda p, f: (p, f))
+        store.update("outputs", before.outputs(), learned.outputs, lambda p, f: (p, f))
         if learned.compiled is not None:
-            _replace_all(store, "compiled", ((n, *e) for n, e in learned.compiled.items()))
+            store.replace_all("compiled", ((n, *e) for n, e in learned.compiled.items()))
         store.write("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?, ?, ?)", learned.pieces)
         if learned.plan is not None:  # the pieces of films no longer in the plan go
             store.db.execute("DELETE FROM pieces WHERE slug NOT IN (SELECT slug FROM plan_films)")
         for name, value in facts.items():
             store.put(name, value)
+    return shows
 
 
-def _update(store: Store, table: str, before: dict, now: dict, row) -> None:
-    """Make a table keyed by its first column hold ``now`` where it held ``before``:
-    only the rows that changed are written (``row(key, value)`` makes one)."""
-    key = {"inputs": "path", "film_parts": "slug", "outputs": "path"}[table]
-    store.write(f"DELETE FROM {table} WHERE {key} = ?", ((k,) for k in before.keys() - now.keys()))
-    changed = [row(k, v) for k, v in now.items() if before.get(k) != v]
-    if changed:
-        marks = ",".join("?" * len(changed[0]))
-        store.write(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", changed)
-
-
-def _replace_all(store: Store, table: str, rows: Iterable[tuple], checked: bool = False) -> None:
-    rows = list(rows)
-    store.db.execute(f"DELETE FROM {table}")
-    if rows:
-        marks = ",".join("?" * (len(rows[0]) + checked))
-        store.write(f"INSERT INTO {table} VALUES ({marks})", rows, checked)
+def _write_plan_pages(store: Store, pages: list[PlanPage], before: Memory, shows: dict | None):
+    """Write the pages of a plan made again, and the pages that name each film: only the
+    rows that changed when the last build's plan is known (the render stage kept its
+    pages where they are the same: their context was not read back), else every row.
+    Gives ``shows`` as it now is (None: not known in full)."""
+    last = before.plan()
+    if last is None:
+        store.replace_all("plan_pages", [page_row(i, page) for i, page in enumerate(pages)])
+        shows = dict(shows_rows(pages))
+        store.replace_all("plan_shows", shows.items(), checked=True)
+    else:
+        places = changed_places(last[2], pages)
+        old = before.with_specs(last[2], [i for i in places if i < len(last[2])])
+        was = {i: set(old[i].shows) for i in places if i < len(old)}
+        now = {i: set(pages[i].shows) for i in places if i < len(pages)}
+        slugs, films = set().union(*was.values(), *now.values()), {f.slug for f in last[1]}
+        rows = before._shows(sorted(slugs & films))  # (each film of the plan has its row)
+        rows.update(shows_of(store, sorted(slugs - films)))
+        patched = patched_shows(was, now, rows)
+        store.write("DELETE FROM plan_pages WHERE pos >= ?", [(len(pages),)])
+        store.write("INSERT OR REPLACE INTO plan_pages VALUES (?, ?, ?, ?, ?, ?)",
+                    [page_row(i, pages[i]) for i in now])  # fmt: skip
+        store.write(
+            "DELETE FROM plan_shows WHERE slug = ?", [(s,) for s, p in patched.items() if not p]
+        )
+        store.write("INSERT OR REPLACE INTO plan_shows VALUES (?, ?, ?)",
+                    [(s, p) for s, p in patched.items() if p], checked=True)  # fmt: skip
+        if shows is not None:
+            shows = {s: p for s, p in {**shows, **patched}.items() if p}
+    store.seal("plan_pages", [(i, *page_key(page)) for i, page in enumerate(pages)])
+    return shows

@@ -31,7 +31,7 @@ from .memory import Memory
 from .parallel import parallel_results
 from .pieces import before_forking, fresh_pieces
 from .plan import PLAN, Fingerprints, Plan, Site
-from .planrows import PlanPage, spec_hash
+from .planrows import PlanPage, page_key, spec_hash
 
 PAGES_PER_TASK = 16
 
@@ -75,7 +75,8 @@ def make_output(
     todo = _candidates(plan, prints, target, memory)
     secret = user_key()  # (what is kept of the pieces this build renders is signed with it)
     before_forking(envs, plan, todo, prints, jobs, memory, secret)
-    job = _Job(envs, memory.with_specs(plan.pages, todo), target, prints)
+    last = memory.plan()[2] if plan.new and memory.plan() else []  # type: ignore[index]
+    job = _Job(envs, memory.with_specs(plan.pages, todo), target, prints, last)
     chunks = [todo[i : i + PAGES_PER_TASK] for i in range(0, len(todo), PAGES_PER_TASK)]
     outputs = dict(prints.before)
     pages = [p if isinstance(p, PlanPage) else None for p in plan.pages]
@@ -146,6 +147,7 @@ class _Job:
     pages: list
     target: Target
     prints: Fingerprints
+    last: list[PlanPage]  # the last build's plan, when this one planned pages
 
 
 def _render_chunk(job: _Job, indices: list[int]) -> list[tuple[int, PlanPage, bytes, bool | None]]:
@@ -166,6 +168,8 @@ def _render_chunk(job: _Job, indices: list[int]) -> list[tuple[int, PlanPage, by
             + b"".join(prints.prints[slug] for slug in stored.shows)
         )  # fmt: skip
         path = stored.path
+        if index < len(job.last) and page_key(job.last[index]) == page_key(stored):
+            stored = job.last[index]  # (the store has its row: it is not written again)
         if prints.before.get(path) == fingerprint and job.target.holds(path):
             done.append((index, stored, fingerprint, None))
             continue

@@ -68,6 +68,49 @@ def page_row(position: int, page: PlanPage) -> tuple:
             page.spec)  # fmt: skip
 
 
+def page_key(page: PlanPage) -> tuple:
+    """What a page's row is known by: its path, template and the hash of its context."""
+    return page.path, page.template, page.spec_hash
+
+
+def changed_places(last: list[PlanPage], pages: list[PlanPage]) -> list[int]:
+    """The places in a plan made again (``pages``) where its page is not the ``last``
+    plan's, and those of the last plan it no longer has."""
+    return [
+        i
+        for i in range(max(len(last), len(pages)))
+        if i >= len(last) or i >= len(pages) or page_key(last[i]) != page_key(pages[i])
+    ]
+
+
+def shows_of(store: Store, slugs: list[str]) -> dict[str, str]:
+    """The rows of ``plan_shows`` of these films that are as their check says: each
+    film's pages, their places as text."""
+    rows: dict[str, str] = {}
+    for start in range(0, len(slugs), 900):
+        chunk = slugs[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT slug, pages, check_ FROM plan_shows WHERE slug IN ({marks})"
+        rows.update(store.checked(sql, chunk))
+    return rows
+
+
+def patched_shows(
+    was: dict[int, set[str]], now: dict[int, set[str]], rows: dict[str, str]
+) -> dict[str, str]:
+    """The rows of ``plan_shows`` that change when the plan's pages at some places change
+    from naming the films ``was`` gives to those ``now`` gives (a place the plan no
+    longer has: in ``was`` only), from the ``rows`` of those films: each film's places,
+    "" for a film no page names any more."""
+    touched = was.keys() | now.keys()
+    patched = {}
+    for slug in set().union(*was.values(), *now.values()):
+        kept = [int(p) for p in rows.get(slug, "").split() if int(p) not in touched]
+        added = [i for i, slugs in now.items() if slug in slugs]
+        patched[slug] = " ".join(map(str, sorted(kept + added)))
+    return patched
+
+
 def shows_rows(pages: Iterable[PlanPage]) -> list[tuple]:
     """The rows of ``plan_shows``: each film's pages, by their places in the plan."""
     found: dict[str, list[str]] = {}
