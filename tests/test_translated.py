@@ -8,6 +8,7 @@ import gettext
 
 import jinja2
 import pytest
+from markupsafe import Markup
 
 from filmpage.errors import Problems
 from filmpage.i18n import load_catalogue, shipped
@@ -25,7 +26,7 @@ BLOCKS = """{% for n in counts %}
 {% endfor %}"""
 
 COUNTS = [0, 1, 2, 3, 5, 11, 21, 22, 101, 1_000_000, 2_000_000, 1_000_001]
-VALUES = ["Ann", '<b>"Tom" & Jerry</b>', jinja2.utils.markupsafe.Markup("<i>safe</i>")]
+VALUES = ["Ann", '<b>"Tom" & Jerry</b>', Markup("<i>safe</i>")]
 
 
 def environment(extension, translations, autoescape: bool = True) -> jinja2.Environment:

@@ -5,8 +5,8 @@ to write but run code when read, and the store sits in a folder anyone who can w
 beside the output could fill; JSON holds data only. Each dataclass of the registry is
 written as a one-key object naming its class, ``{"@Credit": ["Lixin Fan", ""]}``, its
 fields by position; dates and decimals likewise; lists are read back as tuples, as the
-frozen dataclasses hold them. A film shown by a page is written as ``{"@ref": slug}``
-(:class:`FilmRef`), and a list of films as ``{"@FilmRefs": [[slug, ...]]}``
+frozen dataclasses hold them. A film shown by a page is written as
+``{"@FilmRef": [slug]}`` (:class:`FilmRef`), and a list of films as ``{"@FilmRefs": [[slug, ...]]}``
 (:class:`FilmRefs`), so a page's data names the films it shows without holding them.
 """
 

@@ -200,6 +200,15 @@ class Store:
             if row[-1] == check(*row[:-1]):
                 yield row[:-1]
 
+    def rows_in(self, sql: str, keys: list, checked: bool = False) -> Iterator[tuple]:
+        """The rows of ``sql`` (its ``{marks}`` the placeholders of an ``IN``) for these
+        keys, asked in chunks SQLite takes (as :meth:`checked` gives them when
+        ``checked``)."""
+        for start in range(0, len(keys), 900):
+            chunk = keys[start : start + 900]
+            sql_chunk = sql.format(marks=",".join("?" * len(chunk)))
+            yield from (self.checked if checked else self.rows)(sql_chunk, chunk)
+
     def write(self, sql: str, rows: Iterable[tuple], checked: bool = False) -> None:
         """Run ``sql`` for each row (with its ``check`` added when ``checked``)."""
         if checked:
@@ -350,14 +359,9 @@ def reader(path: Path) -> Store:
 def stored_records(store: Store, column: str, files: list[str]) -> dict[str, str]:
     """The ``film`` or ``derived`` column of these records, by file; a damaged row is
     left out (the caller reads its file again)."""
-    found = {}
-    for start in range(0, len(files), 900):
-        chunk = files[start : start + 900]
-        marks = ",".join("?" * len(chunk))
-        for row in store.checked(
-            "SELECT file, digest, key, film, derived, problems, check_ "
-            f"FROM records WHERE file IN ({marks})",
-            chunk,
-        ):
-            found[row[0]] = row[3] if column == "film" else row[4]
-    return found
+    sql = (
+        "SELECT file, digest, key, film, derived, problems, check_ FROM records "
+        "WHERE file IN ({marks})"
+    )
+    rows = store.rows_in(sql, files, checked=True)
+    return {row[0]: row[3] if column == "film" else row[4] for row in rows}

@@ -157,13 +157,9 @@ class Memory:
         wanted = [i for i in which if isinstance(pages[i], PlanPage) and pages[i].spec is None]
         if not wanted:
             return pages
-        found = {}
-        for start in range(0, len(wanted), 900):
-            chunk = wanted[start : start + 900]
-            marks = ",".join("?" * len(chunk))
-            sql = f"SELECT pos, path, shows, spec FROM plan_pages WHERE pos IN ({marks})"
-            rows = self.store.rows(sql, chunk)  # type: ignore[union-attr]
-            found.update((pos, (path, shows, spec)) for pos, path, shows, spec in rows)
+        sql = "SELECT pos, path, shows, spec FROM plan_pages WHERE pos IN ({marks})"
+        rows = self.store.rows_in(sql, wanted)  # type: ignore[union-attr]
+        found = {pos: (path, shows, spec) for pos, path, shows, spec in rows}
         pages = list(pages)
         kept = self._cache["plan"][2] if self._cache.get("plan") else []
         for i in wanted:

@@ -75,8 +75,9 @@ def make_output(
     todo = _candidates(plan, prints, target, memory)
     secret = user_key()  # (what is kept of the pieces this build renders is signed with it)
     before_forking(envs, plan, todo, prints, jobs, memory, secret)
-    last = memory.plan()[2] if plan.new and memory.plan() else []  # type: ignore[index]
-    job = _Job(envs, memory.with_specs(plan.pages, todo), target, prints, last)
+    last = memory.plan()  # the last build's plan
+    kept = last[2] if plan.new and last else []  # (its pages, for a plan made again)
+    job = _Job(envs, memory.with_specs(plan.pages, todo), target, prints, kept)
     chunks = [todo[i : i + PAGES_PER_TASK] for i in range(0, len(todo), PAGES_PER_TASK)]
     outputs = dict(prints.before)
     pages = [p if isinstance(p, PlanPage) else None for p in plan.pages]
@@ -99,7 +100,6 @@ def make_output(
     outputs = {rel: fp for rel, fp in {**outputs, **files}.items() if rel in planned}
     gone = (prints.before.keys() or _output_files(target)) - outputs.keys()
     target.removed.extend(sorted(gone))
-    last = memory.plan()
     removed = len(gone & {p.path for p in last[2]}) if last and prints.before else len(gone)
     compiled = compiled_now([env.bytecode_cache for env in envs.values()])
     pieces = fresh_pieces(envs, prints, secret)

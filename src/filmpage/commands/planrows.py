@@ -86,13 +86,8 @@ def changed_places(last: list[PlanPage], pages: list[PlanPage]) -> list[int]:
 def shows_of(store: Store, slugs: list[str]) -> dict[str, str]:
     """The rows of ``plan_shows`` of these films that are as their check says: each
     film's pages, their places as text."""
-    rows: dict[str, str] = {}
-    for start in range(0, len(slugs), 900):
-        chunk = slugs[start : start + 900]
-        marks = ",".join("?" * len(chunk))
-        sql = f"SELECT slug, pages, check_ FROM plan_shows WHERE slug IN ({marks})"
-        rows.update(store.checked(sql, chunk))
-    return rows
+    sql = "SELECT slug, pages, check_ FROM plan_shows WHERE slug IN ({marks})"
+    return dict(store.rows_in(sql, slugs, checked=True))
 
 
 def patched_shows(
