@@ -74,10 +74,11 @@ def make_output(
     files = _file_fingerprints(extras, site.static, media)
     todo = _candidates(plan, prints, target, memory)
     secret = user_key()  # (what is kept of the pieces this build renders is signed with it)
-    before_forking(envs, plan, todo, prints, jobs, memory, secret)
     last = memory.plan()  # the last build's plan
     kept = last[2] if plan.new and last else []  # (its pages, for a plan made again)
     job = _Job(envs, memory.with_specs(plan.pages, todo), target, prints, kept)
+    settled, todo = _settled(job, todo)
+    before_forking(envs, plan, todo, prints, jobs, memory, secret)
     chunks = [todo[i : i + PAGES_PER_TASK] for i in range(0, len(todo), PAGES_PER_TASK)]
     outputs = dict(prints.before)
     pages = [p if isinstance(p, PlanPage) else None for p in plan.pages]
@@ -89,7 +90,7 @@ def make_output(
         _put_files(files, extras.made, site.static, media, memory.store, target, prints.before,
                    made_early)  # fmt: skip
         count = 0
-        for done in rendered:
+        for done in [settled, *rendered]:
             for index, page, fingerprint, wrote in done:
                 pages[index] = page
                 outputs[page.path] = fingerprint
@@ -150,36 +151,65 @@ class _Job:
     last: list[PlanPage]  # the last build's plan, when this one planned pages
 
 
+def _settled(job: _Job, todo: list[int]) -> tuple[list[tuple], list[int]]:
+    """The candidate pages whose fingerprint is the last build's (as :func:`_render_chunk`
+    gives them), and the others: worked out here when the last build's fingerprints are
+    known, so that workers are forked for the pages that changed only (after a plan made
+    again, every page is a candidate and a few changed: fingerprints alone are not worth
+    a fork). A first build renders every page: the workers fingerprint them."""
+    if not job.prints.before:
+        return [], todo
+    settled, changed = [], []
+    for index in todo:
+        row, fingerprint = _fingerprint(job, index)
+        if _unchanged(job, row.path, fingerprint):
+            settled.append((index, row, fingerprint, None))
+        else:
+            changed.append(index)
+    return settled, changed
+
+
+def _fingerprint(job: _Job, index: int) -> tuple[PlanPage, bytes]:
+    """A page's row (the last plan's, when it is the same: the store has it, and it is
+    not written again) and its fingerprint."""
+    page = job.pages[index]
+    if isinstance(page, Page):
+        spec, shows = PLAN.dumps_shown(page.context)
+        row = PlanPage(page.path, page.template, spec_hash(shows, spec), shows, spec)
+    else:
+        row = page
+    prints = job.prints
+    fingerprint = digest(
+        prints.templates.get(row.template, b"?") + prints.common + row.spec_hash
+        + b"".join(prints.prints[slug] for slug in row.shows)
+    )  # fmt: skip
+    if index < len(job.last) and page_key(job.last[index]) == page_key(row):
+        row = job.last[index]
+    return row, fingerprint
+
+
+def _unchanged(job: _Job, path: str, fingerprint: bytes) -> bool:
+    return job.prints.before.get(path) == fingerprint and job.target.holds(path)
+
+
 def _render_chunk(job: _Job, indices: list[int]) -> list[tuple[int, PlanPage, bytes, bool | None]]:
     """Fingerprint some pages, and render those that changed and write those whose bytes
     changed (in a worker): for each, whether it was written (None: not even rendered)."""
     done = []
     out, staging, whole = job.target.out, job.target.staging, job.target.whole
-    prints = job.prints
     for index in indices:
-        page = job.pages[index]
-        if isinstance(page, Page):
-            spec, shows = PLAN.dumps_shown(page.context)
-            stored = PlanPage(page.path, page.template, spec_hash(shows, spec), shows, spec)
-        else:
-            stored = page
-        fingerprint = digest(
-            prints.templates.get(stored.template, b"?") + prints.common + stored.spec_hash
-            + b"".join(prints.prints[slug] for slug in stored.shows)
-        )  # fmt: skip
-        path = stored.path
-        if index < len(job.last) and page_key(job.last[index]) == page_key(stored):
-            stored = job.last[index]  # (the store has its row: it is not written again)
-        if prints.before.get(path) == fingerprint and job.target.holds(path):
-            done.append((index, stored, fingerprint, None))
+        row, fingerprint = _fingerprint(job, index)
+        if _unchanged(job, row.path, fingerprint):
+            done.append((index, row, fingerprint, None))
             continue
+        page = job.pages[index]
         if isinstance(page, PlanPage):
             page = Page(page.path, page.template, PLAN.loads(page.spec))  # type: ignore[arg-type]
         data = render_page(job.envs[page.context["lang"]], page)
-        wrote = whole or not same_bytes(out, path, data)
+        wrote = whole or not same_bytes(out, row.path, data)
         if wrote:
-            write_file(staging, path, data)
-        done.append((index, stored, fingerprint, wrote))
+            write_file(staging, row.path, data)
+        done.append((index, row, fingerprint, wrote))
     return done
 
 
