@@ -103,7 +103,7 @@ def test_a_burst_of_saves_gives_one_rebuild(live):
     stream = EventStream(live)
     for i in range(6):
         (live.root / "content/films/a.md").write_text(film("Alpha" + "!" * i, body="x" * i))
-        time.sleep(0.03)
+        time.sleep(0.005)
     assert stream.next_event()[0] == "reload"
     time.sleep(1.0)
     assert len([m for m in live.messages if m.startswith("rebuilt")]) == 1

@@ -83,7 +83,7 @@ def _notified(
     root: Path, on_change: Callable[[], None], stop: threading.Event, ready: threading.Event
 ) -> None:
     """Wait for the sources' changes as the system reports them: a burst of saves is
-    told once, 100 ms after its last change. (Nothing reported for a moment also comes,
+    told once, 50 ms after its last change. (Nothing reported for a moment also comes,
     as an empty set: the first says the watch is in place.)"""
     import watchfiles
 
@@ -96,7 +96,7 @@ def _notified(
         # a folder itself too: files made in a new folder at once may come unreported
         return not hidden and (path == settings or (path + os.sep).startswith(folders))
 
-    for changes in watchfiles.watch(root, watch_filter=source, stop_event=stop, step=100,
+    for changes in watchfiles.watch(root, watch_filter=source, stop_event=stop, step=50,
                                     debounce=2000, raise_interrupt=False,
                                     yield_on_timeout=True, rust_timeout=100):  # fmt: skip
         ready.set()
