@@ -74,6 +74,22 @@ def test_an_edit_reloads_the_page_with_the_change(live):
     stream.close()
 
 
+def test_a_page_deleted_from_the_output_while_serving_is_made_again(live):
+    """The preview server looks which of the output's files are gone while it waits for
+    the next save (not while a rebuild keeps an edit from the browser): a page deleted
+    by hand is made again by a rebuild after the next one at the latest."""
+    page = live.root / "site/films/alpha/index.html"
+    page.unlink()
+    stream = EventStream(live)
+    for title in ("Beta Revised", "Beta Revised Again"):
+        (live.root / "content/films/b.md").write_text(film(title))
+        assert stream.next_event()[0] == "reload"
+    assert page.is_file() and "Alpha" in page.read_text()
+    status, served = get(live, "/repo/films/alpha/")
+    assert status == 200 and "Alpha" in served
+    stream.close()
+
+
 def test_the_reload_script_is_only_in_served_pages(live):
     _, page = get(live, "/repo/")
     assert "new EventSource" in page and page.rstrip().endswith("</html>")

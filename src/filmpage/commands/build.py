@@ -207,10 +207,12 @@ def _unchanged(memory: Memory, out: Path, started: float) -> BuildResult:
 
 def _sweep(memory: Memory, target: Target, helpers: Pool) -> Callable[[], None]:
     """Start a helper looking which of the last build's files are gone from the output
-    (deleted by hand: made again) while this process reads the records; the function
-    returned hands the answer to the target."""
+    (deleted by hand: made again) while this process reads the records, unless a sweep
+    since the last build knows (:meth:`Memory.sweep`); the function returned hands the
+    answer to the target."""
     files = [] if target.whole else list(memory.outputs())
-    wait = helpers.start(absent, files, str(target.out))
+    gone, memory.gone = memory.gone, None
+    wait = (lambda: [gone]) if gone is not None else helpers.start(absent, files, str(target.out))
     return lambda: target.settle(memory.outputs(), set().union(*wait()))
 
 

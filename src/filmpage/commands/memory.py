@@ -15,12 +15,14 @@ import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from ..derive import SearchWords
 from ..errors import Problem
 from ..images import SourceInfo
 from ..store import Damaged, Store, check, reader, stored_records
+from ..write import absent
 from .planrows import (
     PlanFilm,
     PlanPage,
@@ -90,6 +92,7 @@ class Memory:
     renderer: Any = None  # what rendering made, for the next build (build._Renderer)
     renderer_next: Any = None  # what this build's rendering makes, kept once it succeeds
     pid: int = field(default_factory=os.getpid)  # the process whose store this is
+    gone: set[str] | None = None  # the last build's files a sweep since found gone
     _cache: dict = field(default_factory=dict)  # what was read, by name
     _reader: tuple[int, Store] | None = None  # a render worker's own connection
 
@@ -201,6 +204,12 @@ class Memory:
         """What each poster source was, by its path under static/: ((size, time), what
         it is), as the store knows it (``commands/media.py`` reads and writes the rows)."""
         return self._read("posters", _posters) or {}
+
+    def sweep(self, out: Path) -> None:
+        """Look now which of the last build's files are gone from ``out``, so that the
+        next build need not: the preview server does it when idle, after each build (a
+        file deleted after this is made again by the build after the next)."""
+        self.gone = absent(str(out), list(self.outputs()))
 
     def outputs(self) -> dict[str, bytes]:
         """The fingerprint of every output file of the last build, by path."""

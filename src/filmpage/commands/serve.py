@@ -144,8 +144,10 @@ class Rebuilder:
 
     def __call__(self) -> None:
         with self.preview.lock:
-            _, error = self.run()
+            result, error = self.run()
         self.preview.publish(error)
+        if result is not None:  # idle until the next save: the next build's sweep, now
+            self.memory.sweep(self.out)
 
     def run(self, first: bool = False) -> tuple[BuildResult | None, str | None]:
         """Build once: the result, or None and the errors to show (logged; a good
@@ -242,6 +244,8 @@ def start_preview(
         first, error = rebuild.run(first=True)
         if error:
             preview.publish(error)
+        else:
+            rebuild.memory.sweep(out)  # (the first rebuild's sweep)
     else:
         first, error = build(root, out, drafts=drafts, overrides=overrides), None
     server = make_server(out, host, port, base_path, preview)
