@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import time
 
 import pytest
 
+from filmpage.commands.build import build
 from filmpage.commands.serve import EVENTS_PATH, start_preview
 
 from .conftest import film, write_site
@@ -77,7 +79,7 @@ def test_an_edit_reloads_the_page_with_the_change(live):
 def test_a_page_deleted_from_the_output_while_serving_is_made_again(live):
     """The preview server looks which of the output's files are gone while it waits for
     the next save (not while a rebuild keeps an edit from the browser): a page deleted
-    by hand is made again by a rebuild after the next one at the latest."""
+    by hand is made again by the rebuild after the next one at the latest."""
     page = live.root / "site/films/alpha/index.html"
     page.unlink()
     stream = EventStream(live)
@@ -88,6 +90,31 @@ def test_a_page_deleted_from_the_output_while_serving_is_made_again(live):
     status, served = get(live, "/repo/films/alpha/")
     assert status == 200 and "Alpha" in served
     stream.close()
+
+
+def test_serve_starts_on_a_site_built_already(tmp_path):
+    """A first build with nothing to do (the site built, no file changed since) reads
+    nothing of the last build's outputs: the server starts, serves, and rebuilds on a
+    save, its idle sweep taking nothing for granted."""
+    root = write_site(tmp_path / "s", {"a.md": film("Alpha"), "b.md": film("Beta")})
+    past = time.time() - 60
+    for path in root.rglob("*"):
+        os.utime(path, (past, past))
+    build(root)
+    messages: list[str] = []
+    running = start_preview(root, port=0, log=messages.append)
+    try:
+        assert running.first is not None and running.first.files == 0  # nothing to do
+        time.sleep(0.5)  # idle: the sweep's moment
+        assert get(running, "/films/alpha/")[0] == 200
+        stream = EventStream(running)
+        (root / "content/films/b.md").write_text(film("Beta Revised"))
+        assert stream.next_event()[0] == "reload"
+        assert "Beta Revised" in get(running, "/films/beta-revised/")[1]
+        assert not [m for m in messages if "failed" in m]
+        stream.close()
+    finally:
+        running.stop()
 
 
 def test_the_reload_script_is_only_in_served_pages(live):
@@ -116,10 +143,12 @@ def test_a_bad_edit_keeps_serving_and_shows_the_error_until_fixed(live):
 
 
 def test_a_burst_of_saves_gives_one_rebuild(live):
+    """Saves that follow each other closely (an editor's write and rename, a formatter's
+    second save, a checkout's files) are one change."""
     stream = EventStream(live)
     for i in range(6):
         (live.root / "content/films/a.md").write_text(film("Alpha" + "!" * i, body="x" * i))
-        time.sleep(0.005)
+        time.sleep(0.03)
     assert stream.next_event()[0] == "reload"
     time.sleep(1.0)
     assert len([m for m in live.messages if m.startswith("rebuilt")]) == 1

@@ -210,9 +210,11 @@ def _sweep(memory: Memory, target: Target, helpers: Pool) -> Callable[[], None]:
     (deleted by hand: made again) while this process reads the records, unless a sweep
     since the last build knows (:meth:`Memory.sweep`); the function returned hands the
     answer to the target."""
+    swept, memory.gone = memory.gone, None
+    if swept is not None and swept[0] == str(target.out):
+        return lambda: target.settle(memory.outputs(), swept[1])
     files = [] if target.whole else list(memory.outputs())
-    gone, memory.gone = memory.gone, None
-    wait = (lambda: [gone]) if gone is not None else helpers.start(absent, files, str(target.out))
+    wait = helpers.start(absent, files, str(target.out))
     return lambda: target.settle(memory.outputs(), set().union(*wait()))
 
 

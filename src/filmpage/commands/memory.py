@@ -92,7 +92,8 @@ class Memory:
     renderer: Any = None  # what rendering made, for the next build (build._Renderer)
     renderer_next: Any = None  # what this build's rendering makes, kept once it succeeds
     pid: int = field(default_factory=os.getpid)  # the process whose store this is
-    gone: set[str] | None = None  # the last build's files a sweep since found gone
+    gone: tuple[str, set[str]] | None = None  # an output, and the last build's files a
+    # sweep since found gone from it (:meth:`sweep`)
     _cache: dict = field(default_factory=dict)  # what was read, by name
     _reader: tuple[int, Store] | None = None  # a render worker's own connection
 
@@ -207,9 +208,11 @@ class Memory:
 
     def sweep(self, out: Path) -> None:
         """Look now which of the last build's files are gone from ``out``, so that the
-        next build need not: the preview server does it when idle, after each build (a
-        file deleted after this is made again by the build after the next)."""
-        self.gone = absent(str(out), list(self.outputs()))
+        next build need not: the preview server does it while it waits for a save (a file
+        deleted after this is made again by the build after the next). Only when this
+        memory holds the last build's outputs (a build with nothing to do reads none)."""
+        outputs = self._cache.get("outputs")
+        self.gone = None if outputs is None else (str(out), absent(str(out), list(outputs)))
 
     def outputs(self) -> dict[str, bytes]:
         """The fingerprint of every output file of the last build, by path."""

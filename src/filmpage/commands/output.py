@@ -2,11 +2,12 @@
 
 A page's fingerprint is the hash of its template (and every template that one pulls
 in), what every page has (version, settings), its context as data, and the prints of
-the films it names. When the plan is new, every page's fingerprint is made (by the
-render workers, which have the page's data at hand) and the page rendered when it
-differs from the last build's; when the plan is the last build's, only the pages that
-name a film whose print changed, or whose template changed, are looked at. Files that
-are not pages (indexes, static files, images) go by the hash of their bytes or source.
+the films it names. When the plan is new, every page's fingerprint is made (here, when
+the last build's are known, and the render workers forked for the pages whose
+fingerprint differs; else by the workers, as they render every page); when the plan is
+the last build's, only the pages that name a film whose print changed, or whose
+template changed, are looked at. Files that are not pages (indexes, static files,
+images) go by the hash of their bytes or source.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import jinja2
@@ -77,7 +79,7 @@ def make_output(
     last = memory.plan()  # the last build's plan
     kept = last[2] if plan.new and last else []  # (its pages, for a plan made again)
     job = _Job(envs, memory.with_specs(plan.pages, todo), target, prints, kept)
-    settled, todo = _settled(job, todo)
+    settled, todo = _settled(job, todo) if plan.new else ([], todo)
     before_forking(envs, plan, todo, prints, jobs, memory, secret)
     chunks = [todo[i : i + PAGES_PER_TASK] for i in range(0, len(todo), PAGES_PER_TASK)]
     outputs = dict(prints.before)
@@ -90,7 +92,7 @@ def make_output(
         _put_files(files, extras.made, site.static, media, memory.store, target, prints.before,
                    made_early)  # fmt: skip
         count = 0
-        for done in [settled, *rendered]:
+        for done in chain([settled], rendered):
             for index, page, fingerprint, wrote in done:
                 pages[index] = page
                 outputs[page.path] = fingerprint
@@ -156,8 +158,9 @@ def _settled(job: _Job, todo: list[int]) -> tuple[list[tuple], list[int]]:
     gives them), and the others: worked out here when the last build's fingerprints are
     known, so that workers are forked for the pages that changed only (after a plan made
     again, every page is a candidate and a few changed: fingerprints alone are not worth
-    a fork). A first build renders every page: the workers fingerprint them."""
-    if not job.prints.before:
+    a fork). A first build renders every page, as does a change of what every page has:
+    the workers fingerprint them."""
+    if not job.prints.before or job.prints.common != job.prints.old_common:
         return [], todo
     settled, changed = [], []
     for index in todo:

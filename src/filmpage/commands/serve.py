@@ -58,18 +58,21 @@ def watch(
     stop: threading.Event,
     log: Callable[[str], None] = lambda message: None,
     ready: threading.Event | None = None,
+    on_idle: Callable[[], None] = lambda: None,
 ) -> None:
     """Call ``on_change`` once per burst of changes to the site's sources, as soon as
-    they have been still for a moment, until ``stop`` is set; ``ready`` is set once a
-    change would be seen. The operating system says what changed (inotify on Linux,
-    through ``watchfiles``); where it cannot, the files are polled. Whatever
-    ``on_change`` raises is logged, and watching goes on."""
+    they have been still for a moment, until ``stop`` is set, and ``on_idle`` now and
+    then while nothing changes; ``ready`` is set once a change would be seen. The
+    operating system says what changed (inotify on Linux, through ``watchfiles``); where
+    it cannot, the files are polled. Whatever either raises is logged, and watching goes
+    on."""
     ready = ready or threading.Event()
+    changed, idle = lambda: _rebuild(on_change, log), lambda: _rebuild(on_idle, log)
     try:
-        _notified(root, lambda: _rebuild(on_change, log), stop, ready)
+        _notified(root, changed, idle, stop, ready)
     except (ImportError, OSError, RuntimeError) as exc:  # no notifications here: poll
         log(f"watching by polling ({exc})")
-        _polled(root, lambda: _rebuild(on_change, log), stop, ready)
+        _polled(root, changed, idle, stop, ready)
 
 
 def _rebuild(on_change: Callable[[], None], log: Callable[[str], None]) -> None:
@@ -80,11 +83,16 @@ def _rebuild(on_change: Callable[[], None], log: Callable[[str], None]) -> None:
 
 
 def _notified(
-    root: Path, on_change: Callable[[], None], stop: threading.Event, ready: threading.Event
+    root: Path,
+    on_change: Callable[[], None],
+    on_idle: Callable[[], None],
+    stop: threading.Event,
+    ready: threading.Event,
 ) -> None:
     """Wait for the sources' changes as the system reports them: a burst of saves is
-    told once, 50 ms after its last change. (Nothing reported for a moment also comes,
-    as an empty set: the first says the watch is in place.)"""
+    told once, when 100 ms go by without a file changed that the burst had not changed
+    yet (watchfiles' batching). Nothing reported for 100 ms comes as an empty set: the
+    first says the watch is in place, each is a moment of idleness."""
     import watchfiles
 
     root = root.absolute()
@@ -96,17 +104,20 @@ def _notified(
         # a folder itself too: files made in a new folder at once may come unreported
         return not hidden and (path == settings or (path + os.sep).startswith(folders))
 
-    for changes in watchfiles.watch(root, watch_filter=source, stop_event=stop, step=50,
+    for changes in watchfiles.watch(root, watch_filter=source, stop_event=stop, step=100,
                                     debounce=2000, raise_interrupt=False,
                                     yield_on_timeout=True, rust_timeout=100):  # fmt: skip
         ready.set()
         if changes:
             on_change()
+        else:
+            on_idle()
 
 
 def _polled(
     root: Path,
     on_change: Callable[[], None],
+    on_idle: Callable[[], None],
     stop: threading.Event,
     ready: threading.Event,
     interval: float = 0.25,
@@ -119,6 +130,7 @@ def _polled(
     while not stop.wait(interval):
         current = scan(root)
         if current == previous:
+            on_idle()
             continue
         while not stop.wait(settle):
             settled = scan(root)
@@ -141,12 +153,18 @@ class Rebuilder:
     preview: Preview
     log: Callable[[str], None]
     memory: Memory = field(default_factory=Memory)  # the engine's state, from build to build
+    sweep_due: bool = False  # a build succeeded since the output was last swept
 
     def __call__(self) -> None:
         with self.preview.lock:
-            result, error = self.run()
+            _, error = self.run()
         self.preview.publish(error)
-        if result is not None:  # idle until the next save: the next build's sweep, now
+
+    def idle(self) -> None:
+        """While no save comes: the next build's sweep of the output for files deleted
+        by hand, made now rather than while that build keeps an edit from the browser."""
+        if self.sweep_due:
+            self.sweep_due = False
             self.memory.sweep(self.out)
 
     def run(self, first: bool = False) -> tuple[BuildResult | None, str | None]:
@@ -170,6 +188,7 @@ class Rebuilder:
         else:
             settings = load_settings(self.root, Problems(), self.overrides)
             self.preview.base_path = settings.base_path
+            self.sweep_due = True
             if not first:
                 done = f"{result.films} films, {result.pages} pages"
                 self.log(f"rebuilt {done} in {result.seconds:.2f} s")
@@ -244,8 +263,6 @@ def start_preview(
         first, error = rebuild.run(first=True)
         if error:
             preview.publish(error)
-        else:
-            rebuild.memory.sweep(out)  # (the first rebuild's sweep)
     else:
         first, error = build(root, out, drafts=drafts, overrides=overrides), None
     server = make_server(out, host, port, base_path, preview)
@@ -257,7 +274,7 @@ def start_preview(
         watcher = threading.Thread(
             target=watch,
             args=(root, rebuild, running.stop_event),
-            kwargs={"log": log, "ready": watching},
+            kwargs={"log": log, "ready": watching, "on_idle": rebuild.idle},
             daemon=True,
         )
         running.threads.append(watcher)
