@@ -5,6 +5,7 @@
     python bench/run.py 10000 --growth 100000 [--pairs 3]
     python bench/run.py 10000 --pairs 3
     python bench/run.py 10000 --against ../filmpage-old [--pairs 3]
+    python bench/run.py 10000 --against ../filmpage-old --edits [--pairs 12]
 
 Generates N films (bench/generate.py), then times, each in a fresh child process:
 a first build (no output, no cache) with one process (the peer every ratio is against),
@@ -19,7 +20,10 @@ With --growth M: only cold builds of N and of M films, and their ratio (with --p
 R rounds of the two and the median ratio).
 With --pairs R: only R alternating first builds of filmpage and cold builds of Hugo.
 With --against CHECKOUT: only alternating first builds of this filmpage and of the one in
-another checkout (its src/ put first on PYTHONPATH), to measure a change in one run.
+another checkout (its src/ put first on PYTHONPATH), to measure a change in one run; with
+--edits as well, alternating edits instead, each checkout building its own copy of the
+catalogue (built once first, untimed): nothing changed, one film's details edited (its
+runtime, toggled), one film's genres edited (Western, toggled), each R times.
 Timings on shared machines are noisy: compare the ratios, and rerun to see the spread.
 
 Old outputs and caches are moved into a trash folder and deleted after the last timed
@@ -155,6 +159,11 @@ def main() -> None:
         "each pair's ratio and the median (with --growth: R rounds of the two sizes)",
     )
     parser.add_argument(
+        "--edits",
+        action="store_true",
+        help="with --against: alternating edits rather than first builds",
+    )
+    parser.add_argument(
         "--against",
         type=Path,
         metavar="CHECKOUT",
@@ -164,9 +173,8 @@ def main() -> None:
     args = parser.parse_args()
     args.trash = args.dir / "trash"
     try:
-        (growth if args.growth else against if args.against else pairs if args.pairs else full)(
-            args
-        )
+        mode = edits if args.against and args.edits else against if args.against else None
+        (growth if args.growth else mode or (pairs if args.pairs else full))(args)
     finally:
         shutil.rmtree(args.trash, ignore_errors=True)  # after the last timed build
 
@@ -294,6 +302,49 @@ def against(args) -> None:
     print(f"median wall: this {this:.2f} s, other {that:.2f} s, ratio {this / that:.3f}")
     this, that = (statistics.median(t[2] for t in times[k]) for k in ("this", "other"))
     print(f"median peak PSS: this {this} MB, other {that} MB, ratio {this / that:.3f}")
+
+
+def edits(args) -> None:
+    """Edits of one film, by this filmpage and another checkout's, each on its own copy of
+    the catalogue, alternating (the first of each pair alternating too): the seconds of
+    each, the medians and their ratio, and the median of the pairs' own ratios."""
+    source = args.dir / f"films-{args.n}"
+    discard(source, args.trash)
+    generate(args.n, source, args.seed)
+    other = {**os.environ, "PYTHONPATH": str((args.against / "src").resolve())}
+    envs = {"this": None, "other": other}
+    roots = {}
+    for who in envs:
+        roots[who] = args.dir / f"edits-{who}-{args.n}"
+        discard(roots[who], args.trash)
+        shutil.copytree(source / "content", roots[who] / "content")
+        shutil.copy(source / "filmpage.yml", roots[who] / "filmpage.yml")
+        run(roots[who], env=envs[who])  # its first build, untimed
+    time.sleep(2.5)  # the records older than the racy-mtime window
+
+    def toggle(root: Path, on: str, off: str) -> None:
+        record = root / "content/films/film-000000.md"
+        text = record.read_text()
+        record.write_text(text.replace(on, off, 1) if on in text else text.replace(off, on, 1))
+
+    cases = {
+        "nothing changed": lambda root: None,
+        "details edited": lambda root: toggle(root, "runtime: 1", "runtime: "),
+        "genres edited": lambda root: toggle(root, "genres: [Western, ", "genres: ["),
+    }
+    print(f"{args.n} films, {os.cpu_count()} cores: edits, this filmpage and {args.against}")
+    for case, edit in cases.items():
+        times: dict[str, list[float]] = {"this": [], "other": []}
+        for i in range(args.pairs or 12):
+            for who in ("this", "other") if i % 2 == 0 else ("other", "this"):
+                edit(roots[who])
+                times[who].append(run(roots[who], "-q", env=envs[who])[0])
+        this, that = (statistics.median(times[k]) for k in ("this", "other"))
+        ours, theirs = times["this"], times["other"]
+        pairs_ = statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
+        print(f"{case:<16} this {this:6.3f} s  other {that:6.3f} s  ratio {this / that:.3f}"
+              f"  (pairs' median {pairs_:.3f}; this {min(times['this']):.3f} to "
+              f"{max(times['this']):.3f} s)")  # fmt: skip
 
 
 def report(args, rows, hugo: str | None) -> None:
