@@ -26,14 +26,11 @@ from ..write import absent
 from .planrows import (
     PlanFilm,
     PlanPage,
-    changed_places,
-    page_key,
-    page_row,
-    patched_shows,
     read_plan,
     shows_of,
     shows_rows,
     spec_hash,
+    write_plan_pages,
 )
 
 Stamp = tuple[int, int]
@@ -349,7 +346,8 @@ def _write(
                      for i, f in enumerate(learned.plan)]  # fmt: skip
             store.replace_all("plan_films", films)
             store.seal("plan_films", films)
-            shows = _write_plan_pages(store, learned.pages or [], before, shows)
+            shows = write_plan_pages(store, learned.pages or [], before.plan(),
+                                     before.with_specs, before._shows, shows)  # fmt: skip
         parts = before.plan_films()
         if not parts:  # (none, or not as sealed: every row written again)
             store.db.execute("DELETE FROM film_parts")
@@ -363,37 +361,4 @@ def _write(
             store.db.execute("DELETE FROM pieces WHERE slug NOT IN (SELECT slug FROM plan_films)")
         for name, value in facts.items():
             store.put(name, value)
-    return shows
-
-
-def _write_plan_pages(store: Store, pages: list[PlanPage], before: Memory, shows: dict | None):
-    """Write the pages of a plan made again, and the pages that name each film: only the
-    rows that changed when the last build's plan is known (the render stage kept its
-    pages where they are the same: their context was not read back), else every row.
-    Gives ``shows`` as it now is (None: not known in full)."""
-    last = before.plan()
-    if last is None:
-        store.replace_all("plan_pages", [page_row(i, page) for i, page in enumerate(pages)])
-        shows = dict(shows_rows(pages))
-        store.replace_all("plan_shows", shows.items(), checked=True)
-    else:
-        places = changed_places(last[2], pages)
-        old = before.with_specs(last[2], [i for i in places if i < len(last[2])])
-        was = {i: set(old[i].shows) for i in places if i < len(old)}
-        now = {i: set(pages[i].shows) for i in places if i < len(pages)}
-        slugs, films = set().union(*was.values(), *now.values()), {f.slug for f in last[1]}
-        rows = before._shows(sorted(slugs & films))  # (each film of the plan has its row)
-        rows.update(shows_of(store, sorted(slugs - films)))
-        patched = patched_shows(was, now, rows)
-        store.write("DELETE FROM plan_pages WHERE pos >= ?", [(len(pages),)])
-        store.write("INSERT OR REPLACE INTO plan_pages VALUES (?, ?, ?, ?, ?, ?)",
-                    [page_row(i, pages[i]) for i in now])  # fmt: skip
-        store.write(
-            "DELETE FROM plan_shows WHERE slug = ?", [(s,) for s, p in patched.items() if not p]
-        )
-        store.write("INSERT OR REPLACE INTO plan_shows VALUES (?, ?, ?)",
-                    [(s, p) for s, p in patched.items() if p], checked=True)  # fmt: skip
-        if shows is not None:
-            shows = {s: p for s, p in {**shows, **patched}.items() if p}
-    store.seal("plan_pages", [(i, *page_key(page)) for i, page in enumerate(pages)])
     return shows

@@ -4,7 +4,7 @@ it (``store.py`` tells the tables)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..store import Store, digest
@@ -113,3 +113,43 @@ def shows_rows(pages: Iterable[PlanPage]) -> list[tuple]:
         for slug in page.shows or ():
             found.setdefault(slug, []).append(str(position))
     return [(slug, " ".join(places)) for slug, places in sorted(found.items())]
+
+
+def write_plan_pages(
+    store: Store,
+    pages: list[PlanPage],
+    last: tuple[bytes, list[PlanFilm], list[PlanPage]] | None,
+    with_specs: Callable[[list, list[int]], list],
+    known_shows: Callable[[list[str]], dict[str, str]],
+    shows: dict | None,
+) -> dict | None:
+    """Write the pages of a plan made again, and the pages that name each film: only the
+    rows that changed when the ``last`` build's plan is known (the render stage kept its
+    pages where they are the same: their context was not read back, ``with_specs`` reads
+    it), else every row; ``known_shows`` gives the rows of ``plan_shows`` of the last
+    plan's films. Gives ``shows`` as it now is (None: not known in full)."""
+    if last is None:
+        store.replace_all("plan_pages", [page_row(i, page) for i, page in enumerate(pages)])
+        shows = dict(shows_rows(pages))
+        store.replace_all("plan_shows", shows.items(), checked=True)
+    else:
+        places = changed_places(last[2], pages)
+        old = with_specs(last[2], [i for i in places if i < len(last[2])])
+        was = {i: set(old[i].shows) for i in places if i < len(old)}
+        now = {i: set(pages[i].shows) for i in places if i < len(pages)}
+        slugs, films = set().union(*was.values(), *now.values()), {f.slug for f in last[1]}
+        rows = known_shows(sorted(slugs & films))  # (each film of the plan has its row)
+        rows.update(shows_of(store, sorted(slugs - films)))
+        patched = patched_shows(was, now, rows)
+        store.write("DELETE FROM plan_pages WHERE pos >= ?", [(len(pages),)])
+        store.write("INSERT OR REPLACE INTO plan_pages VALUES (?, ?, ?, ?, ?, ?)",
+                    [page_row(i, pages[i]) for i in now])  # fmt: skip
+        store.write(
+            "DELETE FROM plan_shows WHERE slug = ?", [(s,) for s, p in patched.items() if not p]
+        )
+        store.write("INSERT OR REPLACE INTO plan_shows VALUES (?, ?, ?)",
+                    [(s, p) for s, p in patched.items() if p], checked=True)  # fmt: skip
+        if shows is not None:
+            shows = {s: p for s, p in {**shows, **patched}.items() if p}
+    store.seal("plan_pages", [(i, *page_key(page)) for i, page in enumerate(pages)])
+    return shows
