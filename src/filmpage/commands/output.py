@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
 
@@ -79,7 +79,7 @@ def make_output(
     last = memory.plan()  # the last build's plan
     kept = last[2] if plan.new and last else []  # (its pages, for a plan made again)
     job = _Job(envs, memory.with_specs(plan.pages, todo), target, prints, kept)
-    settled, todo = _settled(job, todo) if plan.new else ([], todo)
+    job, settled, todo = _settled(job, todo, plan.new)
     before_forking(envs, plan, todo, prints, jobs, memory, secret)
     chunks = [todo[i : i + PAGES_PER_TASK] for i in range(0, len(todo), PAGES_PER_TASK)]
     outputs = dict(prints.before)
@@ -151,25 +151,30 @@ class _Job:
     target: Target
     prints: Fingerprints
     last: list[PlanPage]  # the last build's plan, when this one planned pages
+    looked: dict[int, tuple[PlanPage, bytes]] = field(default_factory=dict)
+    # the row and fingerprint of each page to render, when worked out before the fork
 
 
-def _settled(job: _Job, todo: list[int]) -> tuple[list[tuple], list[int]]:
-    """The candidate pages whose fingerprint is the last build's (as :func:`_render_chunk`
-    gives them), and the others: worked out here when the last build's fingerprints are
-    known, so that workers are forked for the pages that changed only (after a plan made
-    again, every page is a candidate and a few changed: fingerprints alone are not worth
-    a fork). A first build renders every page, as does a change of what every page has:
-    the workers fingerprint them."""
-    if not job.prints.before or job.prints.common != job.prints.old_common:
-        return [], todo
-    settled, changed = [], []
+def _settled(job: _Job, todo: list[int], new_plan: bool) -> tuple[_Job, list[tuple], list[int]]:
+    """After a plan made again (every page a candidate, few of them changed), when the
+    last build's fingerprints are known and what every page has is the same: the pages
+    whose fingerprint is the last build's (as :func:`_render_chunk` gives them) and the
+    others, with the job holding the row and fingerprint of each of those; worked out
+    here, so that workers are forked for the pages that changed only. (A first build
+    renders every page, as does a change of what every page has: the workers
+    fingerprint them.)"""
+    prints = job.prints
+    if not (new_plan and prints.before and prints.common == prints.old_common):
+        return job, [], todo
+    settled, changed, looked = [], [], {}
     for index in todo:
         row, fingerprint = _fingerprint(job, index)
         if _unchanged(job, row.path, fingerprint):
             settled.append((index, row, fingerprint, None))
         else:
             changed.append(index)
-    return settled, changed
+            looked[index] = (row, fingerprint)
+    return replace(job, looked=looked), settled, changed
 
 
 def _fingerprint(job: _Job, index: int) -> tuple[PlanPage, bytes]:
@@ -201,7 +206,7 @@ def _render_chunk(job: _Job, indices: list[int]) -> list[tuple[int, PlanPage, by
     done = []
     out, staging, whole = job.target.out, job.target.staging, job.target.whole
     for index in indices:
-        row, fingerprint = _fingerprint(job, index)
+        row, fingerprint = job.looked.get(index) or _fingerprint(job, index)
         if _unchanged(job, row.path, fingerprint):
             done.append((index, row, fingerprint, None))
             continue

@@ -153,7 +153,6 @@ class Rebuilder:
     preview: Preview
     log: Callable[[str], None]
     memory: Memory = field(default_factory=Memory)  # the engine's state, from build to build
-    sweep_due: bool = False  # a build succeeded since the output was last swept
 
     def __call__(self) -> None:
         with self.preview.lock:
@@ -162,9 +161,9 @@ class Rebuilder:
 
     def idle(self) -> None:
         """While no save comes: the next build's sweep of the output for files deleted
-        by hand, made now rather than while that build keeps an edit from the browser."""
-        if self.sweep_due:
-            self.sweep_due = False
+        by hand, made now rather than while that build keeps an edit from the browser
+        (once after each build: the build takes the answer)."""
+        if self.memory.gone is None:
             self.memory.sweep(self.out)
 
     def run(self, first: bool = False) -> tuple[BuildResult | None, str | None]:
@@ -188,7 +187,6 @@ class Rebuilder:
         else:
             settings = load_settings(self.root, Problems(), self.overrides)
             self.preview.base_path = settings.base_path
-            self.sweep_due = True
             if not first:
                 done = f"{result.films} films, {result.pages} pages"
                 self.log(f"rebuilt {done} in {result.seconds:.2f} s")
