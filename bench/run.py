@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -173,6 +174,8 @@ def main() -> None:
     args = parser.parse_args()
     args.trash = args.dir / "trash"
     try:
+        if args.edits and not args.against:
+            parser.error("--edits goes with --against CHECKOUT")
         mode = edits if args.against and args.edits else against if args.against else None
         (growth if args.growth else mode or (pairs if args.pairs else full))(args)
     finally:
@@ -311,8 +314,9 @@ def edits(args) -> None:
     source = args.dir / f"films-{args.n}"
     discard(source, args.trash)
     generate(args.n, source, args.seed)
+    this = {**os.environ, "PYTHONPATH": str(HERE.parent / "src")}
     other = {**os.environ, "PYTHONPATH": str((args.against / "src").resolve())}
-    envs = {"this": None, "other": other}
+    envs = {"this": this, "other": other}
     roots = {}
     for who in envs:
         roots[who] = args.dir / f"edits-{who}-{args.n}"
@@ -320,17 +324,26 @@ def edits(args) -> None:
         shutil.copytree(source / "content", roots[who] / "content")
         shutil.copy(source / "filmpage.yml", roots[who] / "filmpage.yml")
         run(roots[who], env=envs[who])  # its first build, untimed
-    time.sleep(2.5)  # the records older than the racy-mtime window
+    record = "content/films/film-000000.md"
+    original = (source / record).read_text()
+    runtime = re.search(r"^runtime: (\d+)$", original, re.MULTILINE)
+    genres = re.search(r"^genres: \[(.*)\]$", original, re.MULTILINE)
+    assert runtime and genres, "film-000000 has a runtime and genres"
+    other_genre = "Documentary" if "Documentary" not in genres[1] else "Western"
 
-    def toggle(root: Path, on: str, off: str) -> None:
-        record = root / "content/films/film-000000.md"
-        text = record.read_text()
-        record.write_text(text.replace(on, off, 1) if on in text else text.replace(off, on, 1))
+    def toggle(root: Path, old: str, new: str) -> None:  # the record and an edit, in turn
+        text = (root / record).read_text()
+        text = text.replace(new, old) if new in text else text.replace(old, new)
+        (root / record).write_text(text)
 
     cases = {
         "nothing changed": lambda root: None,
-        "details edited": lambda root: toggle(root, "runtime: 1", "runtime: "),
-        "genres edited": lambda root: toggle(root, "genres: [Western, ", "genres: ["),
+        "details edited": lambda root: toggle(
+            root, runtime[0], f"runtime: {int(runtime[1]) % 200 + 1}"
+        ),
+        "genres edited": lambda root: toggle(
+            root, genres[0], f"genres: [{other_genre}, {genres[1]}]"
+        ),
     }
     print(f"{args.n} films, {os.cpu_count()} cores: edits, this filmpage and {args.against}")
     for case, edit in cases.items():

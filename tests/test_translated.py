@@ -65,3 +65,26 @@ def test_a_message_is_looked_up_as_the_template_compiles_not_on_every_page():
     pages = [template.render(who=f"<{n}>") for n in range(50)]
     assert Counting.asked == asked
     assert pages[3] == "en tant que &lt;3&gt;"
+
+
+class CountingPlurals(gettext.NullTranslations):
+    """A catalogue that counts how often its plural forms are asked for."""
+
+    asked = 0
+
+    def ngettext(self, singular, plural, n):
+        CountingPlurals.asked += 1
+        return (singular if n == 1 else plural).replace("review", "critique")
+
+
+def test_a_plurals_forms_are_written_out_as_the_template_compiles():
+    """The forms of a plural message are asked for once, as the template compiles (each
+    then written out as template text); a page asks only which form its count takes."""
+    asked = CountingPlurals.asked
+    template = environment(TranslatedBlocks, CountingPlurals()).from_string(
+        "{% trans count=n %}{{ count }} review{% pluralize %}{{ count }} reviews{% endtrans %}"
+    )
+    assert CountingPlurals.asked > asked  # (Jinja's own extension asks none as it compiles)
+    compiled = CountingPlurals.asked
+    assert [template.render(n=n) for n in (1, 7)] == ["1 critique", "7 critiques"]
+    assert CountingPlurals.asked == compiled + 2

@@ -2,11 +2,12 @@
 
 A page's fingerprint is the hash of its template (and every template that one pulls
 in), what every page has (version, settings), its context as data, and the prints of
-the films it names. When the plan is new, every page's fingerprint is made (here, when
-the last build's are known, and the render workers forked for the pages whose
-fingerprint differs; else by the workers, as they render every page); when the plan is
-the last build's, only the pages that name a film whose print changed, or whose
-template changed, are looked at. Files that are not pages (indexes, static files,
+the films it names. When the plan is made again, every page's fingerprint is made
+(here, when the last build's are known and what every page has is the same, and the
+render workers forked for the pages whose fingerprint differs; else by the workers, as
+they render every page); when the plan is the last build's (what's on planned again,
+perhaps), only the pages that name a film whose print changed, whose template changed,
+or that this build made are looked at. Files that are not pages (indexes, static files,
 images) go by the hash of their bytes or source.
 """
 

@@ -67,7 +67,8 @@ def watch(
     it cannot, the files are polled. Whatever either raises is logged, and watching goes
     on."""
     ready = ready or threading.Event()
-    changed, idle = lambda: _rebuild(on_change, log), lambda: _rebuild(on_idle, log)
+    changed = lambda: _guarded(on_change, log, "the rebuild")  # noqa: E731
+    idle = lambda: _guarded(on_idle, log, "the sweep of the output")  # noqa: E731
     try:
         _notified(root, changed, idle, stop, ready)
     except (ImportError, OSError, RuntimeError) as exc:  # no notifications here: poll
@@ -75,11 +76,11 @@ def watch(
         _polled(root, changed, idle, stop, ready)
 
 
-def _rebuild(on_change: Callable[[], None], log: Callable[[str], None]) -> None:
+def _guarded(call: Callable[[], None], log: Callable[[str], None], what: str) -> None:
     try:
-        on_change()
+        call()
     except Exception as exc:  # never let the watcher die: the next save must rebuild
-        log(f"the rebuild failed: {type(exc).__name__}: {exc}")
+        log(f"{what} failed: {type(exc).__name__}: {exc}")
 
 
 def _notified(
