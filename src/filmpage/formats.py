@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import hashlib
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -128,13 +129,12 @@ class Words:
             return self.translate(label) if label else label
         return self.translations.ngettext(pair[0], pair[1], count)
 
-    def character(self, label: str, character: str) -> str:
-        """A role with the character played: "Cast (Self)"."""
+    def character(self, label: str) -> Callable[[str], str]:
+        """A role with the character played, as a function of the character: "Cast" ->
+        "Cast (Self)" (a person page writes one for each film the person played in)."""
         # Translators: a person's role in a film, with the character they played.
-        return self.translate(N_("%(role)s (%(character)s)")) % {
-            "role": label,
-            "character": character,
-        }
+        pattern = self.translate(N_("%(role)s (%(character)s)"))
+        return lambda character: pattern % {"role": label, "character": character}
 
     def decade(self, year: int) -> str:
         """A decade's name from its first year: 1990s / années 1990 / 1990er / 1990年代."""

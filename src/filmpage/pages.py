@@ -93,27 +93,31 @@ def paginate(base: str, template: str, items: FilmRefs, size: int, **context) ->
     return pages
 
 
-def _person_pages(person, size: int, words: Words, order: dict, cast: dict) -> list[Page]:
-    """A person's films, each once (newest first: ``order`` gives each film's place, by
+def _person_pages(person, size: int, words: Words, rank: dict, cast: dict) -> list[Page]:
+    """A person's films, each once (newest first: ``rank`` gives each film's place, by
     slug) with the roles the person had in it, paginated over films: a director who also
     shot and edited a film shows it once. ``cast``: each film's characters by name, by
     slug."""
-    roles: dict[str, list[str]] = {}
-    films: dict[str, Outline] = {}
+    roles: dict[str, tuple[str, ...]] = {}  # (a tuple a film: most have one role)
+    held = roles.get
     for role in person.roles:
         label = words.role(role.key, 1, role.label)  # "Director"; for the cast, "Cast (Self)"
-        for film in role.films:
-            films.setdefault(film.slug, film)
-            character = cast[film.slug].get(person.name) if role.key == "cast" else None
-            roles.setdefault(film.slug, []).append(
-                words.character(label, character) if character else label
-            )
+        alone = (label,)
+        if role.key == "cast":
+            played = words.character(label)
+            for film in role.films:
+                character = cast[film.slug].get(person.name)
+                shown = (played(character),) if character else alone
+                roles[film.slug] = held(film.slug, ()) + shown
+        else:
+            for film in role.films:
+                roles[film.slug] = held(film.slug, ()) + alone
     pages = paginate(f"people/{person.slug}/", "person.html",
-                     refs(sorted(films.values(), key=lambda f: order[f.slug])), size,
+                     FilmRefs(tuple(sorted(roles, key=rank.__getitem__))), size,
                      person=subject(person, words))  # fmt: skip
     for page in pages:  # each page the roles of its own films (not of all of them: the
         # plan keeps every page's context, and a prolific person has hundreds of pages)
-        page.context["film_roles"] = {s: tuple(roles[s]) for s in page.context["items"].slugs}
+        page.context["film_roles"] = {s: roles[s] for s in page.context["items"].slugs}
     return pages
 
 
@@ -203,10 +207,11 @@ def plan_pages(
     people = tuple(subject(p, words) for p in catalogue.people)
     pages.append(Page("people/index.html", "people.html", {"people": people}))
     code = words.code  # (each film's place and cast worked out once, not once a person)
-    order = {f.slug: (-f.year, title_in(f, code).casefold(), f.slug) for f in films}
+    newest = sorted(films, key=lambda f: (-f.year, title_in(f, code).casefold(), f.slug))
+    rank = {f.slug: place for place, f in enumerate(newest)}
     cast = {f.slug: _characters(f) for f in films}
     for person in catalogue.people:
-        pages += _person_pages(person, size, words, order, cast)
+        pages += _person_pages(person, size, words, rank, cast)
     pages.append(
         Page("years/index.html", "years.html",
              {"years": tuple(subject(y, words) for y in catalogue.years),
