@@ -98,26 +98,19 @@ def _person_pages(person, size: int, words: Words, rank: dict, cast: dict) -> li
     slug) with the roles the person had in it, paginated over films: a director who also
     shot and edited a film shows it once. ``cast``: each film's characters by name, by
     slug."""
-    roles: dict[str, tuple[str, ...]] = {}  # (a tuple a film: most have one role)
-    held = roles.get
+    roles: dict[str, list[str]] = {}
     for role in person.roles:
-        label = words.role(role.key, 1, role.label)  # "Director"; for the cast, "Cast (Self)"
-        alone = (label,)
-        if role.key == "cast":
-            played = words.character(label)
-            for film in role.films:
-                character = cast[film.slug].get(person.name)
-                shown = (played(character),) if character else alone
-                roles[film.slug] = held(film.slug, ()) + shown
-        else:
-            for film in role.films:
-                roles[film.slug] = held(film.slug, ()) + alone
+        label = words.role(role.key, 1, role.label)  # "Director"; for the cast, "Cast"
+        played = words.character(label) if role.key == "cast" else None  # "Cast (Self)"
+        for film in role.films:
+            character = played and cast[film.slug].get(person.name)
+            roles.setdefault(film.slug, []).append(played(character) if character else label)
     pages = paginate(f"people/{person.slug}/", "person.html",
                      FilmRefs(tuple(sorted(roles, key=rank.__getitem__))), size,
                      person=subject(person, words))  # fmt: skip
     for page in pages:  # each page the roles of its own films (not of all of them: the
         # plan keeps every page's context, and a prolific person has hundreds of pages)
-        page.context["film_roles"] = {s: roles[s] for s in page.context["items"].slugs}
+        page.context["film_roles"] = {s: tuple(roles[s]) for s in page.context["items"].slugs}
     return pages
 
 
