@@ -21,6 +21,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..codec import FilmRef
 from ..errors import Problems
 from ..images import Media
 from ..pages import Page
@@ -82,6 +83,7 @@ def make_output(
     job = _Job(envs, memory.with_specs(plan.pages, todo), target, prints, kept)
     job, settled, todo = _settled(job, todo, plan.new)
     before_forking(envs, plan, todo, prints, jobs, memory, secret)
+    todo = _in_render_order(plan, todo)
     chunks = [todo[i : i + PAGES_PER_TASK] for i in range(0, len(todo), PAGES_PER_TASK)]
     outputs = dict(prints.before)
     pages = [p if isinstance(p, PlanPage) else None for p in plan.pages]
@@ -108,6 +110,21 @@ def make_output(
     compiled = compiled_now([env.bytecode_cache for env in envs.values()])
     pieces = fresh_pieces(envs, prints, secret)
     return Made(dict(sorted(outputs.items())), pages, count, removed, compiled, pieces)  # type: ignore[arg-type]
+
+
+def _in_render_order(plan: Plan, todo: list[int]) -> list[int]:
+    """The pages to render, the films' own pages last, in the order of their record
+    files: the order their films were read in, and so lie in this process's memory. A
+    worker forked to render a run of them touches (and so copies) the part of the
+    memory those films are in, not a little of every part."""
+    files = {f.slug: f.file for f in plan.films}
+
+    def place(index: int) -> str:
+        page = plan.pages[index]
+        film = page.context.get("film") if isinstance(page, Page) else None
+        return files.get(film.slug, "") if isinstance(film, FilmRef) else ""
+
+    return sorted(todo, key=lambda index: (place(index), index))
 
 
 def _candidates(plan: Plan, prints: Fingerprints, target: Target, memory: Memory) -> list[int]:
