@@ -113,10 +113,12 @@ def make_output(
 
 
 def _in_render_order(plan: Plan, todo: list[int]) -> list[int]:
-    """The pages to render, the films' own pages last, in the order of their record
-    files: the order their films were read in, and so lie in this process's memory. A
-    worker forked to render a run of them touches (and so copies) the part of the
-    memory those films are in, not a little of every part."""
+    """The pages to render, the films' own pages (and their aliases) planned by this
+    build last, in the order of their record files: the order their films were read in,
+    and so lie in this process's memory. A worker forked to render a run of them touches
+    (and so copies) the part of the memory those films are in, not a little of every
+    part. (A kept plan's pages stay in its order: the workers read their films from the
+    store.)"""
     files = {f.slug: f.file for f in plan.films}
 
     def place(index: int) -> str:
