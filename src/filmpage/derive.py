@@ -12,7 +12,7 @@ from .model import Film, Outline, outline
 from .searchindex import film_words, words
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figures:
     """What the statistics page averages of one film."""
 
@@ -41,7 +41,7 @@ def figures_of(text: str) -> Figures:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Derived:
     outline: Outline
     words: str  # the film's search words, space-separated, sorted

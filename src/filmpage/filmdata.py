@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from sys import intern
 from typing import Any
 
 from .derive import Derived, figures_of, figures_text
@@ -28,6 +29,7 @@ from .model import (
     RelatedTitle,
     Role,
     Translation,
+    outline,
 )
 
 _DUMP = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -55,8 +57,8 @@ def film_from_text(text: str) -> Film:
      positions) = json.loads(text)  # fmt: skip
     return Film(
         file, title, year, slug, given, original, tagline, runtime, _day(released),
-        tuple(genres), tuple(countries), tuple(languages), rating, studio, distributor,
-        poster, trailer, _roles_of(credits), Critics(*critics) if critics else None,
+        _interned(genres), _interned(countries), _interned(languages), rating, studio,
+        distributor, poster, trailer, _roles_of(credits), Critics(*critics) if critics else None,
         tuple(CriticQuote(*q) for q in quotes),
         tuple(CustomerReview(b, t, r, a, _day(d)) for b, t, r, a, d in reviews),
         tuple(RelatedTitle(*r) for r in related),
@@ -77,21 +79,33 @@ def derived_text(derived: Derived) -> str:
     return _DUMP([outline, derived.words, figures_text(derived.figures), derived.translated])
 
 
-def derived_from_text(text: str) -> Derived:
-    outline, words, figures, translated = json.loads(text)
-    (file, title, year, slug, given, original, genres, credits, related, poster, released,
-     rating, draft, aliases, ids, positions, titles) = outline  # fmt: skip
+def derived_from_text(text: str, film: Film | None = None) -> Derived:
+    """What :func:`derived_text` wrote; with the ``film`` it was derived from at hand, its
+    outline made of the film's own parts (the same values, held once, not twice)."""
+    data, words, figures, translated = json.loads(text)
     return Derived(
-        Outline(
-            file, title, year, slug, given, original, tuple(genres), _roles_of(credits),
-            tuple(RelatedTitle(*r) for r in related), poster, _day(released), rating, draft,
-            tuple(aliases), tuple(map(tuple, ids)), _places(positions),
-            tuple(map(tuple, titles)),
-        ),
+        outline(film) if film is not None else _outline(data),
         words,
         figures_of(figures),
         tuple(map(tuple, translated)),
+    )
+
+
+def _outline(data: list) -> Outline:
+    (file, title, year, slug, given, original, genres, credits, related, poster, released,
+     rating, draft, aliases, ids, positions, titles) = data  # fmt: skip
+    return Outline(
+        file, title, year, slug, given, original, _interned(genres), _roles_of(credits),
+        tuple(RelatedTitle(*r) for r in related), poster, _day(released), rating, draft,
+        tuple(aliases), tuple(map(tuple, ids)), _places(positions), tuple(map(tuple, titles)),
     )  # fmt: skip
+
+
+def _interned(texts: list[str]) -> tuple[str, ...]:
+    """Texts that many films share (genres, countries, people's names, roles), each held
+    once however many films name it: a film read back is otherwise new strings of its
+    own, and a render worker copies every page of them it touches."""
+    return tuple(map(intern, texts))
 
 
 def _fields(part: Any) -> list:
@@ -102,9 +116,10 @@ def _roles(roles: tuple[Role, ...]) -> list:
     return [[r.key, r.label, [[c.name, c.character] for c in r.people]] for r in roles]
 
 
-def _roles_of(data: list) -> tuple[Role, ...]:
+def _roles_of(data: list) -> tuple[Role, ...]:  # (names and roles: see _interned)
     return tuple(
-        Role(k, label, tuple(Credit(n, c) for n, c in people)) for k, label, people in data
+        Role(intern(k), intern(label), tuple(Credit(intern(n), c) for n, c in people))
+        for k, label, people in data
     )
 
 

@@ -125,7 +125,7 @@ LATER_CHECKED = ("title", "slug", "poster", "aliases", "ids", "translations")
 """Fields checked against the whole catalogue or the site's files, after the record."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Film:
     """A film as its record gives it, every field checked: what its page shows. The
     catalogue gives it its final ``slug`` and resolves its ``related`` titles."""
@@ -193,7 +193,7 @@ class Film:
         return self.release_date or dt.date(self.year, 1, 1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outline:
     """What the catalogue reads of a film: the fields that place it among the others
     (its slug, title, year, genres, people, related titles, poster, date...), without the

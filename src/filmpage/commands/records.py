@@ -106,8 +106,8 @@ def load_records(
         read[file] = loaded
         memory.films.pop(file, None)  # (a film kept from an earlier build: changed now)
         if loaded.film:  # read back here while the workers go on reading
-            films[file] = film_from_text(loaded.film)
-            derived[file] = derived_from_text(loaded.derived)
+            film = films[file] = film_from_text(loaded.film)
+            derived[file] = derived_from_text(loaded.derived, film)
     every = [*problems.items]
     for file in files:
         found = read[file].problems if file in read else memory.problems(file)
