@@ -95,7 +95,7 @@ def _outline(data: list) -> Outline:
     (file, title, year, slug, given, original, genres, credits, related, poster, released,
      rating, draft, aliases, ids, positions, titles) = data  # fmt: skip
     return Outline(
-        file, title, year, slug, given, original, tuple(genres), _outline_roles(credits),
+        file, title, year, slug, given, original, _interned(genres), _roles_of(credits),
         tuple(RelatedTitle(*r) for r in related), poster, _day(released), rating, draft,
         tuple(aliases), tuple(map(tuple, ids)), _places(positions), tuple(map(tuple, titles)),
     )  # fmt: skip
@@ -120,14 +120,6 @@ def _roles_of(data: list) -> tuple[Role, ...]:  # (names and roles: see _interne
     return tuple(
         Role(intern(k), intern(label), tuple(Credit(intern(n), c) for n, c in people))
         for k, label, people in data
-    )
-
-
-def _outline_roles(data: list) -> tuple[Role, ...]:
-    """Roles as an outline read from the store holds them: not interned (an edit reads
-    every film's outline, and holds them only while it builds)."""
-    return tuple(
-        Role(k, label, tuple(Credit(n, c) for n, c in people)) for k, label, people in data
     )
 
 
