@@ -1,6 +1,7 @@
 """Where a build's time goes: run one build and print a timeline of its stages.
 
     python bench/stages.py SITE [--jobs N] [--clean] [--out DIR] [--serve-edit RECORD]
+                                [--templates]
 
 Each stage is a function of the build pipeline, wrapped with a timer (no profiler, so
 the figures are real costs), and printed in the order it started, with:
@@ -19,12 +20,17 @@ with ``--clean`` gives a first build. With ``--serve-edit``, the build timed is 
 the preview server makes after a save of RECORD (a file under SITE): one build first,
 untimed, then a new tagline written into RECORD and the site built again with the first
 build's memory kept, as ``filmpage serve`` keeps it, and in one process, as it rebuilds
-(unless ``--jobs`` says otherwise); RECORD is put back afterwards.
+(unless ``--jobs`` says otherwise); RECORD is put back afterwards. With ``--templates``,
+the pages rendered in this process are timed too, by the template each is rendered
+from (give ``--jobs 1`` for every page): the theme's cost apart from the engine's. A
+template of the theme put in the site's ``templates/`` folder is rendered instead of the
+theme's, so two sites that differ in one template compare it within one engine.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import functools
 import os
@@ -83,6 +89,7 @@ def main() -> None:
     parser.add_argument("--clean", action="store_true")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--serve-edit", type=Path, default=None)
+    parser.add_argument("--templates", action="store_true")
     args = parser.parse_args()
     memory, edited = None, args.serve_edit and args.site / args.serve_edit
     if edited:
@@ -122,6 +129,19 @@ def main() -> None:
             yield taken
 
     output_module.parallel_results = parallel_results
+    by_template: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0.0])
+    render_page = output_module.render_page
+
+    def timed_page(env, page):
+        begun = time.process_time()
+        try:
+            return render_page(env, page)
+        finally:
+            by_template[page.template][0] += 1
+            by_template[page.template][1] += time.process_time() - begun
+
+    if args.templates:
+        output_module.render_page = timed_page
     jobs = args.jobs or (1 if edited else None)  # (the preview server rebuilds in one process)
     try:
         result = build_module.build(
@@ -146,6 +166,10 @@ def main() -> None:
         f"{'the whole build':<22}{0:>8.2f}{end.wall:>8.2f}{end.cpu:>8.2f}{end.sys:>7.2f}"
         f"{end.children:>9.2f}{end.children_sys:>7.2f}{end.faults:>9}"
     )
+    if args.templates:  # CPU seconds in render_page, in this process
+        print(f"{'template':<22}{'pages':>8}{'cpu':>8}{'ms a page':>11}")
+        for name, (count, cpu) in sorted(by_template.items(), key=lambda t: -t[1][1]):
+            print(f"{name:<22}{count:>8}{cpu:>8.2f}{cpu / count * 1e3:>11.3f}")
 
 
 if __name__ == "__main__":
