@@ -20,11 +20,10 @@ with ``--clean`` gives a first build. With ``--serve-edit``, the build timed is 
 the preview server makes after a save of RECORD (a file under SITE): one build first,
 untimed, then a new tagline written into RECORD and the site built again with the first
 build's memory kept, as ``filmpage serve`` keeps it, and in one process, as it rebuilds
-(unless ``--jobs`` says otherwise); RECORD is put back afterwards. With ``--templates``,
-the pages rendered in this process are timed too, by the template each is rendered
-from (give ``--jobs 1`` for every page): the theme's cost apart from the engine's. A
-template of the theme put in the site's ``templates/`` folder is rendered instead of the
-theme's, so two sites that differ in one template compare it within one engine.
+(unless ``--jobs`` says otherwise); RECORD is put back afterwards. With ``--templates``
+(which renders in this process, as ``--jobs 1``), each template's CPU time in
+``render_page`` is printed too: the page's films resolved and made for it, the cards it
+shows rendered as each is first shown, and the template.
 """
 
 from __future__ import annotations
@@ -143,6 +142,9 @@ def main() -> None:
     if args.templates:
         output_module.render_page = timed_page
     jobs = args.jobs or (1 if edited else None)  # (the preview server rebuilds in one process)
+    if args.templates and jobs not in (None, 1):
+        parser.error("--templates times the pages rendered in this process: --jobs 1")
+    jobs = 1 if args.templates else jobs
     try:
         result = build_module.build(
             args.site, out=args.out, jobs=jobs, clean=args.clean, memory=memory
