@@ -24,23 +24,23 @@ _KEY = re.compile(r"(\w[\w.-]*(?: +[\w.-]+)*) *(:)(?: +|$)")
 # A flow mapping's key: always followed by a value here.
 _FLOW_KEY = re.compile(r"(\w[\w.-]*(?: +[\w.-]+)*) *: +")
 # A plain scalar that does not start with an indicator and holds no comment or ': '.
-_PLAIN = re.compile(r"(?:[^\s\-?:,\[\]{}#&*!|>'\"%@`]|-[\w.])(?:[^:#]|:[^\s:#])*")
+_PLAIN = re.compile(r"(?:[^\s\-?:,\[\]{}#&*!|>'\"%@`]|-[\w.])[^:#]*(?::[^\s:#][^:#]*)*")
 # A scalar in a flow collection: quoted, or plain and ended by a comma or a bracket.
 _FLOW_VALUE = (
-    r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'"
-    r"|(?:[^\s\-?:,\[\]{}#&*!|>'\"%@`]|-[\w.])(?:[^:#,\[\]{} ]| +[^:#,\[\]{} ])*"
+    r"\"[^\"\\]*(?:\\.[^\"\\]*)*\"|'[^']*(?:''[^']*)*'"
+    r"|(?:[^\s\-?:,\[\]{}#&*!|>'\"%@`]|-[\w.])[^:#,\[\]{} ]*(?: +[^:#,\[\]{} ]+)*"
 )
 _FLOW_SCALAR = re.compile(_FLOW_VALUE)
 # The usual entries of flow mappings and lists, a scalar and what follows it, in one match.
 # Groups: the key (empty in a list), the value, and the comma or closing bracket.
 _FLOW_PAIR = re.compile(rf"(\w[\w.-]*(?: +[\w.-]+)*) *: +({_FLOW_VALUE}) *([,}}]) *")
 _FLOW_ITEM = re.compile(rf"()({_FLOW_VALUE}) *([,\]]) *")
-_DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_DOUBLE = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"')
 _ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
 _ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v",
             "f": "\f", "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\",
             "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029"}  # fmt: skip
-_SINGLE = re.compile(r"'((?:[^']|'')*)'")
+_SINGLE = re.compile(r"'([^']*(?:''[^']*)*)'")
 
 
 class _Outside(Exception):
