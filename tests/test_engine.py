@@ -103,6 +103,19 @@ def test_a_stored_film_altered_behind_the_builds_back_is_not_published(tmp_path)
     assert "Beta's plot" in page and "Forged" not in page
 
 
+def test_a_stored_outline_altered_behind_the_builds_back_is_not_published(tmp_path):
+    root = small_site(tmp_path / "s")
+    build(root)
+    with sqlite3.connect(store_of(root)) as db:  # what was derived changed, its hash not
+        changed = db.execute("UPDATE records SET derived = replace(derived, 'Drama', 'Forged')")
+        assert changed.rowcount == 2
+    (root / "content/films/a.md").write_text(film("Alpha", slug="alpha", genres="[Comedy]"))
+    build(root)  # a genre changed: the catalogue made again, Beta's outline from the store
+    site = {p.relative_to(root / "site").as_posix() for p in (root / "site").rglob("*.html")}
+    assert not [p for p in site if "forged" in p]
+    assert "beta" in (root / "site/genres/drama/index.html").read_text()
+
+
 def test_a_page_plan_altered_behind_the_builds_back_is_made_again(tmp_path):
     root = small_site(tmp_path / "s")
     build(root)

@@ -52,16 +52,18 @@ from .errors import FilmpageError, Problem
 
 T = TypeVar("T")
 
-LAYOUT = f"{__version__}+store-11"  # the part after "+" counts changes to what it holds
+LAYOUT = f"{__version__}+store-12"  # the part after "+" counts changes to what it holds
 CACHE_DIR = ".filmpage-cache"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT, check_ BLOB);
 CREATE TABLE IF NOT EXISTS inputs (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER);
 -- a row's small columns first: every build reads them, and SQLite reaches a column
--- through those before it (a record's film and derived data span overflow pages)
+-- through those before it (a record's film and derived data span overflow pages); the
+-- derived data before the film: a build after an edit reads it of every record
 CREATE TABLE IF NOT EXISTS records (file TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,
-    digest BLOB, key BLOB, problems TEXT, check_ BLOB, film TEXT, derived TEXT);
+    digest BLOB, key BLOB, problems TEXT, derived_check BLOB, film_check BLOB,
+    derived TEXT, film TEXT);
 CREATE TABLE IF NOT EXISTS plan_films (pos INTEGER PRIMARY KEY, slug TEXT, file TEXT,
     title TEXT, year INTEGER, poster TEXT, related TEXT);
 CREATE TABLE IF NOT EXISTS film_parts (slug TEXT PRIMARY KEY, print BLOB, row TEXT,
@@ -362,10 +364,12 @@ def reader(path: Path) -> Store:
 
 def stored_records(store: Store, column: str, files: list[str]) -> dict[str, str]:
     """The ``film`` or ``derived`` column of these records, by file; a damaged row is
-    left out (the caller reads its file again)."""
+    left out (the caller reads its file again). Each column has a check of its own,
+    so that reading one neither reads nor hashes the other."""
+    assert column in ("film", "derived")
     sql = (
-        "SELECT file, digest, key, film, derived, problems, check_ FROM records "
+        f"SELECT file, digest, key, problems, {column}, {column}_check FROM records "
         "WHERE file IN ({marks})"
     )
     rows = store.rows_in(sql, files, checked=True)
-    return {row[0]: row[3] if column == "film" else row[4] for row in rows}
+    return {row[0]: row[4] for row in rows}

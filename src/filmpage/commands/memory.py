@@ -241,15 +241,10 @@ class Memory:
             return
         with self.store.db:
             self.store.write(
-                "INSERT OR REPLACE INTO records (file, digest, key, film, derived, problems,"
-                " check_, size, mtime) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    (*row, check(*row), *loaded.stamp)
-                    for loaded, row in (
-                        (r, (f, r.digest, r.key, r.film, r.derived, problems_text(r.problems)))
-                        for f, r in read.items()
-                    )
-                ),
+                "INSERT OR REPLACE INTO records (file, digest, key, problems, derived,"
+                " derived_check, film, film_check, size, mtime)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (_record_row(file, loaded) for file, loaded in read.items()),
             )
             self.store.put(AHEAD, "1")
         self._cache[f"fact:{AHEAD}"] = "1"
@@ -290,6 +285,14 @@ class Memory:
         if learned.compiled is not None:
             self._cache["compiled"] = learned.compiled
         self.words.update(learned.words)
+
+
+def _record_row(file: str, loaded) -> tuple:
+    """A record's row: its film and its derived data each with a check of its own and
+    of what names them (:func:`filmpage.store.stored_records`)."""
+    head = (file, loaded.digest, loaded.key, problems_text(loaded.problems))
+    return (*head, loaded.derived, check(*head, loaded.derived),
+            loaded.film, check(*head, loaded.film), *loaded.stamp)  # fmt: skip
 
 
 def problems_text(problems: Iterable[Problem]) -> str:
