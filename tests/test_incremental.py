@@ -15,7 +15,7 @@ import pytest
 
 from filmpage.commands.build import build
 from filmpage.errors import FilmpageError
-from filmpage.load import read_file
+from filmpage.load import parse_record, read_file
 from filmpage.searchindex import shard_file
 
 from .conftest import digest, film, write_site
@@ -336,6 +336,24 @@ def test_a_new_record_is_read_once(site, monkeypatch):
     assert sorted(read) == ["a.md", "b.md"]
 
 
+def test_after_a_build_stopped_by_a_problem_only_the_fixed_record_is_parsed(site, monkeypatch):
+    write_site(site, {"a.md": film("Alpha", slug="alpha"), "b.md": film("Beta", year="19x5")})
+    with pytest.raises(FilmpageError):  # the check finds b's year: nothing built
+        build(site, jobs=1)
+    (site / "content/films/b.md").write_text(film("Beta", year="1995"))
+    parsed = []
+    original = parse_record
+    monkeypatch.setattr(
+        "filmpage.commands.records.parse_record",
+        lambda data, file, problems: (
+            parsed.append(Path(file).name) or original(data, file, problems)
+        ),
+    )
+    build(site, jobs=1)
+    assert parsed == ["b.md"]
+    assert (site / "site/films/alpha/index.html").exists()
+
+
 def test_a_build_leaves_the_collector_as_it_found_it(site):
     write_site(site, {"a.md": film()})
     before = (gc.get_threshold(), gc.isenabled(), gc.get_freeze_count())
@@ -457,6 +475,16 @@ def test_the_search_index_goes_by_the_last_finished_build_not_one_cut_short(
         with sqlite3.connect(site / ".filmpage-cache/site.sqlite") as db:
             assert db.execute("DELETE FROM meta WHERE key = 'records_ahead'").rowcount == 1
     build(site)  # its new words in the index all the same
+    build(site, out=site / "clean", clean=True)
+    assert digest(site / "site") == digest(site / "clean")
+
+
+def test_an_edit_of_a_films_words_patches_the_search_index_to_the_full_builds(site):
+    _quick_site(site)
+    record = site / "content/films/a.md"  # "plot" gone from Alpha's words, "quokka" new
+    record.write_text(record.read_text().replace("A plot.", "A quokka."))
+    build(site)
+    assert b"quokka" in (site / "site" / shard_file("quokka"[:2])).read_bytes()
     build(site, out=site / "clean", clean=True)
     assert digest(site / "site") == digest(site / "clean")
 

@@ -138,7 +138,6 @@ def _build(
             envs = _renderer(root, site, plan, images, records, memory)
             words = lambda files, code: [d.words_in(code) for d in derived(files)]  # noqa: E731
             extras = extra_outputs(plan, site, records, memory, target, words, calendars)
-            memory.keep_records(records.read)  # (not before: extras read the old words)
             records.let_go()
             prints = _fingerprints(plan, site, memory, envs[site.settings.codes[0]], target)
             collect_new_objects()

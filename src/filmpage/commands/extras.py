@@ -122,8 +122,8 @@ def _patched_search(
     if not shards:
         return None
     kept = memory.words  # a preview server's: as the last build read them
-    stored = memory.stored("derived", [f for _, f in edited if f not in kept])
-    if len(kept.keys() & {f for _, f in edited}) + len(stored) != len(edited):
+    stored = records.before  # the others', as the store held them
+    if not all(file in kept or file in stored for _, file in edited):
         return None
     changes = []
     for i, file in edited:

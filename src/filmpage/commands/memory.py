@@ -91,6 +91,7 @@ class Memory:
     pid: int = field(default_factory=os.getpid)  # the process whose store this is
     gone: tuple[str, set[str]] | None = None  # an output, and the last build's files a
     # sweep since found gone from it (:meth:`sweep`)
+    ahead: bool = True  # :meth:`records_ahead`, as this build began
     _cache: dict = field(default_factory=dict)  # what was read, by name
     _reader: tuple[int, Store] | None = None  # a render worker's own connection
 
@@ -112,6 +113,7 @@ class Memory:
         if self.store is None and store is not None:
             self.written_ns = int(store.get("written_ns") or 0)
         self.store = store
+        self.ahead = self.fact(AHEAD) != ""  # (a fact missing or damaged: ahead)
 
     def trusted(self, stamp: Stamp) -> bool:
         """Whether a file's size and time can tell whether it changed since the last
@@ -250,9 +252,11 @@ class Memory:
         self._cache[f"fact:{AHEAD}"] = "1"
 
     def records_ahead(self) -> bool:
-        """Whether a build that did not finish wrote records since the last that did: a
-        record then may hold what the output does not show yet (its search words)."""
-        return self.fact(AHEAD) != ""  # (a fact missing or damaged: ahead)
+        """Whether, as this build began, a build that did not finish had written records
+        since the last that did: a record then may hold what the output does not show
+        yet (its search words). (Those this build writes as it reads them are its own:
+        it knows their words, and their old ones: ``records.Records.before``.)"""
+        return self.ahead
 
     def remember(self, learned: Learned) -> None:
         """Keep what a finished build learned, and write what is new to the store."""

@@ -58,19 +58,22 @@ class Records:
     what this build read (:meth:`let_go` drops what the render stage does not need)."""
 
     entries: dict[str, RecordEntry]  # file -> stamp, bytes' hash and outline's hash
-    read: dict[str, Loaded]  # the files read by this build
+    read: dict[str, Loaded]  # the files read by this build (their data in the store)
     films: dict[str, Film]  # their films, by file
     derived: dict[str, Derived]  # what was derived from them, and from films read back
     # from the store since (:func:`derived_of`), by file: "read by this build" is ``films``
     problems: list[Problem]  # every record's
     words: dict[str, SearchWords] = field(default_factory=dict)  # the read ones' search words
+    before: dict[str, str] = field(default_factory=dict)  # file -> its derived data as the
+    # store held it before this build read the file again (the search index is patched
+    # from its old words), when the store held it and the memory holds no words of it
 
     def let_go(self) -> None:
-        """Drop the records' data (kept in the store by now) and what was derived from
-        them, once the catalogue, the plan and the indexes are made: the render workers,
-        forked next, then share less, and the build holds less while they work."""
+        """Drop what was derived from the records, once the catalogue, the plan and the
+        indexes are made (the search words of those read kept for the next build): the
+        render workers, forked next, then share less, and the build holds less while
+        they work."""
         self.words = {f: self.derived[f].search for f in self.read if f in self.derived}
-        self.read = {f: replace(r, film="", derived="") for f, r in self.read.items()}
         self.derived = {}  # (the films stay: the pages show them)
 
 
@@ -98,21 +101,44 @@ def load_records(
     read: dict[str, Loaded] = {}
     films: dict[str, Film] = {}
     derived: dict[str, Derived] = {}
+    before: dict[str, str] = {}
+    batch: dict[str, Loaded] = {}
     for file, when, loaded in pool.map(_load, todo, root, progress):
         if loaded is None:  # the same bytes as last time (touched, or checked out again)
             entries[file] = replace(entries[file], stamp=when)
             continue
         entries[file] = RecordEntry(when, loaded.digest, loaded.key)
-        read[file] = loaded
+        batch[file] = loaded
         memory.films.pop(file, None)  # (a film kept from an earlier build: changed now)
         if loaded.film:  # read back here while the workers go on reading
             film = films[file] = film_from_text(loaded.film)
             derived[file] = derived_from_text(loaded.derived, film)
+        if len(batch) == KEEP_AT_ONCE:
+            read.update(_kept(memory, batch, known, before))
+            batch = {}
+    read.update(_kept(memory, batch, known, before))
     every = [*problems.items]
     for file in files:
         found = read[file].problems if file in read else memory.problems(file)
         every.extend(found)
-    return Records({f: entries[f] for f in files}, read, films, derived, every)
+    return Records({f: entries[f] for f in files}, read, films, derived, every, before=before)
+
+
+KEEP_AT_ONCE = 1000
+"""Records written to the store in one transaction as they are read: the build holds
+their data (JSON text) no longer than that, and no transaction grows with the catalogue."""
+
+
+def _kept(
+    memory: Memory, batch: dict[str, Loaded], known: Mapping, before: dict[str, str]
+) -> dict[str, Loaded]:
+    """Write these records to the store, first putting in ``before`` what it held of
+    those it knew, and give them back without their data: their films and what was
+    derived from them are made by now, and the store has the text."""
+    again = [file for file in batch if file in known and file not in memory.words]
+    before.update(memory.stored("derived", again))
+    memory.keep_records(batch)
+    return {file: replace(loaded, film="", derived="") for file, loaded in batch.items()}
 
 
 def _load(root: Path, item: tuple[str, Stamp, bytes | None]) -> tuple[str, Stamp, Loaded | None]:
@@ -212,9 +238,6 @@ class Shelf(dict):
         return film
 
     def _text(self, file: str) -> str:
-        loaded = self.records.read.get(file)
-        if loaded is not None and loaded.film:
-            return loaded.film
         store = self.memory.store_here()
         found = stored_records(store, "film", [file]) if store is not None else {}
         return found.get(file) or load_record(self.root, file).film
