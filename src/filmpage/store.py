@@ -52,7 +52,7 @@ from .errors import FilmpageError, Problem
 
 T = TypeVar("T")
 
-LAYOUT = f"{__version__}+store-12"  # the part after "+" counts changes to what it holds
+LAYOUT = f"{__version__}+store-13"  # the part after "+" counts changes to what it holds
 CACHE_DIR = ".filmpage-cache"
 
 SCHEMA = """
@@ -368,8 +368,8 @@ def stored_records(store: Store, column: str, files: list[str]) -> dict[str, str
     so that reading one neither reads nor hashes the other."""
     assert column in ("film", "derived")
     sql = (
-        f"SELECT file, digest, key, problems, {column}, {column}_check FROM records "
-        "WHERE file IN ({marks})"
+        f"SELECT file, digest, key, problems, '{column}', {column}, {column}_check "
+        "FROM records WHERE file IN ({marks})"
     )
     rows = store.rows_in(sql, files, checked=True)
-    return {row[0]: row[4] for row in rows}
+    return {row[0]: row[5] for row in rows}

@@ -250,6 +250,16 @@ class Memory:
             )
             self.store.put(AHEAD, "1")
         self._cache[f"fact:{AHEAD}"] = "1"
+        # What is cached of the records goes by the store's rows from now on: a build that
+        # fails after this leaves them, and a preview server's next build goes by them.
+        entries, problems = self._cache.get("entries"), self._cache.get("problems")
+        for file, loaded in read.items():
+            if entries is not None:
+                entries[file] = RecordEntry(loaded.stamp, loaded.digest, loaded.key)
+            if problems is not None:
+                problems.pop(file, None)
+                if loaded.problems:
+                    problems[file] = tuple(loaded.problems)
 
     def records_ahead(self) -> bool:
         """Whether, as this build began, a build that did not finish had written records
@@ -292,11 +302,11 @@ class Memory:
 
 
 def _record_row(file: str, loaded) -> tuple:
-    """A record's row: its film and its derived data each with a check of its own and
-    of what names them (:func:`filmpage.store.stored_records`)."""
+    """A record's row: its film and its derived data each with a check of its own, of
+    what names the record and of the column's name (:func:`filmpage.store.stored_records`)."""
     head = (file, loaded.digest, loaded.key, problems_text(loaded.problems))
-    return (*head, loaded.derived, check(*head, loaded.derived),
-            loaded.film, check(*head, loaded.film), *loaded.stamp)  # fmt: skip
+    return (*head, loaded.derived, check(*head, "derived", loaded.derived),
+            loaded.film, check(*head, "film", loaded.film), *loaded.stamp)  # fmt: skip
 
 
 def problems_text(problems: Iterable[Problem]) -> str:

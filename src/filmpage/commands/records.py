@@ -74,7 +74,7 @@ class Records:
         render workers, forked next, then share less, and the build holds less while
         they work."""
         self.words = {f: self.derived[f].search for f in self.read if f in self.derived}
-        self.derived = {}  # (the films stay: the pages show them)
+        self.derived, self.before = {}, {}  # (the films stay: the pages show them)
 
 
 def load_records(
@@ -135,8 +135,9 @@ def _kept(
     """Write these records to the store, first putting in ``before`` what it held of
     those it knew, and give them back without their data: their films and what was
     derived from them are made by now, and the store has the text."""
-    again = [file for file in batch if file in known and file not in memory.words]
-    before.update(memory.stored("derived", again))
+    if not memory.ahead:  # (else the search index is made whole: no old words needed)
+        again = [file for file in batch if file in known and file not in memory.words]
+        before.update(memory.stored("derived", again))
     memory.keep_records(batch)
     return {file: replace(loaded, film="", derived="") for file, loaded in batch.items()}
 
