@@ -66,7 +66,8 @@ class Records:
     words: dict[str, SearchWords] = field(default_factory=dict)  # the read ones' search words
     before: dict[str, str] = field(default_factory=dict)  # file -> its derived data as the
     # store held it before this build read the file again (the search index is patched
-    # from its old words), when the store held it and the memory holds no words of it
+    # from its old words), when the store held it, the memory holds no words of it, and
+    # the store's records were the last finished build's (else the index is made whole)
 
     def let_go(self) -> None:
         """Drop what was derived from the records, once the catalogue, the plan and the
