@@ -89,7 +89,7 @@ def load_records(
     ``pool``'s processes; ``stamps`` are the inputs' sizes and times, by path."""
     problems = Problems()
     files = find_records(root, problems)
-    known = memory.record_entries()
+    known = dict(memory.record_entries())  # (as the build began: keep_records adds to it)
     todo = []
     base = str(root)
     for file in files:
