@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,30 +90,54 @@ def _notified(
     on_idle: Callable[[], None],
     stop: threading.Event,
     ready: threading.Event,
+    settle: float = 0.05,
 ) -> None:
-    """Wait for the sources' changes as the system reports them: a burst of saves is
-    told once, when 100 ms go by without a file changed that the burst had not changed
-    yet (watchfiles' batching). Nothing reported for 100 ms comes as an empty set: the
-    first says the watch is in place, each is a moment of idleness."""
+    """Wait for the sources' changes as the system reports them (batched by watchfiles
+    every 50 ms), then for the files changed to have gone ``settle`` seconds unwritten,
+    as their own modification times say: a burst of saves is one rebuild, and a lone
+    save is rebuilt at once. A report of files whose size and time were already built
+    (the rest of a burst waited out) is no change. Nothing reported for 100 ms comes as
+    an empty set: the first says the watch is in place, each is a moment of idleness."""
     import watchfiles
 
     root = root.absolute()
     folders = tuple(str(root / name) + os.sep for name in WATCHED if name != SETTINGS_FILE)
     settings = str(root / SETTINGS_FILE)
+    built: dict[str, tuple[int, int] | None] = {}
 
     def source(change: watchfiles.Change, path: str) -> bool:
         hidden = any(part.startswith(".") for part in Path(path).relative_to(root).parts)
         # a folder itself too: files made in a new folder at once may come unreported
         return not hidden and (path == settings or (path + os.sep).startswith(folders))
 
-    for changes in watchfiles.watch(root, watch_filter=source, stop_event=stop, step=100,
+    for changes in watchfiles.watch(root, watch_filter=source, stop_event=stop, step=50,
                                     debounce=2000, raise_interrupt=False,
                                     yield_on_timeout=True, rust_timeout=100):  # fmt: skip
         ready.set()
-        if changes:
-            on_change()
-        else:
+        if not changes:
             on_idle()
+            continue
+        marks = _still({path for _, path in changes}, settle, stop)
+        if any(built.get(path, ()) != mark for path, mark in marks.items()):
+            built.update(marks)
+            on_change()
+
+
+def _still(
+    paths: set[str], settle: float, stop: threading.Event, longest: float = 2.0
+) -> dict[str, tuple[int, int] | None]:
+    """The paths' modification times and sizes (None for one gone) once the newest was
+    written ``settle`` seconds ago, waiting no more than ``longest`` (a clock ahead of
+    this one's, on a shared folder, must not hold the rebuild back)."""
+    deadline = time.time() + longest
+    while True:
+        found: dict[str, tuple[int, int]] = {}
+        for path in paths:
+            _look(path, found)
+        newest = max((mtime for mtime, _ in found.values()), default=0) / 1e9
+        if newest + settle <= time.time() or newest + settle > deadline or stop.is_set():
+            return {path: found.get(path) for path in paths}
+        stop.wait(newest + settle - time.time())
 
 
 def _polled(
