@@ -155,6 +155,21 @@ def test_a_burst_of_saves_gives_one_rebuild(live):
     stream.close()
 
 
+def test_a_save_of_the_same_size_and_whole_second_time_is_rebuilt(live):
+    """A file system that keeps whole seconds, or a tool that sets the time, gives a new
+    text of the same size the time of the last save: it is rebuilt all the same."""
+    record = live.root / "content/films/a.md"
+    stream = EventStream(live)
+    moment = int(time.time())
+    for text in ("first text", "other text"):  # (the same size)
+        record.write_text(film("Alpha", body=text))
+        os.utime(record, (moment, moment))
+        assert stream.next_event()[0] == "reload"
+        _, page = get(live, "/repo/films/alpha/")
+        assert text in page
+    stream.close()
+
+
 def test_a_rebuild_the_machine_stops_shows_its_error_not_a_fault(live):
     """An error of the machine (here a folder where the build's lock file goes, as a
     full disk or a read-only one would give another) is shown as such, with its file:

@@ -93,11 +93,12 @@ def _notified(
     settle: float = 0.05,
 ) -> None:
     """Wait for the sources' changes as the system reports them (batched by watchfiles
-    every 50 ms), then for the files changed to have gone ``settle`` seconds unwritten,
-    as their own modification times say: a burst of saves is one rebuild, and a lone
-    save is rebuilt at once. A report of files whose size and time were already built
-    (the rest of a burst waited out) is no change. Nothing reported for 100 ms comes as
-    an empty set: the first says the watch is in place, each is a moment of idleness."""
+    every 50 ms), then for the files reported to have gone ``settle`` seconds unwritten,
+    as their own modification times say: a burst of saves to those files is one rebuild,
+    and a lone save is rebuilt at once. A report of files as the last rebuild read them
+    (the rest of a burst waited out: :func:`_built_already`) is no change. Nothing
+    reported for 100 ms comes as an empty set: the first says the watch is in place, each
+    is a moment of idleness."""
     import watchfiles
 
     root = root.absolute()
@@ -118,17 +119,27 @@ def _notified(
             on_idle()
             continue
         marks = _still({path for _, path in changes}, settle, stop)
-        if any(built.get(path, ()) != mark for path, mark in marks.items()):
+        if stop.is_set():
+            return
+        if not all(_built_already(built.get(path), mark) for path, mark in marks.items()):
             built.update(marks)
             on_change()
+
+
+def _built_already(before: tuple[int, int] | None, now: tuple[int, int] | None) -> bool:
+    """Whether a file reported changed is as the last rebuild read it: the same size and
+    modification time, and that time finer than a second. (A file system that keeps
+    whole seconds (FAT, HFS+, some shared folders), or a tool that sets a fixed time,
+    gives a new text of the same size the same time: that is rebuilt.)"""
+    return now is not None and now == before and now[0] % 1_000_000_000 != 0
 
 
 def _still(
     paths: set[str], settle: float, stop: threading.Event, longest: float = 2.0
 ) -> dict[str, tuple[int, int] | None]:
     """The paths' modification times and sizes (None for one gone) once the newest was
-    written ``settle`` seconds ago, waiting no more than ``longest`` (a clock ahead of
-    this one's, on a shared folder, must not hold the rebuild back)."""
+    written ``settle`` seconds ago, waiting no more than ``longest`` (a file's time
+    ahead of this clock, on a shared folder, holds the rebuild back no longer)."""
     deadline = time.time() + longest
     while True:
         found: dict[str, tuple[int, int]] = {}
