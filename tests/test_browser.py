@@ -147,6 +147,20 @@ def test_nothing_moves_after_the_first_paint(visit, name, width):
     assert sum(s["value"] for s in shifts) < 0.05, shifts
 
 
+def test_the_statistics_columns_are_in_place_before_the_page_has_all_arrived(visit):
+    """A browser paints a page before all of it has arrived (sooner on a busy machine):
+    the first column of the statistics is then already as wide as it ends, not stretched
+    over the row until the others come and squeeze it (a layout shift)."""
+    page = visit(PAGES["stats"], 1280)
+    first = ".stat-columns > section"
+    whole = page.eval_on_selector(first, "s => s.getBoundingClientRect().width")
+    page.evaluate(
+        "document.querySelectorAll('.stat-columns > section:not(:first-child)')"
+        ".forEach(s => s.remove())"
+    )
+    assert page.eval_on_selector(first, "s => s.getBoundingClientRect().width") == whole
+
+
 def _visible_counts(page: Page) -> list[str]:
     return page.eval_on_selector_all(
         "main *",
