@@ -278,7 +278,8 @@ class Memory:
         elif learned.plan is not None:
             shows = dict(shows_rows(learned.pages or ()))
         plan = self.plan() if learned.plan is None else None  # the last build's, kept
-        before = self._read("problems", _record_problems) or {}
+        # (the records this build read are in it already: :meth:`keep_records`)
+        problems = self._read("problems", _record_problems) or {}
         posters = self._cache.get("posters")
         self._cache = {
             "inputs": learned.inputs,
@@ -290,9 +291,7 @@ class Memory:
         if learned.plan is not None:
             plan = (bytes.fromhex(facts["plan"]), learned.plan, learned.pages)
         self._cache["plan"] = plan
-        problems = {f: r.problems for f, r in learned.read.items() if r.problems}
-        kept = {f: p for f, p in before.items() if f in learned.entries and f not in learned.read}
-        self._cache["problems"] = {**kept, **problems}
+        self._cache["problems"] = {f: p for f, p in problems.items() if f in learned.entries}
         if posters is not None:
             self._cache["posters"] = posters
         self._cache["shows"] = shows
