@@ -303,6 +303,8 @@ def against(args) -> None:
             print(f"{who:>6} {wall:8.2f} s wall {cpu:8.2f} s CPU {peak:6} MB PSS")
     this, that = (statistics.median(t[0] for t in times[k]) for k in ("this", "other"))
     print(f"median wall: this {this:.2f} s, other {that:.2f} s, ratio {this / that:.3f}")
+    this, that = (statistics.median(t[1] for t in times[k]) for k in ("this", "other"))
+    print(f"median CPU: this {this:.2f} s, other {that:.2f} s, ratio {this / that:.3f}")
     this, that = (statistics.median(t[2] for t in times[k]) for k in ("this", "other"))
     print(f"median peak PSS: this {this} MB, other {that} MB, ratio {this / that:.3f}")
 
