@@ -293,6 +293,26 @@ def test_site_templates_and_static_override_the_theme_file_by_file(site):
     assert (site / "site/favicon.ico").read_bytes() == b"icon"
 
 
+def test_a_base_template_of_the_sites_own_still_frames_film_pages_with_their_description(
+    site,
+):
+    """A site's own base.html, written for an earlier theme (its blocks, none of this
+    theme's variables), keeps the theme's film pages building, each described by its
+    plot in every tag that carries a description."""
+    write_site(site, {"a.md": film(body="A train crosses the night.")})
+    (site / "templates").mkdir()
+    (site / "templates/base.html").write_text(
+        '<!doctype html><html lang="en"><head><title>{% block title %}{% endblock %}</title>'
+        '<meta name="description" content="{% block description %}{% endblock %}">'
+        "{% block social %}{% endblock %}{% block head %}{% endblock %}</head>"
+        "<body>{% block content %}{% endblock %}</body></html>"
+    )
+    build(site)
+    html = read(site, "films/a-film/index.html")
+    for tag in ('name="description"', 'property="og:description"', 'name="twitter:description"'):
+        assert f'<meta {tag} content="A train crosses the night.">' in html, tag
+
+
 def test_template_syntax_error_names_the_file_and_line(site):
     write_site(site, {"a.md": film()})
     (site / "templates").mkdir()
