@@ -178,6 +178,26 @@ def test_collections_pages_and_the_menu(site):
     assert "<id>https://example.github.io/films/programme/winter-2027/</id>" in feed
 
 
+def test_each_page_gives_its_own_description_to_search_engines_and_link_previews(site):
+    """A page's description is the same in the three tags that carry it: the search
+    result's and the previews' of a link shared to a social network or a chat."""
+    example_site(site)
+    build(site, today=BEFORE)
+    tags = ('name="description"', 'property="og:description"', 'name="twitter:description"')
+    expected = {
+        "programme/index.html": "Screenings to come at Documentary Store, by day.",
+        "programme/autumn-2026/index.html": "Autumn 2026: screenings at Documentary Store.",
+        "collections/index.html": "Curated lists of films at Documentary Store.",
+        "collections/journeys-home/index.html": "Films about the long way back.",
+        "about/index.html": "Who we are and how to visit.",
+        "search/index.html": "Search Documentary Store: titles, original titles, people and plots.",
+    }
+    for path, description in expected.items():
+        html = read(site, path)
+        for tag in tags:
+            assert f'<meta {tag} content="{description}">' in html, (path, tag)
+
+
 def test_the_menu_setting_names_pages_sections_and_links(site):
     example_site(site)
     settings = EXAMPLE_SETTINGS.read_text()
