@@ -28,16 +28,7 @@ from .cardtext import draw_line, drawable, fonts_key, wrap
 try:  # the "fast" extra: ISA-L's deflate, a share card's pixels in half zlib's time
     from isal.isal_zlib import compress as _deflate
 except ImportError:
-
-    def _deflate(data: bytes, level: int) -> bytes:
-        """zlib's deflate with a 16 KiB window and memory level 6, not ``zlib.compress``'s
-        32 KiB and 8 (a card's rows are 301 bytes: its matches are close). Its tables are
-        96 KiB rather than 256, made and let go of for each card: small enough that
-        glibc's allocator keeps them rather than handing the top of its heap back to the
-        system, to be zeroed again for the next card (the ledger, ``docs/performance.md``)."""
-        packer = zlib.compressobj(level, zlib.DEFLATED, 14, 6)
-        return packer.compress(data) + packer.flush()
-
+    from zlib import compress as _deflate
 
 POSTER_WIDTHS = (200, 400, 600)
 DISPLAY_WIDTH = 400  # the width of the <img src> for browsers without srcset
@@ -46,8 +37,7 @@ RASTER = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".a
 CARD_SIZE = (600, 315)  # share card for films without a poster (1.91:1, as Open Graph wants)
 LEVELS = 16  # grey levels of a share card's text, from the film's colour to white
 VERSION = "1"  # bump when the way images are made changes, so cached ones are remade
-CARD_VERSION = "6"  # the same for share cards (5: every script, with the fonts in the name;
-# 6: deflated with smaller tables, which gives other bytes)
+CARD_VERSION = "5"  # the same for share cards (5: every script, with the fonts in the name)
 TITLE_SIZE = 42  # pixels, a share card's title
 MARGIN = 44
 
