@@ -288,7 +288,7 @@ def test_every_command_takes_quiet_and_verbose():
 
 def test_quiet_and_verbose_new_and_init(tmp_path):
     result = run("init", "club", "-q", cwd=tmp_path)
-    assert result.exit_code == 0 and "created" not in result.output
+    assert result.exit_code == 0 and result.output == ""  # (nor a warning of the install)
     site = tmp_path / "club"
     assert run("new", "Heat", "-y", "1995", "-q", "--root", str(site)).output == ""
     verbose = run("new", "Alien", "-y", "1979", "-v", "--root", str(site))
@@ -296,3 +296,17 @@ def test_quiet_and_verbose_new_and_init(tmp_path):
         "created content/films/alien.md",
         "its URL: /films/alien/ (the slug is written in the record)",
     ]
+
+
+def test_verbose_build_lists_the_files_written_and_removed(site):
+    write_site(site, {"a.md": film("Alpha"), "b.md": film("Beta")})
+    first = run("build", "-v", "--root", str(site))
+    lines = first.output.splitlines()
+    assert first.exit_code == 0 and lines[0].startswith("wrote ")
+    assert "  wrote films/alpha/index.html" in lines and "  wrote index.html" in lines
+    (site / "content/films/b.md").unlink()
+    again = run("build", "-v", "--root", str(site)).output.splitlines()
+    assert "  removed films/beta/index.html" in again
+    assert "  wrote films/alpha/index.html" not in again  # (unchanged: not written again)
+    checked = run("check", "-v", "--root", str(site)).output.splitlines()
+    assert checked[0].startswith("checked 1 film, ")

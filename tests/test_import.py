@@ -113,8 +113,8 @@ def test_imdb_newer_exports(site):
 def test_imdb_older_export_columns_and_tv_titles_skipped(site):
     report = run_import(site, "imdb", [FIXTURES / "imdb-2016/ratings.csv"])
     assert skipped(report) == [
-        ("ratings.csv:3", "'TV Series' is a TV series; only films are imported"),
-        ("ratings.csv:4", "'TV Episode' is a TV episode; only films are imported"),
+        ("ratings.csv:3", "'Breaking Bad' is a TV series ('TV Series'); only films are imported"),
+        ("ratings.csv:4", "'Pilot' is a TV episode ('TV Episode'); only films are imported"),
     ]
     built = films(site)
     assert sorted(built) == ["heat", "le-fabuleux-destin-damelie-poulain"]
@@ -198,7 +198,7 @@ def test_semicolons_windows_1252_and_ratings_on_any_scale(site):
 def test_utf16_tab_separated_with_ids_and_a_series(site):
     report = run_import(site, "csv", [FIXTURES / "generic/unicode-text.txt"])
     assert skipped(report) == [
-        ("unicode-text.txt:3", "'TV Series' is a TV series; only films are imported")
+        ("unicode-text.txt:3", "'Sherlock' is a TV series ('TV Series'); only films are imported")
     ]
     text = records(site)["gui-tu-lie-che.md"]
     assert 'title: "归途列车"' in text

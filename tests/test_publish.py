@@ -373,6 +373,19 @@ def test_uncommitted_sources_are_warned_about(repo):
     assert "warning" not in _cli("deploy", "--root", str(repo), "--no-push").output
 
 
+def test_an_edit_not_staged_is_warned_about_by_its_whole_path(repo):
+    """git lists a change not staged with a space first (" M path"): the warning names
+    the path whole, not without its first letter."""
+    with (repo / "content/films/a.md").open("a") as record:
+        record.write("\nOne more line.\n")
+    (repo / "content/films/new one.md").write_text(film("Gamma"))
+    result = _cli("deploy", "--root", str(repo), "--no-push")
+    assert result.exit_code == 0
+    assert "changes not committed in content/films/a.md, content/films/new one.md:" in (
+        result.output
+    )
+
+
 def test_a_github_project_remote_and_a_base_url_that_does_not_match_are_warned_about(repo):
     (repo / "filmpage.yml").write_text("title: Club\n")
     git(repo, "commit", "-q", "-am", "no address")
@@ -455,3 +468,10 @@ def test_invalid_branch_names_are_refused_and_leave_no_ref(repo, name):
         deploy(repo, repo / "site", branch=name, push=False)
     assert str(info.value) == f"filmpage: --branch {name!r}: not a valid git branch name"
     assert git(repo, "for-each-ref", "--format=%(refname)", "refs/heads") == "refs/heads/main"
+
+
+def test_a_wrong_branch_name_is_refused_before_the_site_is_built(repo):
+    result = _cli("deploy", "--root", str(repo), "--branch", "bad..name")
+    assert result.exit_code != 0
+    assert "--branch 'bad..name': not a valid git branch name" in result.output
+    assert not (repo / "site").exists()  # no build for a deploy that cannot happen

@@ -84,6 +84,10 @@ def build_command(
     report_problems(result.warnings, quiet)
     if verbose:
         click.echo(f"wrote {result.files} files to {result.out}")
+        for path in result.paths_written:
+            click.echo(f"  wrote {path}")
+        for path in result.paths_removed:
+            click.echo(f"  removed {path}")
     if not quiet:
         click.echo(build_summary(result))
 
@@ -115,7 +119,9 @@ def check_command(
         overrides=overrides(base_url),
     )
     if verbose:
-        click.echo(f"checked {len(site.catalogue.films)} films, {len(site.static)} static files")
+        n, m = len(site.catalogue.films), len(site.static)
+        click.echo(f"checked {n} film{'s' if n != 1 else ''}, "
+                   f"{m} static file{'s' if m != 1 else ''}")  # fmt: skip
     report_problems(site.warnings, quiet)
     if not quiet:
         n, w = len(site.catalogue.films), len(site.warnings)

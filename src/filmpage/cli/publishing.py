@@ -71,12 +71,13 @@ def deploy_command(
     verbose: bool,
 ) -> None:
     """Publish the site to the gh-pages branch (for GitHub Pages), leaving your work alone."""
-    from ..commands.deploy import deploy
+    from ..commands.deploy import check_destination, deploy
 
     site = out if out is not None else root / OUTPUT_DIR
     given = overrides(base_url)
     built = build_first and not dry_run
     if built:
+        check_destination(root, branch, remote, push)  # (a wrong name costs no build)
         result = build(root, out, overrides=given)
         report_problems(result.warnings, quiet)
         if verbose:

@@ -80,7 +80,7 @@ def init_command(directory: Path, title: str, quiet: bool, verbose: bool) -> Non
     from ..commands.scaffold import init_site
 
     made, origin = init_site(directory, title)
-    if origin.note:
+    if origin.note and not quiet:  # (a warning: -q prints only errors)
         click.secho(
             f"warning: filmpage was installed from {origin.note} ({origin.requirement}), "
             "which GitHub's runners cannot reach: before publishing with the workflow, "

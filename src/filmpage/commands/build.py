@@ -66,6 +66,8 @@ class BuildResult:
     reused: int = 0
     removed: int = 0
     drafts: int = 0  # films left out as drafts
+    paths_written: tuple[str, ...] = ()  # the output's files written, and those removed
+    paths_removed: tuple[str, ...] = ()
 
 
 def build(
@@ -388,4 +390,6 @@ def _result(
     seconds, pages = time.perf_counter() - started, len(plan.pages)
     return BuildResult(len(plan.films), pages, len(target.written), site.warnings, seconds, out,
                        rendered=made.rendered, reused=pages - made.rendered,
-                       removed=made.removed, drafts=plan.facts["drafts"])  # fmt: skip
+                       removed=made.removed, drafts=plan.facts["drafts"],
+                       paths_written=tuple(sorted(target.written)),
+                       paths_removed=tuple(sorted(target.removed)))  # fmt: skip

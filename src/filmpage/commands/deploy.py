@@ -131,6 +131,13 @@ def _checked(root: Path, site: Path, branch: str, remote: str, push: bool) -> Pa
         raise FilmpageError(f"{site}: no built site here; run 'filmpage build' first")
     if not is_complete(site):
         raise FilmpageError(f"{site}: the last build was cut short; run 'filmpage build' again")
+    return check_destination(root, branch, remote, push)
+
+
+def check_destination(root: Path, branch: str, remote: str, push: bool) -> Path:
+    """The repository to publish ``root`` from, once the branch and the remote are fit
+    for it (asked before a build too, so that a wrong name costs no build); else a
+    FilmpageError saying what to do."""
     check_branch_name(branch)
     repo = find_repository(root)
     if push and remote not in _git(repo, "remote").split():
@@ -240,8 +247,11 @@ def _uncommitted(repo: Path, root: Path) -> list[str]:
     """A warning when the site's sources have changes not committed: the published site
     holds them, and the repository does not."""
     paths = _in_repo(repo, root, SOURCES)
-    status = _ok(repo, "status", "--porcelain", "--untracked-files=all", "--", *paths) or ""
-    changed = [line[3:] for line in status.splitlines() if line.strip()]
+    done = subprocess.run(
+        ["git", "-C", str(repo), "status", "--porcelain", "-z", "--untracked-files=all", "--",
+         *paths], capture_output=True, text=True,
+    )  # fmt: skip
+    changed = _porcelain_paths(done.stdout if done.returncode == 0 else "")
     if not changed:
         return []
     more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
@@ -249,6 +259,19 @@ def _uncommitted(repo: Path, root: Path) -> list[str]:
         f"changes not committed in {', '.join(changed[:3])}{more}: they are published, "
         "but are not in the repository's history"
     ]
+
+
+def _porcelain_paths(status: str) -> list[str]:
+    """The paths of ``git status --porcelain -z``: each entry two status letters, a
+    space and the path (the first letter a space for a change not staged), a rename's
+    entry followed by the path it had, which is not listed."""
+    paths, entries = [], iter(status.split("\0"))
+    for entry in entries:
+        if len(entry) > 3:
+            paths.append(entry[3:])
+            if "R" in entry[:2] or "C" in entry[:2]:
+                next(entries, None)
+    return paths
 
 
 def github_pages_address(url: str, cname: str = "") -> str | None:

@@ -55,7 +55,9 @@ def fill(row: Row, raw: Raw, reading: Reading = Reading()) -> None:
     """Fill ``row`` from ``raw``; raise SkipRow when the row cannot be imported."""
     kind = _text(raw.get("type"))
     if kind and not_a_film(kind):
-        raise SkipRow(f"{kind!r} is {not_a_film(kind)}; only films are imported")
+        title = _text(raw.get("title"))
+        named = repr(title) if title else "the row"
+        raise SkipRow(f"{named} is {not_a_film(kind)} ({kind!r}); only films are imported")
     title = _required_title(raw)
     row.fields["title"] = title
     try:
