@@ -90,6 +90,24 @@ def test_a_damaged_store_is_started_afresh(tmp_path):
     assert digest(root / "site") == expected
 
 
+def test_a_store_with_a_byte_wrong_in_its_table_definitions_is_started_afresh(tmp_path):
+    root = small_site(tmp_path / "s")
+    build(root)
+    expected = digest(root / "site")
+    with sqlite3.connect(store_of(root)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(store_of(root).read_bytes())
+    at = data.index(b"PRIMARY KEY, size INTEGER, mtime")  # (the inputs table's definition)
+    data[at + 10] = 0xC5  # not UTF-8 there
+    store_of(root).write_bytes(bytes(data))
+    (root / "content/films/a.md").write_text(film("Alpha", slug="alpha", body="New plot."))
+    build(root)  # no error: the store is made again
+    assert "New plot." in (root / "site/films/alpha/index.html").read_text()
+    (root / "content/films/a.md").write_text(film("Alpha", slug="alpha", genres="[Drama]"))
+    build(root)
+    assert digest(root / "site") == expected
+
+
 def test_a_stored_film_altered_behind_the_builds_back_is_not_published(tmp_path):
     root = small_site(tmp_path / "s")
     build(root)
@@ -101,6 +119,49 @@ def test_a_stored_film_altered_behind_the_builds_back_is_not_published(tmp_path)
     build(root)
     page = (root / "site/films/beta/index.html").read_text()
     assert "Beta's plot" in page and "Forged" not in page
+
+
+def _unkeyed(*values) -> bytes:
+    """A row's check as anyone could make it who has the store but not the user's key."""
+    return hashlib.blake2b(marshal.dumps(values, 0), digest_size=16).digest()
+
+
+def test_a_stored_film_forged_with_its_hash_made_again_is_not_published(tmp_path):
+    """A store is a file anyone may hand over (committed to a repository, in a shared
+    folder): a row whose hash was made again without the user's key is not trusted."""
+    root = small_site(tmp_path / "s")
+    build(root)
+    with sqlite3.connect(store_of(root)) as db:
+        for file, digest_, key, problems, text in db.execute(
+            "SELECT file, digest, key, problems, film FROM records"
+        ).fetchall():
+            forged = text.replace("<p>Beta", "<script>alert(1)</script><p>Beta")
+            head = (file, digest_, key, problems)
+            db.execute(
+                "UPDATE records SET film = ?, film_check = ? WHERE file = ?",
+                (forged, _unkeyed(*head, "film", forged), file),
+            )
+    shutil.rmtree(root / "site")  # every page made again, the films from the store
+    build(root)
+    page = (root / "site/films/beta/index.html").read_text()
+    assert "Beta's plot" in page and "<script>alert" not in page
+
+
+def test_a_stored_poster_variant_forged_with_its_hash_made_again_is_not_published(tmp_path):
+    root = poster_site(tmp_path / "s")
+    expected = digest(root / "site")
+    red = io.BytesIO()
+    Image.new("RGB", (200, 300), (255, 0, 0)).save(red, "PNG")
+    with sqlite3.connect(store_of(root)) as db:
+        for (name,) in db.execute("SELECT name FROM images").fetchall():
+            data = red.getvalue()
+            db.execute(
+                "UPDATE images SET data = ?, check_ = ? WHERE name = ?",
+                (data, _unkeyed(name, data), name),
+            )
+    shutil.rmtree(root / "site")
+    build(root)
+    assert digest(root / "site") == expected
 
 
 def test_a_stored_outline_altered_behind_the_builds_back_is_not_published(tmp_path):

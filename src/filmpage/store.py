@@ -3,15 +3,16 @@
 The store lives in the site's folder (beside the output when that is in the site), in
 ``.filmpage-cache/<output name>.sqlite`` (:func:`store_place`), with a lock file that
 keeps two builds of one output from running at once. It holds data only (JSON text and
-bytes, see :mod:`filmpage.codec`) but for templates' compiled code, which is signed
-with a key of the user's kept outside the site (``commands/compiled.py``), and it never
-trusts what it reads blindly: each row carries a hash of what it holds, and a row whose
-hash does not match is treated as missing (the record is read again, the plan made
-again, the template compiled again). A store of another layout,
-or one SQLite cannot read, is started afresh. It refuses to live behind a symbolic
+bytes, see :mod:`filmpage.codec`) but for templates' compiled code, and it never trusts
+what it reads blindly: each row carries a hash of what it holds, keyed with the user's
+key kept outside the site (``commands/compiled.py``), so that a row altered or planted
+by anyone without that key (a store committed to a repository, a file in a shared
+folder) does not match; a row whose hash does not match is treated as missing (the
+record is read again, the plan made again, the template compiled again). A store of
+another layout, or one SQLite cannot read, is started afresh. It refuses to live behind a symbolic
 link, and the only files it ever writes or deletes are its own.
 
-Tables (each row's ``check_`` is the hash of its other values; the tables every build
+Tables (each row's ``check_`` is the keyed hash of its other values; the tables every build
 reads whole, the plan's and the films' parts, are checked whole: :meth:`Store.whole`):
 
 * ``meta``: the store's layout version and the last finished build's facts, by key;
@@ -41,6 +42,7 @@ import errno
 import hashlib
 import marshal
 import os
+import secrets
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -52,7 +54,7 @@ from .errors import FilmpageError, Problem
 
 T = TypeVar("T")
 
-LAYOUT = f"{__version__}+store-13"  # the part after "+" counts changes to what it holds
+LAYOUT = f"{__version__}+store-14"  # the part after "+" counts changes to what it holds
 CACHE_DIR = ".filmpage-cache"
 
 SCHEMA = """
@@ -91,14 +93,15 @@ def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def check(*values: Any) -> bytes:
-    """The hash of a row's values (text, numbers, bytes, None, and tuples of them), stored
-    beside them and checked when they are read. They are hashed as ``marshal`` writes them
-    in its first version, which shares no object, so equal values give equal bytes: a
-    tenth of the time of their ``repr`` (nothing is ever read back from those bytes).
-    Values must be of those types exactly, as SQLite gives them back: not a ``bool`` (it
-    comes back as an ``int``) nor a subclass of ``str`` (``Markup``: make it a ``str``)."""
-    return hashlib.blake2b(marshal.dumps(values, 0), digest_size=16).digest()
+def check(key: bytes, *values: Any) -> bytes:
+    """The hash of a row's values (text, numbers, bytes, None, and tuples of them) with
+    ``key``, stored beside them and checked when they are read. They are hashed as
+    ``marshal`` writes them in its first version, which shares no object, so equal values
+    give equal bytes: a tenth of the time of their ``repr`` (nothing is ever read back
+    from those bytes). Values must be of those types exactly, as SQLite gives them back:
+    not a ``bool`` (it comes back as an ``int``) nor a subclass of ``str`` (``Markup``:
+    make it a ``str``)."""
+    return hashlib.blake2b(marshal.dumps(values, 0), digest_size=16, key=key).digest()
 
 
 def store_place(out: Path, root: Path) -> tuple[Path, str]:
@@ -168,17 +171,21 @@ def _raise_disk_fault(exc: Exception, out: Path, root: Path, outcome: str = "") 
 class Store:
     """An open store: a SQLite connection, with the lock held by :func:`open_store`."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path):
+    def __init__(self, connection: sqlite3.Connection, path: Path, key: bytes):
         self.db = connection
         self.path = path
+        self.key = key  # what each row's check is keyed with (:func:`open_store`)
+
+    def check(self, *values: Any) -> bytes:
+        return check(self.key, *values)
 
     def get(self, key: str) -> str | None:
         row = self.db.execute("SELECT value, check_ FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row and row[1] == check(key, row[0]) else None
+        return row[0] if row and row[1] == self.check(key, row[0]) else None
 
     def put(self, key: str, value: str) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", (key, value, check(key, value))
+            "INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", (key, value, self.check(key, value))
         )
 
     def whole(self, table: str, sql: str) -> list[tuple] | None:
@@ -186,11 +193,11 @@ class Store:
         they were sealed in), or None when they are not what its seal says: one hash for
         a table that every build reads in full, rather than one a row."""
         rows = self.db.execute(sql).fetchall()
-        return rows if self.get(f"seal:{table}") == check(*rows).hex() else None
+        return rows if self.get(f"seal:{table}") == self.check(*rows).hex() else None
 
     def seal(self, table: str, rows: list[tuple]) -> None:
         """Keep the hash of all the rows a table now holds, in the order given."""
-        self.put(f"seal:{table}", check(*rows).hex())
+        self.put(f"seal:{table}", self.check(*rows).hex())
 
     def rows(self, sql: str, args: Iterable[Any] = ()) -> list[tuple]:
         return self.db.execute(sql, tuple(args)).fetchall()
@@ -199,7 +206,7 @@ class Store:
         """The rows of a query whose last column is the ``check`` of the others, without
         it, and only those that match it."""
         for row in self.db.execute(sql, tuple(args)):
-            if row[-1] == check(*row[:-1]):
+            if row[-1] == self.check(*row[:-1]):
                 yield row[:-1]
 
     def rows_in(self, sql: str, keys: list, checked: bool = False) -> Iterator[tuple]:
@@ -214,7 +221,7 @@ class Store:
     def write(self, sql: str, rows: Iterable[tuple], checked: bool = False) -> None:
         """Run ``sql`` for each row (with its ``check`` added when ``checked``)."""
         if checked:
-            rows = ((*row, check(*row)) for row in rows)
+            rows = ((*row, self.check(*row)) for row in rows)
         self.db.executemany(sql, rows)
 
     def update(self, table: str, before: dict, now: dict, row) -> None:
@@ -242,18 +249,19 @@ class Store:
 
 
 @contextmanager
-def open_store(out: Path, root: Path, fresh: bool) -> Iterator[Store]:
+def open_store(out: Path, root: Path, fresh: bool, key: bytes | None = None) -> Iterator[Store]:
     """The store of the output folder ``out`` of the site ``root`` (:func:`store_place`),
     locked for this build (another build of the same output is refused while it runs).
     ``fresh`` starts it empty, as does a store of another layout or one that cannot be
-    read."""
+    read. Its rows' checks are keyed with ``key`` (the user's); without one, with a key
+    of this build's alone: nothing it keeps is then trusted by the next."""
     where, name = store_place(out, root)
     folder = _own_folder(where)
     with _locked(folder / f"{name}.lock", out):
         path = folder / f"{name}.sqlite"
         connection = _connect(path, fresh)
         try:
-            yield Store(connection, path)
+            yield Store(connection, path, key or secrets.token_bytes(32))
         finally:
             connection.close()
 
@@ -318,7 +326,8 @@ def _connect(path: Path, fresh: bool) -> sqlite3.Connection:
             if _layout(connection) == LAYOUT:
                 return connection
             connection.close()
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # (the second: a byte
+            # gone wrong in the table definitions SQLite keeps in the file)
             if _is_disk_fault(exc):
                 raise  # (the disk's: the store is kept, and the build says so)
     for suffix in ("", "-wal", "-shm", "-journal"):
@@ -327,7 +336,7 @@ def _connect(path: Path, fresh: bool) -> sqlite3.Connection:
     connection = _open(path)
     connection.executescript(SCHEMA)
     connection.execute(
-        "INSERT INTO meta VALUES ('layout', ?, ?)", (LAYOUT, check("layout", LAYOUT))
+        "INSERT INTO meta VALUES ('layout', ?, ?)", (LAYOUT, check(b"", "layout", LAYOUT))
     )
     connection.commit()
     return connection
@@ -353,13 +362,13 @@ def _layout(connection: sqlite3.Connection) -> str | None:
         if _is_disk_fault(exc):
             raise  # (the disk's: the store is kept, and the build says so)
         return None
-    return row[0] if row and row[1] == check("layout", row[0]) else None
+    return row[0] if row and row[1] == check(b"", "layout", row[0]) else None
 
 
-def reader(path: Path) -> Store:
-    """A read-only store of its own, for a worker process (a connection is never shared
-    across a fork)."""
-    return Store(sqlite3.connect(f"file:{path}?mode=ro", uri=True), path)
+def reader(store: Store) -> Store:
+    """A read-only connection of its own to ``store``, for a worker process (a connection
+    is never shared across a fork)."""
+    return Store(sqlite3.connect(f"file:{store.path}?mode=ro", uri=True), store.path, store.key)
 
 
 def stored_records(store: Store, column: str, files: list[str]) -> dict[str, str]:

@@ -32,7 +32,7 @@ from ..store import open_store, retried, saving
 from ..templaterefs import source_key, template_hashes, template_references
 from ..write import Target, absent, check_output_folder, finish_update, is_complete, staged
 from .calendars import start_calendars
-from .compiled import code_caches
+from .compiled import code_caches, user_key
 from .extras import extra_outputs
 from .media import make_cards, prune_images, read_posters, site_media
 from .memory import Learned, Memory
@@ -120,7 +120,7 @@ def _build(
     overrides = dict(overrides or {})
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     options = f"{drafts}|{strict}|{out.absolute()}|{epoch}|{sorted(overrides.items())!r}|{today}"
-    with collector_paused(), open_store(out, root, fresh=clean) as store:
+    with collector_paused(), open_store(out, root, clean, user_key()) as store:
         memory.attach(store)
         stamps = input_stamps(root)
         if _nothing_changed(memory, stamps, options, out):

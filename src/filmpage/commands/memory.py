@@ -21,7 +21,7 @@ from typing import Any
 from ..derive import SearchWords
 from ..errors import Problem
 from ..images import SourceInfo
-from ..store import Damaged, Store, check, reader, stored_records
+from ..store import Damaged, Store, reader, stored_records
 from ..write import absent
 from .planrows import (
     PlanFilm,
@@ -101,7 +101,7 @@ class Memory:
         if self.store is None or os.getpid() == self.pid:
             return self.store
         if self._reader is None or self._reader[0] != os.getpid():
-            self._reader = (os.getpid(), reader(self.store.path))
+            self._reader = (os.getpid(), reader(self.store))
         return self._reader[1]
 
     def forget(self) -> None:
@@ -246,7 +246,7 @@ class Memory:
                 "INSERT OR REPLACE INTO records (file, digest, key, problems, derived,"
                 " derived_check, film, film_check, size, mtime)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (_record_row(file, loaded) for file, loaded in read.items()),
+                (_record_row(self.store, file, loaded) for file, loaded in read.items()),
             )
             self.store.put(AHEAD, "1")
         self._cache[f"fact:{AHEAD}"] = "1"
@@ -300,12 +300,12 @@ class Memory:
         self.words.update(learned.words)
 
 
-def _record_row(file: str, loaded) -> tuple:
+def _record_row(store: Store, file: str, loaded) -> tuple:
     """A record's row: its film and its derived data each with a check of its own, of
     what names the record and of the column's name (:func:`filmpage.store.stored_records`)."""
     head = (file, loaded.digest, loaded.key, problems_text(loaded.problems))
-    return (*head, loaded.derived, check(*head, "derived", loaded.derived),
-            loaded.film, check(*head, "film", loaded.film), *loaded.stamp)  # fmt: skip
+    return (*head, loaded.derived, store.check(*head, "derived", loaded.derived),
+            loaded.film, store.check(*head, "film", loaded.film), *loaded.stamp)  # fmt: skip
 
 
 def problems_text(problems: Iterable[Problem]) -> str:

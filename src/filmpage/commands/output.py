@@ -26,7 +26,7 @@ from ..errors import Problems
 from ..images import Media
 from ..pages import Page
 from ..render import render_page
-from ..store import Store, digest
+from ..store import Damaged, Store, digest
 from ..write import Target, check_output_paths, copy_file, same_bytes, same_copy, write_file
 from .compiled import compiled_now, user_key
 from .extras import Extras
@@ -287,8 +287,8 @@ def _put_files(
             copy_file(static[rel], staging, rel)
         elif rel in media.files:
             data = stored_image(store, media.files[rel])
-            if data is None:
-                raise OSError(f"the poster variant {media.files[rel]} is missing from the store")
+            if data is None:  # (gone, or not what its keyed hash says: made again)
+                raise Damaged(f"the poster variant {media.files[rel]} in the store")
             write_file(staging, rel, data)
         else:  # kept as the last build wrote it (a file of the search index)
             continue
