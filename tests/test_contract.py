@@ -189,6 +189,15 @@ def test_empty_title_is_an_error(site):
     assert build_errors(site) == [f"{F}:2:7: title: expected text, got nothing"]
 
 
+@pytest.mark.parametrize("empty", ["", " ~", " null"])
+def test_an_empty_year_is_an_error_not_year_0(site, empty):
+    write_site(site, {"f.md": f"---\ntitle: Heat\nyear:{empty}\n---\n"})
+    column = 7 if empty else 6
+    assert build_errors(site) == [
+        f"{F}:3:{column}: year: expected a whole number from 1870 to 2100, got nothing"
+    ]
+
+
 def test_bare_number_title_is_text(site):
     build_one(site, film(title="1917", year=2019))
     page = read(site, "films/1917/index.html")

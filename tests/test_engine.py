@@ -427,6 +427,16 @@ def test_a_second_build_of_the_same_output_while_one_runs_is_refused(tmp_path):
     build(root)  # the lock goes with the process
 
 
+def test_one_output_named_two_ways_has_one_store_and_one_lock(tmp_path):
+    root = small_site(tmp_path / "s")
+    (tmp_path / "x").mkdir()
+    first = build(root, out=tmp_path / "www")
+    assert first.rendered == first.pages
+    again = build(root, out=tmp_path / "x/../www")  # the same folder: nothing to do
+    assert again.rendered == 0 and again.files == 0
+    assert len(list((root / ".filmpage-cache").glob("*.lock"))) == 1
+
+
 @pytest.mark.parametrize("broken", ["a.md", "b.md"])
 def test_a_build_the_memory_kept_through_a_problem_and_an_undone_edit_is_the_clean_one(
     tmp_path, broken

@@ -114,6 +114,9 @@ def _title_and_year(read: yamldoc.Reader, tree: yamldoc.Map) -> tuple[str | None
     year = read.integer(get("year"), "year", *YEAR_RANGE)
     if "year" not in tree.entries:
         read.error(None, "year", "required field is missing", fallback=tree)
+    elif isinstance(node := get("year"), yamldoc.Scalar) and node.is_null:  # "year:"
+        low, high = YEAR_RANGE
+        read.error(node, "year", f"expected a whole number from {low} to {high}, got nothing")
     return title, year
 
 

@@ -108,8 +108,11 @@ def store_place(out: Path, root: Path) -> tuple[Path, str]:
     """Where the store of the output folder ``out`` of the site ``root`` lives, and the
     name its files start with: beside ``out`` when that is inside the site (the default
     ``site/``: in the site's own folder), else in the site's folder under a name made from
-    ``out``'s path, so that an output elsewhere (``/var/www/html``) gets no cache beside it."""
+    ``out``'s path, so that an output elsewhere (``/var/www/html``) gets no cache beside it.
+    The path is taken with its folder's links and ``..`` resolved: one output named two
+    ways (``/srv/www``, ``/srv/x/../www``) has one store and one lock."""
     out, root = out.absolute(), root.absolute()
+    out = out.parent.resolve() / out.name
     if out.parent.resolve().is_relative_to(root.resolve()):
         return out.parent / CACHE_DIR, out.name
     key = hashlib.blake2b(str(out).encode(), digest_size=8).hexdigest()
