@@ -427,6 +427,40 @@ def test_a_second_build_of_the_same_output_while_one_runs_is_refused(tmp_path):
     build(root)  # the lock goes with the process
 
 
+@pytest.mark.parametrize("change", ["edited", "deleted"])
+def test_a_link_put_in_the_output_is_never_written_or_deleted_through(tmp_path, change):
+    root = small_site(tmp_path / "s")
+    build(root)
+    elsewhere = tmp_path / "someone-elses"
+    elsewhere.mkdir()
+    (elsewhere / "index.html").write_text("theirs")
+    shutil.rmtree(root / "site/films/beta")
+    (root / "site/films/beta").symlink_to(elsewhere)
+    if change == "edited":
+        (root / "content/films/b.md").write_text(film("Beta", slug="beta", body="New."))
+    else:
+        (root / "content/films/b.md").unlink()
+    build(root)
+    assert (elsewhere / "index.html").read_text() == "theirs"  # untouched
+    assert not (root / "site/films/beta").is_symlink()
+    assert (root / "site/films/beta/index.html").exists() == (change == "edited")
+
+
+def test_only_a_builds_own_leftovers_beside_the_output_are_deleted(tmp_path):
+    root = small_site(tmp_path / "s")
+    build(root)
+    mine = root / ".site.old-backup"  # someone's folder, named like a build's
+    (mine / "notes").mkdir(parents=True)
+    (mine / "notes/keep.txt").write_text("mine")
+    staging = root / ".site.new-abcd1234"  # what a killed build leaves
+    staging.mkdir()
+    (staging / ".filmpage-staging").write_bytes(b"")
+    (root / "content/films/a.md").write_text(film("Alpha", slug="alpha", body="New."))
+    build(root)
+    assert (mine / "notes/keep.txt").read_text() == "mine"
+    assert not staging.exists()
+
+
 def test_one_output_named_two_ways_has_one_store_and_one_lock(tmp_path):
     root = small_site(tmp_path / "s")
     (tmp_path / "x").mkdir()

@@ -29,6 +29,7 @@ from .theme import theme_dir
 
 MARKER = ".filmpage-site"
 MARKER_TEXT = b"This folder is written by filmpage build and replaced on every build.\n"
+STAGING = ".filmpage-staging"  # in a build's staging folder, until it becomes the output
 JOURNAL = ".filmpage-updating"
 
 
@@ -182,12 +183,14 @@ def staged(out: Path) -> Iterator[Target]:
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    (staging / STAGING).write_bytes(b"")  # (what says the folder is a build's, if it stays)
     target = Target(out, staging, whole=not is_complete(out))
     try:
         yield target
         if target.whole:
             (staging / ".nojekyll").write_bytes(b"")
             (staging / MARKER).write_bytes(MARKER_TEXT)
+            (staging / STAGING).unlink()
             staging.chmod(0o755)
             _swap(staging, out)
         else:
@@ -201,12 +204,26 @@ def _move_in(target: Target) -> None:
     (out / JOURNAL).write_bytes(b"")
     for rel in target.written:
         path = out / rel
+        _unlink_linked_folders(out, rel)
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
         _make_parents(out, path)
         os.replace(target.staging / rel, path)
     for rel in target.removed:
+        _unlink_linked_folders(out, rel)
         _remove(out, rel)
+
+
+def _unlink_linked_folders(out: Path, rel: str) -> None:
+    """Delete each symbolic link that stands for a folder of ``rel`` in the output (put
+    there by hand): the link itself, not what it points to, so that a file is written
+    or deleted in the output and never through a link somewhere else."""
+    folder = str(out)
+    for part in rel.split("/")[:-1]:
+        folder = os.path.join(folder, part)
+        if os.path.islink(folder):
+            os.unlink(folder)
+            return
 
 
 def _make_parents(out: Path, target: Path) -> None:
@@ -307,10 +324,17 @@ def copy_file(source: Path, staging: Path, rel: str) -> None:
 
 
 def remove_leftovers(out: Path) -> None:
-    """Delete the staging folders of builds that were killed before they could clean up."""
+    """Delete the folders that builds killed before they could clean up left beside
+    ``out``: a staging folder (it holds the :data:`STAGING` file) or an old output (it
+    holds the :data:`MARKER`); a folder of the same name with neither is someone's, and
+    stays."""
     for pattern in (f".{out.name}.new-*", f".{out.name}.old-*"):
         for leftover in out.parent.glob(pattern):
-            if leftover.is_dir() and not leftover.is_symlink():
+            if (
+                leftover.is_dir()
+                and not leftover.is_symlink()
+                and ((leftover / STAGING).is_file() or is_ours(leftover))
+            ):
                 shutil.rmtree(leftover, ignore_errors=True)
 
 
