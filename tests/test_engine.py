@@ -368,6 +368,34 @@ def test_a_cache_folder_that_is_a_link_is_refused_and_nothing_is_written_through
     assert not (root / "site").exists()
 
 
+@pytest.mark.parametrize("name", ["site.sqlite-wal", "site.sqlite-shm", "site.lock"])
+def test_a_file_of_the_store_that_is_a_link_is_refused_by_its_name(tmp_path, name):
+    root = small_site(tmp_path / "s")
+    build(root)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (root / ".filmpage-cache" / name).unlink(missing_ok=True)
+    (root / ".filmpage-cache" / name).symlink_to(victim)
+    for clean in (False, True):
+        errors = build_errors(root, clean=clean)
+        assert errors == [
+            f"filmpage: {root / '.filmpage-cache' / name}: the "
+            + {"site.sqlite-wal": "build store's log", "site.sqlite-shm": "build store's index",
+               "site.lock": "build's lock file"}[name]
+            + " is a symbolic link; remove it (the cache is remade on the next build)"
+        ]  # fmt: skip
+    assert victim.read_text() == "keep me"
+
+
+@pytest.mark.parametrize("name", ["site.sqlite", "site.lock"])
+def test_a_folder_where_the_store_keeps_a_file_is_named_even_with_clean(tmp_path, name):
+    root = small_site(tmp_path / "s")
+    (root / ".filmpage-cache" / name).mkdir(parents=True)
+    errors = build_errors(root, clean=True)
+    assert len(errors) == 1 and errors[0].startswith(f"filmpage: {root / '.filmpage-cache' / name}: ")
+    assert errors[0].endswith("should be a file; remove it (the cache is remade on the next build)")
+
+
 def poster_site(root: Path) -> Path:
     """The small site, Alpha with a poster (static/alpha.png), built."""
     small_site(root)

@@ -271,22 +271,35 @@ def open_store(out: Path, root: Path, fresh: bool, key: bytes | None = None) -> 
 
 def _own_folder(folder: Path) -> Path:
     """The cache folder, made if need be; refused when it is a symbolic link (its files
-    would go, and be deleted, wherever the link points)."""
+    would go, and be deleted, wherever the link points) or not a folder."""
     if folder.is_symlink():
         raise FilmpageError(
             f"{folder}: the build cache is a symbolic link; refusing to write through it. "
             "Remove the link (the cache is remade on the next build)."
         )
+    if folder.exists() and not folder.is_dir():
+        raise FilmpageError(f"{folder}: the build cache should be a folder; {REMOVE_IT}")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+REMOVE_IT = "remove it (the cache is remade on the next build)"
+
+
+def _own_file(path: Path, what: str) -> None:
+    """Refuse a file of the store that is a symbolic link (the store would write, or
+    delete, wherever it points) or something other than a file, saying which."""
+    if path.is_symlink():
+        raise FilmpageError(f"{path}: the {what} is a symbolic link; {REMOVE_IT}")
+    if path.exists() and not path.is_file():
+        raise FilmpageError(f"{path}: the {what} should be a file; {REMOVE_IT}")
 
 
 @contextmanager
 def _locked(path: Path, out: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``path`` while the block runs; refuse at once when
     another process holds it (another build of the output ``out``)."""
-    if path.is_symlink():
-        raise FilmpageError(f"{path}: the build's lock file is a symbolic link; remove it")
+    _own_file(path, "build's lock file")
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX: builds are not kept apart
@@ -321,8 +334,13 @@ def _locked(path: Path, out: Path) -> Iterator[None]:
 def _connect(path: Path, fresh: bool) -> sqlite3.Connection:
     """A connection to the store at ``path``: emptied when ``fresh``, of another layout,
     or damaged."""
-    if path.is_symlink():
-        raise FilmpageError(f"{path}: the build store is a symbolic link; remove it")
+    for suffix, what in (
+        ("", "build store"),
+        ("-wal", "build store's log"),
+        ("-shm", "build store's index"),
+        ("-journal", "build store's journal"),
+    ):
+        _own_file(Path(f"{path}{suffix}"), what)
     if not fresh:
         try:
             connection = _open(path)
