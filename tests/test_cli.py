@@ -76,6 +76,20 @@ def test_build_errors_are_listed_with_exit_1_and_no_traceback(site):
     assert not (site / "site").exists()
 
 
+def test_a_full_disk_names_the_file_whose_write_failed(site, monkeypatch):
+    write_site(site, {"a.md": film("Alpha")})
+
+    def full(fd, data):  # as the system says it: no file named
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("filmpage.write.os.write", full)
+    result = run("build", "--jobs", "1", "--root", str(site))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "error: No space left on device: " in result.output
+    named = result.output.split("No space left on device: ")[1].splitlines()[0]
+    assert named.startswith(str(site)) and named.endswith((".html", ".png"))  # the file
+
+
 def test_a_full_disk_is_reported_without_a_traceback_and_the_site_is_kept(site, monkeypatch):
     write_site(site, {"a.md": film("Alpha")})
     assert run("build", "-q", "--root", str(site)).exit_code == 0

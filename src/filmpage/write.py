@@ -293,6 +293,8 @@ def write_file(staging: Path, rel: str, data: bytes) -> None:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
+    except OSError as exc:  # (os.write's error names no file: a full disk, say)
+        raise OSError(exc.errno, exc.strerror, target) from None
     finally:
         os.close(fd)
 
