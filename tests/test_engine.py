@@ -392,7 +392,8 @@ def test_a_folder_where_the_store_keeps_a_file_is_named_even_with_clean(tmp_path
     root = small_site(tmp_path / "s")
     (root / ".filmpage-cache" / name).mkdir(parents=True)
     errors = build_errors(root, clean=True)
-    assert len(errors) == 1 and errors[0].startswith(f"filmpage: {root / '.filmpage-cache' / name}: ")
+    place = root / ".filmpage-cache" / name
+    assert len(errors) == 1 and errors[0].startswith(f"filmpage: {place}: ")
     assert errors[0].endswith("should be a file; remove it (the cache is remade on the next build)")
 
 
