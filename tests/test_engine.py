@@ -147,6 +147,32 @@ def test_a_stored_film_forged_with_its_hash_made_again_is_not_published(tmp_path
     assert "Beta's plot" in page and "<script>alert" not in page
 
 
+def test_a_store_made_with_someone_elses_key_is_started_afresh(tmp_path, monkeypatch):
+    """A store handed over (committed to the site's repository, say) with the output it
+    describes: nothing of it is trusted, not even which output files are as it says."""
+    root = small_site(tmp_path / "s")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "theirs"))
+    build(root)
+    page = root / "site/films/beta/index.html"
+    page.write_text(page.read_text().replace("<body", "<script>alert(1)</script><body", 1))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "mine"))
+    result = build(root)
+    assert result.rendered == result.pages
+    assert "<script>alert" not in page.read_text()
+    assert digest(root / "site") == digest_of_clean(root, tmp_path / "clean")
+
+
+def test_a_records_entry_altered_behind_the_builds_back_is_not_trusted(tmp_path):
+    root = small_site(tmp_path / "s")
+    build(root)
+    with sqlite3.connect(store_of(root)) as db:  # no hash made again: the entry's key gone
+        assert db.execute("UPDATE records SET key = x'' WHERE file LIKE '%b.md'").rowcount == 1
+    (root / "content/films/a.md").write_text(film("Alpha", slug="alpha", body="New plot."))
+    result = build(root)
+    assert result.films == 2 and (root / "site/films/beta/index.html").exists()
+    assert digest(root / "site") == digest_of_clean(root, tmp_path / "clean")
+
+
 def test_a_stored_poster_variant_forged_with_its_hash_made_again_is_not_published(tmp_path):
     root = poster_site(tmp_path / "s")
     expected = digest(root / "site")
@@ -459,20 +485,27 @@ def test_a_second_build_of_the_same_output_while_one_runs_is_refused(tmp_path):
 @pytest.mark.parametrize("change", ["edited", "deleted"])
 def test_a_link_put_in_the_output_is_never_written_or_deleted_through(tmp_path, change):
     root = small_site(tmp_path / "s")
+    (root / "content/films/c.md").write_text(film("Gamma", slug="gamma", genres="[Drama]"))
     build(root)
     elsewhere = tmp_path / "someone-elses"
-    elsewhere.mkdir()
-    (elsewhere / "index.html").write_text("theirs")
-    shutil.rmtree(root / "site/films/beta")
-    (root / "site/films/beta").symlink_to(elsewhere)
+    shutil.move(root / "site/films", elsewhere)  # the films' folder, reached by a link now
+    (root / "site/films").symlink_to(elsewhere)
+    theirs = digest(elsewhere)
+    before = digest(root / "site")
     if change == "edited":
         (root / "content/films/b.md").write_text(film("Beta", slug="beta", body="New."))
     else:
         (root / "content/films/b.md").unlink()
+    errors = build_errors(root)
+    assert errors == [
+        f"filmpage: {root / 'site/films'}: a symbolic link in the output; filmpage writes "
+        "only its own files there. Remove the link: the next build makes that folder again."
+    ]
+    assert digest(elsewhere) == theirs and digest(root / "site") == before  # as they were
+    (root / "site/films").unlink()
     build(root)
-    assert (elsewhere / "index.html").read_text() == "theirs"  # untouched
-    assert not (root / "site/films/beta").is_symlink()
-    assert (root / "site/films/beta/index.html").exists() == (change == "edited")
+    assert digest(elsewhere) == theirs and not (root / "site/films").is_symlink()
+    assert digest(root / "site") == digest_of_clean(root, tmp_path / "clean")
 
 
 def test_only_a_builds_own_leftovers_beside_the_output_are_deleted(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -384,6 +385,17 @@ def test_an_edit_not_staged_is_warned_about_by_its_whole_path(repo):
     assert "changes not committed in content/films/a.md, content/films/new one.md:" in (
         result.output
     )
+    (repo / os.fsdecode(b"static/caf\xe9.txt")).parent.mkdir()
+    (repo / os.fsdecode(b"static/caf\xe9.txt")).write_bytes(b"a name not in UTF-8")
+    result = _cli("deploy", "--root", str(repo), "--no-push", "--no-build")
+    assert result.exit_code == 0 and "static/caf\ufffd.txt:" in result.output  # no traceback
+
+
+def test_a_file_name_that_is_not_utf8_is_an_error_naming_it(repo):
+    (repo / os.fsdecode(b"content/caf\xe9.txt")).write_bytes(b"x")
+    result = _cli("build", "--root", str(repo))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "content/caf?.txt: the file's name is not UTF-8; rename it" in result.output
 
 
 def test_a_github_project_remote_and_a_base_url_that_does_not_match_are_warned_about(repo):

@@ -9,16 +9,19 @@ key kept outside the site (``commands/compiled.py``), so that a row altered or p
 by anyone without that key (a store committed to a repository, a file in a shared
 folder) does not match; a row whose hash does not match is treated as missing (the
 record is read again, the plan made again, the template compiled again). A store of
-another layout, or one SQLite cannot read, is started afresh. It refuses to live behind a symbolic
+another layout, made with another key (its ``layout`` row is keyed too), or one SQLite
+cannot read, is started afresh. It refuses to live behind a symbolic
 link, and the only files it ever writes or deletes are its own.
 
-Tables (each row's ``check_`` is the keyed hash of its other values; the tables every build
-reads whole, the plan's and the films' parts, are checked whole: :meth:`Store.whole`):
+Tables (each row's ``check_`` is the keyed hash of its other values; the tables every
+build reads whole, the plan's, the films' parts, the inputs and the outputs, are checked
+whole: :meth:`Store.whole`):
 
 * ``meta``: the store's layout version and the last finished build's facts, by key;
-* ``inputs``: every input file's size and time at that build;
-* ``records``: what each record file gave: its size, time and bytes' hash, the film as
-  data, what was derived from it (outline, search words, figures) and its problems;
+* ``inputs``: every input file's size and time at that build (sealed whole);
+* ``records``: what each record file gave: its size, time and bytes' hash and its
+  problems (checked together: ``entry_check``), the film as data and what was derived
+  from it (outline, search words, figures), each checked apart;
 * ``plan_films`` and ``plan_pages``: the page plan the catalogue gave, and the key of
   what it was made from (``meta.plan``); a page's context (``spec``) and the films it
   names (``shows``) are read only when the page is rendered, so the table's check holds
@@ -27,7 +30,7 @@ reads whole, the plan's and the films' parts, are checked whole: :meth:`Store.wh
   edit finds the pages that show the films it changed without reading every page's;
 * ``film_parts``: each published film's print (a hash of all of it a page can show),
   its row of the facet index and its figures, as the last build made them;
-* ``outputs``: each output file's fingerprint, as written;
+* ``outputs``: each output file's fingerprint, as written (sealed whole);
 * ``posters`` and ``images``: what each poster source is, and the variants made of it;
 * ``compiled``: each language's templates' compiled code, and its signature;
 * ``pieces``: each film's card and small poster in each language, as HTML, with the key
@@ -54,7 +57,7 @@ from .errors import FilmpageError, Problem
 
 T = TypeVar("T")
 
-LAYOUT = f"{__version__}+store-14"  # the part after "+" counts changes to what it holds
+LAYOUT = f"{__version__}+store-15"  # the part after "+" counts changes to what it holds
 CACHE_DIR = ".filmpage-cache"
 
 SCHEMA = """
@@ -64,8 +67,8 @@ CREATE TABLE IF NOT EXISTS inputs (path TEXT PRIMARY KEY, size INTEGER, mtime IN
 -- through those before it (a record's film and derived data span overflow pages); the
 -- derived data before the film: a build after an edit reads it of every record
 CREATE TABLE IF NOT EXISTS records (file TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,
-    digest BLOB, key BLOB, problems TEXT, derived_check BLOB, film_check BLOB,
-    derived TEXT, film TEXT);
+    digest BLOB, key BLOB, problems TEXT, entry_check BLOB, derived_check BLOB,
+    film_check BLOB, derived TEXT, film TEXT);
 CREATE TABLE IF NOT EXISTS plan_films (pos INTEGER PRIMARY KEY, slug TEXT, file TEXT,
     title TEXT, year INTEGER, poster TEXT, related TEXT);
 CREATE TABLE IF NOT EXISTS film_parts (slug TEXT PRIMARY KEY, print BLOB, row TEXT,
@@ -262,9 +265,10 @@ def open_store(out: Path, root: Path, fresh: bool, key: bytes | None = None) -> 
     folder = _own_folder(where)
     with _locked(folder / f"{name}.lock", out):
         path = folder / f"{name}.sqlite"
-        connection = _connect(path, fresh)
+        key = key or secrets.token_bytes(32)
+        connection = _connect(path, fresh, key)
         try:
-            yield Store(connection, path, key or secrets.token_bytes(32))
+            yield Store(connection, path, key)
         finally:
             connection.close()
 
@@ -331,9 +335,9 @@ def _locked(path: Path, out: Path) -> Iterator[None]:
         handle.close()
 
 
-def _connect(path: Path, fresh: bool) -> sqlite3.Connection:
+def _connect(path: Path, fresh: bool, key: bytes) -> sqlite3.Connection:
     """A connection to the store at ``path``: emptied when ``fresh``, of another layout,
-    or damaged."""
+    made with another key than ``key`` (someone else's store, handed over), or damaged."""
     for suffix, what in (
         ("", "build store"),
         ("-wal", "build store's log"),
@@ -344,7 +348,7 @@ def _connect(path: Path, fresh: bool) -> sqlite3.Connection:
     if not fresh:
         try:
             connection = _open(path)
-            if _layout(connection) == LAYOUT:
+            if _layout(connection, key) == LAYOUT:
                 return connection
             connection.close()
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # (the second: a byte
@@ -357,7 +361,7 @@ def _connect(path: Path, fresh: bool) -> sqlite3.Connection:
     connection = _open(path)
     connection.executescript(SCHEMA)
     connection.execute(
-        "INSERT INTO meta VALUES ('layout', ?, ?)", (LAYOUT, check(b"", "layout", LAYOUT))
+        "INSERT INTO meta VALUES ('layout', ?, ?)", (LAYOUT, check(key, "layout", LAYOUT))
     )
     connection.commit()
     return connection
@@ -376,30 +380,17 @@ def _open(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def _layout(connection: sqlite3.Connection) -> str | None:
+def _layout(connection: sqlite3.Connection, key: bytes) -> str | None:
     try:
         row = connection.execute("SELECT value, check_ FROM meta WHERE key='layout'").fetchone()
     except sqlite3.DatabaseError as exc:
         if _is_disk_fault(exc):
             raise  # (the disk's: the store is kept, and the build says so)
         return None
-    return row[0] if row and row[1] == check(b"", "layout", row[0]) else None
+    return row[0] if row and row[1] == check(key, "layout", row[0]) else None
 
 
 def reader(store: Store) -> Store:
     """A read-only connection of its own to ``store``, for a worker process (a connection
     is never shared across a fork)."""
     return Store(sqlite3.connect(f"file:{store.path}?mode=ro", uri=True), store.path, store.key)
-
-
-def stored_records(store: Store, column: str, files: list[str]) -> dict[str, str]:
-    """The ``film`` or ``derived`` column of these records, by file; a damaged row is
-    left out (the caller reads its file again). Each column has a check of its own,
-    so that reading one neither reads nor hashes the other."""
-    assert column in ("film", "derived")
-    sql = (
-        f"SELECT file, digest, key, problems, '{column}', {column}, {column}_check "
-        "FROM records WHERE file IN ({marks})"
-    )
-    rows = store.rows_in(sql, files, checked=True)
-    return {row[0]: row[5] for row in rows}

@@ -201,29 +201,35 @@ def staged(out: Path) -> Iterator[Target]:
 
 def _move_in(target: Target) -> None:
     out = target.out
+    _refuse_linked_folders(out, [*target.written, *target.removed])
     (out / JOURNAL).write_bytes(b"")
     for rel in target.written:
         path = out / rel
-        _unlink_linked_folders(out, rel)
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
         _make_parents(out, path)
         os.replace(target.staging / rel, path)
     for rel in target.removed:
-        _unlink_linked_folders(out, rel)
         _remove(out, rel)
 
 
-def _unlink_linked_folders(out: Path, rel: str) -> None:
-    """Delete each symbolic link that stands for a folder of ``rel`` in the output (put
-    there by hand): the link itself, not what it points to, so that a file is written
-    or deleted in the output and never through a link somewhere else."""
-    folder = str(out)
-    for part in rel.split("/")[:-1]:
-        folder = os.path.join(folder, part)
-        if os.path.islink(folder):
-            os.unlink(folder)
-            return
+def _refuse_linked_folders(out: Path, paths: list[str]) -> None:
+    """Refuse, before anything is moved, an update that would write or delete a file
+    through a symbolic link standing for one of its folders in the output (put there by
+    hand): the file would go, or be deleted, wherever the link points."""
+    seen: set[str] = set()  # (each folder looked at once: a template's edit writes all)
+    for rel in paths:
+        folder = str(out)
+        for part in rel.split("/")[:-1]:
+            folder = os.path.join(folder, part)
+            if folder in seen:
+                continue
+            seen.add(folder)
+            if os.path.islink(folder):
+                raise FilmpageError(
+                    f"{folder}: a symbolic link in the output; filmpage writes only its own "
+                    "files there. Remove the link: the next build makes that folder again."
+                )
 
 
 def _make_parents(out: Path, target: Path) -> None:

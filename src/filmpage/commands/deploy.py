@@ -248,10 +248,21 @@ def _uncommitted(repo: Path, root: Path) -> list[str]:
     holds them, and the repository does not."""
     paths = _in_repo(repo, root, SOURCES)
     done = subprocess.run(
-        ["git", "-C", str(repo), "status", "--porcelain", "-z", "--untracked-files=all", "--",
-         *paths], capture_output=True, text=True,
-    )  # fmt: skip
-    changed = _porcelain_paths(done.stdout if done.returncode == 0 else "")
+        [
+            "git",
+            "-C",
+            str(repo),
+            "status",
+            "--porcelain",
+            "-z",
+            "--untracked-files=all",
+            "--",
+            *paths,
+        ],
+        capture_output=True,
+    )  # fmt: skip  (bytes: with -z git writes names as they are, UTF-8 or not; shown)
+    status = done.stdout.decode("utf-8", "replace") if done.returncode == 0 else ""
+    changed = _porcelain_paths(status)
     if not changed:
         return []
     more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""

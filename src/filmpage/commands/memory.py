@@ -21,7 +21,7 @@ from typing import Any
 from ..derive import SearchWords
 from ..errors import Problem
 from ..images import SourceInfo
-from ..store import Damaged, Store, reader, stored_records
+from ..store import Damaged, Store, reader
 from ..write import absent
 from .planrows import (
     PlanFilm,
@@ -32,6 +32,14 @@ from .planrows import (
     spec_hash,
     write_plan_pages,
 )
+from .recordrows import (
+    RecordEntry,
+    entries_of,
+    problems_of,
+    record_row,
+    restamp,
+    stored_records,
+)
 
 Stamp = tuple[int, int]
 
@@ -39,13 +47,6 @@ RACY_NS = 2_000_000_000
 """Files changed this close before the last build finished may not show it in their
 modification time yet (a change in the same clock tick): like git's racy-index rule,
 their size and time are not trusted."""
-
-
-@dataclass(frozen=True)
-class RecordEntry:
-    stamp: Stamp
-    digest: bytes  # of the file's bytes
-    key: bytes  # of the film's outline (b"" when the record has errors)
 
 
 @dataclass
@@ -130,7 +131,7 @@ class Memory:
         return self._read(f"fact:{name}", lambda store: store.get(name))
 
     def inputs(self) -> dict[str, Stamp]:
-        rows = self._read("inputs", lambda s: s.rows("SELECT path, size, mtime FROM inputs"))
+        rows = self._read("inputs", lambda s: s.whole("inputs", INPUTS))
         if rows is None:
             return {}
         if isinstance(rows, list):
@@ -138,10 +139,10 @@ class Memory:
         return rows
 
     def record_entries(self) -> dict[str, RecordEntry]:
-        return self._read("entries", _entries) or {}
+        return self._read("entries", entries_of) or {}
 
     def problems(self, file: str) -> tuple[Problem, ...]:
-        return (self._read("problems", _record_problems) or {}).get(file, ())
+        return (self._read("problems", problems_of) or {}).get(file, ())
 
     def stored(self, column: str, files: Iterable[str]) -> dict[str, str]:
         """The ``film`` or ``derived`` column of these records, by file; a damaged row
@@ -215,7 +216,7 @@ class Memory:
 
     def outputs(self) -> dict[str, bytes]:
         """The fingerprint of every output file of the last build, by path."""
-        return self._read("outputs", lambda s: dict(s.rows("SELECT * FROM outputs"))) or {}
+        return self._read("outputs", lambda s: dict(s.whole("outputs", OUTPUTS) or ())) or {}
 
     def compiled(self) -> dict[str, tuple[bytes, bytes]]:
         """The templates' compiled code the last builds kept, signed (``compiled.py``)."""
@@ -244,9 +245,9 @@ class Memory:
         with self.store.db:
             self.store.write(
                 "INSERT OR REPLACE INTO records (file, digest, key, problems, derived,"
-                " derived_check, film, film_check, size, mtime)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (_record_row(self.store, file, loaded) for file, loaded in read.items()),
+                " derived_check, film, film_check, size, mtime, entry_check)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (record_row(self.store, file, loaded) for file, loaded in read.items()),
             )
             self.store.put(AHEAD, "1")
         self._cache[f"fact:{AHEAD}"] = "1"
@@ -279,7 +280,7 @@ class Memory:
             shows = dict(shows_rows(learned.pages or ()))
         plan = self.plan() if learned.plan is None else None  # the last build's, kept
         # (the records this build read are in it already: :meth:`keep_records`)
-        problems = self._read("problems", _record_problems) or {}
+        problems = self._read("problems", problems_of) or {}
         posters = self._cache.get("posters")
         self._cache = {
             "inputs": learned.inputs,
@@ -300,28 +301,8 @@ class Memory:
         self.words.update(learned.words)
 
 
-def _record_row(store: Store, file: str, loaded) -> tuple:
-    """A record's row: its film and its derived data each with a check of its own, of
-    what names the record and of the column's name (:func:`filmpage.store.stored_records`)."""
-    head = (file, loaded.digest, loaded.key, problems_text(loaded.problems))
-    return (*head, loaded.derived, store.check(*head, "derived", loaded.derived),
-            loaded.film, store.check(*head, "film", loaded.film), *loaded.stamp)  # fmt: skip
-
-
-def problems_text(problems: Iterable[Problem]) -> str:
-    return json.dumps([list(p.__dict__.values()) for p in problems], ensure_ascii=False)
-
-
-def _entries(store: Store) -> dict[str, RecordEntry]:
-    rows = store.rows("SELECT file, size, mtime, digest, key FROM records")
-    return {
-        file: RecordEntry((size, mtime), digest, key) for file, size, mtime, digest, key in rows
-    }
-
-
-def _record_problems(store: Store) -> dict[str, tuple[Problem, ...]]:
-    rows = store.rows("SELECT file, problems FROM records WHERE problems != '[]'")
-    return {file: tuple(Problem(*p) for p in json.loads(text)) for file, text in rows}
+INPUTS = "SELECT path, size, mtime FROM inputs ORDER BY path"
+OUTPUTS = "SELECT path, fingerprint FROM outputs ORDER BY path"
 
 
 AHEAD = "records_ahead"
@@ -345,18 +326,16 @@ def _write(
     transaction; the pages that name each film (``shows``, as far as known) as they now
     are."""
     with store.db:
+        if not before.inputs():  # (none, or not as sealed: every row written again)
+            store.db.execute("DELETE FROM inputs")
         store.update("inputs", before.inputs(), learned.inputs, lambda p, s: (p, *s))
+        store.seal("inputs", [(p, *s) for p, s in sorted(learned.inputs.items())])
         entries = before.record_entries()
         gone = [(f,) for f in entries.keys() - learned.entries.keys()]
         store.write("DELETE FROM records WHERE file = ?", gone)  # (those read: keep_records)
-        store.write(
-            "UPDATE records SET size = ?, mtime = ? WHERE file = ?",
-            (
-                (*e.stamp, f)
-                for f, e in learned.entries.items()
-                if f not in learned.read and entries.get(f, e).stamp != e.stamp
-            ),
-        )
+        touched = {f: e.stamp for f, e in learned.entries.items()
+                   if f not in learned.read and entries.get(f, e).stamp != e.stamp}  # fmt: skip
+        restamp(store, touched)
         if learned.plan is not None:
             films = [(i, f.slug, f.file, f.title, f.year, f.poster, f.related)
                      for i, f in enumerate(learned.plan)]  # fmt: skip
@@ -369,7 +348,10 @@ def _write(
             store.db.execute("DELETE FROM film_parts")
         store.update("film_parts", parts, learned.films, lambda slug, value: (slug, *value))
         store.seal("film_parts", [(slug, *learned.films[slug]) for slug in sorted(learned.films)])
+        if not before.outputs():  # (likewise)
+            store.db.execute("DELETE FROM outputs")
         store.update("outputs", before.outputs(), learned.outputs, lambda p, f: (p, f))
+        store.seal("outputs", sorted(learned.outputs.items()))
         if learned.compiled is not None:
             store.replace_all("compiled", ((n, *e) for n, e in learned.compiled.items()))
         store.write("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?, ?, ?)", learned.pieces)

@@ -27,10 +27,11 @@ from ..model import (
     RelatedTitle,
 )
 from ..record import film_from_record
-from ..store import digest, stored_records
-from .memory import Memory, RecordEntry
+from ..store import digest
+from .memory import Memory
 from .parallel import Pool
 from .planrows import PlanFilm
+from .recordrows import RecordEntry, stored_records
 from .scan import stamp
 
 RELATED = Codec([RelatedTitle])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..errors import Problems
 from ..i18n import LOCALES_DIR, SITE_LOCALES
 from ..inputs import every_file
 from ..settings import SETTINGS_FILE
@@ -25,7 +26,8 @@ def template_dirs(root: Path) -> list[Path]:
 
 
 def input_stamps(root: Path) -> dict[str, Stamp]:
-    """The size and modification time of every file a build reads, by path."""
+    """The size and modification time of every file a build reads, by path; a file whose
+    name is not UTF-8 (which the pages and the store cannot name) is an error."""
     stamps = {}
     for folder in (
         root / "content",
@@ -38,8 +40,20 @@ def input_stamps(root: Path) -> dict[str, Stamp]:
     ):
         for path in every_file(str(folder)):  # each real folder once: a loop ends
             stamps[path] = stamp(path)
+    _refuse_names_not_utf8(root, stamps)
     settings = str(root / SETTINGS_FILE)
     return {settings: stamp(settings), **stamps}
+
+
+def _refuse_names_not_utf8(root: Path, paths) -> None:
+    problems = Problems()
+    for path in paths:
+        try:
+            path.encode()
+        except UnicodeEncodeError:
+            shown = os.path.relpath(path, root).encode("utf-8", "replace").decode()
+            problems.error(shown, 0, 0, "", "the file's name is not UTF-8; rename it")
+    problems.raise_if_errors()
 
 
 def stamp(path: str | Path) -> Stamp:
