@@ -10,8 +10,8 @@ by anyone without that key (a store committed to a repository, a file in a share
 folder) does not match; a row whose hash does not match is treated as missing (the
 record is read again, the plan made again, the template compiled again). A store of
 another layout, made with another key (its ``layout`` row is keyed too), or one SQLite
-cannot read, is started afresh. It refuses to live behind a symbolic
-link, and the only files it ever writes or deletes are its own.
+cannot read, is started afresh. It refuses to live behind a symbolic link, and the only
+files it ever writes or deletes are its own.
 
 Tables (each row's ``check_`` is the keyed hash of its other values; the tables every
 build reads whole, the plan's, the films' parts, the inputs and the outputs, are checked
@@ -114,9 +114,8 @@ def store_place(out: Path, root: Path) -> tuple[Path, str]:
     ``out``'s path, so that an output elsewhere (``/var/www/html``) gets no cache beside it.
     The path is taken with its folder's links and ``..`` resolved: one output named two
     ways (``/srv/www``, ``/srv/x/../www``) has one store and one lock."""
-    out, root = out.absolute(), root.absolute()
-    out = out.parent.resolve() / out.name
-    if out.parent.resolve().is_relative_to(root.resolve()):
+    out = out.absolute().parent.resolve() / out.name
+    if out.parent.is_relative_to(root.resolve()):
         return out.parent / CACHE_DIR, out.name
     key = hashlib.blake2b(str(out).encode(), digest_size=8).hexdigest()
     return root / CACHE_DIR, f"{out.name}-{key}"
@@ -242,6 +241,15 @@ class Store:
             marks = ",".join("?" * len(changed[0]))
             self.write(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", changed)
 
+    def update_sealed(self, table: str, before: dict, now: dict, row) -> None:
+        """:meth:`update` a table the store keeps whole (every row written again when
+        ``before`` is empty: none known, or not as sealed), then :meth:`seal` it, its rows
+        in the order of their keys (the order :meth:`whole` must read them in)."""
+        if not before:
+            self.db.execute(f"DELETE FROM {table}")
+        self.update(table, before, now, row)
+        self.seal(table, [row(k, v) for k, v in sorted(now.items())])
+
     def replace_all(self, table: str, rows: Iterable[tuple], checked: bool = False) -> None:
         """Make a table hold these rows and no other."""
         rows = list(rows)
@@ -277,10 +285,7 @@ def _own_folder(folder: Path) -> Path:
     """The cache folder, made if need be; refused when it is a symbolic link (its files
     would go, and be deleted, wherever the link points) or not a folder."""
     if folder.is_symlink():
-        raise FilmpageError(
-            f"{folder}: the build cache is a symbolic link; refusing to write through it. "
-            "Remove the link (the cache is remade on the next build)."
-        )
+        raise FilmpageError(f"{folder}: the build cache is a symbolic link; {REMOVE_IT}")
     if folder.exists() and not folder.is_dir():
         raise FilmpageError(f"{folder}: the build cache should be a folder; {REMOVE_IT}")
     folder.mkdir(parents=True, exist_ok=True)
@@ -288,6 +293,8 @@ def _own_folder(folder: Path) -> Path:
 
 
 REMOVE_IT = "remove it (the cache is remade on the next build)"
+STORE_FILES = {"": "build store", "-wal": "build store's log", "-shm": "build store's index",
+               "-journal": "build store's journal"}  # fmt: skip
 
 
 def _own_file(path: Path, what: str) -> None:
@@ -338,12 +345,7 @@ def _locked(path: Path, out: Path) -> Iterator[None]:
 def _connect(path: Path, fresh: bool, key: bytes) -> sqlite3.Connection:
     """A connection to the store at ``path``: emptied when ``fresh``, of another layout,
     made with another key than ``key`` (someone else's store, handed over), or damaged."""
-    for suffix, what in (
-        ("", "build store"),
-        ("-wal", "build store's log"),
-        ("-shm", "build store's index"),
-        ("-journal", "build store's journal"),
-    ):
+    for suffix, what in STORE_FILES.items():
         _own_file(Path(f"{path}{suffix}"), what)
     if not fresh:
         try:
@@ -355,7 +357,7 @@ def _connect(path: Path, fresh: bool, key: bytes) -> sqlite3.Connection:
             # gone wrong in the table definitions SQLite keeps in the file)
             if _is_disk_fault(exc):
                 raise  # (the disk's: the store is kept, and the build says so)
-    for suffix in ("", "-wal", "-shm", "-journal"):
+    for suffix in STORE_FILES:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(f"{path}{suffix}")
     connection = _open(path)

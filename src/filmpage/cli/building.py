@@ -84,9 +84,9 @@ def build_command(
     report_problems(result.warnings, quiet)
     if verbose:
         click.echo(f"wrote {result.files} files to {result.out}")
-        for path in result.paths_written:
+        for path in sorted(result.paths_written):
             click.echo(f"  wrote {path}")
-        for path in result.paths_removed:
+        for path in sorted(result.paths_removed):
             click.echo(f"  removed {path}")
     if not quiet:
         click.echo(build_summary(result))

@@ -66,7 +66,8 @@ class BuildResult:
     reused: int = 0
     removed: int = 0
     drafts: int = 0  # films left out as drafts
-    paths_written: tuple[str, ...] = ()  # the output's files written, and those removed
+    paths_written: tuple[str, ...] = ()  # the output's files written, and those removed,
+    # in the order the build came to them
     paths_removed: tuple[str, ...] = ()
 
 
@@ -391,5 +392,5 @@ def _result(
     return BuildResult(len(plan.films), pages, len(target.written), site.warnings, seconds, out,
                        rendered=made.rendered, reused=pages - made.rendered,
                        removed=made.removed, drafts=plan.facts["drafts"],
-                       paths_written=tuple(sorted(target.written)),
-                       paths_removed=tuple(sorted(target.removed)))  # fmt: skip
+                       paths_written=tuple(target.written),
+                       paths_removed=tuple(target.removed))  # fmt: skip

@@ -247,20 +247,9 @@ def _uncommitted(repo: Path, root: Path) -> list[str]:
     """A warning when the site's sources have changes not committed: the published site
     holds them, and the repository does not."""
     paths = _in_repo(repo, root, SOURCES)
-    done = subprocess.run(
-        [
-            "git",
-            "-C",
-            str(repo),
-            "status",
-            "--porcelain",
-            "-z",
-            "--untracked-files=all",
-            "--",
-            *paths,
-        ],
-        capture_output=True,
-    )  # fmt: skip  (bytes: with -z git writes names as they are, UTF-8 or not; shown)
+    # bytes: with -z git writes names as they are, UTF-8 or not (shown, a bad byte as �)
+    args = ["status", "--porcelain", "-z", "--untracked-files=all", "--", *paths]
+    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True)
     status = done.stdout.decode("utf-8", "replace") if done.returncode == 0 else ""
     changed = _porcelain_paths(status)
     if not changed:

@@ -326,10 +326,7 @@ def _write(
     transaction; the pages that name each film (``shows``, as far as known) as they now
     are."""
     with store.db:
-        if not before.inputs():  # (none, or not as sealed: every row written again)
-            store.db.execute("DELETE FROM inputs")
-        store.update("inputs", before.inputs(), learned.inputs, lambda p, s: (p, *s))
-        store.seal("inputs", [(p, *s) for p, s in sorted(learned.inputs.items())])
+        store.update_sealed("inputs", before.inputs(), learned.inputs, lambda p, s: (p, *s))
         entries = before.record_entries()
         gone = [(f,) for f in entries.keys() - learned.entries.keys()]
         store.write("DELETE FROM records WHERE file = ?", gone)  # (those read: keep_records)
@@ -343,15 +340,9 @@ def _write(
             store.seal("plan_films", films)
             shows = write_plan_pages(store, learned.pages or [], before.plan(),
                                      before.with_specs, before._shows, shows)  # fmt: skip
-        parts = before.plan_films()
-        if not parts:  # (none, or not as sealed: every row written again)
-            store.db.execute("DELETE FROM film_parts")
-        store.update("film_parts", parts, learned.films, lambda slug, value: (slug, *value))
-        store.seal("film_parts", [(slug, *learned.films[slug]) for slug in sorted(learned.films)])
-        if not before.outputs():  # (likewise)
-            store.db.execute("DELETE FROM outputs")
-        store.update("outputs", before.outputs(), learned.outputs, lambda p, f: (p, f))
-        store.seal("outputs", sorted(learned.outputs.items()))
+        parts, films = before.plan_films(), learned.films
+        store.update_sealed("film_parts", parts, films, lambda slug, value: (slug, *value))
+        store.update_sealed("outputs", before.outputs(), learned.outputs, lambda p, f: (p, f))
         if learned.compiled is not None:
             store.replace_all("compiled", ((n, *e) for n, e in learned.compiled.items()))
         store.write("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?, ?, ?)", learned.pieces)

@@ -4,6 +4,7 @@ nothing changed since the last build without reading anything, and which records
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import Problems
@@ -45,7 +46,13 @@ def input_stamps(root: Path) -> dict[str, Stamp]:
     return {settings: stamp(settings), **stamps}
 
 
-def _refuse_names_not_utf8(root: Path, paths) -> None:
+def _refuse_names_not_utf8(root: Path, paths: Iterable[str]) -> None:
+    paths = list(paths)
+    try:
+        "\0".join(paths).encode()  # (every build: all of them at once, found one by one)
+        return
+    except UnicodeEncodeError:
+        pass
     problems = Problems()
     for path in paths:
         try:

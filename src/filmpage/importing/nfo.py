@@ -60,8 +60,8 @@ def read_nfo(path: Path, name: str) -> Iterator[Row | Skip]:
         yield Skip(Origin(name, exc.position[0]), f"not well-formed XML: {exc}")
         return
     except DefusedXmlException as exc:
-        name = getattr(exc, "name", None)  # (an entity's; the exception's text is its repr)
-        what = f"the entity {name!r}" if name else "an entity or an external reference"
+        entity = getattr(exc, "name", None)  # (the exception's own text is its repr)
+        what = f"the entity {entity!r}" if entity else "an entity or an external reference"
         yield Skip(origin, f"refused: it declares {what}, and those are not read")
         return
     if movie.tag in _NOT_FILMS:
