@@ -13,13 +13,22 @@ from ..commands.build import OUTPUT_DIR
 from ..errors import FilmpageError, Problem, machine_error
 from ..settings import SETTINGS_FILE, base_url_problem, find_site
 
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0)) if c not in (9, 10)}
+
+
+def printable(text: str) -> str:
+    """A message as the terminal may show it: the control characters a file can bring in
+    (a title, a column's name) written as escapes (``\\x1b``), never sent to the terminal,
+    which would act on them."""
+    return text.translate(_CONTROL)
+
 
 def report_problems(problems: list[Problem], quiet: bool = False) -> None:
     for problem in problems:
         if problem.severity == "warning" and quiet:
             continue
         color = "yellow" if problem.severity == "warning" else "red"
-        click.secho(str(problem), fg=color, err=True)
+        click.secho(printable(str(problem)), fg=color, err=True)
 
 
 OUTPUT_KEPT = (

@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 
 from ..importing import FORMATS
-from .common import handle_errors, locate_site, quiet_option, root_option, verbose_option
+from .common import (
+    handle_errors,
+    locate_site,
+    printable,
+    quiet_option,
+    root_option,
+    verbose_option,
+)
 
 
 def _no_force(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -77,10 +84,12 @@ def import_command(
     except KeyboardInterrupt:
         click.echo("interrupted before anything was written.", err=True)
         sys.exit(130)
-    # each kind of result up to 20 lines (all of them with -v; the errors alone with -q)
-    for err, line in terminal_lines(report, limit=10**9 if verbose else 20):
-        if err or not quiet:
-            click.secho(line, err=err, fg="yellow" if line.startswith("conflict") else None)
+    # each kind of result up to 20 lines (all of them with -v; conflicts and rows skipped
+    # alone with -q)
+    for kind, line in terminal_lines(report, limit=10**9 if verbose else 20):
+        if kind == "problem" or not quiet:
+            colour = "yellow" if line.startswith("conflict") else None
+            click.secho(printable(line), err=kind != "done", fg=colour)
     if report.failure:
         click.secho(f"error: {report.failure}", fg="red", err=True)
         for path in report.unwritten[:20]:
@@ -95,9 +104,10 @@ def import_command(
     if report.failure and report.unwritten:
         sys.exit(1)
     if not report.imported:
-        click.secho(
-            "Nothing could be imported: every row was skipped (the reasons are above).",
-            fg="red",
-            err=True,
+        why = (
+            "every row was skipped (the reasons are above)"
+            if report.skipped
+            else "the files hold no film (no row under the header, no file of the format)"
         )
+        click.secho(f"Nothing could be imported: {why}.", fg="red", err=True)
         sys.exit(1)

@@ -17,7 +17,7 @@ from ..errors import FilmpageError, Problem, Problems
 from ..importing import FORMATS
 from ..importing.collections import COLLECTIONS_DIR, plan_collections
 from ..importing.existing import read_catalogue
-from ..importing.files import FileProblem
+from ..importing.files import FileProblem, read_bytes
 from ..importing.fill import MAPPABLE
 from ..importing.identity import gather
 from ..importing.imdb import read_imdb
@@ -38,6 +38,7 @@ from ..load import FILMS_DIR
 from ..yamldoc import Map, Reader, parse
 
 REPORT_FILE = "import-report.yaml"
+MAPPING_BYTES = 1 << 20  # a mapping file names a few dozen columns
 
 
 def parse_mapping(pairs: list[str], mapping_file: Path | None) -> dict[str, str]:
@@ -45,9 +46,9 @@ def parse_mapping(pairs: list[str], mapping_file: Path | None) -> dict[str, str]
     mapping: dict[str, str] = {}
     if mapping_file is not None:
         problems = Problems()
-        try:
-            text = mapping_file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+        try:  # (a regular file only, as every input: a named pipe would never end)
+            text = read_bytes(mapping_file, MAPPING_BYTES).decode("utf-8-sig")
+        except (FileProblem, UnicodeDecodeError) as exc:
             raise FilmpageError(f"{mapping_file}: cannot read the mapping: {exc}") from exc
         tree = parse(text, mapping_file.name, problems)
         problems.raise_if_errors()
@@ -168,7 +169,7 @@ def run_import(
         (Origin(rel), f"cannot be read ({why}); films in it are not recognised")
         for rel, why in unreadable
     ]
-    report.films = plan_films(root, films, records, fmt, update)
+    report.films = plan_films(root, films, records, fmt, update, [rel for rel, _ in unreadable])
     report.collections = plan_collections(root, lists, report.films)
     if not dry_run or report_path is not None:
         report.report_file = report_path or root / REPORT_FILE

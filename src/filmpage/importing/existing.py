@@ -55,6 +55,13 @@ class Existing:
         return self.text_of("slug")
 
     @property
+    def aliases(self) -> list[str]:
+        """The earlier slugs the record keeps (``aliases``), as written."""
+        node = self.record.tree.get("aliases")
+        items = node.items if isinstance(node, yamldoc.Seq) else [node] if node else []
+        return [i.text.strip() for i in items if isinstance(i, yamldoc.Scalar) and not i.is_null]
+
+    @property
     def ids(self) -> dict[str, str]:
         node = self.record.tree.get("ids")
         if not isinstance(node, yamldoc.Map):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..yamldoc import is_web_url
-from .rows import Row, review
+from .rows import Row, bare_text, review
 from .values import (
     DAY_FIRST,
     ID_KINDS,
@@ -51,8 +51,14 @@ class SkipRow(Exception):
     """The row cannot become a record; the message says why."""
 
 
+def _is_null(value: object) -> bool:
+    return isinstance(value, str) and value.strip() == "\\N"
+
+
 def fill(row: Row, raw: Raw, reading: Reading = Reading()) -> None:
-    """Fill ``row`` from ``raw``; raise SkipRow when the row cannot be imported."""
+    """Fill ``row`` from ``raw``; raise SkipRow when the row cannot be imported. A value
+    ``\\N`` is no value (IMDb's datasets write it so)."""
+    raw = {name: value for name, value in raw.items() if not _is_null(value)}
     kind = _text(raw.get("type"))
     if kind and not_a_film(kind):
         title = _text(raw.get("title"))
@@ -184,15 +190,17 @@ def _fill_review(row: Row, raw: Raw, reading: Reading) -> None:
         except BadValue as exc:
             row.notes.append(f"{exc}; left out")
             parsed = None
-        if parsed:
+        if parsed and parsed[0] > (parsed[1] or reading.scale):
+            scale = number_text(parsed[1] or reading.scale)
+            row.notes.append(f"rating {rating_text} is above the scale (out of {scale}); left out")
+        elif parsed:
             value, scale = parsed
             scale = scale or reading.scale
             rating = stars(value, scale)
-            said = f"Rated {number_text(value)} out of {number_text(scale)}"
+            said = bare_text(number_text(value), number_text(scale), reading.rated_on)
             if rating is None:
                 row.notes.append(f"rating {rating_text} is below one star; kept in words only")
     if body:
         row.reviews.append(review(body, rating, date))
     elif said:
-        on = f" {reading.rated_on}" if reading.rated_on else ""
-        row.reviews.append(review(f"{said}{on}.", rating, date, bare=True))
+        row.reviews.append(review(said, rating, date, bare=True))

@@ -163,4 +163,4 @@ def _final_reviews(reviews: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if written or not reviews:
         return written
     latest = max(enumerate(reviews), key=lambda pair: (pair[1].get("date", ""), pair[0]))[1]
-    return [{k: v for k, v in latest.items() if k != RATING_ONLY}]
+    return [latest]  # (still marked: a merge replaces the bare rating it imported before)

@@ -25,7 +25,7 @@ from .edit import Document
 from .emit import as_text
 from .existing import Existing
 from .identity import Film
-from .rows import without_marks
+from .rows import RATING_ONLY, is_bare, without_marks
 
 LIST_FIELDS = {"genres", "countries", "languages"}
 NEVER_REPLACED = {("title",), ("year",)}
@@ -42,6 +42,7 @@ class Conflict:
 @dataclass
 class Merge:
     document: Document
+    plot_in_front: bool = False  # a Markdown record whose plot is its front matter's ``plot``
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
@@ -91,14 +92,23 @@ def imported_values(film: Film) -> dict[tuple[str, ...], Any]:
 
 def merge(film: Film, record: Existing, fmt: str, update: bool, files: list[str]) -> Merge:
     """The edits that bring ``film`` into ``record``, and what they mean for the report."""
-    result = Merge(Document(record.text, record.yaml_only))
     plain = record.plain
+    in_front = not record.body.strip() and plain.get("plot") is not None
+    result = Merge(Document(record.text, record.yaml_only), plot_in_front=in_front)
     source = plain.get("source") if isinstance(plain.get("source"), dict) else {}
     base = parse_digests(source.get(fmt) if isinstance(source.get(fmt), str) else None)
+    others = _written_by_others(source, fmt)
     digests = {k: list(v) for k, v in base.items()}
     for path, value in imported_values(film).items():
         current = _current(record, plain, path)
-        _decide(result, path, current, value, base.get(".".join(path), [None])[0], update)
+        last = base.get(".".join(path), [None])[0]
+        if current is None and last is None and ".".join(path) in others:
+            result.notes.append(
+                f"{'.'.join(path)}: removed by hand after an earlier import "
+                f"({others['.'.join(path)]}); not added again"
+            )
+            continue
+        _decide(result, path, current, value, last, update)
         if ".".join(path) in result.added + result.updated:
             digests[".".join(path)] = [digest(value)]
     _merge_reviews(result, plain.get("customer_reviews"), film.reviews, base, digests, update)
@@ -107,9 +117,21 @@ def merge(film: Film, record: Existing, fmt: str, update: bool, files: list[str]
     return result
 
 
+def _written_by_others(source: dict, fmt: str) -> dict[str, str]:
+    """The fields that imports of other formats wrote into the record (by the digests
+    they kept in ``source``), with the format that wrote each: one the record lacks now
+    was removed by hand, and no import adds it again."""
+    found: dict[str, str] = {}
+    for name, text in sorted(source.items()):
+        if name not in ("format", "file", fmt) and isinstance(text, str):
+            for path in parse_digests(text):
+                found.setdefault(path, name)
+    return found
+
+
 def _current(record: Existing, plain: dict[str, Any], path: tuple[str, ...]) -> Any:
-    if path == ("plot",) and not record.yaml_only:
-        return record.body.strip() or None
+    if path == ("plot",) and not record.yaml_only:  # the body, else the front matter's
+        return record.body.strip() or plain.get("plot") or None
     node: Any = plain
     for key in path:
         node = node.get(key) if isinstance(node, dict) else None
@@ -137,7 +159,7 @@ def _decide(result: Merge, path, current, value, base: str | None, update: bool)
     name = ".".join(path)
     if current is None:
         if base is None:
-            _write(result.document, path, value)
+            _write(result, path, value)
             result.added.append(name)
         elif base != digest(value):
             result.notes.append(f"{name}: removed by hand after an earlier import; not added again")
@@ -146,7 +168,7 @@ def _decide(result: Merge, path, current, value, base: str | None, update: bool)
         return
     untouched = base is not None and digest(current) == base
     if untouched and update and path not in NEVER_REPLACED:
-        _write(result.document, path, value)
+        _write(result, path, value)
         result.updated.append(name)
     elif untouched:
         hint = (
@@ -159,8 +181,9 @@ def _decide(result: Merge, path, current, value, base: str | None, update: bool)
         result.conflicts.append(Conflict(name, current, value, "the record's value is kept"))
 
 
-def _write(document: Document, path: tuple[str, ...], value: Any) -> None:
-    if path == ("plot",) and document.body_start is not None:
+def _write(result: Merge, path: tuple[str, ...], value: Any) -> None:
+    document = result.document
+    if path == ("plot",) and document.body_start is not None and not result.plot_in_front:
         document.set_body(value)
     else:
         document.set(path, value)
@@ -173,14 +196,21 @@ def _merge_reviews(result: Merge, current, reviews, base, digests, update: bool)
     seen = set(base.get("customer_reviews", []))
     held = {digest(r): i for i, r in enumerate(have) if isinstance(r, dict)}
     new = []
-    for item in (without_marks(r) for r in reviews):
+    for raw in reviews:
+        item = without_marks(raw)
         mark = digest(item)
         if mark in seen or mark in held:
             continue
+        # the review this one replaces: of the same day, or (a bare rating) the bare
+        # rating the last import of this format gave, untouched since
         same_day = [
             i
             for d, i in held.items()
-            if d in seen and item.get("date") and have[i].get("date") == str(item.get("date"))
+            if d in seen
+            and (
+                (item.get("date") and have[i].get("date") == str(item.get("date")))
+                or (raw.get(RATING_ONLY) and is_bare(have[i]))
+            )
         ]
         if same_day and update:
             result.document.replace_item(("customer_reviews",), same_day[0], item)
@@ -191,7 +221,7 @@ def _merge_reviews(result: Merge, current, reviews, base, digests, update: bool)
                     f"customer_reviews[{same_day[0]}]",
                     have[same_day[0]],
                     item,
-                    "the source's review of that date changed; --update takes it",
+                    "the source's review (or rating) changed; --update takes it",
                 )
             )
             continue

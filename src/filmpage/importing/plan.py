@@ -61,7 +61,9 @@ def check_text(text: str, rel: str) -> list[str]:
     return [str(p) for p in problems.errors]
 
 
-def plan_films(root, films, records, fmt: str, update: bool) -> list[Planned]:
+def plan_films(
+    root, films, records, fmt: str, update: bool, unreadable: list[str] = ()
+) -> list[Planned]:
     index: Index[Existing] = Index(lambda r: r.identity)
     for record in records:
         index.add(record)
@@ -70,7 +72,7 @@ def plan_films(root, films, records, fmt: str, update: bool) -> list[Planned]:
     plans, creates = [], []
     for film, found in zip(films, matches, strict=True):
         if len(found) > 1:
-            names = ", ".join(r.rel for r in found)
+            names = ", ".join(sorted(r.rel for r in found))
             plans.append(
                 _skip(film, f"matches {len(found)} records ({names}); add ids to tell them apart")
             )
@@ -87,7 +89,7 @@ def plan_films(root, films, records, fmt: str, update: bool) -> list[Planned]:
             f"{new!r} ({row.origin}); the first is imported"
             for name, old, new, row in planned.film.disagreements
         ]
-    _name_new_records(root, creates, records)
+    _name_new_records(root, creates, records, list(unreadable))
     for planned in creates:
         if planned.kind == "created":
             _create(planned, fmt)
@@ -158,20 +160,28 @@ def new_values(film: Film, fmt: str) -> dict[str, Any]:
 def _short(slug: str) -> str:
     if len(slug) <= MAX_SLUG:
         return slug
-    cut = slug[: MAX_SLUG + 1].rsplit("-", 1)[0]
+    head = slug[: MAX_SLUG + 1]
+    cut = head.rsplit("-", 1)[0] if "-" in head else ""
     return cut if len(cut) >= MAX_SLUG // 2 else slug[:MAX_SLUG].strip("-")
 
 
-def _name_new_records(root: Path, creates: list[Planned], records: list[Existing]) -> None:
+def _name_new_records(
+    root: Path, creates: list[Planned], records: list[Existing], unreadable: list[str]
+) -> None:
     """Each new record's slug, written into it (so that no film added later moves its
-    URL), never one a record already there has, and its file name."""
+    URL), never one a record already there has (as its slug or one of its aliases), and
+    its file name. A film that may be the one of a record that cannot be read (its file
+    has the film's name) is skipped: the record is fixed first."""
     existing = _built(records)
     taken = {f.slug for f in assign_slugs(existing, Problems())}
     taken |= {slugify(r.title) for r in records}
+    taken |= {alias for r in records for alias in r.aliases}
     stems = {Path(r.rel).stem.casefold() for r in records}
     folder = root / FILMS_DIR
     if folder.is_dir():  # records that could not be read keep their names too
         stems |= {Path(name).stem.casefold() for name in os.listdir(folder)}
+    blocked = {Path(rel).stem.casefold(): rel for rel in sorted(unreadable)}
+    taken |= set(blocked)
     bases = Counter()
     for planned in creates:
         film = planned.film
@@ -179,17 +189,25 @@ def _name_new_records(root: Path, creates: list[Planned], records: list[Existing
         if not derived:
             planned.kind, planned.reason = "skipped", "cannot make a URL slug from the title"
             continue
+        year = film.fields["year"]
+        unread = blocked.get(derived) or blocked.get(f"{derived}-{year}")
+        if unread:
+            planned.kind = "skipped"
+            planned.reason = f"may be the film of {unread}, which cannot be read; fix it first"
+            continue
         base = _short(derived)
         explicit = base != slugify(film.title) or base in taken
         if base in taken:
-            base = _unique(f"{base}-{film.fields['year']}", taken)
+            base = f"{base}-{year}"
         planned.slug, planned.explicit = base, explicit
         bases[base] += 1
+    used = set(taken)
     for planned in creates:
         if planned.kind != "created":
             continue
         if not planned.explicit and bases[planned.slug] > 1:
             planned.slug = f"{planned.slug}-{planned.film.fields['year']}"
+        planned.slug = _unique(planned.slug, used)  # (two new films of one title and year)
         planned.explicit = True
         name = _unique(planned.slug, stems)
         planned.path = root / FILMS_DIR / f"{name}.md"
@@ -212,7 +230,7 @@ def _create(planned: Planned, fmt: str) -> None:
     problems = check_text(text, rel)
     if problems:
         planned.kind = "skipped"
-        planned.reason = f"the record would be refused by the build: {problems[0]}"
+        planned.reason = f"the new record would be refused by the build ({problems[0]})"
         return
     planned.text = text
 

@@ -75,21 +75,22 @@ def _rows(origins: list[Origin]) -> str:
     return ", ".join(str(o) for o in origins)
 
 
-def terminal_lines(report: Report, limit: int = 20) -> list[tuple[bool, str]]:
-    """(to standard error?, line) for the terminal: each kind of result up to ``limit``
-    lines, the rest counted (the report file lists everything)."""
-    out: list[tuple[bool, str]] = []
+def terminal_lines(report: Report, limit: int = 20) -> list[tuple[str, str]]:
+    """(kind, line) for the terminal, the kind "done" (what was written), "problem" (a
+    conflict or a row skipped) or "note": each kind of result up to ``limit`` lines, the
+    rest counted (the report file lists everything)."""
+    out: list[tuple[str, str]] = []
     verb = {"created": "would create", "merged": "would merge"} if report.dry_run else {}
 
-    def group(err: bool, lines: list[str]) -> None:
-        out.extend((err, line) for line in lines[:limit])
+    def group(kind: str, lines: list[str]) -> None:
+        out.extend((kind, line) for line in lines[:limit])
         if len(lines) > limit:
             where = f" (see {report.rel(report.report_file)})" if report.report_file else ""
-            out.append((err, f"... and {len(lines) - limit} more{where}"))
+            out.append((kind, f"... and {len(lines) - limit} more{where}"))
 
     for kind in ("created", "merged"):
         group(
-            False,
+            "done",
             [
                 f"{verb.get(kind, kind)} {report.rel(p.path)}"
                 + (f": {', '.join(p.changes)}" if p.changes else "")
@@ -103,14 +104,14 @@ def terminal_lines(report: Report, limit: int = 20) -> list[tuple[bool, str]]:
         for p in report.films + report.collections
         for c in p.conflicts
     ]
-    group(True, conflicts)
-    group(True, [f"skipped {_rows(o)}: {why}" for o, why, _ in report.skipped])
+    group("problem", conflicts)
+    group("problem", [f"skipped {_rows(o)}: {why}" for o, why, _ in report.skipped])
     notes = [f"note {o}: {m}" for o, m in report.notes] + [
         f"note {report.rel(p.path) or _rows([r.origin for r in p.film.rows])}: {n}"
         for p in report.films + report.collections
         for n in p.notes
     ]
-    group(True, notes)
+    group("note", notes)
     return out
 
 

@@ -7,6 +7,7 @@ row's original data, so that the report can show a row exactly as it was read.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +80,22 @@ def review(body: str, rating: float | int | None = None, date: str = "", bare: b
     if bare:
         item[RATING_ONLY] = True
     return item
+
+
+BARE_TEXT = re.compile(r"Rated [0-9.]+ out of [0-9.]+(?: on [^.]+)?\.")
+"""What a review made from a bare rating says (:func:`bare_text`)."""
+
+
+def bare_text(rating: str, scale: str, rated_on: str) -> str:
+    """The text of a review made from a bare rating: "Rated 4 out of 5 on Letterboxd."."""
+    return f"Rated {rating} out of {scale}{f' {rated_on}' if rated_on else ''}."
+
+
+def is_bare(item: Any) -> bool:
+    """Whether a record's review is one an import made from a bare rating (its text as
+    :func:`bare_text` writes it)."""
+    body = item.get("body") if isinstance(item, dict) else None
+    return isinstance(body, str) and BARE_TEXT.fullmatch(body.strip()) is not None
 
 
 def without_marks(item: dict[str, Any]) -> dict[str, Any]:

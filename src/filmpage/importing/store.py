@@ -32,13 +32,16 @@ def as_written(text: str, bom: bool = False, crlf: bool = False) -> bytes:
 
 
 def remove_leftovers(folder: Path) -> None:
-    """Temporary files an import killed mid-write left behind (hidden: the build skips them)."""
+    """Temporary files an import killed mid-write left behind, in ``folder`` and the folders
+    in it (hidden: the build skips them)."""
     if not folder.is_dir():
         return
-    for entry in os.scandir(folder):
-        if entry.name.startswith(".") and entry.name.endswith(TEMP_SUFFIX) and entry.is_file():
-            with contextlib.suppress(OSError):
-                os.unlink(entry.path)
+    for at, _, names in os.walk(folder):  # (into its sub-folders; links not followed)
+        for name in names:
+            path = os.path.join(at, name)
+            if name.startswith(".") and name.endswith(TEMP_SUFFIX) and os.path.isfile(path):
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
 
 
 def write_record(path: Path, data: bytes, new: bool) -> None:
