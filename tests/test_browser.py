@@ -113,6 +113,19 @@ def test_layout_holds_at_phone_and_laptop_widths(visit, name, width):
         shot(page, f"{name}-{width}")
 
 
+@pytest.mark.parametrize("name", ["home", "film", "person", "stats", "search"])
+def test_layout_holds_on_the_narrowest_phones(visit, name):
+    page = visit(PAGES[name], 320)
+    assert page.evaluate(LAYOUT_PROBLEMS) == []
+
+
+def test_a_heading_jumped_to_is_not_under_the_top_bar(visit):
+    page = visit(PAGES["film"] + "#critics-heading", 1280)
+    bar = page.eval_on_selector(".topbar", "e => e.getBoundingClientRect().bottom")
+    heading = page.eval_on_selector("#critics-heading", "e => e.getBoundingClientRect().top")
+    assert heading >= bar
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", list(PAGES))
 def test_content_keeps_its_distance_from_the_bars_and_the_edges(visit, name, width):
