@@ -28,6 +28,7 @@ LAYERS = [
         "cardtext",
         "i18n",
         "formats",
+        "money",
         "",
     },
     {"plainyaml", "yamldoc", "settings"},  # settings

@@ -582,3 +582,24 @@ def test_an_edit_with_what_is_on_changed_in_the_same_build_renders_every_page_it
     build(site, today=BEFORE)
     build(site, out=tmp_path / "clean", clean=True, today=BEFORE)
     assert digest(site / "site") == digest(tmp_path / "clean")
+
+
+def test_a_currency_that_is_not_one_is_an_error_not_a_wrong_price(site):
+    offers = ("[{type: buy, price: 2, currency: '12'}, {type: rent, price: 9.99, currency: EURO},"
+              " {type: buy, price: 3, currency: gbp}]")  # fmt: skip
+    record = film("Metro", offers=offers)
+    write_site(site, {"last-train-home.md": EXAMPLE_RECORD.read_text(), "metro.md": record},
+               EXAMPLE_SETTINGS.read_text())  # fmt: skip
+    (site / "content/programme").mkdir()
+    (site / "content/programme/spring.yaml").write_text(
+        "title: Spring\nscreenings:\n  - film: last-train-home\n    start: 2027-04-03 19:30\n"
+        "    venue: main-hall\n    price: 8.50\n    currency: XYZ\n"
+    )
+    assert build_errors(site, today=BEFORE) == [
+        "content/films/metro.md:4:42: offers[0].currency: expected a currency code like USD, "
+        "EUR or GBP (ISO 4217), got '12'",
+        "content/films/metro.md:4:85: offers[1].currency: expected a currency code like USD, "
+        "EUR or GBP (ISO 4217), got 'EURO'; did you mean 'EUR'?",
+        f"{P}:7:15: screenings[0].currency: expected a currency code like USD, EUR or GBP "
+        "(ISO 4217), got 'XYZ'",
+    ]

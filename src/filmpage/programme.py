@@ -19,6 +19,7 @@ from . import yamldoc
 from .errors import Problems
 from .load import Record
 from .localtime import aware, clock_problem, later, parse_clock, parse_stamp
+from .money import currency_problem
 from .settings import Settings
 from .slugs import is_slug
 
@@ -29,7 +30,6 @@ SCREENING_FIELDS = ("film", "start", "venue", "end", "doors", "price", "currency
                     "status", "subtitles", "accessibility", "note")  # fmt: skip
 PRICE_FIELDS = ("standard", "concession")
 _PRICE = re.compile(r"[0-9]{1,6}(\.[0-9]{1,2})?")
-_CURRENCY = re.compile(r"[A-Za-z]{3}")
 
 
 @dataclass(frozen=True)
@@ -274,8 +274,9 @@ def _currency(read: yamldoc.Reader, node, field: str) -> str:
     text = read.text(node, field)
     if text is None:
         return ""
-    if not _CURRENCY.fullmatch(text):
-        read.error(node, field, f"expected a three-letter currency code like GBP, got {text!r}")
+    problem = currency_problem(text)
+    if problem:
+        read.error(node, field, problem)
         return ""
     return text.upper()
 

@@ -31,6 +31,7 @@ from .model import (
     Role,
     tomatometer,
 )
+from .money import currency_problem
 from .slugs import MAX_SLUG, is_slug
 
 FIELDS = (
@@ -360,10 +361,19 @@ def _offers(read, nodes):
         yield Offer(
             type=kind,
             price=price,
-            currency=read.text(item.get("currency"), f"{at}.currency"),
+            currency=_currency(read, item.get("currency"), f"{at}.currency"),
             quality=read.text(item.get("quality"), f"{at}.quality"),
             url=read.url(item.get("url"), f"{at}.url"),
         )
+
+
+def _currency(read: yamldoc.Reader, node, field: str) -> str | None:
+    text = read.text(node, field)
+    problem = currency_problem(text) if text else None
+    if problem:
+        read.error(node, field, problem)
+        return None
+    return text.upper() if text else text
 
 
 def _source(read, node: yamldoc.Map | None) -> tuple[tuple[str, str], ...]:
