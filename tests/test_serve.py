@@ -11,7 +11,7 @@ import pytest
 from filmpage.commands.build import build
 from filmpage.commands.serve import make_server
 
-from .conftest import film, write_site
+from .conftest import digest, film, write_site
 
 
 @pytest.fixture
@@ -23,6 +23,8 @@ def served(tmp_path):
     build(root)
     (tmp_path / "secret.txt").write_text("secret")
     (root / "site/leak.txt").symlink_to(tmp_path / "secret.txt")
+    (root / "site/x").mkdir()
+    (root / "site/x/index.html").symlink_to(tmp_path / "secret.txt")  # a folder's page
     server = make_server(root / "site", port=0, base_path="/repo/")
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
@@ -76,6 +78,10 @@ def test_missing_pages_get_the_404_page(served):
         "/repo/films/..%5c..%5csecret.txt",
         "/repo/%00",
         "/repo//etc/passwd",
+        "/repo/x/",
+        "/repo/films%2falpha/",
+        "/repo/films/%2e/alpha/",
+        "/repo/films/alpha/index.html/",
     ],
 )
 def test_paths_that_leave_the_site_get_404(served, path):
@@ -174,7 +180,7 @@ def _get(server, path: str, host: str | None = None, address: str = "127.0.0.1")
 
 @pytest.mark.parametrize(
     ("path", "location"),
-    [("/%2Ffilms", "/films/"), ("/%2F%2Fevil.example/films", None), ("/films", "/films/")],
+    [("/%2Ffilms", None), ("/%2F%2Fevil.example/films", None), ("/films", "/films/")],
 )
 def test_no_redirect_leaves_the_site(root_site, path, location):
     """``//films/`` would be another host's address (``films``), as browsers read it."""
@@ -318,3 +324,46 @@ def test_serve_says_which_port_it_took_when_its_own_is_busy(tmp_path):
         finally:
             proc.terminate()
             proc.wait(timeout=10)
+
+
+def test_a_build_by_another_process_between_two_of_the_servers_is_not_undone(tmp_path):
+    # serve keeps the last build in memory; a `filmpage build --drafts` (or another
+    # --base-url) beside it changes site/ and the store: the server's next build must go
+    # by the store, not by its memory, or the draft stays published for good
+    from filmpage.commands.memory import Memory
+
+    root = write_site(tmp_path / "s", {"a.md": film("Alpha"), "b.md": film("Beta"),
+                                       "secret.md": film("Secret", draft="true")})  # fmt: skip
+    server = Memory()
+    build(root, memory=server, jobs=1)
+    build(root, drafts=True, jobs=1)  # another process
+    assert (root / "site/films/secret/index.html").exists()
+    (root / "content/films/a.md").write_text(film("Alpha", tagline="Saved again"))
+    build(root, memory=server, jobs=1)
+    assert not (root / "site/films/secret").exists()
+    build(root, overrides={"base_url": "https://alice.github.io/club/"}, jobs=1)  # another one
+    (root / "content/films/b.md").write_text(film("Beta", tagline="Saved"))
+    build(root, memory=server, jobs=1)
+    served = digest(root / "site")
+    build(root, clean=True, jobs=1)
+    assert served == digest(root / "site")
+
+
+def test_a_404_page_that_links_out_of_the_site_is_not_served(tmp_path):
+    root = write_site(tmp_path / "s", {"a.md": film("Alpha")})
+    build(root)
+    (tmp_path / "secret.txt").write_text("secret")
+    (root / "site/404.html").unlink()
+    (root / "site/404.html").symlink_to(tmp_path / "secret.txt")
+    server = make_server(root / "site", port=0)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
+        conn.request("GET", "/no/such/page/")
+        response = conn.getresponse()
+        assert response.status == 404 and b"secret" not in response.read()
+        conn.close()
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -93,6 +93,7 @@ class Memory:
     gone: tuple[str, set[str]] | None = None  # an output, and the last build's files a
     # sweep since found gone from it (:meth:`sweep`)
     ahead: bool = True  # :meth:`records_ahead`, as this build began
+    generation: str | None = None  # the store's GENERATION as this memory last saw it
     _cache: dict = field(default_factory=dict)  # what was read, by name
     _reader: tuple[int, Store] | None = None  # a render worker's own connection
 
@@ -110,7 +111,14 @@ class Memory:
         self.__init__()  # type: ignore[misc]
 
     def attach(self, store: Store | None) -> None:
-        """Use ``store`` for this build (a preview server's memory outlives a build)."""
+        """Use ``store`` for this build (a preview server's memory outlives a build). A
+        memory that the store has moved on from (another process built since: a
+        ``filmpage build`` beside ``serve``) is forgotten, and read again from the store."""
+        if store is not None:
+            now = store.get(GENERATION) or ""
+            if self.generation is not None and now != self.generation:
+                self.forget()
+            self.generation = now
         if self.store is None and store is not None:
             self.written_ns = int(store.get("written_ns") or 0)
         self.store = store
@@ -250,6 +258,8 @@ class Memory:
                 (record_row(self.store, file, loaded) for file, loaded in read.items()),
             )
             self.store.put(AHEAD, "1")
+            self.generation = _new_generation()
+            self.store.put(GENERATION, self.generation)
         self._cache[f"fact:{AHEAD}"] = "1"
         # What is cached of the records goes by the store's rows from now on: a build that
         # fails after this leaves them, and a preview server's next build goes by them.
@@ -272,7 +282,10 @@ class Memory:
     def remember(self, learned: Learned) -> None:
         """Keep what a finished build learned, and write what is new to the store."""
         self.written_ns = time.time_ns()
+        self.generation = _new_generation() if self.store is not None else None
         facts = {**learned.facts, "written_ns": str(self.written_ns), AHEAD: ""}
+        if self.generation is not None:
+            facts[GENERATION] = self.generation
         shows = self._cache.get("shows")
         if self.store is not None:
             shows = _write(self.store, learned, facts, self, shows)
@@ -307,6 +320,14 @@ OUTPUTS = "SELECT path, fingerprint FROM outputs ORDER BY path"
 
 AHEAD = "records_ahead"
 """The fact that says records were written by a build that has not finished."""
+
+GENERATION = "generation"
+"""The fact that changes with every write of a build to the store: a memory kept between
+builds (a preview server's) that finds another one knows the store has moved on."""
+
+
+def _new_generation() -> str:
+    return f"{os.getpid()}.{time.time_ns()}"
 
 
 def _posters(store: Store) -> dict:

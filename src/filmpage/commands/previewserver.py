@@ -24,6 +24,7 @@ import ipaddress
 import json
 import os
 import posixpath
+import re
 import socket
 import sys
 import threading
@@ -38,6 +39,7 @@ EVENTS_PATH = "/__filmpage/events"
 PORT_TRIES = 10  # a busy port: the next ones are tried, up to this many in all
 READ_TIMEOUT = 10.0  # seconds a client may take to send its request
 REBUILD_WAIT = 60.0  # seconds a request waits for a rebuild before a 503
+_ENCODED_SEPARATOR = re.compile(r"%(?:2[fFeE]|5[cC])")  # the README: such paths are 404s
 RELOAD_SCRIPT = (
     "<script>(()=>{const s=new EventSource(%s);"
     "s.addEventListener('reload',()=>location.reload());"
@@ -132,12 +134,15 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     def send_head(self):
         if not self._host_allowed():
             return self._refuse_host()
-        path = unquote(urlsplit(self.path).path)
+        raw = urlsplit(self.path).path
+        path = unquote(raw)
         if path == EVENTS_PATH and self.preview.reload:
             return self._events()
         if not self.preview.lock.acquire(timeout=REBUILD_WAIT):  # a rebuild in progress
             return self._message(503, "Rebuilding", "The site is being rebuilt; retry.")
         try:
+            if _ENCODED_SEPARATOR.search(raw):  # a "/", "\\" or "." hidden as %2f, %5c, %2e
+                return self._not_found()
             return self._route(path)
         finally:
             self.preview.lock.release()
@@ -170,6 +175,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             file = file / "index.html"
             if not file.is_file():
                 return self._not_found()
+        elif path.endswith("/"):  # a file is not a folder
+            return self._not_found()
         return self._send_file(file, 200)
 
     def resolve(self, rel: str) -> Path | None:
@@ -192,9 +199,11 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         return target
 
     def _send_file(self, file: Path, status: int):
-        try:
+        try:  # (a folder's index.html or the 404 page that links out of the site: no)
+            if not file.resolve().is_relative_to(self.root.resolve()):
+                raise OSError("outside the site")
             handle = open(file, "rb")  # noqa: SIM115 - the base class closes it
-        except OSError:
+        except (OSError, ValueError):
             return self._message(404, "Not found", "No such page.")
         size = os.fstat(handle.fileno()).st_size
         kind = self.guess_type(str(file))
