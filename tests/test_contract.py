@@ -453,6 +453,16 @@ def test_settings_are_used(site):
             "filmpage.yml:1:11: base_url: expected an http(s) URL or a "
             "path starting with '/', got 'ftp://x/'",
         ),
+        (
+            "base_url: https://films.example.org//\n",  # links would be //css/, another host
+            "filmpage.yml:1:11: base_url: expected a path without '//', '.' or '..' in it, "
+            "got 'https://films.example.org//'",
+        ),
+        (
+            "base_url: /a b/\n",
+            "filmpage.yml:1:11: base_url: expected a path of letters, digits and '-', '_', "
+            "'.', '~', '/' (a space is '%20'), got '/a b/'",
+        ),
         ("title: [a]\n", "filmpage.yml:1:8: title: expected text, got a list"),
         ("- a\n", "filmpage.yml:1:1: expected a mapping of settings, got a list"),
     ],

@@ -487,3 +487,17 @@ def test_a_wrong_branch_name_is_refused_before_the_site_is_built(repo):
     assert result.exit_code != 0
     assert "--branch 'bad..name': not a valid git branch name" in result.output
     assert not (repo / "site").exists()  # no build for a deploy that cannot happen
+
+
+@pytest.mark.parametrize("autocrlf", ["true", "input"])
+def test_the_published_files_are_the_sites_bytes_whatever_gits_line_endings(repo, autocrlf):
+    (repo / "static").mkdir()
+    (repo / "static/data.csv").write_bytes(b"a,b\r\n1,2\r\n")
+    git(repo, "config", "core.autocrlf", autocrlf)
+    build(repo)
+    deploy(repo, repo / "site")
+    published = subprocess.run(
+        ["git", "-C", str(repo), "cat-file", "blob", "gh-pages:data.csv"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    assert published == (repo / "site/data.csv").read_bytes() == b"a,b\r\n1,2\r\n"

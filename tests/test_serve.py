@@ -367,3 +367,42 @@ def test_a_404_page_that_links_out_of_the_site_is_not_served(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _ipv6_loopback() -> bool:
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _ipv6_loopback(), reason="this machine has no IPv6 loopback")
+@pytest.mark.parametrize("host", ["::1", "[::1]"])
+def test_serves_on_an_ipv6_address(tmp_path, host):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site/index.html").write_text("<p>hello</p>")
+    server = make_server(tmp_path / "site", host=host, port=0)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        conn = http.client.HTTPConnection("::1", server.server_address[1], timeout=10)
+        conn.request("GET", "/", headers={"Host": f"[::1]:{server.server_address[1]}"})
+        response = conn.getresponse()
+        assert response.status == 200 and b"hello" in response.read()
+        conn.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_address_it_cannot_listen_on_is_named_with_its_option(tmp_path):
+    from filmpage.errors import FilmpageError
+
+    (tmp_path / "site").mkdir()
+    with pytest.raises(FilmpageError) as info:
+        make_server(tmp_path / "site", host="nonexistent.invalid", port=0)
+    assert "--host nonexistent.invalid: cannot listen on nonexistent.invalid" in str(info.value)

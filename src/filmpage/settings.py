@@ -131,6 +131,14 @@ def base_url_problem(value: str) -> str | None:
         return f"expected an http(s) URL or a path starting with '/', got {value!r}"
     if parts.query or parts.fragment:
         return f"expected no query or fragment, got {value!r}"
+    path = parts.path
+    if "//" in path or any(part in (".", "..") for part in path.split("/")):
+        return f"expected a path without '//', '.' or '..' in it, got {value!r}"
+    if any(c.isspace() or c in '"<>\\^`{|}' for c in path):
+        return (
+            f"expected a path of letters, digits and '-', '_', '.', '~', '/' (a space is "
+            f"'%20'), got {value!r}"
+        )
     return None
 
 

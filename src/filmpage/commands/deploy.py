@@ -173,7 +173,10 @@ def _site_tree(repo: Path, site: Path) -> tuple[str, int]:
             "GIT_WORK_TREE": str(site.resolve()),
         }
         site_dir = site.resolve()
-        _git(site_dir, "add", "--all", "--force", ".", env=env)
+        # the files' bytes as they are: no line endings changed (core.autocrlf, which
+        # Git for Windows sets, would turn a CSV's CRLF into LF on the branch)
+        exact = ("-c", "core.autocrlf=false", "-c", "core.safecrlf=false", "-c", "core.eol=lf")
+        _git(site_dir, *exact, "add", "--all", "--force", ".", env=env)
         _git(site_dir, "rm", "--cached", "--quiet", "--ignore-unmatch", MARKER, env=env)
         tree = _git(site_dir, "write-tree", env=env)
         files = len(_git(site_dir, "ls-files", env=env).splitlines())

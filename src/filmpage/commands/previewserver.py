@@ -33,6 +33,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..errors import FilmpageError
+
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 WILDCARDS = {"0.0.0.0", "::", ""}
 EVENTS_PATH = "/__filmpage/events"
@@ -305,6 +307,10 @@ class PreviewServer(ThreadingHTTPServer):
         print(f"filmpage serve: error answering a request: {exc!r}", file=sys.stderr)
 
 
+class PreviewServer6(PreviewServer):
+    address_family = socket.AF_INET6
+
+
 def machine_names() -> set[str]:
     """This machine's own names, as other devices on the network may call it."""
     names = set()
@@ -332,16 +338,26 @@ def make_server(
             allowed.add(f"[{host.lower()}]")
         allowed |= machine_names()  # listening beyond this machine: its names
     handler = _Handler(root.resolve(), preview)
+    kind = PreviewServer6 if ":" in host.strip("[]") else PreviewServer  # (IPv6: "::1", "::")
     tries = 1 if port == 0 else PORT_TRIES
     for offset in range(tries):
         try:
-            server = PreviewServer((host, port + offset), handler)
+            server = kind((host.strip("[]"), port + offset), handler)
             break
         except OSError as exc:
-            if exc.errno != errno.EADDRINUSE or offset == tries - 1 or port + offset >= 65535:
-                raise
+            if exc.errno == errno.EADDRINUSE and offset < tries - 1 and port + offset < 65535:
+                continue
+            raise FilmpageError(_bind_problem(host, port, offset + 1, exc)) from None
     server.allowed_hosts = allowed
     return server
+
+
+def _bind_problem(host: str, port: int, tries: int, exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        ports = f"port {port} is" if tries == 1 else f"ports {port} to {port + tries - 1} are"
+        return f"--port: {ports} in use; choose another with --port (0: any free port)"
+    why = exc.strerror or str(exc)
+    return f"--host {host}: cannot listen on {host} port {port}: {why}"
 
 
 class _Handler:
