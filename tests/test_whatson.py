@@ -603,3 +603,16 @@ def test_a_currency_that_is_not_one_is_an_error_not_a_wrong_price(site):
         f"{P}:7:15: screenings[0].currency: expected a currency code like USD, EUR or GBP "
         "(ISO 4217), got 'XYZ'",
     ]
+
+
+def test_the_feed_is_dated_by_its_newest_entry_and_lists_the_newest_season_first(site):
+    example_site(site)
+    build(site, today=BEFORE)
+    feed = (site / "site/feed.xml").read_text()
+    head = feed.split("<entry>")[0]
+    entries = re.findall(r"<entry>\s*<title>([^<]*)</title>.*?<updated>([^<]*)</updated>", feed,
+                         re.S)  # fmt: skip
+    assert f"<updated>{max(day for _, day in entries)}</updated>" in head
+    seasons = [title for title, _ in entries if "(" not in title]
+    assert seasons == sorted(seasons, key=lambda t: dict(entries)[t], reverse=True)
+    assert len(seasons) >= 2

@@ -81,8 +81,10 @@ def film_additions(whatson: Whatson, today: dt.date) -> dict[str, dict]:
 
 
 def feed_seasons(whatson: Whatson) -> list[tuple]:
-    """The seasons as the feed shows them: each with its screenings."""
-    return [(replace(s, screenings=()), _pairs(s.screenings)) for s in whatson.seasons]
+    """The seasons as the feed shows them, each with its screenings: newest first (by its
+    first screening; a season without any last), as the feed lists everything."""
+    seasons = [(replace(s, screenings=()), _pairs(s.screenings)) for s in whatson.seasons]
+    return sorted(seasons, key=lambda pair: pair[1][0][0].start if pair[1] else "", reverse=True)
 
 
 def additions(whatson: Whatson, today: dt.date) -> Additions:
