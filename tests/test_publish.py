@@ -501,3 +501,12 @@ def test_the_published_files_are_the_sites_bytes_whatever_gits_line_endings(repo
         capture_output=True, check=True,
     ).stdout  # fmt: skip
     assert published == (repo / "site/data.csv").read_bytes() == b"a,b\r\n1,2\r\n"
+
+
+def test_the_workflow_init_writes_has_a_daily_rebuild_to_take_up(tmp_path):
+    init_site(tmp_path / "new")
+    path = tmp_path / "new" / WORKFLOW_PATH
+    assert "schedule" not in _workflow(path)["on"]  # a site without a programme needs none
+    text = path.read_text().replace("  # schedule:", "  schedule:")
+    path.write_text(text.replace("  #   - cron", "    - cron"))
+    assert _workflow(path)["on"]["schedule"] == [{"cron": "17 4 * * *"}]

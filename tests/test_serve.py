@@ -49,8 +49,9 @@ def test_serves_pages_under_the_base_path(served):
     status, headers, body = served("/repo/films/alpha/")
     assert status == 200 and b'<h1 class="film-title">Alpha' in body
     assert headers["Content-Type"].startswith("text/html")
-    status, _, body = served("/repo/css/filmpage.css")
+    status, headers, body = served("/repo/css/filmpage.css")
     assert status == 200 and b"--accent" in body
+    assert headers["Content-Type"] == "text/css; charset=utf-8"  # (a .txt too: UTF-8 shown)
 
 
 def test_redirects_to_the_base_path_and_to_trailing_slashes(served):

@@ -616,3 +616,12 @@ def test_the_feed_is_dated_by_its_newest_entry_and_lists_the_newest_season_first
     seasons = [title for title, _ in entries if "(" not in title]
     assert seasons == sorted(seasons, key=lambda t: dict(entries)[t], reverse=True)
     assert len(seasons) >= 2
+
+
+def test_a_page_file_name_that_is_not_a_slug_names_the_url_it_would_make(site):
+    example_site(site)
+    (site / "content/pages/About_Us.md").write_text("---\ntitle: About us\n---\nHello.\n")
+    assert build_errors(site, today=BEFORE) == [
+        "content/pages/About_Us.md: the file name makes the URL, /About_Us/: use lowercase "
+        "ASCII letters, digits and single hyphens"
+    ]

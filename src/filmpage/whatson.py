@@ -152,8 +152,9 @@ def _files(root: Path, folder: str, suffixes: tuple[str, ...], problems: Problem
             problems.error(file, 0, 0, "", exc.message)
             continue
         if not is_slug(stem):
-            problems.error(file, 0, 0, "", f"the file name makes the URL, /{folder}/{stem}/: "
-                           "use lowercase ASCII letters, digits and single hyphens")  # fmt: skip
+            url = f"/{stem}/" if folder == "pages" else f"/{folder}/{stem}/"  # (a page's)
+            problems.error(file, 0, 0, "", f"the file name makes the URL, {url}: use "
+                           "lowercase ASCII letters, digits and single hyphens")  # fmt: skip
             continue
         if stem in seen:
             problems.error(file, 0, 0, "", f"'{stem}' is also {seen[stem]}; keep one")

@@ -209,6 +209,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             return self._message(404, "Not found", "No such page.")
         size = os.fstat(handle.fileno()).st_size
         kind = self.guess_type(str(file))
+        if kind.startswith("text/") and "charset" not in kind:  # every text filmpage writes
+            kind += "; charset=utf-8"  # is UTF-8 (robots.txt, a CNAME, a static .txt or .csv)
         if self.preview.reload and kind.startswith("text/html"):
             with handle:
                 data = self._inject(handle.read())

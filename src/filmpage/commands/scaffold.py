@@ -84,6 +84,10 @@ on:
   push:
     branches: [main, master]
   workflow_dispatch:
+  # A site with a programme of screenings: rebuild every morning too, so that screenings
+  # past move to the past list (take out the two '#' below).
+  # schedule:
+  #   - cron: "17 4 * * *"
 
 permissions:
   contents: read

@@ -225,7 +225,8 @@ class Rebuilder:
             settings = load_settings(self.root, Problems(), self.overrides)
             self.preview.base_path = settings.base_path
             if not first:
-                done = f"{result.films} films, {result.pages} pages"
+                films, pages = result.films, result.pages
+                done = f"{films} film{'s' * (films != 1)}, {pages} page{'s' * (pages != 1)}"
                 self.log(f"rebuilt {done} in {result.seconds:.2f} s")
             return result, None
         kept = (
