@@ -141,6 +141,8 @@ def test_screening_events_carry_what_search_engines_read(site):
     assert late["offers"][0]["availability"] == "https://schema.org/SoldOut"
     winter = events(read(site, "programme/winter-2027/index.html"))
     assert winter[0]["endDate"] == "2027-02-06T21:30:00+00:00"  # as written, in GMT
+    for page in ("programme/winter-2027/index.html", "programme/index.html"):  # and shown
+        assert '19:30</time>–<time datetime="2027-02-06T21:30">21:30</time>' in read(site, page)
     assert len(events(read(site, "programme/index.html"))) == 4
     assert len(events(read(site, "films/last-train-home/index.html"))) == 4
 
