@@ -606,3 +606,34 @@ def test_after_a_film_moves_between_lists_an_edit_renders_every_page_that_now_sh
     assert digest(site / "site") == digest(tmp_path / "clean")
     assert result.rendered < result.pages
     assert "95%" in (site / "site/genres/drama/page/2/index.html").read_text()
+
+
+@pytest.mark.parametrize("swept_by", ["the build", "the preview server"])
+def test_files_put_in_the_output_by_hand_go_with_the_next_build(tmp_path, swept_by):
+    # the build owns site/: a stray file, one in a folder of its own, a link to a file
+    # elsewhere (which must stay where it is), all gone after the next build that changes
+    # something, which then equals --clean; nothing of the build's own is taken for one
+    from filmpage.commands.memory import Memory
+
+    root = write_site(tmp_path / "s", {"a.md": film("Alpha"), "b.md": film("Beta")})
+    memory = Memory()
+    build(root, memory=memory)
+    (tmp_path / "elsewhere.txt").write_text("keep me")
+    (root / "site/stray.txt").write_text("x")
+    (root / "site/mine").mkdir()
+    (root / "site/mine/notes.txt").write_text("y")
+    (root / "site/films/alpha/extra.html").write_text("z")
+    (root / "site/passwd.html").symlink_to(tmp_path / "elsewhere.txt")
+    if swept_by == "the preview server":
+        memory.sweep(root / "site")
+    else:
+        memory = Memory()
+    (root / "content/films/b.md").write_text(film("Beta", tagline="Edited"))
+    result = build(root, memory=memory)
+    assert set(result.paths_removed) >= {"stray.txt", "mine/notes.txt", "films/alpha/extra.html",
+                                         "passwd.html"}  # fmt: skip
+    assert not (root / "site/mine").exists()
+    assert (tmp_path / "elsewhere.txt").read_text() == "keep me"
+    kept = digest(root / "site")
+    build(root, clean=True)
+    assert kept == digest(root / "site")

@@ -30,7 +30,7 @@ from ..model import Film
 from ..render import make_environments, shared_files, show_films, show_whatson
 from ..store import open_store, retried, saving
 from ..templaterefs import source_key, template_hashes, template_references
-from ..write import Target, absent, check_output_folder, finish_update, is_complete, staged
+from ..write import Target, check_output_folder, finish_update, is_complete, staged, sweep
 from .calendars import start_calendars
 from .compiled import code_caches, user_key
 from .extras import extra_outputs
@@ -208,16 +208,20 @@ def _unchanged(memory: Memory, out: Path, started: float) -> BuildResult:
 
 
 def _sweep(memory: Memory, target: Target, helpers: Pool) -> Callable[[], None]:
-    """Start a helper looking which of the last build's files are gone from the output
-    (deleted by hand: made again) while this process reads the records, unless a sweep
-    since the last build knows (:meth:`Memory.sweep`); the function returned hands the
-    answer to the target."""
+    """Start a helper sweeping the output (:func:`write.sweep`: files deleted by hand are
+    made again, files put there by hand go) while this process reads the records, unless
+    a sweep since the last build knows (:meth:`Memory.sweep`); the function returned
+    hands the answer to the target."""
     swept, memory.gone = memory.gone, None
     if swept is not None and swept[0] == str(target.out):
-        return lambda: target.settle(memory.outputs(), swept[1])
-    files = [] if target.whole else list(memory.outputs())
-    wait = helpers.start(absent, files, str(target.out))
-    return lambda: target.settle(memory.outputs(), set().union(*wait()))
+        return lambda: target.settle(memory.outputs(), *swept[1:])
+    wait = helpers.start(_swept, [] if target.whole else [list(memory.outputs())], str(target.out))
+    joined = lambda found: [set().union(*sets) for sets in zip(*found, strict=True)]  # noqa: E731
+    return lambda: target.settle(memory.outputs(), *joined(wait()))
+
+
+def _swept(out: str, parts: list[list[str]]) -> tuple[set[str], set[str]]:
+    return sweep(out, parts[0]) if parts else (set(), set())  # (parts: the files, or none)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from ..derive import SearchWords
 from ..errors import Problem
 from ..images import SourceInfo
 from ..store import Damaged, Store, reader
-from ..write import absent
+from ..write import sweep as sweep_output
 from .planrows import (
     PlanFilm,
     PlanPage,
@@ -90,8 +90,8 @@ class Memory:
     renderer: Any = None  # what rendering made, for the next build (build._Renderer)
     renderer_next: Any = None  # what this build's rendering makes, kept once it succeeds
     pid: int = field(default_factory=os.getpid)  # the process whose store this is
-    gone: tuple[str, set[str]] | None = None  # an output, and the last build's files a
-    # sweep since found gone from it (:meth:`sweep`)
+    gone: tuple[str, set[str], set[str]] | None = None  # an output, the last build's files
+    # a sweep since found gone from it, and the files it found that no build made (:meth:`sweep`)
     ahead: bool = True  # :meth:`records_ahead`, as this build began
     generation: str | None = None  # the store's GENERATION as this memory last saw it
     _cache: dict = field(default_factory=dict)  # what was read, by name
@@ -220,7 +220,7 @@ class Memory:
         deleted after this is made again by the build after the next). Only when this
         memory holds the last build's outputs (a build with nothing to do reads none)."""
         outputs = self._cache.get("outputs")
-        self.gone = None if outputs is None else (str(out), absent(str(out), list(outputs)))
+        self.gone = None if outputs is None else (str(out), *sweep_output(str(out), outputs))
 
     def outputs(self) -> dict[str, bytes]:
         """The fingerprint of every output file of the last build, by path."""

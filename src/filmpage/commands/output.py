@@ -104,7 +104,7 @@ def make_output(
                     target.written.append(page.path)
     planned = {p.path for p in plan.pages} | files.keys()
     outputs = {rel: fp for rel, fp in {**outputs, **files}.items() if rel in planned}
-    gone = (prints.before.keys() or _output_files(target)) - outputs.keys()
+    gone = ((prints.before.keys() | set(target.strays)) or _output_files(target)) - outputs.keys()
     target.removed.extend(sorted(gone))
     removed = len(gone & {p.path for p in last[2]}) if last and prints.before else len(gone)
     compiled = compiled_now([env.bytecode_cache for env in envs.values()])
