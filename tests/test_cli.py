@@ -188,6 +188,17 @@ def test_init_creates_a_site_that_builds(tmp_path):
     assert again.exit_code == 1 and "is not empty" in again.output
 
 
+def test_init_inside_a_repository_says_where_github_looks_for_workflows(tmp_path):
+    (tmp_path / "mono/.git").mkdir(parents=True)
+    result = run("init", "docs-site", cwd=tmp_path / "mono")
+    assert result.exit_code == 0, result.output
+    assert f"is inside the git repository {tmp_path / 'mono'}, and GitHub runs only" in " ".join(
+        result.output.split()
+    )
+    alone = run("init", "alone", cwd=tmp_path)
+    assert "git repository" not in alone.output
+
+
 def test_debug_shows_the_traceback(site):
     write_site(site, {"a.md": film(year=1200)})
     result = run("build", "--debug", "--root", str(site))

@@ -510,3 +510,12 @@ def test_the_workflow_init_writes_has_a_daily_rebuild_to_take_up(tmp_path):
     text = path.read_text().replace("  # schedule:", "  schedule:")
     path.write_text(text.replace("  #   - cron", "    - cron"))
     assert _workflow(path)["on"]["schedule"] == [{"cron": "17 4 * * *"}]
+
+
+@pytest.mark.parametrize("name", ["origin/gh-pages", "refs/heads/gh-pages"])
+def test_a_branch_named_with_its_remote_or_its_ref_is_refused(repo, name):
+    build(repo)
+    with pytest.raises(FilmpageError) as info:
+        deploy(repo, repo / "site", branch=name)
+    assert str(info.value).startswith(f"filmpage: --branch {name!r}: give the branch's own name")
+    assert git(repo, "for-each-ref", "--format=%(refname)", "refs/heads") == "refs/heads/main"

@@ -77,9 +77,20 @@ def new_command(title: str | None, year: int | None, slug: str | None, root: Pat
 @handle_errors
 def init_command(directory: Path, title: str, quiet: bool, verbose: bool) -> None:
     """Create a new site in DIRECTORY with settings, one example film and a workflow."""
-    from ..commands.scaffold import init_site
+    from ..commands.scaffold import WORKFLOW_PATH, init_site, repository_above
 
     made, origin = init_site(directory, title)
+    repo = repository_above(directory)
+    if repo is not None and not quiet:
+        click.secho(
+            f"warning: {directory} is inside the git repository {repo}, and GitHub runs only "
+            f"the workflows of {repo / '.github/workflows'}: to publish with GitHub Actions, "
+            f"move {directory / WORKFLOW_PATH} there and make its build run in "
+            f"{directory.resolve().relative_to(repo)} (a 'working-directory' for its steps, "
+            "and the path of the site it uploads)",
+            fg="yellow",
+            err=True,
+        )
     if origin.note and not quiet:  # (a warning: -q prints only errors)
         click.secho(
             f"warning: filmpage was installed from {origin.note} ({origin.requirement}), "

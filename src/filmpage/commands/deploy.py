@@ -140,10 +140,17 @@ def check_destination(root: Path, branch: str, remote: str, push: bool) -> Path:
     FilmpageError saying what to do."""
     check_branch_name(branch)
     repo = find_repository(root)
-    if push and remote not in _git(repo, "remote").split():
+    remotes = _git(repo, "remote").split()
+    if push and remote not in remotes:
         raise FilmpageError(
             f"the repository has no remote '{remote}'; add one with 'git "
             f"remote add {remote} URL', or pass --remote or --no-push"
+        )
+    first = branch.split("/", 1)[0]
+    if "/" in branch and (first in remotes or first == "refs"):  # origin/gh-pages, refs/heads/x
+        raise FilmpageError(
+            f"--branch {branch!r}: give the branch's own name (like 'gh-pages'): the remote "
+            "is --remote, and a branch named so would be taken for another ref"
         )
     _refuse_source_branch(repo, root, branch)
     return repo

@@ -241,6 +241,15 @@ def installed_from() -> Origin:
     return Origin(f"filmpage @ {url}")
 
 
+def repository_above(target: Path) -> Path | None:
+    """The git repository ``target`` is made inside of (a folder above it holding ``.git``),
+    if any: GitHub runs only the workflows at a repository's root."""
+    for folder in target.resolve().parents:
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
 def init_site(target: Path, title: str = "Film Catalogue") -> tuple[list[Path], Origin]:
     """Create a new site in ``target`` (empty or absent) with settings, one example film
     and a GitHub Pages workflow; the files made, and the filmpage its requirements name."""
