@@ -175,3 +175,16 @@ def test_imdbs_null_is_no_value(site, tmp_path):
     report = run_import(site, "csv", [table(tmp_path, rows, "title.basics.tsv")])
     assert outcome(report) == {"created": ["content/films/ran.md"]}
     assert "genres" not in (site / "content/films/ran.md").read_text()
+
+
+def test_update_adds_to_a_block_list_at_its_end_and_keeps_its_comments(site, tmp_path):
+    run_import(site, "csv", [table(tmp_path, "title,year,genres\nRan,1985,Drama|Crime\n")])
+    path = site / "content/films/ran.md"
+    text = path.read_text()
+    block = "genres:\n  # keep Drama first\n  - Drama\n  - Crime   # see the interview\n"
+    path.write_text(text.replace('genres: ["Drama", "Crime"]\n', block))
+    assert block in path.read_text()
+    later = table(tmp_path, "title,year,genres\nRan,1985,Drama|Crime|War\n")
+    report = run_import(site, "csv", [later], update=True)
+    assert outcome(report) == {"merged": ["content/films/ran.md"]}
+    assert block + '  - "War"\n' in path.read_text()

@@ -149,6 +149,19 @@ def _same(path: tuple[str, ...], current: Any, value: Any) -> bool:
     return _canon(as_text(current)) == _canon(as_text(value))
 
 
+def _extends(current: Any, value: Any) -> bool:
+    """Whether the list ``value`` is the list ``current`` with more at its end (by name)."""
+    return (
+        isinstance(current, list)
+        and isinstance(value, list)
+        and len(value) > len(current)
+        and all(
+            _name(a).casefold() == _name(b).casefold()
+            for a, b in zip(current, value[: len(current)], strict=True)
+        )
+    )
+
+
 def _name(person: Any) -> str:
     if isinstance(person, dict):
         return str(person.get("name") or "").strip()
@@ -168,7 +181,10 @@ def _decide(result: Merge, path, current, value, base: str | None, update: bool)
         return
     untouched = base is not None and digest(current) == base
     if untouched and update and path not in NEVER_REPLACED:
-        _write(result, path, value)
+        if _extends(current, value):  # the source added to a list: added at its end, so
+            result.document.append(path, value[len(current) :])  # its comments stay
+        else:
+            _write(result, path, value)
         result.updated.append(name)
     elif untouched:
         hint = (
