@@ -188,3 +188,14 @@ def test_update_adds_to_a_block_list_at_its_end_and_keeps_its_comments(site, tmp
     report = run_import(site, "csv", [later], update=True)
     assert outcome(report) == {"merged": ["content/films/ran.md"]}
     assert block + '  - "War"\n' in path.read_text()
+
+
+def test_a_record_whose_title_or_id_the_user_changed_is_still_found(site, tmp_path):
+    export = table(tmp_path, "title,year,imdb,runtime\nHeat,1995,tt0113278,170\n")
+    run_import(site, "csv", [export])
+    path = site / "content/films/heat.md"
+    edited = path.read_text().replace('title: "Heat"', 'title: "Heat (1995)"')
+    path.write_text(edited.replace('imdb: "tt0113278"', 'imdb: "tt0113277"'))  # corrected
+    report = run_import(site, "csv", [export])
+    assert outcome(report) == {"unchanged": ["content/films/heat.md"]}
+    assert [p.name for p in (site / "content/films").iterdir()] == ["heat.md"]

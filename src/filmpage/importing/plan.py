@@ -25,7 +25,7 @@ from .edit import EditError, expected
 from .emit import record_text
 from .existing import Existing, plain
 from .identity import Film, Index
-from .merge import Conflict, digest, format_digests, imported_values, merge
+from .merge import Conflict, digest, format_digests, imported_values, merge, parse_digests
 from .rows import without_marks
 
 MAX_SLUG = 80
@@ -67,7 +67,12 @@ def plan_films(
     index: Index[Existing] = Index(lambda r: r.identity)
     for record in records:
         index.add(record)
-    matches = [index.find(film.identity) for film in films]
+    written = _written_by(records, fmt)
+    matches = [
+        index.find(film.identity)
+        or written.get((digest(film.fields.get("title")), digest(film.fields.get("year"))), [])
+        for film in films
+    ]
     claimed = Counter(id(m[0]) for m in matches if len(m) == 1)
     plans, creates = [], []
     for film, found in zip(films, matches, strict=True):
@@ -95,6 +100,21 @@ def plan_films(
             _create(planned, fmt)
     _final_slugs(plans, records)
     return plans
+
+
+def _written_by(records: list[Existing], fmt: str) -> dict[tuple[str, str], list[Existing]]:
+    """The records earlier imports of this format made, by the digests of the title and
+    year they wrote (kept in ``source``): a film's identity no longer finds its record
+    when the user changed its title or corrected an id since, and this still does (a
+    digest two records share finds neither)."""
+    found: dict[tuple[str, str], list[Existing]] = {}
+    for record in records:
+        source = record.plain.get("source")
+        text = source.get(fmt) if isinstance(source, dict) else None
+        marks = parse_digests(text if isinstance(text, str) else None)
+        for key in {(t, y) for t in marks.get("title", ()) for y in marks.get("year", ())}:
+            found.setdefault(key, []).append(record)
+    return {key: found_ for key, found_ in found.items() if len(found_) == 1}
 
 
 def _skip(film: Film, reason: str) -> Planned:
