@@ -199,3 +199,13 @@ def test_a_record_whose_title_or_id_the_user_changed_is_still_found(site, tmp_pa
     report = run_import(site, "csv", [export])
     assert outcome(report) == {"unchanged": ["content/films/heat.md"]}
     assert [p.name for p in (site / "content/films").iterdir()] == ["heat.md"]
+
+
+def test_a_folder_given_for_a_file_is_named_as_given(site, tmp_path):
+    write_site(site, {})
+    (tmp_path / "exports/csv").mkdir(parents=True)
+    result = CliRunner().invoke(
+        main, ["import", "csv", str(tmp_path / "exports/csv"), "--root", str(site)]
+    )
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'exports/csv'}: a folder, not a regular file" in result.output

@@ -49,7 +49,7 @@ LAYERS = [
     {"suggest", "catalogue", "stats", "browse", "whatson"},  # catalogue
     {"pages", "listings"},  # pages
     {"templating", "translated", "templaterefs", "filters", "render", "pieces", "ical"},  # render
-    {"write"},  # write
+    {"write", "sweep"},  # write
     {"commands", "importing"},  # commands
     {"cli", "__main__"},  # cli
 ]

@@ -134,12 +134,12 @@ class Target:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
 
-    swept: Collection[str] = ()  # files looked for at once (:func:`sweep`), ...
+    swept: Collection[str] = ()  # files looked for at once (``sweep.sweep``), ...
     gone: Collection[str] = ()  # ... those of them that were not there, ...
     strays: Collection[str] = ()  # ... and the files there that no build of ours made
 
     def settle(self, swept: Collection[str], gone: Collection[str], strays: Collection[str]):
-        """Take the sweep's answer (:func:`sweep`): a file deleted by hand after the last
+        """Take the sweep's answer (``sweep.sweep``): a file deleted by hand after the last
         build is made again, a file put there by hand is removed."""
         self.swept, self.gone, self.strays = swept, gone, strays
 
@@ -152,31 +152,6 @@ class Target:
         if rel in self.swept:
             return rel not in self.gone
         return _is_file(f"{self.out}{os.sep}{rel}")
-
-
-def sweep(out: str, files: Collection[str]) -> tuple[set[str], set[str]]:
-    """One walk of a finished output ``out`` (by a helper process, while the build reads
-    the records: :meth:`Target.settle`): those of ``files`` (the last build's) that are
-    not regular files there (deleted by hand: made again), and the files there that are
-    not ``files`` (put there by hand or by another tool: the build owns the folder, and
-    they go). Filmpage's own at the top (its marker, ``.nojekyll``, the journal) aside; a
-    link is a file, never a folder to walk into."""
-    regular, other = set(), set()
-
-    def walk(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    walk(entry.path, f"{prefix}{entry.name}/")
-                elif prefix or not entry.name.startswith("."):
-                    (regular if entry.is_file() else other).add(prefix + entry.name)
-
-    try:
-        walk(out, "")
-    except OSError:  # (a folder gone meanwhile: every file looked for one by one)
-        return {rel for rel in files if not _is_file(f"{out}{os.sep}{rel}")}, set()
-    known = set(files)
-    return known - regular, (regular | other) - known
 
 
 def _is_file(path: str) -> bool:

@@ -29,8 +29,9 @@ from ..localtime import build_day
 from ..model import Film
 from ..render import make_environments, shared_files, show_films, show_whatson
 from ..store import open_store, retried, saving
+from ..sweep import sweep_parts
 from ..templaterefs import source_key, template_hashes, template_references
-from ..write import Target, check_output_folder, finish_update, is_complete, staged, sweep
+from ..write import Target, check_output_folder, finish_update, is_complete, staged
 from .calendars import start_calendars
 from .compiled import code_caches, user_key
 from .extras import extra_outputs
@@ -215,13 +216,10 @@ def _sweep(memory: Memory, target: Target, helpers: Pool) -> Callable[[], None]:
     swept, memory.gone = memory.gone, None
     if swept is not None and swept[0] == str(target.out):
         return lambda: target.settle(memory.outputs(), *swept[1:])
-    wait = helpers.start(_swept, [] if target.whole else [list(memory.outputs())], str(target.out))
+    files = [] if target.whole else [(list(memory.outputs()), memory.since())]
+    wait = helpers.start(sweep_parts, files, str(target.out))
     joined = lambda found: [set().union(*sets) for sets in zip(*found, strict=True)]  # noqa: E731
     return lambda: target.settle(memory.outputs(), *joined(wait()))
-
-
-def _swept(out: str, parts: list[list[str]]) -> tuple[set[str], set[str]]:
-    return sweep(out, parts[0]) if parts else (set(), set())  # (parts: the files, or none)
 
 
 @dataclass(frozen=True)

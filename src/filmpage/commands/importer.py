@@ -93,10 +93,11 @@ def _read(fmt: str, path: Path, name: str, mapping: dict[str, str]) -> Iterator:
 
 
 def _display(path: Path, given: Path) -> str:
-    """A file as the report names it: relative to the folder given, else its name."""
-    if given.is_dir() and path.is_relative_to(given):
+    """A file as the report names it: relative to the folder given, else its name (a
+    folder given where a file was wanted: as given)."""
+    if given.is_dir() and path.is_relative_to(given) and path != given:
         return path.relative_to(given).as_posix()
-    return path.name
+    return path.name if path != given or not given.is_dir() else str(given)
 
 
 def read_all(fmt: str, files: list[Path], mapping: dict[str, str], report: Report):

@@ -22,7 +22,7 @@ from ..derive import SearchWords
 from ..errors import Problem
 from ..images import SourceInfo
 from ..store import Damaged, Store, reader
-from ..write import sweep as sweep_output
+from ..sweep import sweep as sweep_output
 from .planrows import (
     PlanFilm,
     PlanPage,
@@ -220,7 +220,13 @@ class Memory:
         deleted after this is made again by the build after the next). Only when this
         memory holds the last build's outputs (a build with nothing to do reads none)."""
         outputs = self._cache.get("outputs")
-        self.gone = None if outputs is None else (str(out), *sweep_output(str(out), outputs))
+        swept = None if outputs is None else sweep_output(str(out), outputs, self.since())
+        self.gone = None if swept is None else (str(out), *swept)
+
+    def since(self) -> int:
+        """When the last build finished, less the clock's slack (0: not known): what the
+        output changed since, by the times of its folders, was changed by hand."""
+        return self.written_ns - RACY_NS if self.written_ns else 0
 
     def outputs(self) -> dict[str, bytes]:
         """The fingerprint of every output file of the last build, by path."""
