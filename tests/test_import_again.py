@@ -209,3 +209,22 @@ def test_a_folder_given_for_a_file_is_named_as_given(site, tmp_path):
     )
     assert result.exit_code == 1
     assert f"{tmp_path / 'exports/csv'}: a folder, not a regular file" in result.output
+
+
+def test_another_film_of_one_title_and_year_is_never_taken_for_the_one_imported(site, tmp_path):
+    run_import(site, "csv", [table(tmp_path, "title,year,imdb\nHamlet,1990,tt0099726\n")])
+    both = table(tmp_path, "title,year,imdb\nHamlet,1990,tt0099726\nHamlet,1990,tt0099727\n")
+    report = run_import(site, "csv", [both])
+    assert sorted(outcome(report)) == ["created", "unchanged"]
+    assert len(list((site / "content/films").iterdir())) == 2
+
+
+def test_update_never_takes_a_changed_name_for_an_addition(site, tmp_path):
+    run_import(site, "csv", [table(tmp_path, "title,year,genres\nRan,1985,Drama\n")])
+    later = table(tmp_path, "title,year,genres\nRan,1985,drama|War\n")
+    report = run_import(site, "csv", [later], update=True)
+    assert outcome(report) == {"merged": ["content/films/ran.md"]}
+    assert 'genres: ["drama", "War"]' in (site / "content/films/ran.md").read_text()
+    again = run_import(site, "csv", [later], update=True)
+    assert outcome(again) == {"unchanged": ["content/films/ran.md"]}
+    assert not again.films[0].conflicts

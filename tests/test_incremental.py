@@ -610,9 +610,9 @@ def test_after_a_film_moves_between_lists_an_edit_renders_every_page_that_now_sh
 
 @pytest.mark.parametrize("swept_by", ["the build", "the preview server"])
 def test_files_put_in_the_output_by_hand_go_with_the_next_build(tmp_path, swept_by):
-    # the build owns site/: a stray file, one in a folder of its own, a link to a file
-    # elsewhere (which must stay where it is), all gone after the next build that changes
-    # something, which then equals --clean; nothing of the build's own is taken for one
+    # the build owns site/'s folders: a stray file, a link to a file elsewhere (which must
+    # stay where it is) go with the next build that changes something, which then equals
+    # --clean; a folder of someone's, and what starts with a dot at the top, stay
     from filmpage.commands.memory import Memory
 
     root = write_site(tmp_path / "s", {"a.md": film("Alpha"), "b.md": film("Beta")})
@@ -624,20 +624,36 @@ def test_files_put_in_the_output_by_hand_go_with_the_next_build(tmp_path, swept_
     (root / "site/404.html").unlink()  # deleted by hand: made again
     (tmp_path / "elsewhere.txt").write_text("keep me")
     (root / "site/stray.txt").write_text("x")
-    (root / "site/mine").mkdir()
-    (root / "site/mine/notes.txt").write_text("y")
     (root / "site/films/alpha/extra.html").write_text("z")
     (root / "site/passwd.html").symlink_to(tmp_path / "elsewhere.txt")
+    (root / "site/mine").mkdir()
+    (root / "site/mine/notes.txt").write_text("y")
+    (root / "site/.well-known").mkdir()
+    (root / "site/.well-known/security.txt").write_text("Contact: me")
     if swept_by == "the preview server":
         memory.sweep(root / "site")
     else:
         memory = Memory()
     (root / "content/films/b.md").write_text(film("Beta", tagline="Edited"))
     result = build(root, memory=memory)
-    assert set(result.paths_removed) >= {"stray.txt", "mine/notes.txt", "films/alpha/extra.html",
-                                         "passwd.html"}  # fmt: skip
-    assert not (root / "site/mine").exists()
+    assert set(result.paths_removed) >= {"stray.txt", "films/alpha/extra.html", "passwd.html"}
     assert (tmp_path / "elsewhere.txt").read_text() == "keep me"
-    kept = digest(root / "site")
+    assert (root / "site/mine/notes.txt").exists()
+    assert (root / "site/.well-known/security.txt").exists()
+    ours = lambda: {k: v for k, v in digest(root / "site").items()  # noqa: E731
+                    if not k.startswith(("mine/", ".well-known/"))}  # fmt: skip
+    kept = ours()
     build(root, clean=True)
-    assert kept == digest(root / "site")
+    assert kept == ours()
+
+
+def test_a_folder_of_the_output_replaced_by_a_link_is_refused_not_lost(tmp_path):
+    root = write_site(tmp_path / "s", {"a.md": film("Alpha"), "b.md": film("Beta")})
+    build(root)
+    shutil.move(root / "site/css", tmp_path / "css")
+    (root / "site/css").symlink_to(tmp_path / "css")
+    (root / "content/films/b.md").write_text(film("Beta", tagline="Edited"))
+    with pytest.raises(FilmpageError) as info:
+        build(root)
+    assert "a symbolic link in the output" in str(info.value)
+    assert (tmp_path / "css/filmpage.css").is_file() and (root / "site/css").is_symlink()

@@ -507,8 +507,8 @@ def test_the_workflow_init_writes_has_a_daily_rebuild_to_take_up(tmp_path):
     init_site(tmp_path / "new")
     path = tmp_path / "new" / WORKFLOW_PATH
     assert "schedule" not in _workflow(path)["on"]  # a site without a programme needs none
-    text = path.read_text().replace("  # schedule:", "  schedule:")
-    path.write_text(text.replace("  #   - cron", "    - cron"))
+    text = path.read_text().replace("  #schedule:", "  schedule:")  # the two '#' taken out
+    path.write_text(text.replace("  #  - cron", "    - cron"))
     assert _workflow(path)["on"]["schedule"] == [{"cron": "17 4 * * *"}]
 
 

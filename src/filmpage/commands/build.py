@@ -29,7 +29,7 @@ from ..localtime import build_day
 from ..model import Film
 from ..render import make_environments, shared_files, show_films, show_whatson
 from ..store import open_store, retried, saving
-from ..sweep import sweep_parts
+from ..sweep import sweep
 from ..templaterefs import source_key, template_hashes, template_references
 from ..write import Target, check_output_folder, finish_update, is_complete, staged
 from .calendars import start_calendars
@@ -216,10 +216,10 @@ def _sweep(memory: Memory, target: Target, helpers: Pool) -> Callable[[], None]:
     swept, memory.gone = memory.gone, None
     if swept is not None and swept[0] == str(target.out):
         return lambda: target.settle(memory.outputs(), *swept[1:])
-    files = [] if target.whole else [(list(memory.outputs()), memory.since())]
-    wait = helpers.start(sweep_parts, files, str(target.out))
-    joined = lambda found: [set().union(*sets) for sets in zip(*found, strict=True)]  # noqa: E731
-    return lambda: target.settle(memory.outputs(), *joined(wait()))
+    if target.whole:
+        return lambda: None
+    wait = helpers.call(sweep, str(target.out), list(memory.outputs()), memory.since())
+    return lambda: target.settle(memory.outputs(), *wait())
 
 
 @dataclass(frozen=True)

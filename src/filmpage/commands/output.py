@@ -104,7 +104,8 @@ def make_output(
                     target.written.append(page.path)
     planned = {p.path for p in plan.pages} | files.keys()
     outputs = {rel: fp for rel, fp in {**outputs, **files}.items() if rel in planned}
-    gone = ((prints.before.keys() | set(target.strays)) or _output_files(target)) - outputs.keys()
+    known = prints.before.keys() | set(target.strays) if prints.before else _output_files(target)
+    gone = known - outputs.keys()
     target.removed.extend(sorted(gone))
     removed = len(gone & {p.path for p in last[2]}) if last and prints.before else len(gone)
     compiled = compiled_now([env.bytecode_cache for env in envs.values()])
@@ -234,7 +235,7 @@ def _render_chunk(job: _Job, indices: list[int]) -> list[tuple[int, PlanPage, by
         if isinstance(page, PlanPage):
             page = Page(page.path, page.template, PLAN.loads(page.spec))  # type: ignore[arg-type]
         data = render_page(job.envs[page.context["lang"]], page)
-        wrote = whole or not same_bytes(out, row.path, data)
+        wrote = whole or not job.target.holds(row.path) or not same_bytes(out, row.path, data)
         if wrote:
             write_file(staging, row.path, data)
         done.append((index, row, fingerprint, wrote))
@@ -278,11 +279,11 @@ def _put_files(
                 cards.append(media.cards[rel])
             continue
         if rel in extras:
-            if not target.whole and same_bytes(out, rel, extras[rel]):
+            if target.holds(rel) and same_bytes(out, rel, extras[rel]):  # (not through a link)
                 continue
             write_file(staging, rel, extras[rel])
         elif rel in static:
-            if not target.whole and same_copy(out, rel, static[rel]):
+            if target.holds(rel) and same_copy(out, rel, static[rel]):
                 continue
             copy_file(static[rel], staging, rel)
         elif rel in media.files:

@@ -111,6 +111,15 @@ class Pool:
                 done(number, len(items))
             yield result
 
+    def call(self, func: Callable[..., R], *args: Any) -> Callable[[], R]:
+        """``func(*args)`` in a worker while this process goes on (with no processes, here
+        and now); the function returned waits for it, and raises what it raised."""
+        pool = self._workers(MIN_ITEMS_PER_JOB * 2)
+        if pool is None:
+            result = func(*args)
+            return lambda: result
+        return pool.apply_async(func, args).get
+
     def start(self, func: Callable[[Any, list[T]], R], items: list[T], state: Any) -> Callable:
         """Have the workers run ``func(state, part)`` on ``items`` split in as many parts
         as there are processes, while this process goes on; the function returned waits

@@ -127,9 +127,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if name in self.server.allowed_hosts:
             return True
         try:  # the address this request came in on, typed as the host: this machine
-            return ipaddress.ip_address(name.strip("[]")) == ipaddress.ip_address(
-                self.connection.getsockname()[0]
-            )
+            here = ipaddress.ip_address(self.connection.getsockname()[0].split("%")[0])
+            here = getattr(here, "ipv4_mapped", None) or here  # (IPv4 on an IPv6 socket)
+            return ipaddress.ip_address(name.strip("[]")) == here
         except ValueError:
             return False
 

@@ -86,8 +86,8 @@ on:
   workflow_dispatch:
   # A site with a programme of screenings: rebuild every morning too, so that screenings
   # past move to the past list (take out the two '#' below).
-  # schedule:
-  #   - cron: "17 4 * * *"
+  #schedule:
+  #  - cron: "17 4 * * *"
 
 permissions:
   contents: read

@@ -150,13 +150,13 @@ def _same(path: tuple[str, ...], current: Any, value: Any) -> bool:
 
 
 def _extends(current: Any, value: Any) -> bool:
-    """Whether the list ``value`` is the list ``current`` with more at its end (by name)."""
+    """Whether the list ``value`` is the list ``current`` with more at its end."""
     return (
         isinstance(current, list)
         and isinstance(value, list)
         and len(value) > len(current)
         and all(
-            _name(a).casefold() == _name(b).casefold()
+            _canon(as_text(a)) == _canon(as_text(b))
             for a, b in zip(current, value[: len(current)], strict=True)
         )
     )

@@ -68,11 +68,7 @@ def plan_films(
     for record in records:
         index.add(record)
     written = _written_by(records, fmt)
-    matches = [
-        index.find(film.identity)
-        or written.get((digest(film.fields.get("title")), digest(film.fields.get("year"))), [])
-        for film in films
-    ]
+    matches = [index.find(film.identity) or _made_of(film, written) for film in films]
     claimed = Counter(id(m[0]) for m in matches if len(m) == 1)
     plans, creates = [], []
     for film, found in zip(films, matches, strict=True):
@@ -102,19 +98,31 @@ def plan_films(
     return plans
 
 
-def _written_by(records: list[Existing], fmt: str) -> dict[tuple[str, str], list[Existing]]:
-    """The records earlier imports of this format made, by the digests of the title and
-    year they wrote (kept in ``source``): a film's identity no longer finds its record
-    when the user changed its title or corrected an id since, and this still does (a
-    digest two records share finds neither)."""
-    found: dict[tuple[str, str], list[Existing]] = {}
+def _written_by(records: list[Existing], fmt: str) -> dict[tuple[str, str], list]:
+    """The records earlier imports of this format made, with the digests of what that
+    import wrote (kept in ``source``), by the digests of the title and year it wrote (a
+    pair two records share finds neither)."""
+    found: dict[tuple[str, str], list] = {}
     for record in records:
         source = record.plain.get("source")
         text = source.get(fmt) if isinstance(source, dict) else None
         marks = parse_digests(text if isinstance(text, str) else None)
         for key in {(t, y) for t in marks.get("title", ()) for y in marks.get("year", ())}:
-            found.setdefault(key, []).append(record)
+            found.setdefault(key, []).append((record, marks))
     return {key: found_ for key, found_ in found.items() if len(found_) == 1}
+
+
+def _made_of(film: Film, written: dict) -> list[Existing]:
+    """The record an earlier import of this format made of ``film``, when its identity no
+    longer finds it (the user changed its title, or corrected an id, since): found by the
+    title and year that import wrote, provided every identifier the film has is one that
+    import wrote there too (films whose identifiers differ are never the same)."""
+    key = (digest(film.fields.get("title")), digest(film.fields.get("year")))
+    for record, marks in written.get(key, ()):
+        ids = {f"ids.{k}": int(v) if k == "tmdb" else v for k, v in film.ids.items()}
+        if all(digest(v) in marks.get(k, ()) for k, v in ids.items()):
+            return [record]
+    return []
 
 
 def _skip(film: Film, reason: str) -> Planned:
