@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Collection
+from functools import cache
 
 
 def sweep(out: str, files: Collection[str], since_ns: int = 0) -> tuple[set[str], set[str]]:
@@ -25,7 +26,11 @@ def sweep(out: str, files: Collection[str], since_ns: int = 0) -> tuple[set[str]
         known.setdefault(folder, set()).add(name)
         while folder and (folder := folder.rpartition("/")[0]) not in known:
             known[folder] = set()
-    names_of = {rel.casefold() for rel in files} | {f.casefold() for f in known}
+
+    @cache
+    def names_of() -> frozenset[str]:  # every path known, casefolded: at the first name not
+        return frozenset(rel.casefold() for rel in (*files, *known))  # known, if any
+
     gone: set[str] = set()
     strays: set[str] = set()
     for folder, names in known.items():
@@ -41,7 +46,7 @@ def sweep(out: str, files: Collection[str], since_ns: int = 0) -> tuple[set[str]
     return gone, strays
 
 
-def _look(path: str, folder: str, names: set[str], names_of: set[str], strays: set[str]):
+def _look(path: str, folder: str, names: set[str], names_of, strays: set[str]):
     """The files of one folder of the output that are gone (its strays added to
     ``strays``)."""
     prefix = f"{folder}/" if folder else ""
@@ -55,6 +60,6 @@ def _look(path: str, folder: str, names: set[str], names_of: set[str], strays: s
                 continue  # one of ours is looked at on its own; someone's is left alone
             if entry.name in names and entry.is_file():
                 seen.add(entry.name)
-            elif rel.casefold() not in names_of:
+            elif entry.name not in names and rel.casefold() not in names_of():
                 strays.add(rel)
     return (prefix + n for n in names - seen)
