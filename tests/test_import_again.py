@@ -228,3 +228,15 @@ def test_update_never_takes_a_changed_name_for_an_addition(site, tmp_path):
     again = run_import(site, "csv", [later], update=True)
     assert outcome(again) == {"unchanged": ["content/films/ran.md"]}
     assert not again.films[0].conflicts
+
+
+def test_an_nfo_trailer_that_is_not_a_web_link_is_left_out_with_a_note(site, tmp_path):
+    write_site(site, {})
+    nfo = tmp_path / "Heat (1995).nfo"
+    nfo.write_text("<movie><title>Heat</title><year>1995</year>"
+                   "<trailer>javascript:alert(1)</trailer></movie>")  # fmt: skip
+    report = run_import(site, "nfo", [nfo])
+    assert outcome(report) == {"created": ["content/films/heat.md"]}
+    said = [note for _, note in report.notes] + notes(report)
+    assert "trailer 'javascript:alert(1)' is not an http(s) URL; left out" in said
+    assert "javascript" not in (site / "content/films/heat.md").read_text()

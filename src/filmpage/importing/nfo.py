@@ -168,11 +168,13 @@ def _ids(movie: ET.Element) -> dict[str, str]:
 
 
 def _trailer(text: str) -> str:
-    """A Kodi YouTube plugin link as the YouTube page it plays; other plugin links dropped."""
+    """A Kodi YouTube plugin link as the YouTube page it plays; other plugin links dropped
+    (Kodi's own); anything else as it is (a link that is not http(s) is left out with a
+    note, as from any format)."""
     match = _YOUTUBE.match(text)
     if match:
         return f"https://www.youtube.com/watch?v={match.group(1)}"
-    return text if text.startswith(("http://", "https://")) else ""
+    return "" if text.startswith("plugin://") else text
 
 
 def _certificate(mpaa: str) -> str:

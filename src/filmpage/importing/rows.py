@@ -19,9 +19,12 @@ RATING_ONLY = "rating_only"  # marks a review made from a bare rating, to merge 
 @dataclass(frozen=True, order=True)
 class Origin:
     file: str
-    line: int = 0
+    line: int = 0  # a table's line, or a JSON file's entry (``entry``)
+    entry: bool = False
 
     def __str__(self) -> str:
+        if self.entry:
+            return f"{self.file}, entry {self.line}"
         return f"{self.file}:{self.line}" if self.line else self.file
 
 

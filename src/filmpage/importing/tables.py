@@ -107,7 +107,7 @@ def read_mapped(path: Path, name: str, mapping: dict[str, str], kind: str):
         if isinstance(item, Skip):
             yield item
             continue
-        yield _row(Origin(name, line), item, columns, reading)
+        yield _row(Origin(name, line, kind == "json"), item, columns, reading)
 
 
 def _row(origin: Origin, item: dict[str, Any], columns: dict[str, str], reading: Reading):
@@ -148,7 +148,7 @@ def _json_rows(text: str, name: str):
     items: list[tuple[int, Any]] = []
     for place, item in load_json(text):
         if not isinstance(item, dict):
-            items.append((place, Skip(Origin(name, place), f"entry {place} is not an object")))
+            items.append((place, Skip(Origin(name, place, True), "not an object")))
             continue
         flat = _flatten(item)
         header.update(dict.fromkeys(flat))
