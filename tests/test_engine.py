@@ -607,3 +607,22 @@ def test_an_edit_with_the_memory_kept_reads_one_record_and_nothing_from_the_stor
     assert read == ["content/films/b.md"] and queried == []
     assert "New." in (root / "site/films/beta/index.html").read_text()
     assert 0 < result.rendered < result.pages / 2
+
+
+def test_without_a_key_of_the_users_the_preview_server_still_builds_by_its_memory(
+    tmp_path, monkeypatch
+):
+    # no key to be had (one others may read): nothing of the store is kept for another
+    # process, but a preview server's next build goes by its own build's store
+    from filmpage.commands.memory import Memory
+
+    (tmp_path / "cache/filmpage").mkdir(parents=True)
+    (tmp_path / "cache/filmpage/key").write_bytes(b"k" * 32)
+    (tmp_path / "cache/filmpage/key").chmod(0o644)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = small_site(tmp_path / "s")
+    server = Memory()
+    build(root, memory=server)
+    (root / "content/films/a.md").write_text(film("Alpha", slug="alpha", tagline="Saved"))
+    result = build(root, memory=server)
+    assert 0 < result.rendered < result.pages

@@ -123,8 +123,7 @@ def store_place(out: Path, root: Path) -> tuple[Path, str]:
 
 DISK_FAULTS = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN",
                "SQLITE_PERM", "SQLITE_BUSY", "SQLITE_LOCKED")  # fmt: skip
-"""SQLite's errors that are the disk's (full, read-only, failing) or another program's
-(holding the file), not the store's damage nor a fault of ours."""
+"""SQLite's errors that are the disk's or another program's, not the store's damage."""
 
 KEPT_NOTHING = (
     "The new site is in place; what the build learned for the next was not kept, so the "
@@ -262,18 +261,21 @@ class Store:
         self.db.commit()
 
 
+_PROCESS_KEY = secrets.token_bytes(32)  # (open_store: when the user has no key)
+
+
 @contextmanager
 def open_store(out: Path, root: Path, fresh: bool, key: bytes | None = None) -> Iterator[Store]:
     """The store of the output folder ``out`` of the site ``root`` (:func:`store_place`),
     locked for this build (another build of the same output is refused while it runs).
     ``fresh`` starts it empty, as does a store of another layout or one that cannot be
-    read. Its rows' checks are keyed with ``key`` (the user's); without one, with a key
-    of this build's alone: nothing it keeps is then trusted by the next."""
+    read. Its rows' checks are keyed with ``key`` (the user's), else with this process's
+    own (``_PROCESS_KEY``): then nothing it keeps is trusted by another process."""
     where, name = store_place(out, root)
     folder = _own_folder(where)
     with _locked(folder / f"{name}.lock", out):
         path = folder / f"{name}.sqlite"
-        key = key or secrets.token_bytes(32)
+        key = key or _PROCESS_KEY
         connection = _connect(path, fresh, key)
         try:
             yield Store(connection, path, key)
