@@ -295,3 +295,15 @@ def test_import_writes_the_slug_and_avoids_slugs_in_use(site, tmp_path):
         "heat-1995",
     ]
     assert result.warnings == []
+
+
+def test_a_film_whose_slug_clashes_has_its_other_errors_reported_with_it(site):
+    write_site(site, {
+        "a.md": film("Alpha", slug="same", ids="{imdb: tt0113277}"),
+        "b.md": film("Beta", slug="same", ids="{imdb: tt0113277}", aliases="[alpha-old]"),
+        "c.md": film("Gamma", aliases="[alpha-old]"),
+    })  # fmt: skip
+    errors = build_errors(site)
+    assert any("slug 'same' is already used by content/films/a.md" in e for e in errors)
+    assert any(e.startswith("content/films/b.md") and "ids.imdb" in e for e in errors)
+    assert any(e.startswith("content/films/c.md") and "'alpha-old' is already" in e for e in errors)

@@ -100,8 +100,11 @@ def build_catalogue(
     films: list[Outline], problems: Problems, static_files: frozenset[str], drafts: bool = False
 ) -> Catalogue:
     """Assign slugs, check catalogue-wide rules, resolve related titles, build indexes."""
-    films = assign_slugs(films, problems)
-    check_identities(films, problems)
+    slugged = assign_slugs(films, problems)
+    kept = {f.file for f in slugged}  # (a film whose slug clashes: its ids and aliases too)
+    check_identities([*slugged, *(f for f in films if f.file not in kept and f.slug_given)],
+                     problems)  # fmt: skip
+    films = slugged
     published = shown_films(films, drafts)
     by_title: dict[str, list[Outline]] = defaultdict(list)
     for f in published:

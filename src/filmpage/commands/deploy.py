@@ -198,7 +198,8 @@ def _refuse_source_branch(repo: Path, root: Path, branch: str) -> None:
     if f"branch {ref}" in listed or _ok(repo, "symbolic-ref", "--quiet", "HEAD") == ref:
         raise FilmpageError(
             f"--branch {branch!r} is checked out; publishing would replace your files with "
-            "the built site. Publish to another branch (gh-pages)"
+            "the built site. Publish to another branch"
+            + (" (gh-pages)" if branch != "gh-pages" else ", or check out another here")
         )
     paths = _in_repo(repo, root, MARKS)
     for candidate in (ref, *_remote_refs(repo, branch)):
