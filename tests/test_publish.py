@@ -489,11 +489,15 @@ def test_a_wrong_branch_name_is_refused_before_the_site_is_built(repo):
     assert not (repo / "site").exists()  # no build for a deploy that cannot happen
 
 
-@pytest.mark.parametrize("autocrlf", ["true", "input"])
-def test_the_published_files_are_the_sites_bytes_whatever_gits_line_endings(repo, autocrlf):
+@pytest.mark.parametrize("setting", ["core.autocrlf=true", "core.autocrlf=input", "attributes"])
+def test_the_published_files_are_the_sites_bytes_whatever_gits_line_endings(repo, setting):
     (repo / "static").mkdir()
     (repo / "static/data.csv").write_bytes(b"a,b\r\n1,2\r\n")
-    git(repo, "config", "core.autocrlf", autocrlf)
+    if setting == "attributes":  # the user's attributes file, as core.attributesFile names it
+        (repo.parent / "attributes").write_text("* text=auto eol=lf\n")
+        git(repo, "config", "core.attributesFile", str(repo.parent / "attributes"))
+    else:
+        git(repo, "config", *setting.split("="))
     build(repo)
     deploy(repo, repo / "site")
     published = subprocess.run(

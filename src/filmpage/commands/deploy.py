@@ -181,8 +181,10 @@ def _site_tree(repo: Path, site: Path) -> tuple[str, int]:
         }
         site_dir = site.resolve()
         # the files' bytes as they are: no line endings changed (core.autocrlf, which
-        # Git for Windows sets, would turn a CSV's CRLF into LF on the branch)
-        exact = ("-c", "core.autocrlf=false", "-c", "core.safecrlf=false", "-c", "core.eol=lf")
+        # Git for Windows sets, or a 'text' attribute of the user's attributes file, would
+        # turn a CSV's CRLF into LF on the branch)
+        exact = ("-c", "core.autocrlf=false", "-c", "core.safecrlf=false", "-c", "core.eol=lf",
+                 "-c", f"core.attributesFile={os.devnull}")  # fmt: skip
         _git(site_dir, *exact, "add", "--all", "--force", ".", env=env)
         _git(site_dir, "rm", "--cached", "--quiet", "--ignore-unmatch", MARKER, env=env)
         tree = _git(site_dir, "write-tree", env=env)
