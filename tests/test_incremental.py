@@ -657,3 +657,33 @@ def test_a_folder_of_the_output_replaced_by_a_link_is_refused_not_lost(tmp_path)
         build(root)
     assert "a symbolic link in the output" in str(info.value)
     assert (tmp_path / "css/filmpage.css").is_file() and (root / "site/css").is_symlink()
+
+
+def test_a_file_deleted_after_the_servers_last_sweep_still_comes_back(tmp_path):
+    # the preview server sweeps while it waits; a file deleted after that sweep is not
+    # seen by the next build, which goes by it, but the build after must look again
+    from filmpage.commands.memory import Memory
+
+    root = write_site(tmp_path / "s", {"a.md": film("Alpha"), "b.md": film("Beta")})
+    server = Memory()
+    build(root, memory=server)
+    server.sweep(root / "site")
+    (root / "site/css/filmpage.css").unlink()
+    time.sleep(2.5)  # (more than the clock's slack after the deletion)
+    (root / "content/films/a.md").write_text(film("Alpha", tagline="Saved"))
+    build(root, memory=server)
+    (root / "content/films/b.md").write_text(film("Beta", tagline="Saved"))
+    build(root, memory=server)
+    assert (root / "site/css/filmpage.css").is_file()
+
+
+def test_a_link_put_in_place_of_one_of_the_builds_files_is_replaced_by_the_file(tmp_path):
+    root = write_site(tmp_path / "s", {"a.md": film("Alpha"), "b.md": film("Beta")})
+    build(root)
+    (tmp_path / "other.css").write_bytes((root / "site/css/filmpage.css").read_bytes())
+    (root / "site/css/filmpage.css").unlink()
+    (root / "site/css/filmpage.css").symlink_to(tmp_path / "other.css")
+    (root / "content/films/a.md").write_text(film("Alpha", tagline="Saved"))
+    build(root)
+    assert not (root / "site/css/filmpage.css").is_symlink()
+    assert (root / "site/css/filmpage.css").is_file()

@@ -100,11 +100,7 @@ def build_catalogue(
     films: list[Outline], problems: Problems, static_files: frozenset[str], drafts: bool = False
 ) -> Catalogue:
     """Assign slugs, check catalogue-wide rules, resolve related titles, build indexes."""
-    slugged = assign_slugs(films, problems)
-    kept = {f.file for f in slugged}  # (a film whose slug clashes: its ids and aliases too)
-    check_identities([*slugged, *(f for f in films if f.file not in kept and f.slug_given)],
-                     problems)  # fmt: skip
-    films = slugged
+    films = _slugged(films, problems)
     published = shown_films(films, drafts)
     by_title: dict[str, list[Outline]] = defaultdict(list)
     for f in published:
@@ -168,6 +164,16 @@ def in_language(catalogue: Catalogue, language: str) -> Catalogue:
         years=groups(catalogue.years),
         decades=groups(catalogue.decades),
     )
+
+
+def _slugged(films: list[Outline], problems: Problems) -> list[Outline]:
+    """The films with their slugs (:func:`assign_slugs`), their ids and aliases checked,
+    a film whose slug clashes too: every error of the run together."""
+    slugged = assign_slugs(films, problems)
+    kept = {f.file for f in slugged}
+    check_identities([*slugged, *(f for f in films if f.file not in kept and f.slug_given)],
+                     problems)  # fmt: skip
+    return slugged
 
 
 def assign_slugs(films: list[Outline], problems: Problems) -> list[Outline]:

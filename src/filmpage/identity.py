@@ -68,7 +68,9 @@ def check_identities(films: Iterable[Outline], problems: Problems) -> None:
     """Every alias names no other film's slug or alias (nor its own film's slug), and no
     two records give the same id; each error names both files."""
     films = sorted(films, key=lambda f: f.file)
-    owners = {f.slug: (f, "slug") for f in films}
+    owners: dict[str, tuple[Outline, str]] = {}
+    for film in films:  # (two films of one slug: the first keeps it, as assign_slugs says)
+        owners.setdefault(film.slug, (film, "slug"))
     for film in films:
         line, column = film.positions.get("aliases", (1, 0))
         for i, alias in enumerate(film.aliases):

@@ -33,17 +33,29 @@ def sweep(out: str, files: Collection[str], since_ns: int = 0) -> tuple[set[str]
 
     gone: set[str] = set()
     strays: set[str] = set()
+    device = os.lstat(out).st_dev
     for folder, names in known.items():
         path = f"{out}/{folder}" if folder else out
         try:
             info = os.lstat(path)
         except OSError:
             info = None
-        if info is None or not stat.S_ISDIR(info.st_mode):  # (a link: made again, refused)
-            gone.update(f"{folder}/{n}" if folder else n for n in names)
-        elif info.st_mtime_ns >= since_ns:
-            gone.update(_look(path, folder, names, names_of, strays))
+        every = (f"{folder}/{n}" if folder else n for n in names)
+        if info is None or not stat.S_ISDIR(info.st_mode) or elsewhere(info, device):
+            gone.update(every)  # (a link, a junction, a mount: made again, so refused)
+        elif max(info.st_mtime_ns, info.st_ctime_ns) >= since_ns:  # (ctime: a copy that
+            try:  # kept its old times, put back in place, has a new one)
+                gone.update(_look(path, folder, names, names_of, strays))
+            except OSError:  # (a folder that cannot be read: its files made again)
+                gone.update(every)
     return gone, strays
+
+
+def elsewhere(info: os.stat_result, device: int) -> bool:
+    """Whether a folder (its ``lstat``) is another disk's, or a Windows junction: never
+    looked into, nor written through."""
+    junction = getattr(stat, "IO_REPARSE_TAG_MOUNT_POINT", None)
+    return info.st_dev != device or getattr(info, "st_reparse_tag", 0) == junction
 
 
 def _look(path: str, folder: str, names: set[str], names_of, strays: set[str]):
@@ -58,7 +70,7 @@ def _look(path: str, folder: str, names: set[str], names_of, strays: set[str]):
             rel = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
                 continue  # one of ours is looked at on its own; someone's is left alone
-            if entry.name in names and entry.is_file():
+            if entry.name in names and entry.is_file(follow_symlinks=False):
                 seen.add(entry.name)
             elif entry.name not in names and rel.casefold() not in names_of():
                 strays.add(rel)

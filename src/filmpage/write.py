@@ -25,6 +25,7 @@ from pathlib import Path
 from .errors import FilmpageError, Problem, Problems
 from .inputs import Refused, open_regular, real_root, walk_files
 from .names import check_name_limits, check_room
+from .sweep import elsewhere
 from .theme import theme_dir
 
 MARKER = ".filmpage-site"
@@ -154,9 +155,17 @@ class Target:
         return _is_file(f"{self.out}{os.sep}{rel}")
 
 
-def _is_file(path: str) -> bool:
+def _mounted(folder: str) -> bool:
+    """A Windows junction, or another disk's folder mounted here."""
     try:
-        return stat.S_ISREG(os.stat(path).st_mode)
+        return elsewhere(os.lstat(folder), os.lstat(os.path.dirname(folder)).st_dev)
+    except OSError:
+        return False
+
+
+def _is_file(path: str) -> bool:  # (a link, even to a file, is not the build's file)
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
     except (OSError, ValueError):
         return False
 
@@ -219,7 +228,7 @@ def _refuse_linked_folders(out: Path, paths: list[str]) -> None:
             if folder in seen:
                 continue
             seen.add(folder)
-            if os.path.islink(folder):
+            if os.path.islink(folder) or _mounted(folder):
                 raise FilmpageError(
                     f"{folder}: a symbolic link in the output; filmpage writes only its own "
                     "files there. Remove the link: the next build makes that folder again."

@@ -214,10 +214,12 @@ def _sweep(memory: Memory, target: Target, helpers: Pool) -> Callable[[], None]:
     a sweep since the last build knows (:meth:`Memory.sweep`); the function returned
     hands the answer to the target."""
     swept, memory.gone = memory.gone, None
-    if swept is not None and swept[0] == str(target.out):
-        return lambda: target.settle(memory.outputs(), *swept[1:])
+    memory.swept_ns = swept[3] if swept and swept[0] == str(target.out.absolute()) else 0
+    if memory.swept_ns:
+        return lambda: target.settle(memory.outputs(), *swept[1:3])
     if target.whole:
         return lambda: None
+    memory.swept_ns = time.time_ns()
     wait = helpers.call(sweep, str(target.out), list(memory.outputs()), memory.since())
     return lambda: target.settle(memory.outputs(), *wait())
 

@@ -94,6 +94,7 @@ class Memory:
     # a sweep since found gone from it, and the files it found that no build made (:meth:`sweep`)
     ahead: bool = True  # :meth:`records_ahead`, as this build began
     generation: str | None = None  # the store's GENERATION as this memory last saw it
+    swept_ns: int = 0  # when the sweep this build goes by began (0: the output is new)
     _cache: dict = field(default_factory=dict)  # what was read, by name
     _reader: tuple[int, Store] | None = None  # a render worker's own connection
 
@@ -220,13 +221,16 @@ class Memory:
         deleted after this is made again by the build after the next). Only when this
         memory holds the last build's outputs (a build with nothing to do reads none)."""
         outputs = self._cache.get("outputs")
+        started = time.time_ns()
         swept = None if outputs is None else sweep_output(str(out), outputs, self.since())
-        self.gone = None if swept is None else (str(out), *swept)
+        self.gone = None if swept is None else (str(out.absolute()), *swept, started)
 
     def since(self) -> int:
-        """When the last build finished, less the clock's slack (0: not known): what the
-        output changed since, by the times of its folders, was changed by hand."""
-        return self.written_ns - RACY_NS if self.written_ns else 0
+        """When the last build's output was last looked at (the start of the sweep that
+        build went by, else its end: a new output), less the clock's slack (0: not known):
+        a folder changed since then may hold a change by hand."""
+        text = self.fact("swept_ns") or ""
+        return int(text) - RACY_NS if text.isdigit() else 0
 
     def outputs(self) -> dict[str, bytes]:
         """The fingerprint of every output file of the last build, by path."""
@@ -289,7 +293,8 @@ class Memory:
         """Keep what a finished build learned, and write what is new to the store."""
         self.written_ns = time.time_ns()
         self.generation = _new_generation() if self.store is not None else None
-        facts = {**learned.facts, "written_ns": str(self.written_ns), AHEAD: ""}
+        facts = {**learned.facts, "written_ns": str(self.written_ns), AHEAD: "",
+                 "swept_ns": str(self.swept_ns or self.written_ns)}  # fmt: skip
         if self.generation is not None:
             facts[GENERATION] = self.generation
         shows = self._cache.get("shows")

@@ -27,6 +27,7 @@ from ..images import Media
 from ..pages import Page
 from ..render import render_page
 from ..store import Damaged, Store, digest
+from ..sweep import elsewhere
 from ..write import Target, check_output_paths, copy_file, same_bytes, same_copy, write_file
 from .compiled import compiled_now, user_key
 from .extras import Extras
@@ -306,13 +307,16 @@ def _output_files(target: Target) -> set[str]:
         return set()
     found: list[str] = []
 
+    device = os.lstat(target.out).st_dev
+
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    walk(entry.path, f"{prefix}{entry.name}/")
-                elif prefix or not entry.name.startswith("."):
-                    found.append(prefix + entry.name)
+                if not entry.is_dir(follow_symlinks=False):
+                    if prefix or not entry.name.startswith("."):
+                        found.append(prefix + entry.name)
+                elif not elsewhere(entry.stat(follow_symlinks=False), device):  # (a mount,
+                    walk(entry.path, f"{prefix}{entry.name}/")  # a junction: left alone)
 
     walk(str(target.out), "")
     return set(found)
