@@ -192,17 +192,20 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         target = (self.root / clean) if clean not in ("", ".") else self.root
         try:
             real = target.resolve()
-            if not real.is_relative_to(self.root.resolve()):
-                return None
-            if not (real.is_file() or real.is_dir()):
+            if not self._inside(real) or not (real.is_file() or real.is_dir()):
                 return None
         except (OSError, ValueError):
             return None
         return target
 
+    def _inside(self, real: Path) -> bool:
+        """Whether a resolved path is in the site (``root`` is resolved once, when the
+        server is made)."""
+        return real.is_relative_to(self.root)
+
     def _send_file(self, file: Path, status: int):
         try:  # (a folder's index.html or the 404 page that links out of the site: no)
-            if not file.resolve().is_relative_to(self.root.resolve()):
+            if not self._inside(file.resolve()):
                 raise OSError("outside the site")
             handle = open(file, "rb")  # noqa: SIM115 - the base class closes it
         except (OSError, ValueError):
