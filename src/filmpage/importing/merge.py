@@ -74,6 +74,18 @@ def parse_digests(text: str | None) -> dict[str, list[str]]:
     return out
 
 
+def source_of(plain: dict[str, Any]) -> dict[str, Any]:
+    """A record's ``source`` (empty when it has none, or not a mapping)."""
+    source = plain.get("source")
+    return source if isinstance(source, dict) else {}
+
+
+def marks_of(source: dict[str, Any], fmt: str) -> dict[str, list[str]]:
+    """The digests of what imports of ``fmt`` wrote into a record, by field."""
+    text = source.get(fmt)
+    return parse_digests(text if isinstance(text, str) else None)
+
+
 def format_digests(digests: dict[str, list[str]]) -> str:
     return " ".join(f"{k}:{','.join(v)}" for k, v in sorted(digests.items()) if v)
 
@@ -95,8 +107,8 @@ def merge(film: Film, record: Existing, fmt: str, update: bool, files: list[str]
     plain = record.plain
     in_front = not record.body.strip() and plain.get("plot") is not None
     result = Merge(Document(record.text, record.yaml_only), plot_in_front=in_front)
-    source = plain.get("source") if isinstance(plain.get("source"), dict) else {}
-    base = parse_digests(source.get(fmt) if isinstance(source.get(fmt), str) else None)
+    source = source_of(plain)
+    base = marks_of(source, fmt)
     others = _written_by_others(source, fmt)
     digests = {k: list(v) for k, v in base.items()}
     for path, value in imported_values(film).items():

@@ -25,7 +25,7 @@ from .edit import EditError, expected
 from .emit import record_text
 from .existing import Existing, plain
 from .identity import Film, Index
-from .merge import Conflict, digest, format_digests, imported_values, merge, parse_digests
+from .merge import Conflict, digest, format_digests, imported_values, marks_of, merge, source_of
 from .rows import without_marks
 
 MAX_SLUG = 80
@@ -104,9 +104,7 @@ def _written_by(records: list[Existing], fmt: str) -> dict[tuple[str, str], list
     pair two records share finds neither)."""
     found: dict[tuple[str, str], list] = {}
     for record in records:
-        source = record.plain.get("source")
-        text = source.get(fmt) if isinstance(source, dict) else None
-        marks = parse_digests(text if isinstance(text, str) else None)
+        marks = marks_of(source_of(record.plain), fmt)
         for key in {(t, y) for t in marks.get("title", ()) for y in marks.get("year", ())}:
             found.setdefault(key, []).append((record, marks))
     return {key: found_ for key, found_ in found.items() if len(found_) == 1}
