@@ -15,11 +15,12 @@ def sweep(out: str, files: Collection[str], since_ns: int = 0) -> tuple[set[str]
     ``out`` (deleted by hand: made again), and the files or links in the output's folders
     that are not ``files`` (put there by hand or by another tool: they go). A file added
     to a folder, or deleted from it, changes the folder's time: only the folders changed
-    since ``since_ns`` (the last build, less the clock's slack) are listed, the others'
-    times looked at. Never looked into, and never taken: a folder no build of ours made
-    (someone's, a mount, a junction), anything at the top whose name starts with a dot
-    (filmpage's marker and journal, ``.nojekyll``, ``.well-known``). Names are compared
-    as a case-insensitive disk takes them (macOS's, Windows')."""
+    since ``since_ns`` (when the output was last looked at, less the clock's slack:
+    ``Memory.since``) are listed, the others' times looked at. Never looked into, and
+    never taken: a folder no build of ours made (someone's, a mount, a junction),
+    anything at the top whose name starts with a dot (filmpage's marker and journal,
+    ``.nojekyll``, ``.well-known``). Names are compared as a case-insensitive disk takes
+    them (macOS's, Windows')."""
     known: dict[str, set[str]] = {"": set()}  # folder -> the names of its files
     for rel in files:
         folder, _, name = rel.rpartition("/")

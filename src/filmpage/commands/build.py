@@ -209,7 +209,7 @@ def _unchanged(memory: Memory, out: Path, started: float) -> BuildResult:
 
 
 def _sweep(memory: Memory, target: Target, helpers: Pool) -> Callable[[], None]:
-    """Start a helper sweeping the output (:func:`write.sweep`: files deleted by hand are
+    """Start a helper sweeping the output (:func:`sweep.sweep`: files deleted by hand are
     made again, files put there by hand go) while this process reads the records, unless
     a sweep since the last build knows (:meth:`Memory.sweep`); the function returned
     hands the answer to the target."""
