@@ -29,6 +29,7 @@ LAYERS = [
         "i18n",
         "formats",
         "money",
+        "weblinks",
         "",
     },
     {"plainyaml", "yamldoc", "settings"},  # settings

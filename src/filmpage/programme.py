@@ -19,6 +19,7 @@ from . import yamldoc
 from .errors import Problems
 from .load import Record
 from .localtime import aware, clock_problem, later, parse_clock, parse_stamp
+from .model import YEAR_RANGE
 from .money import currency_problem
 from .settings import Settings
 from .slugs import is_slug
@@ -208,6 +209,9 @@ def _stamp(read: yamldoc.Reader, item, name: str, at: str, zone: str) -> dt.date
     if when is None:
         return read.error(node, f"{at}.{name}",
                           f"expected a local time YYYY-MM-DD HH:MM, got {text!r}")  # fmt: skip
+    low, high = YEAR_RANGE
+    if not low <= when.year <= high:
+        return read.error(node, f"{at}.{name}", f"year {when.year} is not between {low} and {high}")
     problem = clock_problem(when, zone)
     if problem:
         return read.error(node, f"{at}.{name}", problem)

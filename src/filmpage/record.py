@@ -216,29 +216,41 @@ def _critics(read: yamldoc.Reader, node: yamldoc.Map | None) -> Critics | None:
     if counted is None and fresh is not None and rotten is not None:
         counted = fresh + rotten
     if counted is not None:
-        if fresh is None and rotten is not None and rotten <= counted:
-            fresh = counted - rotten
-        if rotten is None and fresh is not None and fresh <= counted:
-            rotten = counted - fresh
-        if fresh is not None and rotten is not None and fresh + rotten != counted:
-            read.error(
-                node.get("reviews_counted") or node.get("fresh"),
-                "critics.reviews_counted",
-                f"fresh + rotten must equal reviews_counted: {fresh} + {rotten} is not {counted}",
-            )
+        split = _split(read, node, counted, fresh, rotten)
+        if split is None:
             return None
+        fresh, rotten = split
     score = given
     if counted and fresh is not None:
         score = tomatometer(fresh, counted)
         if given is not None and given != score:
-            read.error(
-                node.get("tomatometer"),
-                "critics.tomatometer",
-                f"{given} disagrees with "
-                f"{score} computed from fresh/reviews_counted ({fresh}/{counted})",
-            )
+            read.error(node.get("tomatometer"), "critics.tomatometer", f"{given} disagrees "
+                       f"with {score} computed from fresh/reviews_counted ({fresh}/{counted})",
+                       )  # fmt: skip
             return None
     return Critics(counted, fresh, rotten, average, score)
+
+
+def _split(
+    read: yamldoc.Reader, node: yamldoc.Map, counted: int, fresh: int | None, rotten: int | None
+) -> tuple[int | None, int | None] | None:
+    """The fresh and rotten reviews of ``counted``, the one not given worked out from the
+    other; None (reported) when they cannot be."""
+    for name, value in (("fresh", fresh), ("rotten", rotten)):
+        if value is not None and value > counted:
+            read.error(node.get(name), f"critics.{name}",
+                       f"{value} is more than reviews_counted ({counted})")  # fmt: skip
+            return None
+    if fresh is None and rotten is not None:
+        fresh = counted - rotten
+    if rotten is None and fresh is not None:
+        rotten = counted - fresh
+    if fresh is not None and rotten is not None and fresh + rotten != counted:
+        read.error(node.get("reviews_counted") or node.get("fresh"), "critics.reviews_counted",
+                   f"fresh + rotten must equal reviews_counted: {fresh} + {rotten} is not "
+                   f"{counted}")  # fmt: skip
+        return None
+    return fresh, rotten
 
 
 def _items(read: yamldoc.Reader, nodes: list, field: str, known: tuple[str, ...]):

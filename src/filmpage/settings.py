@@ -20,6 +20,7 @@ from .errors import Problems
 from .i18n import N_, language_problem, site_codes
 from .inputs import MAX_SETTINGS_BYTES, Refused, read_regular, utf8_text
 from .slugs import is_slug
+from .weblinks import is_site_path, is_web_url
 
 SETTINGS_FILE = "filmpage.yml"
 CONTENT_DIR = "content"
@@ -126,9 +127,9 @@ def find_site(start: Path) -> Path | None:
 def base_url_problem(value: str) -> str | None:
     """What is wrong with a ``base_url``, or None: an http(s) URL with a host, or a path
     starting with one '/', without query or fragment."""
-    parts = urlsplit(value)
-    if not ((value.startswith("/") and not value.startswith("//")) or yamldoc.is_web_url(value)):
+    if not ((value.startswith("/") and not value.startswith("//")) or is_web_url(value)):
         return f"expected an http(s) URL or a path starting with '/', got {value!r}"
+    parts = urlsplit(value)
     if parts.query or parts.fragment:
         return f"expected no query or fragment, got {value!r}"
     path = parts.path
@@ -332,7 +333,14 @@ def _menu(read: yamldoc.Reader, node, values: dict) -> None:
             if value is None:
                 read.error(link.get(key), f"{at}.{key}", "required field is missing",
                            fallback=link)  # fmt: skip
-        if url is not None and not (url.startswith("/") and not url.startswith("//")):
+        if url is not None and url.startswith("/") and not is_site_path(url):
+            url = read.error(
+                link.get("url"),
+                f"{at}.url",
+                f"expected a path of the site "
+                f"(without spaces or backslashes) or an http(s) URL, got {url!r}",
+            )
+        elif url is not None and not is_site_path(url):
             url = read.url(link.get("url"), f"{at}.url")
         if title and url:
             entries.append(MenuEntry(title, url, line=link.line, column=link.column))

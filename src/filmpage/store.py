@@ -57,7 +57,7 @@ from .errors import FilmpageError, Problem
 
 T = TypeVar("T")
 
-LAYOUT = f"{__version__}+store-15"  # the part after "+" counts changes to what it holds
+LAYOUT = f"{__version__}+store-16"  # the part after "+" counts changes to what it holds
 CACHE_DIR = ".filmpage-cache"
 
 SCHEMA = """

@@ -20,6 +20,7 @@ import yaml
 from . import plainyaml
 from .errors import Problems
 from .markup import MAX_MARKDOWN_CHARS, MarkupError, render_markdown
+from .weblinks import is_web_url
 from .yamltree import MAX_DEPTH, MAX_ITEMS, NULLS, Map, Node, Scalar, Seq, describe
 
 try:
@@ -383,11 +384,3 @@ class Reader:
             self.error(node, field, f"expected a list, got {describe(node)}")
             return []
         return [item for item in node.items if item is not None]
-
-
-_WEB_URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
-
-
-def is_web_url(value: str) -> bool:
-    """True for an absolute http(s) URL with a host and no whitespace or control characters."""
-    return bool(_WEB_URL.fullmatch(value)) and not any(ord(c) < 32 for c in value)

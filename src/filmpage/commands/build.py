@@ -365,9 +365,7 @@ def _remember(
         **more_facts,
     }
     if plan.made:
-        facts.update(plan_facts(plan, site.settings.codes))
-        hidden = site.catalogue.hidden if site.catalogue else ()
-        facts["draft_slugs"] = json.dumps(sorted(hidden))
+        facts.update(plan_facts(plan, site))
     if plan.new:
         facts.update(plan_base=site.base.hex(), whatson_films=plan.whatson)
     memory.films.update(records.films)

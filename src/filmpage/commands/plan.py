@@ -76,6 +76,7 @@ class Site:
     replan: bool = False  # the last plan, with what's on planned again
     languages: tuple[tuple[Language, Words], ...] = ()  # the site's, its own first
     words: bytes = b""  # a hash of the languages' catalogues
+    catalogue_warnings: tuple[Problem, ...] = ()  # the catalogue's (kept with the plan)
 
 
 def check_site(
@@ -113,21 +114,25 @@ def check_site(
         for found in derived(files):
             outlines.append(found.outline)
             runtimes[found.outline.file] = found.figures.runtime
+        before = len(problems.items)
         catalogue = build_catalogue(outlines, problems, frozenset(static), drafts)
         films = {f.slug: (f.title, runtimes.get(f.file)) for f in catalogue.films}
         shown = {**dict.fromkeys(catalogue.hidden, False), **dict.fromkeys(films, True)}
         check_languages(catalogue.films, settings.codes, problems)
+        found = tuple(p for p in problems.items[before:] if p.severity == "warning")
     else:
         films = _stored_films(stored[1], records, memory, whatson)
         hidden = json.loads(memory.fact("draft_slugs") or "[]")  # as the catalogue left out
         shown = {**dict.fromkeys(hidden, False), **dict.fromkeys(films, True)}
+        found = tuple(Problem(*p) for p in json.loads(memory.fact("catalogue_warnings") or "[]"))
+        problems.extend(list(found))  # (the catalogue's, as the build that made it gave them)
     whatson = resolve_films(whatson, shown, problems)
     screened = {s.film: films[s.film] for s in whatson.screenings()}
     check_overlaps(whatson, lambda slug: screened[slug][1], problems)
     problems.raise_if_errors(strict)
     replanned = catalogue is None and stored is not None and stored[0] != key
     return Site(settings, static, templates, problems.warnings, key, catalogue, whatson, today,
-                screened, base, replanned, languages, words)  # fmt: skip
+                screened, base, replanned, languages, words, found)  # fmt: skip
 
 
 def _stored_films(
@@ -293,11 +298,19 @@ def parts_key(tables: FacetTables, codes: tuple[str, ...]) -> str:
     return digest(PLAN.dumps([tables, list(codes)]).encode()).hex()
 
 
-def plan_facts(plan: Plan, codes: tuple[str, ...]) -> dict[str, str]:
-    """What a plan made by this build leaves the next: its facts, and the key of what
-    the films' facet rows were made with (:func:`parts_key`)."""
-    key = parts_key(plan.facts["tables"], codes)
-    return {"plan_facts": PLAN.dumps(plan.facts), "parts_key": key}
+def plan_facts(plan: Plan, site: Site) -> dict[str, str]:
+    """What a plan made by this build leaves the next: its facts, the key of what the
+    films' facet rows were made with (:func:`parts_key`), the drafts the catalogue left
+    out, and the warnings it gave (a build that keeps the plan gives them again)."""
+    key = parts_key(plan.facts["tables"], site.settings.codes)
+    hidden = sorted(site.catalogue.hidden) if site.catalogue else []
+    warnings = [list(p.__dict__.values()) for p in site.catalogue_warnings]
+    return {
+        "plan_facts": PLAN.dumps(plan.facts),
+        "parts_key": key,
+        "draft_slugs": json.dumps(hidden),
+        "catalogue_warnings": json.dumps(warnings, ensure_ascii=False),
+    }
 
 
 def common_fingerprint(

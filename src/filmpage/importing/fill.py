@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..yamldoc import is_web_url
+from ..weblinks import is_web_url
 from .rows import Row, bare_text, review
 from .values import (
     DAY_FIRST,

@@ -1,0 +1,106 @@
+"""Bad input found by attacking the content format: each is an error placed on its
+field (never a traceback, never a build that passes), and a warning a build gave is
+given again by every later build of the same input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from filmpage.cli import main as cli
+from filmpage.commands.build import build
+
+from .conftest import build_errors, film, write_site
+
+SETTINGS = "base_url: https://example.org/\ntimezone: Europe/London\n"
+
+
+def test_a_screening_in_a_year_no_calendar_reaches_is_an_error(site):
+    write_site(site, {"a.md": film("A", 2001)}, SETTINGS)
+    (site / "content" / "programme").mkdir()
+    (site / "content" / "programme" / "s.yaml").write_text(
+        "title: S\nscreenings:\n  - {film: a, start: 9999-12-31 23:00}\n"
+        "  - {film: a, start: 9999-12-31 20:00}\n  - {film: a, start: 1492-10-12 20:00}\n"
+    )
+    errors = build_errors(site)
+    assert errors == [
+        "content/programme/s.yaml:3:22: screenings[0].start: year 9999 is not between 1870 "
+        "and 2100",
+        "content/programme/s.yaml:4:22: screenings[1].start: year 9999 is not between 1870 "
+        "and 2100",
+        "content/programme/s.yaml:5:22: screenings[2].start: year 1492 is not between 1870 "
+        "and 2100",
+    ]
+    result = subprocess.run([sys.executable, "-m", "filmpage", "check"], cwd=site,
+                            capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+def test_an_address_python_cannot_split_is_an_error_not_a_traceback(site):
+    write_site(site, {"a.md": film("A", 2001, trailer="'http://[::1/'")},
+               'base_url: "http://[::1/"\n')  # fmt: skip
+    result = subprocess.run([sys.executable, "-m", "filmpage", "build"], cwd=site,
+                            capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "filmpage.yml:1:11: base_url: expected an http(s) URL" in result.stderr
+    assert "trailer: expected an http or https URL, got 'http://[::1/'" in result.stderr
+    for wrong in ("https://example.org:abc/", "https://example.org:99999/"):
+        (site / "filmpage.yml").write_text(f"base_url: '{wrong}'\n")
+        expected = (
+            "filmpage.yml:1:11: base_url: expected an http(s) URL or a path starting with "
+            f"'/', got {wrong!r}"
+        )
+        assert expected in build_errors(site)
+        outcome = CliRunner().invoke(cli, ["build", "--root", str(site), "--base-url", wrong])
+        assert outcome.exit_code == 2 and "Invalid value for '--base-url'" in outcome.output
+
+
+def test_a_menu_link_with_a_backslash_cannot_leave_the_site(site):
+    write_site(site, {"a.md": film("A", 2001)},
+               "base_url: /\nmenu:\n  - {title: C, url: '/\\evil.example/x'}\n"
+               "  - {title: D, url: '/visit/#hours'}\n")  # fmt: skip
+    assert build_errors(site) == [
+        "filmpage.yml:3:21: menu[0].url: expected a path of the site (without spaces or "
+        "backslashes) or an http(s) URL, got '/\\\\evil.example/x'"
+    ]
+
+
+def test_critics_counts_cannot_exceed_the_reviews_counted(site):
+    write_site(site, {
+        "a.md": film("A", 2001, critics="{reviews_counted: 5, fresh: 10}"),
+        "b.md": film("B", 2002, critics="{reviews_counted: 5, rotten: 10}"),
+        "c.md": film("C", 2003, critics="{reviews_counted: 5, rotten: 2}"),
+    })  # fmt: skip
+    assert build_errors(site) == [
+        "content/films/a.md:4:38: critics.fresh: 10 is more than reviews_counted (5)",
+        "content/films/b.md:4:39: critics.rotten: 10 is more than reviews_counted (5)",
+    ]
+    (site / "content" / "films" / "a.md").unlink()
+    (site / "content" / "films" / "b.md").unlink()
+    build(site)
+    page = (site / "site" / "films" / "c" / "index.html").read_text()
+    assert "60%" in page  # 3 fresh of 5
+
+
+def test_a_build_that_keeps_the_catalogue_gives_its_warnings_again(site):
+    """Warnings about the catalogue as a whole (two films whose titles make one slug, a
+    translation into a language the site does not have) come from making the catalogue;
+    a later build that keeps it gives them as the first did, and ``--strict`` fails."""
+    write_site(site, {
+        "x.md": film("X", 2001, translations="{de: {title: Y}}"),
+        "heat-1.md": film("Heat", 1986), "heat-2.md": film("Heat", 1995),
+    })  # fmt: skip
+    first = sorted(str(w) for w in build(site).warnings)
+    assert len(first) == 3 and any("'de' is not one of the site's languages" in w for w in first)
+    (site / "content" / "films" / "x.md").write_text(
+        film("X", 2001, body="Another plot.", translations="{de: {title: Y}}")
+    )  # an edit that keeps the catalogue (its plot is not in it)
+    again = build(site)
+    assert again.rendered and sorted(str(w) for w in again.warnings) == first
+    assert sorted(str(w) for w in build(site).warnings) == first  # (nothing changed)
+    result = CliRunner().invoke(cli, ["build", "--root", str(site), "--strict"])
+    assert result.exit_code == 1
+    assert "translations.de: 'de' is not one of the site's languages" in result.output
