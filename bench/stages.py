@@ -49,7 +49,7 @@ STAGES = {  # the functions timed, by the module that calls them
     build_module: [
         "input_stamps", "load_records", "_draw_cards", "check_site", "plan_site",
         "_renderer", "extra_outputs", "_fingerprints", "make_output", "_remember",
-        "prune_images", "finish_update", "_media",
+        "prune_images", "finish_update", "plan_media",
     ],
     plan_module: ["build_catalogue", "_made_plan", "_film_parts", "load_settings",
                   "collect_static"],

@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from filmpage.cli import main
-from filmpage.commands.build import build, read_films
+from filmpage.commands.build import build
+from filmpage.commands.checking import read_films
 from filmpage.commands.importer import parse_mapping, run_import
 from filmpage.errors import FilmpageError
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from filmpage.cli import main
-from filmpage.commands.build import read_films
+from filmpage.commands.checking import read_films
 from filmpage.commands.importer import run_import
 
 from .conftest import write_site

@@ -104,3 +104,53 @@ def test_a_build_that_keeps_the_catalogue_gives_its_warnings_again(site):
     result = CliRunner().invoke(cli, ["build", "--root", str(site), "--strict"])
     assert result.exit_code == 1
     assert "translations.de: 'de' is not one of the site's languages" in result.output
+
+
+def _check(site):
+    return CliRunner().invoke(cli, ["check", "--root", str(site)])
+
+
+def test_check_finds_what_the_build_would_refuse(site):
+    """``check`` reads and checks as the build does: a poster that is no image, a static
+    file where the build writes one, a template that cannot be parsed are its errors too
+    (each was "OK" from ``check``, then a failed build)."""
+    write_site(site, {"a.md": film("A", 2001, poster="posters/a.png")})
+    (site / "static" / "posters").mkdir(parents=True)
+    (site / "static" / "posters" / "a.png").write_bytes(b"not a picture")
+    result = _check(site)
+    assert result.exit_code == 1
+    assert "content/films/a.md:4:1: poster: static/posters/a.png is not an image" in result.output
+    (site / "static" / "posters" / "a.png").unlink()
+    (site / "content" / "films" / "a.md").write_text(film("A", 2001))
+    for clash in ("films.json", "films/a/index.html", "index.html"):
+        (site / "static" / clash).parent.mkdir(parents=True, exist_ok=True)
+        (site / "static" / clash).write_text("{}")
+        result = _check(site)
+        assert result.exit_code == 1
+        assert f"static/{clash}: would overwrite the generated page {clash}" in result.output
+        (site / "static" / clash).unlink()
+    (site / "templates").mkdir()
+    (site / "templates" / "unused.html").write_text("<p>\n{{ x.y }\n</p>\n")
+    result = _check(site)
+    assert result.exit_code == 1
+    assert "templates/unused.html:2: template syntax: unexpected '}'" in result.output
+    assert not (site / "site").exists()
+    assert build_errors(site) == ["templates/unused.html:2: template syntax: unexpected '}'"]
+    (site / "templates" / "unused.html").write_text("<p>{{ 1 }}</p>\n")
+    assert _check(site).exit_code == 0
+    build(site)
+
+
+def test_a_picture_too_large_to_read_safely_says_so(site):
+    """A PNG whose header claims 30000×30000 pixels: Pillow refuses to read it as a
+    possible decompression bomb, which the error names as the size it is."""
+    from PIL import Image
+
+    write_site(site, {"a.md": film("A", 2001, poster="big.png")})
+    (site / "static").mkdir()
+    Image.new("1", (30000, 30000)).save(site / "static" / "big.png")
+    result = _check(site)
+    assert result.exit_code == 1
+    assert "poster: static/big.png is too large to read safely; expected at most 50 " in (
+        result.output
+    )

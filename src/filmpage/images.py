@@ -142,13 +142,23 @@ def variant_widths(width: int) -> tuple[int, ...]:
     return tuple(widths)
 
 
+def poster_info(data: bytes) -> SourceInfo:
+    """What a poster is, its variants not made (``check``). Raises ImageProblem for a
+    file Pillow cannot use, as :func:`poster_variants` does."""
+    return _source(data)[1]
+
+
+def _source(data: bytes) -> tuple[Image.Image, SourceInfo]:
+    image = _open(data)
+    alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    return image, SourceInfo(source_digest(data), image.width, image.height, alpha)
+
+
 def poster_variants(data: bytes) -> tuple[SourceInfo, dict[str, bytes]]:
     """What a poster is, and its variants, by their names in the store (named by the
     source's hash). Raises ImageProblem for a file Pillow cannot use."""
-    image = _open(data)
-    alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    image = image.convert("RGBA" if alpha else "RGB")
-    info = SourceInfo(source_digest(data), image.width, image.height, alpha)
+    image, info = _source(data)
+    image = image.convert("RGBA" if info.alpha else "RGB")
     variants = poster_set("", info)
     made = {}
     for webp, fallback in zip(variants.webp, variants.fallback, strict=True):
@@ -173,11 +183,12 @@ def _open(data: bytes) -> Image.Image:
             return ImageOps.exif_transpose(image)
         except ImageProblem:
             raise
-        except (
-            UnidentifiedImageError,
-            Image.DecompressionBombError,
-            Image.DecompressionBombWarning,
-        ) as exc:
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise ImageProblem(
+                f"is too large to read safely; expected at most {MAX_PIXELS // 1_000_000} "
+                "megapixels"
+            ) from exc
+        except UnidentifiedImageError as exc:
             raise ImageProblem(
                 f"is not an image Pillow can read ({exc.__class__.__name__})"
             ) from exc

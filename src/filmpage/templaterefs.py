@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 import jinja2
 from jinja2 import meta
 
+from .errors import Problems
+
 MENU_TEMPLATE = "_menu.html"
 """The navigation's template: every page shows it (its hash is part of every page's)."""
 
@@ -26,10 +28,15 @@ def source_key(source: str) -> str:
 
 
 def template_references(
-    env: jinja2.Environment, sources: Mapping[str, str], known: Mapping[str, frozenset[str]]
+    env: jinja2.Environment,
+    sources: Mapping[str, str],
+    known: Mapping[str, frozenset[str]],
+    problems: Problems,
 ) -> References:
     """The templates each template pulls in, for every template of ``sources`` (their
-    texts by name); ``known`` gives those found before, by :func:`source_key`."""
+    texts by name); ``known`` gives those found before, by :func:`source_key` (a build
+    keeps those of templates that parsed). A template that cannot be parsed is an error
+    at its file and line, whether a page uses it or not."""
     found = {}
     for name, source in sources.items():
         refs = known.get(source_key(source))
@@ -37,7 +44,9 @@ def template_references(
             try:
                 names = meta.find_referenced_templates(env.parse(source))
                 refs = frozenset(name for name in names if name)
-            except jinja2.TemplateError:  # (the page that uses it says what is wrong)
+            except jinja2.TemplateSyntaxError as exc:
+                file = env.loader.get_source(env, name)[1] if env.loader else name
+                problems.error(file, exc.lineno or 0, 0, "", f"template syntax: {exc.message}")
                 refs = frozenset()
         found[name] = refs
     return found

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from ..commands.build import build, load_site
+from ..commands.build import build
+from ..commands.checking import load_site
 from ..commands.parallel import default_jobs
 from .common import (
     OUTPUT_KEPT,

@@ -17,31 +17,29 @@ import json
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from jinja2 import Environment
 
-from ..errors import Problem, Problems
+from ..errors import Problem
 from ..images import Media, share_card
 from ..localtime import build_day
-from ..model import Film
 from ..render import make_environments, shared_files, show_films, show_whatson
 from ..store import open_store, retried, saving
 from ..sweep import sweep
-from ..templaterefs import source_key, template_hashes, template_references
+from ..templaterefs import source_key, template_hashes
 from ..write import Target, check_output_folder, finish_update, is_complete, staged
 from .calendars import start_calendars
 from .compiled import code_caches, user_key
 from .extras import extra_outputs
-from .media import make_cards, prune_images, read_posters, site_media
+from .media import make_cards, plan_media, prune_images
 from .memory import Learned, Memory
 from .output import Made, make_output, templates_fact
 from .output import templates_of as stored_templates
 from .parallel import Pool, collect_new_objects, collector_paused, default_jobs
 from .plan import Fingerprints, Plan, Site, check_site, common_fingerprint, plan_facts, plan_site
-from .planrows import PlanFilm
 from .records import Localized, Records, Shelf, derived_of, load_records
 from .scan import input_stamps, template_dirs
 
@@ -137,13 +135,13 @@ def _build(
             derived = partial(derived_of, root, records, memory)
             site = check_site(root, records, memory, drafts, strict, derived, overrides, today)
             calendars = start_calendars(site, memory, target, helpers)
-            media = partial(_media, site, memory, helpers, derived)
+            media = partial(plan_media, site.static, memory, helpers, derived)
             plan, images = plan_site(site, records, memory, media, derived)
             envs = _renderer(root, site, plan, images, records, memory)
             words = lambda files, code: [d.words_in(code) for d in derived(files)]  # noqa: E731
             extras = extra_outputs(plan, site, records, memory, target, words, calendars)
             records.let_go()
-            prints = _fingerprints(plan, site, memory, envs[site.settings.codes[0]], target)
+            prints = _fingerprints(plan, site, memory, target)
             collect_new_objects()
             made = make_output(plan, site, images, extras, memory, envs, prints, target,
                                jobs, partial(progress, "rendering"), cards.paths)  # fmt: skip
@@ -153,39 +151,6 @@ def _build(
             prune_images(store, set(images.files.values())) if images.posters else None
         finish_update(out)
     return _result(plan, made, site, target, out, started)
-
-
-def load_site(
-    root: Path,
-    drafts: bool = False,
-    strict: bool = False,
-    jobs: int = 1,
-    overrides: Mapping[str, object] | None = None,
-) -> Site:
-    """Read and check everything, as a build would, and write nothing: the ``check``
-    command. Raises one FilmpageError holding every problem."""
-    memory = Memory()
-    with Pool(jobs) as pool:
-        records = load_records(root, input_stamps(root), memory, pool, lambda *_: None)
-        derived = partial(derived_of, root, records, memory)
-        return check_site(root, records, memory, drafts, strict, derived, overrides)
-
-
-def read_films(root: Path, drafts: bool = False, jobs: int = 1) -> dict[str, Film]:
-    """Every published film of a site (with ``drafts``, the drafts too), checked and as
-    its pages show it (final slug, related titles resolved), by slug, in catalogue order:
-    for scripts, tests and ``new --screening``. Raises one FilmpageError holding every
-    problem."""
-    memory = Memory()
-    with Pool(jobs) as pool:
-        records = load_records(root, input_stamps(root), memory, pool, lambda *_: None)
-        derived = partial(derived_of, root, records, memory)
-        site = check_site(root, records, memory, drafts, False, derived)
-    assert site.catalogue is not None  # nothing remembered: the catalogue is made
-    return {
-        f.slug: replace(records.films[f.file], slug=f.slug, related=f.related)
-        for f in site.catalogue.films
-    }
 
 
 def _nothing_changed(memory: Memory, stamps: dict, options: str, out: Path) -> bool:
@@ -246,19 +211,6 @@ def _draw_cards(records: Records, drafts: bool, target: Target, helpers: Pool) -
     wait = helpers.start(make_cards, sorted(cards.values()), target.staging)
     target.written.extend(sorted(cards))
     return _Cards(set(cards), wait)
-
-
-def _media(site: Site, memory: Memory, pool: Pool, derived, films: list[PlanFilm]) -> Media:
-    """The plan's images: what each poster is (its variants made where new), and the
-    share cards' names."""
-
-    def place(file: str) -> tuple[int, int]:
-        return derived([file])[0].outline.positions.get("poster", (0, 0))
-
-    problems = Problems()
-    infos = read_posters(films, site.static, memory, pool, problems, place)
-    problems.raise_if_errors()
-    return site_media(films, infos, memory.cards)
 
 
 @dataclass(frozen=True)
@@ -325,12 +277,11 @@ def _shared(site: Site, screenings: bool = True) -> tuple[str, ...]:
     return (*sorted(site.static), *calendars)
 
 
-def _fingerprints(plan: Plan, site: Site, memory: Memory, env, target: Target) -> Fingerprints:
+def _fingerprints(plan: Plan, site: Site, memory: Memory, target: Target) -> Fingerprints:
     trusted = not target.whole and bool(memory.outputs())
-    references = template_references(env, site.templates, memory.references())
     return Fingerprints(
-        templates=template_hashes(site.templates, references),
-        references=references,
+        templates=template_hashes(site.templates, site.references),
+        references=site.references,
         common=common_fingerprint(site.settings, site.whatson, site.words, _shared(site, False)),
         prints={slug: parts[0] for slug, parts in plan.parts.items()},
         before=memory.outputs() if trusted else {},

@@ -78,6 +78,17 @@ def extra_outputs(
     return Extras(made, kept, facts)
 
 
+def extra_names(site: Site) -> list[str]:
+    """The paths of the files :func:`extra_outputs` makes that are known before they are
+    made (all but the search index's parts), for ``check``."""
+    names = [*extra_files(site.settings), *site.whatson.calendar_paths()]
+    for language, _ in site.languages:
+        names += [language.prefix + MESSAGES_FILE, language.prefix + INDEX_FILE]
+    if site.settings.relative_links:
+        names += list(data_scripts(dict.fromkeys(names)))
+    return names
+
+
 def films_in(plan: Plan, language: str) -> list[PlanFilm]:
     """The plan's films in the order the pages of ``language`` list them."""
     order = plan.facts.get("orders", {}).get(language)

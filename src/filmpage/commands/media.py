@@ -25,6 +25,7 @@ from ..images import (
     Media,
     PosterSet,
     SourceInfo,
+    poster_info,
     poster_set,
     poster_variants,
     share_card,
@@ -76,11 +77,13 @@ def read_posters(
     pool: Pool,
     problems: Problems,
     place: Callable[[str], tuple[int, int]],
+    variants: bool = True,
 ) -> dict[str, SourceInfo]:
     """What each raster poster of these films is, by its path under static/: known from
     the store while its file keeps its size and time, else read, its variants made (in
-    the pool's processes) and kept in the store. A poster that cannot be read is an error
-    on each film that names it (``place`` gives where a record file names its poster)."""
+    the pool's processes) and kept in the store; without ``variants`` (``check``), read
+    only. A poster that cannot be read is an error on each film that names it (``place``
+    gives where a record file names its poster)."""
     films = list(films)
     wanted = sorted({f.poster for f in films if f.poster and f.poster.lower().endswith(RASTER)})
     known = memory.posters()
@@ -92,15 +95,18 @@ def read_posters(
             infos[rel] = known[rel][1]
         else:
             todo.append((rel, stamp))
-    for (rel, stamp), made in zip(todo, pool.map(_variants, todo, static), strict=True):
+    read = _variants if variants else _info
+    for (rel, stamp), made in zip(todo, pool.map(read, todo, static), strict=True):
         if isinstance(made, str):
             for film in films:
                 if film.poster == rel:
                     line, column = place(film.file)
                     problems.error(film.file, line, column, "poster", f"static/{rel} {made}")
             continue
-        info, images = made
+        info, images = made if isinstance(made, tuple) else (made, {})
         infos[rel] = info
+        if not variants:
+            continue
         known[rel] = (stamp, info)
         if memory.store is not None:
             _keep(memory.store, rel, stamp, info, images)
@@ -110,12 +116,37 @@ def read_posters(
 def _variants(
     static: dict[str, Path], item: tuple[str, tuple[int, int]]
 ) -> tuple[SourceInfo, dict[str, bytes]] | str:
+    return _read(poster_variants, static[item[0]])
+
+
+def _info(static: dict[str, Path], item: tuple[str, tuple[int, int]]) -> SourceInfo | str:
+    return _read(poster_info, static[item[0]])
+
+
+def _read(how: Callable, path: Path):
     try:  # the file rule: a regular file, of at most MAX_POSTER_BYTES, read without blocking
-        return poster_variants(read_regular(str(static[item[0]]), MAX_POSTER_BYTES))
+        return how(read_regular(str(path), MAX_POSTER_BYTES))
     except Refused as exc:
         return exc.message
     except ImageProblem as exc:
         return str(exc)
+
+
+def plan_media(
+    static: dict[str, Path], memory: Memory, pool: Pool, derived, films: list[PlanFilm],
+    variants: bool = True,
+) -> Media:  # fmt: skip
+    """The plan's images: what each poster is (its variants made where new, unless not
+    ``variants``), and the share cards' names. Raises one FilmpageError for the posters
+    that cannot be read."""
+
+    def place(file: str) -> tuple[int, int]:
+        return derived([file])[0].outline.positions.get("poster", (0, 0))
+
+    problems = Problems()
+    infos = read_posters(films, static, memory, pool, problems, place, variants)
+    problems.raise_if_errors()
+    return site_media(films, infos, memory.cards)
 
 
 def _keep(

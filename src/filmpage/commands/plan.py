@@ -40,7 +40,7 @@ from ..sitecontent import Collection, Entry, SitePage
 from ..stats import Average, Stats, catalogue_stats, with_figures
 from ..store import LAYOUT, digest
 from ..suggest import Suggestion
-from ..templaterefs import References
+from ..templaterefs import References, template_references
 from ..templating import template_sources
 from ..theme import theme_dir
 from ..whatson import Whatson, check_overlaps, read_whatson, resolve_films
@@ -77,6 +77,7 @@ class Site:
     languages: tuple[tuple[Language, Words], ...] = ()  # the site's, its own first
     words: bytes = b""  # a hash of the languages' catalogues
     catalogue_warnings: tuple[Problem, ...] = ()  # the catalogue's (kept with the plan)
+    references: References = field(default_factory=dict)  # what each template pulls in
 
 
 def check_site(
@@ -101,7 +102,9 @@ def check_site(
     languages, words = site_words(root, settings.codes, problems)
     theme = theme_dir()
     static = collect_static([(theme / "static", theme), (root / "static", root)], problems)
-    templates = template_sources(make_environment(settings, template_dirs(root)), problems)
+    env = make_environment(settings, template_dirs(root))
+    templates = template_sources(env, problems)
+    references = template_references(env, templates, memory.references(), problems)
     whatson = read_whatson(root, settings, problems)
     day = today.isoformat().encode() if whatson.seasons else b""  # a programme's pages only
     base = _plan_key(settings, static, records, drafts, words, repr(whatson.menu).encode())
@@ -132,7 +135,7 @@ def check_site(
     problems.raise_if_errors(strict)
     replanned = catalogue is None and stored is not None and stored[0] != key
     return Site(settings, static, templates, problems.warnings, key, catalogue, whatson, today,
-                screened, base, replanned, languages, words, found)  # fmt: skip
+                screened, base, replanned, languages, words, found, references)  # fmt: skip
 
 
 def _stored_films(

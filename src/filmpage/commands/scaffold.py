@@ -177,7 +177,7 @@ def new_film(
 def catalogue_films(root: Path) -> tuple[Film, ...]:
     """The catalogue's films, drafts too; none when it does not load (its errors are the
     build's to report)."""
-    from .build import load_site
+    from .checking import load_site
 
     try:
         return load_site(root, drafts=True).catalogue.films

@@ -23,7 +23,7 @@ from ..programme import season_from_record
 from ..settings import load_settings
 from ..slugs import is_slug
 from ..whatson import CONTENT, read_whatson
-from .build import read_films
+from .checking import read_films
 
 
 @dataclass(frozen=True)
