@@ -154,3 +154,31 @@ def test_a_picture_too_large_to_read_safely_says_so(site):
     assert "poster: static/big.png is too large to read safely; expected at most 50 " in (
         result.output
     )
+
+
+def test_errors_name_the_entry_as_written_after_a_duplicate_or_a_wrong_one(site):
+    write_site(site, {
+        "a.md": film("A", 2001, related="[{director: D}, nope]"),
+        "b.md": film("B", 2002),
+    })  # fmt: skip
+    (site / "content" / "collections").mkdir()
+    (site / "content" / "collections" / "c.md").write_text(
+        "---\ntitle: C\nfilms: [b, b, nope]\n---\n"
+    )
+    errors = build_errors(site)
+    assert "content/collections/c.md:3:15: films[2]: no film with slug 'nope' in this " in (
+        "\n".join(errors)
+    )
+    assert any(e.startswith("content/films/a.md:4:26: related[1]: no film with slug 'nope'")
+               for e in errors)  # fmt: skip
+    assert any(e.startswith("content/films/a.md:4:11: related[0].title: required") for e in errors)
+
+
+def test_a_related_draft_shows_its_title_unlinked(site):
+    write_site(site, {
+        "a.md": film("A", 2001, related="[the-draft]"),
+        "d.md": film("The Draft", 2002, slug="the-draft", draft="true"),
+    })  # fmt: skip
+    build(site)
+    page = (site / "site" / "films" / "a" / "index.html").read_text()
+    assert "The Draft" in page and "/films/the-draft/" not in page

@@ -105,7 +105,7 @@ def build_catalogue(
     by_title: dict[str, list[Outline]] = defaultdict(list)
     for f in published:
         by_title[f.title.casefold()].append(f)
-    all_slugs = {f.slug for f in films}
+    all_slugs = {f.slug: f.title for f in films}  # (the drafts' too)
     # what a related title shows of a film here, gathered in one pass over the films
     # (looking each film up as its titles are resolved costs more than twice as much)
     links = {f.slug: (f.title, ", ".join(f.directors), f.year) for f in published}
@@ -249,7 +249,7 @@ def _resolve(
     film: Outline,
     entry: RelatedTitle,
     links: dict[str, tuple[str, str, int]],
-    all_slugs: set[str],
+    all_slugs: dict[str, str],
     problems: Problems,
 ) -> RelatedTitle:
     """A related title with the title, directors and year of the film here it names."""
@@ -258,20 +258,19 @@ def _resolve(
     link = links.get(entry.slug)
     if link is None:
         if entry.slug in all_slugs:  # a draft left out of this build: show it unlinked
-            return replace(entry, slug=None, title=entry.title or entry.slug)
-        index = film.related.index(entry)
+            return replace(entry, slug=None, title=entry.title or all_slugs[entry.slug])
         problems.error(
             film.file,
             entry.line,
             entry.column,
-            f"related[{index}]",
+            f"related[{entry.index}]",
             f"no film with slug '{entry.slug}' in this catalogue; expected the slug "
             f"of a film here, or an external title {{title, director, year, url}}",
         )
         return entry
     title, directors, year = link
     return RelatedTitle(title, entry.slug, directors or entry.director, year, entry.url,
-                        entry.line, entry.column)  # fmt: skip
+                        entry.line, entry.column, entry.index)  # fmt: skip
 
 
 def _match_title(entry: RelatedTitle, by_title: dict[str, list[Outline]]) -> RelatedTitle:

@@ -94,6 +94,7 @@ class RelatedTitle:
     url: str | None = None
     line: int = 0  # where the entry stands, for errors found when resolving it
     column: int = 0
+    index: int = 0  # its place in the list as written (``related[2]``)
 
     @property
     def fields(self) -> tuple:

@@ -328,7 +328,7 @@ def _related(read, nodes):
                     f"mapping with a title, got {slug!r}",
                 )
             elif slug:
-                yield RelatedTitle("", slug=slug, line=node.line, column=node.column)
+                yield RelatedTitle("", slug=slug, line=node.line, column=node.column, index=i)
             continue
         item = read.mapping(node, at)
         if item is None:
@@ -347,6 +347,7 @@ def _related(read, nodes):
             url=read.url(item.get("url"), f"{at}.url"),
             line=item.line,
             column=item.column,
+            index=i,
         )
 
 

@@ -28,6 +28,7 @@ class Entry:
     note: str = ""
     line: int = 0
     column: int = 0
+    index: int = 0  # its place in the list as written (``films[2]``)
 
 
 @dataclass(frozen=True)
@@ -69,14 +70,14 @@ def collection_from_record(record: Record, slug: str, problems: Problems) -> Col
     description = read.text(tree.get("description"), "description") or ""
     node = tree.get("films")
     entries = [e for i, item in enumerate(read.seq(node, "films"))
-               if (e := _entry(read, item, f"films[{i}]")) is not None]  # fmt: skip
+               if (e := _entry(read, item, i)) is not None]  # fmt: skip
     if node is None or (isinstance(node, yamldoc.Scalar) and node.is_null):
         read.error(node, "films", "required field is missing: a list of film slugs",
                    fallback=tree)  # fmt: skip
     seen: dict[str, Entry] = {}
-    for i, entry in enumerate(entries):
+    for entry in entries:
         if entry.film in seen:
-            problems.warning(record.file, entry.line, entry.column, f"films[{i}]",
+            problems.warning(record.file, entry.line, entry.column, f"films[{entry.index}]",
                              f"'{entry.film}' is listed twice (first at line "
                              f"{seen[entry.film].line}); shown once")  # fmt: skip
         seen.setdefault(entry.film, entry)
@@ -86,7 +87,8 @@ def collection_from_record(record: Record, slug: str, problems: Problems) -> Col
     return Collection(slug, title, description, intro, record.file, tuple(seen.values()))
 
 
-def _entry(read: yamldoc.Reader, node, at: str) -> Entry | None:
+def _entry(read: yamldoc.Reader, node, index: int) -> Entry | None:
+    at = f"films[{index}]"
     if isinstance(node, yamldoc.Map):
         read.warn_unknown(node, ENTRY_FIELDS, f"{at}.")
         film = read.text(node.get("film"), f"{at}.film")
@@ -104,7 +106,7 @@ def _entry(read: yamldoc.Reader, node, at: str) -> Entry | None:
         return read.error(
             where, field, f"expected the slug of a film of the catalogue, got {film!r}"
         )
-    return Entry(film, note, where.line, where.column)
+    return Entry(film, note, where.line, where.column, index)
 
 
 def page_from_record(record: Record, slug: str, problems: Problems) -> SitePage | None:

@@ -250,9 +250,9 @@ def resolve_films(whatson: Whatson, films: dict[str, bool], problems: Problems) 
         seasons.append(replace(season, screenings=shown))
     collections = []
     for collection in whatson.collections:
-        for i, e in enumerate(collection.entries):
+        for e in collection.entries:
             if e.film not in films:
-                unknown(collection.file, e.line, e.column, f"films[{i}]", e.film)
+                unknown(collection.file, e.line, e.column, f"films[{e.index}]", e.film)
         shown = tuple(e for e in collection.entries if films.get(e.film))
         collections.append(replace(collection, entries=shown))
     return replace(whatson, seasons=tuple(seasons), collections=tuple(collections))
