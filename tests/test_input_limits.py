@@ -182,3 +182,71 @@ def test_a_related_draft_shows_its_title_unlinked(site):
     build(site)
     page = (site / "site" / "films" / "a" / "index.html").read_text()
     assert "The Draft" in page and "/films/the-draft/" not in page
+
+
+def test_an_error_hides_no_other(site):
+    """A collection or season without a title still has its films checked; a venue
+    without a name still has its address and zone checked, and what names it is not an
+    error; a title that is a list is one error, not two."""
+    settings = "base_url: /\nvenues:\n  hall: {url: 'javascript:x', timezone: Mars/Base}\n"
+    write_site(site, {"a.md": film("A", 2001), "b.md": "---\ntitle: [a, b]\nyear: 2002\n---\n"},
+               settings)  # fmt: skip
+    for folder, name, text in (
+        ("collections", "c.md", "---\nfilms: [nope]\n---\n"),
+        (
+            "programme",
+            "s.yaml",
+            "screenings:\n  - {film: nope, start: 2027-01-01 20:00, venue: hall}\n",
+        ),
+        ("pages", "p.md", "---\ntitle: [x]\n---\nText.\n"),
+    ):
+        (site / "content" / folder).mkdir(parents=True)
+        (site / "content" / folder / name).write_text(text)
+    errors = build_errors(site)
+    assert [e for e in errors if e.startswith("filmpage.yml")] == [
+        "filmpage.yml:3:9: venues.hall.name: required field is missing",
+        "filmpage.yml:3:15: venues.hall.url: expected an http or https URL, got 'javascript:x'",
+        "filmpage.yml:3:41: venues.hall.timezone: "
+        + next(e.split("timezone: ", 1)[1] for e in errors if "venues.hall.timezone" in e),
+    ]
+    assert "content/collections/c.md:2:1: title: required field is missing" in errors
+    assert "content/collections/c.md:2:9: films[0]: no film with slug 'nope' in this " \
+           "catalogue" in errors  # fmt: skip
+    assert "content/programme/s.yaml:1:1: title: required field is missing" in errors
+    assert any(e.startswith("content/programme/s.yaml:2:12: screenings[0].film: no film with")
+               for e in errors)  # fmt: skip
+    assert not any("no venue" in e for e in errors)
+    assert [e for e in errors if e.startswith("content/films/b.md")] == [
+        "content/films/b.md:2:8: title: expected text, got a list"
+    ]
+    assert [e for e in errors if e.startswith("content/pages/p.md")] == [
+        "content/pages/p.md:2:8: title: expected text, got a list"
+    ]
+
+
+def test_settings_that_cannot_be_read_are_not_echoed_by_what_names_them(site):
+    """filmpage.yml with a duplicate key cannot be read: its error, and none of the false
+    ones the default settings would give (no venue 'hall', no language 'fr')."""
+    write_site(site, {"a.md": film("A", 2001, translations="{fr: {title: B}}")},
+               "title: X\ntitle: Y\nlanguages: [en, fr]\nvenues:\n  hall: {name: H}\n")  # fmt: skip
+    (site / "content" / "programme").mkdir()
+    (site / "content" / "programme" / "s.yaml").write_text(
+        "title: S\nscreenings:\n  - {film: a, start: 2027-01-01 20:00, venue: hall}\n"
+    )
+    problems = build_errors(site)
+    assert len(problems) == 1 and problems[0].startswith("filmpage.yml:2:1: ")
+
+
+def test_a_currency_by_name_and_a_plot_written_twice(site):
+    write_site(site, {
+        "a.md": film("A", 2001, offers="[{type: buy, price: 8, currency: POUNDS}]"),
+        "b.md": film("B", 2002, body="The plot.", plot="Another plot."),
+    })  # fmt: skip
+    errors = build_errors(site)
+    assert errors[0].endswith("got 'POUNDS'; did you mean 'GBP'?")
+    (site / "content" / "films" / "a.md").write_text(film("A", 2001))
+    warnings = [str(w) for w in build(site).warnings]
+    assert warnings == [
+        "content/films/b.md:4:7: warning: plot: the text below the front matter is the plot; "
+        "this one is not shown: keep one of the two"
+    ]

@@ -102,7 +102,8 @@ def test_yaml_faults_are_placed_from_the_top_of_the_file(site, text, expected):
 def test_non_utf8_bytes(site):
     data = b"---\ntitle: Caf\xe9\nyear: 2001\n---\n"
     assert errors_for(site, data) == [
-        f"{F}:2:11: not UTF-8 text: byte 0xe9 cannot start a character; save the file as UTF-8"
+        f"{F}:2:11: not UTF-8 text: byte 0xe9 begins a character the bytes after it do not "
+        "finish; save the file as UTF-8"
     ]
 
 

@@ -229,7 +229,7 @@ def _warn_moved(group: list[Outline], base: str, problems: Problems) -> None:
     whose year does not set it apart gets the collision's error instead."""
     years = [f.year for f in group]
     for film in group:
-        if years.count(film.year) > 1:
+        if years.count(film.year) > 1 or not film.year:  # (no year: an error of its own)
             continue
         others = ", ".join(f.file for f in group if f is not film)
         line, column = film.positions.get("title", (1, 0))

@@ -150,9 +150,11 @@ def utf8_text(data: bytes, what: str = "the file") -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        why = "cannot start a character"
+        if exc.reason != "invalid start byte":  # (a continuation byte missing: Latin-1?)
+            why = "begins a character the bytes after it do not finish"
         raise Refused(
-            f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot start a character; "
-            f"save {what} as UTF-8",
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x} {why}; save {what} as UTF-8",
             line,
             column,
         ) from exc

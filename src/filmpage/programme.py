@@ -120,9 +120,7 @@ def season_from_record(record: Record, slug: str, settings: Settings, problems: 
     """Check one season file; a Season (with the screenings that checked), or None."""
     tree, read = record.tree, yamldoc.Reader(record.file, problems)
     read.warn_unknown(tree, SEASON_FIELDS)
-    title = read.text(tree.get("title"), "title")
-    if title is None:
-        read.error(tree.get("title"), "title", "required field is missing", fallback=tree)
+    title = read.required_text(tree, "title", "title")
     node = tree.get("description")
     description = read.text(node, "description") or ""
     html = read.markdown(description, "description", node.line, node.column) if node else ""
@@ -131,10 +129,8 @@ def season_from_record(record: Record, slug: str, settings: Settings, problems: 
         screening = _screening(read, node, f"screenings[{i}]", slug, settings)
         if screening is not None:
             found.append(screening)
-    if title is None:
-        return None
-    found.sort(key=lambda s: (s.starts, s.venue, s.film))
-    return Season(slug, title, html, record.file, tuple(found))
+    found.sort(key=lambda s: (s.starts, s.venue, s.film))  # (without a title: an error, but
+    return Season(slug, title or "", html, record.file, tuple(found))  # its films checked)
 
 
 def _screening(read: yamldoc.Reader, node, at: str, season: str, settings: Settings):

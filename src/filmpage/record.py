@@ -110,7 +110,7 @@ def _title_and_year(read: yamldoc.Reader, tree: yamldoc.Map) -> tuple[str | None
     title = read.text(get("title"), "title")
     if title is None and "title" not in tree.entries:
         read.error(None, "title", "required field is missing", fallback=tree)
-    elif title is None and get("title") is not None:
+    elif title is None and isinstance(get("title"), yamldoc.Scalar):  # ("title:", 'title: ""')
         read.error(get("title"), "title", "expected text, got nothing")
     year = read.integer(get("year"), "year", *YEAR_RANGE)
     if "year" not in tree.entries:
@@ -146,9 +146,13 @@ def _slug(read: yamldoc.Reader, node: yamldoc.Node | None) -> str | None:
 
 def _plot(read: yamldoc.Reader, record: Record, budget: list[int]) -> str:
     """The plot as sanitized HTML: a Markdown file's body, else a YAML record's ``plot``."""
-    if record.body.strip():
-        return _markdown(read, record.body, "plot", (record.body_line, 1), budget)
     node = record.tree.get("plot")
+    if record.body.strip():
+        if node is not None and read.text(node, "plot"):
+            read.problems.warning(read.file, node.line, node.column, "plot", "the text below "
+                                  "the front matter is the plot; this one is not shown: keep "
+                                  "one of the two")  # fmt: skip
+        return _markdown(read, record.body, "plot", (record.body_line, 1), budget)
     plot = read.text(node, "plot") or ""
     at = (node.line, node.column) if node else (0, 0)
     return _markdown(read, plot, "plot", at, budget)
@@ -263,13 +267,6 @@ def _items(read: yamldoc.Reader, nodes: list, field: str, known: tuple[str, ...]
             yield at, item
 
 
-def _required_text(read: yamldoc.Reader, item: yamldoc.Map, at: str, key: str) -> str | None:
-    value = read.text(item.get(key), f"{at}.{key}")
-    if value is None and (key not in item.entries or isinstance(item.get(key), yamldoc.Scalar)):
-        read.error(item.get(key), f"{at}.{key}", "required field is missing", fallback=item)
-    return value
-
-
 def _choice(read: yamldoc.Reader, node, field: str, choices: tuple[str, ...]) -> str | None:
     value = read.text(node, field)
     if value is not None and value.lower() not in choices:
@@ -279,7 +276,7 @@ def _choice(read: yamldoc.Reader, node, field: str, choices: tuple[str, ...]) ->
 
 def _quotes(read, nodes):
     for at, item in _items(read, nodes, "top_critics", QUOTE_FIELDS):
-        quote = _required_text(read, item, at, "quote")
+        quote = read.required_text(item, "quote", f"{at}.quote")
         verdict = _choice(read, item.get("verdict"), f"{at}.verdict", ("fresh", "rotten"))
         critic = read.text(item.get("critic"), f"{at}.critic")
         publication = read.text(item.get("publication"), f"{at}.publication")
@@ -304,7 +301,7 @@ def _markdown(read, text: str, field: str, at: tuple[int, int], budget: list[int
 
 def _reviews(read, nodes, budget: list[int]):
     for at, item in _items(read, nodes, "customer_reviews", REVIEW_FIELDS):
-        body = _required_text(read, item, at, "body")
+        body = read.required_text(item, "body", f"{at}.body")
         title = read.text(item.get("title"), f"{at}.title")
         rating = read.number(item.get("rating"), f"{at}.rating", 1, 5)
         author = read.text(item.get("author"), f"{at}.author")

@@ -298,11 +298,10 @@ def _venues(read: yamldoc.Reader, node, values: dict) -> None:
             continue
         read.warn_unknown(item, VENUE_FIELDS, f"{at}.")
         name = read.text(item.get("name"), f"{at}.name")
-        if name is None:
+        if name is None:  # (an error; the venue stays, so that what names it is checked)
             read.error(item.get("name"), f"{at}.name", "required field is missing", fallback=item)
-            continue
         venues.append(Venue(
-            key, name,
+            key, name or key,
             read.text(item.get("address"), f"{at}.address") or "",
             read.text(item.get("city"), f"{at}.city") or "",
             read.url(item.get("url"), f"{at}.url") or "",

@@ -57,10 +57,7 @@ def _body(read: yamldoc.Reader, record: Record, field: str) -> str:
 
 
 def _title(read: yamldoc.Reader, tree: yamldoc.Map) -> str | None:
-    title = read.text(tree.get("title"), "title")
-    if title is None:
-        read.error(tree.get("title"), "title", "required field is missing", fallback=tree)
-    return title
+    return read.required_text(tree, "title", "title")
 
 
 def collection_from_record(record: Record, slug: str, problems: Problems) -> Collection | None:
@@ -81,10 +78,8 @@ def collection_from_record(record: Record, slug: str, problems: Problems) -> Col
                              f"'{entry.film}' is listed twice (first at line "
                              f"{seen[entry.film].line}); shown once")  # fmt: skip
         seen.setdefault(entry.film, entry)
-    intro = _body(read, record, "body")
-    if title is None:
-        return None
-    return Collection(slug, title, description, intro, record.file, tuple(seen.values()))
+    intro = _body(read, record, "body")  # (without a title: an error, but its films checked)
+    return Collection(slug, title or "", description, intro, record.file, tuple(seen.values()))
 
 
 def _entry(read: yamldoc.Reader, node, index: int) -> Entry | None:

@@ -294,6 +294,14 @@ class Reader:
             return self.error(node, field, f"expected text, got {describe(node)}")
         return node.text.strip() or None
 
+    def required_text(self, item: Map, key: str, field: str) -> str | None:
+        """The text at ``key`` of ``item``; "required field is missing" when it is not there,
+        empty or null (a value of another kind is reported as that, once)."""
+        value = self.text(item.get(key), field)
+        if value is None and (key not in item.entries or isinstance(item.get(key), Scalar)):
+            self.error(item.get(key), field, "required field is missing", fallback=item)
+        return value
+
     def integer(self, node: Node | None, field: str, low: int, high: int | None = None):
         """A whole number from ``low`` to ``high`` (default :data:`MAX_WHOLE`: every number
         has a bound, so a huge one is an error, not a page showing 5,000 digits; Python's

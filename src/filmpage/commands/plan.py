@@ -98,30 +98,30 @@ def check_site(
     today = today or build_day()
     problems = Problems()
     problems.extend(records.problems)
+    before = len(problems.items)
     settings = load_settings(root, problems, overrides)
+    # A settings file that cannot be read at all (its errors name no field) leaves the
+    # defaults standing in: what is checked against the settings (what's on, the films'
+    # languages) is not, as it would only echo that ("no venue 'main-hall'").
+    settled = not any(p.severity == "error" and not p.field for p in problems.items[before:])
     languages, words = site_words(root, settings.codes, problems)
     theme = theme_dir()
     static = collect_static([(theme / "static", theme), (root / "static", root)], problems)
     env = make_environment(settings, template_dirs(root))
     templates = template_sources(env, problems)
     references = template_references(env, templates, memory.references(), problems)
-    whatson = read_whatson(root, settings, problems)
+    whatson = read_whatson(root, settings, problems) if settled else Whatson()
     day = today.isoformat().encode() if whatson.seasons else b""  # a programme's pages only
     base = _plan_key(settings, static, records, drafts, words, repr(whatson.menu).encode())
     key = digest(base + whatson.digest + day)
     stored = memory.plan()
     catalogue = None
     if stored is None or (stored[0] != key and memory.fact("plan_base") != base.hex()):
-        files = [f for f, entry in records.entries.items() if entry.key]
-        outlines, runtimes = [], {}
-        for found in derived(files):
-            outlines.append(found.outline)
-            runtimes[found.outline.file] = found.figures.runtime
         before = len(problems.items)
-        catalogue = build_catalogue(outlines, problems, frozenset(static), drafts)
-        films = {f.slug: (f.title, runtimes.get(f.file)) for f in catalogue.films}
+        catalogue, films = _catalogue(records, derived, static, drafts, problems)
         shown = {**dict.fromkeys(catalogue.hidden, False), **dict.fromkeys(films, True)}
-        check_languages(catalogue.films, settings.codes, problems)
+        if settled:
+            check_languages(catalogue.films, settings.codes, problems)
         found = tuple(p for p in problems.items[before:] if p.severity == "warning")
     else:
         films = _stored_films(stored[1], records, memory, whatson)
@@ -136,6 +136,20 @@ def check_site(
     replanned = catalogue is None and stored is not None and stored[0] != key
     return Site(settings, static, templates, problems.warnings, key, catalogue, whatson, today,
                 screened, base, replanned, languages, words, found, references)  # fmt: skip
+
+
+def _catalogue(
+    records: Records, derived: Callable[[list[str]], Iterable[Derived]],
+    static: dict[str, Path], drafts: bool, problems: Problems,
+) -> tuple[Catalogue, dict[str, tuple[str, int | None]]]:  # fmt: skip
+    """The catalogue made from the records' outlines, and each film's title and runtime
+    (for what's on), by slug."""
+    outlines, runtimes = [], {}
+    for found in derived([f for f, entry in records.entries.items() if entry.key]):
+        outlines.append(found.outline)
+        runtimes[found.outline.file] = found.figures.runtime
+    catalogue = build_catalogue(outlines, problems, frozenset(static), drafts)
+    return catalogue, {f.slug: (f.title, runtimes.get(f.file)) for f in catalogue.films}
 
 
 def _stored_films(
