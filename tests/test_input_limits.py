@@ -250,3 +250,20 @@ def test_a_currency_by_name_and_a_plot_written_twice(site):
         "content/films/b.md:4:7: warning: plot: the text below the front matter is the plot; "
         "this one is not shown: keep one of the two"
     ]
+
+
+def test_an_alias_id_or_translation_found_wrong_later_is_placed_on_its_own_line(site):
+    write_site(site, {
+        "a.md": "---\ntitle: A\nyear: 2001\naliases:\n  - old\n  - a\nids:\n"
+                "  imdb: tt0113277\ntranslations:\n  de:\n    title: Y\n---\n",
+        "b.md": film("B", 2002, ids="{imdb: tt0113277}"),
+    })  # fmt: skip
+    assert build_errors(site) == [
+        "content/films/a.md:6:5: aliases: 'a' is this film's own slug; an alias is a URL it "
+        "had before",
+        "content/films/a.md:10:3: warning: translations.de: 'de' is not one of the site's "
+        "languages (en), so no page shows this translation; add it to 'languages' in "
+        "filmpage.yml",
+        "content/films/b.md:4:7: ids.imdb: 'tt0113277' is also the IMDb id of "
+        "content/films/a.md; two records of one film? Keep one, or correct the id",
+    ]

@@ -113,17 +113,17 @@ def test_an_alias_keeps_an_old_url_working_and_stays_out_of_the_sitemap(site):
     [
         (
             {"a.md": film("Alpha", aliases="[beta]"), "b.md": film("Beta")},
-            "content/films/a.md:4:1: aliases[0]: 'beta' is already the slug of "
+            "content/films/a.md:4:11: aliases: 'beta' is already the slug of "
             "content/films/b.md; an old URL can lead to one film only",
         ),
         (
             {"a.md": film("Alpha", aliases="[old]"), "b.md": film("Beta", aliases="[old]")},
-            "content/films/b.md:4:1: aliases[0]: 'old' is already the alias of "
+            "content/films/b.md:4:11: aliases: 'old' is already the alias of "
             "content/films/a.md; an old URL can lead to one film only",
         ),
         (
             {"a.md": film("Alpha", aliases="[alpha]")},
-            "content/films/a.md:4:1: aliases[0]: 'alpha' is this film's own slug; an alias "
+            "content/films/a.md:4:11: aliases: 'alpha' is this film's own slug; an alias "
             "is a URL it had before",
         ),
         (
@@ -185,7 +185,7 @@ def test_two_records_with_one_id_is_an_error_naming_both_files(site):
         },
     )
     assert build_errors(site) == [
-        "content/films/b.md:4:1: ids.imdb: 'tt0113277' is also the IMDb id of "
+        "content/films/b.md:4:7: ids.imdb: 'tt0113277' is also the IMDb id of "
         "content/films/a.md; two records of one film? Keep one, or correct the id"
     ]
 

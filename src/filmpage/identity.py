@@ -64,6 +64,23 @@ ID_FORMS = {
 }
 
 
+def entry_positions(tree: yamldoc.Map, keys: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """Where the record's fields of ``keys`` stand, and each of its aliases, ids and
+    translations (``aliases x``, ``ids.imdb``, ``translations.de``), for the problems
+    found once the catalogue is made: an entry of a block list stands on a line of its
+    own, not on its key's."""
+    found = {k: (n.line, n.column) for k, (n, _) in tree.entries.items() if k in keys}
+    for key, (_, value) in tree.entries.items():
+        if key == "aliases" and isinstance(value, yamldoc.Seq):
+            for item in value.items:
+                if isinstance(item, yamldoc.Scalar):
+                    found.setdefault(f"aliases {item.text.strip()}", (item.line, item.column))
+        elif key in ("ids", "translations") and isinstance(value, yamldoc.Map):
+            for name, (node, _) in value.entries.items():
+                found[f"{key}.{name}"] = (node.line, node.column)
+    return found
+
+
 def check_identities(films: Iterable[Outline], problems: Problems) -> None:
     """Every alias names no other film's slug or alias (nor its own film's slug), and no
     two records give the same id; each error names both files."""
@@ -72,8 +89,9 @@ def check_identities(films: Iterable[Outline], problems: Problems) -> None:
     for film in films:  # (two films of one slug: the first keeps it, as assign_slugs says)
         owners.setdefault(film.slug, (film, "slug"))
     for film in films:
-        line, column = film.positions.get("aliases", (1, 0))
-        for i, alias in enumerate(film.aliases):
+        at = film.positions.get("aliases", (1, 0))
+        for alias in film.aliases:
+            line, column = film.positions.get(f"aliases {alias}", at)
             other, what = owners.get(alias, (None, ""))
             if other is film and what == "slug":
                 message = f"'{alias}' is this film's own slug; an alias is a URL it had before"
@@ -85,11 +103,11 @@ def check_identities(films: Iterable[Outline], problems: Problems) -> None:
             else:
                 owners[alias] = (film, "alias")
                 continue
-            problems.error(film.file, line, column, f"aliases[{i}]", message)
+            problems.error(film.file, line, column, "aliases", message)
     seen: dict[tuple[str, str], Outline] = {}
     for film in films:
-        line, column = film.positions.get("ids", (1, 0))
         for kind, value in film.ids:
+            line, column = film.positions.get(f"ids.{kind}", film.positions.get("ids", (1, 0)))
             first = seen.setdefault((kind, value), film)
             if first is not film:
                 problems.error(

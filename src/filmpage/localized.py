@@ -57,7 +57,8 @@ def check_languages(films: Iterable[Outline], codes: tuple[str, ...], problems: 
     for film in films:
         for code, _ in film.titles:
             if code not in codes:
-                line, column = film.positions.get("translations", (0, 0))
+                at = film.positions.get("translations", (0, 0))
+                line, column = film.positions.get(f"translations.{code}", at)
                 problems.warning(
                     film.file,
                     line,

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from . import yamldoc
 from .errors import Problems
-from .identity import read_aliases, read_ids
+from .identity import entry_positions, read_aliases, read_ids
 from .load import Record
 from .localized import read_translations
 from .markup import MAX_MARKDOWN_CHARS, MAX_MARKDOWN_TOTAL
@@ -95,9 +95,7 @@ def film_from_record(record: Record, problems: Problems) -> Film | None:
         translations=read_translations(
             read, read.mapping(get("translations"), "translations"), budget, _markdown
         ),
-        positions={
-            k: (n.line, n.column) for k, (n, _) in tree.entries.items() if k in LATER_CHECKED
-        },
+        positions=entry_positions(tree, LATER_CHECKED),
     )
     # A film with a bad field still goes on to the catalogue checks (related slugs,
     # collisions), so one run reports everything; the build fails on the errors anyway.
