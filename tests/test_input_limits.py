@@ -267,3 +267,13 @@ def test_an_alias_id_or_translation_found_wrong_later_is_placed_on_its_own_line(
         "content/films/b.md:4:7: ids.imdb: 'tt0113277' is also the IMDb id of "
         "content/films/a.md; two records of one film? Keep one, or correct the id",
     ]
+
+
+def test_records_beside_the_settings_rather_than_in_content_films_are_pointed_at(site):
+    site.mkdir()
+    (site / "filmpage.yml").write_text("base_url: https://example.org/\n")
+    (site / "heat.md").write_text(film("Heat", 1995))
+    assert [str(w) for w in build(site).warnings] == [
+        "content/films: warning: no such folder, so the site has no films; each film's record "
+        "goes in it, as content/films/<slug>.md: move heat.md there?"
+    ]

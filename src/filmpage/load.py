@@ -39,6 +39,12 @@ def find_records(root: Path, problems: Problems) -> list[str]:
     """
     films = root / FILMS_DIR
     if not films.is_dir():
+        stray = sorted(p.name for p in root.glob("*") if p.suffix.lower() in RECORD_SUFFIXES
+                       and p.name != "filmpage.yml" and p.is_file())  # fmt: skip
+        move = f": move {', '.join(stray[:3])}{' and others' if len(stray) > 3 else ''} there?"
+        problems.warning(FILMS_DIR.as_posix(), 0, 0, "", "no such folder, so the site has no "
+                         "films; each film's record goes in it, as content/films/<slug>.md"
+                         + (move if stray else ""))  # fmt: skip
         return []
     found = walk_files(
         films,
