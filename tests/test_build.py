@@ -319,9 +319,9 @@ def test_template_syntax_error_names_the_file_and_line(site):
     (site / "templates/404.html").write_text("<p>\n{% if %}\n")
     errors = build_errors(site)
     assert len(errors) == 1
-    assert errors[0] == (
-        "templates/404.html:2: while rendering 404.html: template syntax: Expected an "
-        "expression, got 'end of statement block'"
+    assert errors[0] == (  # (found as the templates are checked, before any page renders)
+        "templates/404.html:2: template syntax: Expected an expression, got 'end of "
+        "statement block'"
     )
 
 
