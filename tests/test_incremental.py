@@ -687,3 +687,21 @@ def test_a_link_put_in_place_of_one_of_the_builds_files_is_replaced_by_the_file(
     build(root)
     assert not (root / "site/css/filmpage.css").is_symlink()
     assert (root / "site/css/filmpage.css").is_file()
+
+
+def test_relative_links_turned_off_leaves_no_data_script_behind(tmp_path):
+    """With ``relative_links`` the indexes are also written as scripts; turned off, the
+    next build patches the search index and keeps none of them (they stayed)."""
+    settings = "base_url: https://example.org/\n"
+    records = {f"{n}.md": film(f"Film {n}", 2000 + n, body=f"Words {n} here.") for n in range(8)}
+    site = write_site(tmp_path / "site", records, settings + "relative_links: true\n")
+    build(site)
+    assert list((site / "site" / "search").rglob("*.js"))
+    (site / "filmpage.yml").write_text(settings)
+    (site / "content" / "films" / "1.md").write_text(film("Film 1", 2001, body="Other words."))
+    build(site)
+    clean = write_site(tmp_path / "clean", {**records, "1.md": film("Film 1", 2001,
+                                                                    body="Other words.")},
+                       settings)  # fmt: skip
+    build(clean)
+    assert digest(site / "site") == digest(clean / "site")

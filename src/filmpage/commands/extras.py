@@ -168,7 +168,11 @@ def _patched_search(
 def _shards(prefix: str, memory: Memory, target: Target) -> dict[str, bytes] | None:
     """The last build's files of a language's search index, by path, when they can be
     patched: not when the store's records are ahead of the index (a film's words may
-    have changed without this build reading its record), nor when one is gone."""
+    have changed without this build reading its record), nor when one is gone. Only its
+    JSON files: a patched index has no scripts (the last build's, made for
+    ``relative_links``, go)."""
     before = memory.outputs()
-    shards = {rel: fp for rel, fp in before.items() if rel.startswith(prefix + SEARCH_DIR + "/")}
+    folder = prefix + SEARCH_DIR + "/"
+    shards = {rel: fp for rel, fp in before.items()
+              if rel.startswith(folder) and rel.endswith(".json")}  # fmt: skip
     return None if memory.records_ahead() or not all(map(target.holds, shards)) else shards
