@@ -705,3 +705,46 @@ def test_relative_links_turned_off_leaves_no_data_script_behind(tmp_path):
                        settings)  # fmt: skip
     build(clean)
     assert digest(site / "site") == digest(clean / "site")
+
+
+def test_a_template_included_by_a_value_is_followed_by_the_pages_that_include_it(site):
+    """``{% include t %}`` names no template the build can see: every template may be
+    the one, and an edit of any reaches the pages whose template includes that way."""
+    from filmpage.theme import theme_dir
+
+    write_site(site, {"a.md": film("A", 2001)})
+    (site / "templates").mkdir()
+    theme = (theme_dir() / "templates" / "film.html").read_text()
+    (site / "templates" / "film.html").write_text(theme.replace(
+        "{% block content %}", '{% block content %}{% set t = "_extra.html" %}{% include t %}', 1
+    ))  # fmt: skip
+    (site / "templates" / "_extra.html").write_text("<p>First words</p>\n")
+    build(site)
+    page = site / "site" / "films" / "a" / "index.html"
+    assert "First words" in page.read_text()
+    (site / "templates" / "_extra.html").write_text("<p>Other words</p>\n")
+    build(site)
+    assert "Other words" in page.read_text()
+
+
+def test_a_second_change_with_the_same_size_and_time_is_seen(site):
+    """Two saves in one clock tick (or on a file system that keeps times to two seconds)
+    leave a file's size and time as they were: a build that took them less than two
+    seconds after that time reads the file itself next time, for records and static
+    files alike, however long that build took."""
+    write_site(site, {"a.md": film("A", 2001, tagline="Tag one")})
+    (site / "static").mkdir()
+    css, record = site / "static" / "x.css", site / "content" / "films" / "a.md"
+    css.write_text("body{a}")
+    back = time.time_ns() - 1_900_000_000  # (within two seconds before the build)
+    os.utime(record, ns=(back, back))
+    times = {p: (p.stat().st_atime_ns, p.stat().st_mtime_ns) for p in (css, record)}
+    build(site)
+    time.sleep(0.2)  # (the build's end further from the files' times than its start)
+    css.write_text("body{b}")
+    record.write_text(film("A", 2001, tagline="Tag two"))
+    for path, stamp in times.items():
+        os.utime(path, ns=stamp)
+    build(site)
+    assert (site / "site" / "x.css").read_text() == "body{b}"
+    assert "Tag two" in (site / "site" / "films" / "a" / "index.html").read_text()

@@ -22,6 +22,10 @@ MENU_TEMPLATE = "_menu.html"
 References = dict[str, frozenset[str]]
 """The templates each template pulls in, by template name."""
 
+ANY = "*"
+"""Among a template's references: a template named by a value (``{% include t %}``),
+which may be any of them."""
+
 
 def source_key(source: str) -> str:
     return hashlib.blake2b(source.encode(), digest_size=16).hexdigest()
@@ -42,8 +46,8 @@ def template_references(
         refs = known.get(source_key(source))
         if refs is None:
             try:
-                names = meta.find_referenced_templates(env.parse(source))
-                refs = frozenset(name for name in names if name)
+                names = set(meta.find_referenced_templates(env.parse(source)))
+                refs = frozenset(name or ANY for name in names)
             except jinja2.TemplateSyntaxError as exc:
                 file = env.loader.get_source(env, name)[1] if env.loader else name
                 problems.error(file, exc.lineno or 0, 0, "", f"template syntax: {exc.message}")
@@ -59,7 +63,8 @@ def _pulled_in(names: Iterable[str], references: References) -> set[str]:
         current = todo.pop()
         if current not in seen:
             seen.add(current)
-            todo.extend(references.get(current, ()))
+            pulled = references.get(current, frozenset())
+            todo.extend(references if ANY in pulled else pulled)
     return seen
 
 

@@ -256,14 +256,16 @@ def same_bytes(out: Path, rel: str, data: bytes) -> bool:
         return False
 
 
-def same_copy(out: Path, rel: str, source: Path) -> bool:
+def same_copy(out: Path, rel: str, source: Path, by_bytes: bool = False) -> bool:
     """Whether the output file at ``rel`` is a copy of ``source`` (same size and time, as
-    :func:`copy_file` makes it)."""
+    :func:`copy_file` makes it; and, ``by_bytes``, the same bytes)."""
     try:
         mine, theirs = os.stat(os.path.join(out, rel)), os.stat(source)
     except OSError:
         return False
-    return mine.st_size == theirs.st_size and mine.st_mtime_ns == theirs.st_mtime_ns
+    if mine.st_size != theirs.st_size or mine.st_mtime_ns != theirs.st_mtime_ns:
+        return False
+    return not by_bytes or same_bytes(out, rel, source.read_bytes())
 
 
 def finish_update(out: Path) -> None:

@@ -122,7 +122,7 @@ def _build(
     options = f"{drafts}|{strict}|{out.absolute()}|{epoch}|{sorted(overrides.items())!r}|{today}"
     with collector_paused(), open_store(out, root, clean, user_key()) as store:
         memory.attach(store)
-        stamps = input_stamps(root)
+        memory.stamped_ns, stamps = time.time_ns(), input_stamps(root)
         if _nothing_changed(memory, stamps, options, out):
             return _unchanged(memory, out, started)
         jobs = jobs or default_jobs()

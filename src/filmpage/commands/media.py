@@ -91,7 +91,7 @@ def read_posters(
     for rel in wanted:
         st = os.stat(static[rel])
         stamp = (st.st_size, st.st_mtime_ns)
-        if rel in known and known[rel][0] == stamp:
+        if rel in known and known[rel][0] == stamp and memory.trusted(stamp):
             infos[rel] = known[rel][1]
         else:
             todo.append((rel, stamp))

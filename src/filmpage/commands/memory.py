@@ -44,9 +44,10 @@ from .recordrows import (
 Stamp = tuple[int, int]
 
 RACY_NS = 2_000_000_000
-"""Files changed this close before the last build finished may not show it in their
-modification time yet (a change in the same clock tick): like git's racy-index rule,
-their size and time are not trusted."""
+"""Files changed this close before the last build took their sizes and times may change
+again without it showing in them (a change in the same clock tick; file systems that
+keep times to two seconds): like git's racy-index rule, their size and time are not
+trusted."""
 
 
 @dataclass
@@ -83,7 +84,8 @@ class Memory:
     nothing, as ``check`` does)."""
 
     store: Store | None = None
-    written_ns: int = 0
+    written_ns: int = 0  # when the last build took its inputs' sizes and times
+    stamped_ns: int = 0  # when this build took them
     films: dict = field(default_factory=dict)  # file -> Film, decoded (kept by serve)
     words: dict = field(default_factory=dict)  # file -> search words, as last built
     cards: dict = field(default_factory=dict)  # (title, year) -> its share card, as named
@@ -127,7 +129,8 @@ class Memory:
 
     def trusted(self, stamp: Stamp) -> bool:
         """Whether a file's size and time can tell whether it changed since the last
-        build."""
+        build: not when it was changed less than :data:`RACY_NS` before that build took
+        them (a build that takes long is no window for a second change to slip in)."""
         return stamp[1] < self.written_ns - RACY_NS
 
     def _read(self, name: str, read):
@@ -291,7 +294,7 @@ class Memory:
 
     def remember(self, learned: Learned) -> None:
         """Keep what a finished build learned, and write what is new to the store."""
-        self.written_ns = time.time_ns()
+        self.written_ns = self.stamped_ns or time.time_ns()
         self.generation = _new_generation() if self.store is not None else None
         facts = {**learned.facts, "written_ns": str(self.written_ns), AHEAD: "",
                  "swept_ns": str(self.swept_ns or self.written_ns)}  # fmt: skip

@@ -76,7 +76,8 @@ def make_output(
         target.out,
     )
     problems.raise_if_errors()
-    files = _file_fingerprints(extras, site.static, media)
+    racy = _racy(site.static, memory)
+    files = _file_fingerprints(extras, site.static, media, racy)
     todo = _candidates(plan, prints, target, memory)
     secret = user_key()  # (what is kept of the pieces this build renders is signed with it)
     last = memory.plan()  # the last build's plan
@@ -94,7 +95,7 @@ def make_output(
     ) as rendered:  # fmt: skip
         # While the workers render: the files that are not pages.
         _put_files(files, extras.made, site.static, media, memory.store, target, prints.before,
-                   made_early)  # fmt: skip
+                   made_early, racy)  # fmt: skip
         count = 0
         for done in chain([settled], rendered):
             for index, page, fingerprint, wrote in done:
@@ -243,15 +244,34 @@ def _render_chunk(job: _Job, indices: list[int]) -> list[tuple[int, PlanPage, by
     return done
 
 
-def _file_fingerprints(extras: Extras, static: dict[str, Path], media: Media) -> dict[str, bytes]:
+def _racy(static: dict[str, Path], memory: Memory) -> set[str]:
+    """The static files changed too close to the last build for their size and time to
+    tell whether they changed since (none in a first build)."""
+    if not memory.written_ns:
+        return set()
+    return {rel for rel, source in static.items() if not memory.trusted(_stamp(source))}
+
+
+def _stamp(source: Path) -> tuple[int, int]:
+    st = source.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def _file_fingerprints(
+    extras: Extras, static: dict[str, Path], media: Media, racy: set[str]
+) -> dict[str, bytes]:
     """A fingerprint for every output file that is not a page: by its bytes (generated
-    files), its source's size and time (static files), its name (images: named by the
-    hash of what they are made from)."""
+    files; static files changed too close to the last build for their size and time to
+    tell, ``racy``), its source's size and time (other static files), its name (images:
+    named by the hash of what they are made from)."""
     found = {rel: digest(data) for rel, data in extras.made.items()}
     found.update(extras.kept)
     for rel, source in static.items():
-        st = source.stat()
-        found[rel] = digest(f"{source}|{st.st_size}|{st.st_mtime_ns}".encode())
+        if rel in racy:
+            found[rel] = digest(b"bytes|" + source.read_bytes())
+            continue
+        size, mtime = _stamp(source)
+        found[rel] = digest(f"{source}|{size}|{mtime}".encode())
     for rel, name in media.files.items():
         found[rel] = digest(name.encode())
     return found
@@ -266,8 +286,10 @@ def _put_files(
     target: Target,
     before: dict[str, bytes],
     made_early: set[str],
+    racy: set[str],
 ) -> None:
-    """Write the files that are not pages and changed into the target."""
+    """Write the files that are not pages and changed into the target (a static file of
+    ``racy`` unless its copy there has its bytes, not only its size and time)."""
     out, staging = target.out, target.staging
     cards = []
     for rel, fingerprint in files.items():
@@ -284,7 +306,7 @@ def _put_files(
                 continue
             write_file(staging, rel, extras[rel])
         elif rel in static:
-            if target.holds(rel) and same_copy(out, rel, static[rel]):
+            if target.holds(rel) and same_copy(out, rel, static[rel], rel in racy):
                 continue
             copy_file(static[rel], staging, rel)
         elif rel in media.files:
