@@ -30,6 +30,7 @@ from ..images import (
     poster_variants,
     share_card,
     share_card_png,
+    source_digest,
 )
 from ..inputs import MAX_POSTER_BYTES, Refused, read_regular
 from ..store import Store
@@ -91,7 +92,11 @@ def read_posters(
     for rel in wanted:
         st = os.stat(static[rel])
         stamp = (st.st_size, st.st_mtime_ns)
-        if rel in known and known[rel][0] == stamp and memory.trusted(stamp):
+        if (
+            rel in known
+            and known[rel][0] == stamp
+            and (memory.trusted(stamp) or _same_source(static[rel], known[rel][1]))
+        ):
             infos[rel] = known[rel][1]
         else:
             todo.append((rel, stamp))
@@ -111,6 +116,15 @@ def read_posters(
         if memory.store is not None:
             _keep(memory.store, rel, stamp, info, images)
     return infos
+
+
+def _same_source(path: Path, info: SourceInfo) -> bool:
+    """Whether a poster whose size and time cannot be trusted (changed just before the
+    last build) holds the bytes it held then: its hash is the one the store keeps."""
+    try:
+        return source_digest(read_regular(str(path), MAX_POSTER_BYTES)) == info.digest
+    except Refused:
+        return False
 
 
 def _variants(
