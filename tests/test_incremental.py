@@ -748,4 +748,3 @@ def test_a_second_change_with_the_same_size_and_time_is_seen(site):
     build(site)
     assert (site / "site" / "x.css").read_text() == "body{b}"
     assert "Tag two" in (site / "site" / "films" / "a" / "index.html").read_text()
-
