@@ -33,6 +33,7 @@ from .pieces import CARD_CALL, POSTER_CALL, Cards, render_cards
 from .settings import Settings
 from .templaterefs import MENU_TEMPLATE
 from .templating import (
+    SettledEnvironment,
     TemplateFiles,
     Watchdog,
     limited_range,
@@ -86,7 +87,7 @@ def make_environment(
     languages = languages or site_languages(settings.codes)
     words = words or ENGLISH
     language = next((lang for lang in languages if lang.code == words.code), languages[0])
-    env = jinja2.Environment(
+    env = SettledEnvironment(
         auto_reload=False,  # one build, one set of templates: no stat of each file per page
         loader=TemplateFiles(template_dirs),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),

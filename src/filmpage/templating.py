@@ -10,6 +10,8 @@
   error raised inside it, endless recursion, a loop that does not end) into one
   :class:`FilmpageError` line: the template's file and line, and the page being rendered.
 * :class:`Watchdog` stops a template that runs longer than a generous limit.
+* :class:`SettledEnvironment` is a Jinja environment whose globals are all set before
+  its first template loads.
 """
 
 from __future__ import annotations
@@ -38,6 +40,18 @@ from .inputs import (
     within,
 )
 from .theme import theme_dir
+
+
+class SettledEnvironment(jinja2.Environment):
+    """An environment whose globals are all set before any template is loaded (the
+    objects among them may change inside, never the names): each template holds them as
+    a dict, not as Jinja's ``ChainMap`` over the environment's. Jinja reads a template's
+    globals whole for every context it makes (a page, each ``{% import %}``, each macro
+    module), and a ``ChainMap`` answers every key in Python (ledger, docs/performance.md)."""
+
+    def make_globals(self, d):  # type: ignore[override]
+        return {**self.globals, **(d or {})}
+
 
 PAGE_SECONDS = 60.0
 """How long one page's templates may run before the build stops them (a generous limit:
