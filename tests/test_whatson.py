@@ -112,6 +112,20 @@ def test_doors_that_open_before_midnight_open_the_day_before(site):
     assert event["doorTime"] == "2026-10-03T23:45:00+01:00"
 
 
+def test_doors_after_the_start_of_an_evening_screening_are_an_error(site):
+    write_site(site, {"a.md": film("Film A", 2001, runtime="90")},
+               "base_url: https://example.org/\ntimezone: Europe/London\n")  # fmt: skip
+    (site / "content/programme").mkdir()
+    (site / "content/programme/late.yaml").write_text(
+        "title: Late\nscreenings:\n  - {film: film-a, start: 2026-10-04 19:30, doors: '19:45'}\n"
+    )
+    assert build_errors(site, today=BEFORE) == [
+        "content/programme/late.yaml:3:52: screenings[0].doors: the doors open at 19:45, after "
+        "the start at 19:30; expected a time before it (the day before only for a screening "
+        "after midnight)"
+    ]
+
+
 def test_screening_events_carry_what_search_engines_read(site):
     example_site(site)
     build(site, today=BEFORE)

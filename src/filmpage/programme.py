@@ -152,7 +152,7 @@ def _screening(read: yamldoc.Reader, node, at: str, season: str, settings: Setti
     end = _end(read, item, at, zone, start)
     price, concession = _prices(read, get("price"), f"{at}.price")
     fields = {
-        "doors": _doors(read, get("doors"), f"{at}.doors"),
+        "doors": _doors(read, get("doors"), f"{at}.doors", start),
         "currency": _currency(read, get("currency"), f"{at}.currency"),
         "tickets": read.url(get("tickets"), f"{at}.tickets") or "",
         "status": _status(read, get("status"), f"{at}.status"),
@@ -237,7 +237,12 @@ def _end(read: yamldoc.Reader, item, at: str, zone: str, start: dt.datetime | No
     return end
 
 
-def _doors(read: yamldoc.Reader, node, field: str) -> str:
+DOORS_AHEAD = dt.timedelta(hours=6)
+"""How long before a screening its doors may open the day before: a clock time later
+than the start is the day before only for a screening soon after midnight."""
+
+
+def _doors(read: yamldoc.Reader, node, field: str, start: dt.datetime | None) -> str:
     text = read.text(node, field)
     if text is None:
         return ""
@@ -245,7 +250,15 @@ def _doors(read: yamldoc.Reader, node, field: str) -> str:
     if clock is None:
         read.error(node, field, f"expected a time HH:MM, got {text!r}")
         return ""
-    return clock.strftime("%H:%M")
+    doors = clock.strftime("%H:%M")
+    if start is not None and clock > start.time():
+        before = dt.datetime.combine(start.date() - dt.timedelta(days=1), clock)
+        if start.replace(tzinfo=None) - before > DOORS_AHEAD:
+            message = (f"the doors open at {doors}, after the start at {start:%H:%M}; expected "
+                       "a time before it (the day before only for a screening after midnight)")
+            read.error(node, field, message)  # fmt: skip
+            return ""
+    return doors
 
 
 def _amount(read: yamldoc.Reader, node, field: str) -> Decimal | None:
