@@ -76,8 +76,9 @@ def make_output(
         target.out,
     )
     problems.raise_if_errors()
-    racy = _racy(site.static, memory)
-    files = _file_fingerprints(extras, site.static, media, racy)
+    stamps = {rel: _stamp(source) for rel, source in site.static.items()}
+    racy = {rel for rel, stamp in stamps.items() if memory.written_ns and not memory.trusted(stamp)}
+    files = _file_fingerprints(extras, site.static, stamps, media, racy)
     todo = _candidates(plan, prints, target, memory)
     secret = user_key()  # (what is kept of the pieces this build renders is signed with it)
     last = memory.plan()  # the last build's plan
@@ -244,33 +245,29 @@ def _render_chunk(job: _Job, indices: list[int]) -> list[tuple[int, PlanPage, by
     return done
 
 
-def _racy(static: dict[str, Path], memory: Memory) -> set[str]:
-    """The static files changed too close to the last build for their size and time to
-    tell whether they changed since (none in a first build)."""
-    if not memory.written_ns:
-        return set()
-    return {rel for rel, source in static.items() if not memory.trusted(_stamp(source))}
-
-
 def _stamp(source: Path) -> tuple[int, int]:
     st = source.stat()
     return st.st_size, st.st_mtime_ns
 
 
 def _file_fingerprints(
-    extras: Extras, static: dict[str, Path], media: Media, racy: set[str]
+    extras: Extras,
+    static: dict[str, Path],
+    stamps: dict[str, tuple[int, int]],
+    media: Media,
+    racy: set[str],
 ) -> dict[str, bytes]:
     """A fingerprint for every output file that is not a page: by its bytes (generated
     files; static files changed too close to the last build for their size and time to
-    tell, ``racy``), its source's size and time (other static files), its name (images:
-    named by the hash of what they are made from)."""
+    tell, ``racy``: none in a first build), its source's size and time (other static
+    files: ``stamps``), its name (images: named by the hash of what they are made from)."""
     found = {rel: digest(data) for rel, data in extras.made.items()}
     found.update(extras.kept)
     for rel, source in static.items():
         if rel in racy:
             found[rel] = digest(b"bytes|" + source.read_bytes())
             continue
-        size, mtime = _stamp(source)
+        size, mtime = stamps[rel]
         found[rel] = digest(f"{source}|{size}|{mtime}".encode())
     for rel, name in media.files.items():
         found[rel] = digest(name.encode())
