@@ -20,7 +20,9 @@ With --growth M: only cold builds of N and of M films, and their ratio (with --p
 R rounds of the two and the median ratio).
 With --pairs R: only R alternating first builds of filmpage and cold builds of Hugo.
 With --against CHECKOUT: only alternating first builds of this filmpage and of the one in
-another checkout (its src/ put first on PYTHONPATH), to measure a change in one run; with
+another checkout (its src/ put first on PYTHONPATH), to measure a change in one run (the
+medians of each, their ratio and the median of the pairs' ratios, of wall time, CPU time,
+peak memory and user CPU time alone: the system's grows with the disk's state); with
 --edits as well, alternating edits instead, each checkout building its own copy of the
 catalogue (built once first, untimed): nothing changed, one film's details edited (its
 runtime, toggled), one film's genres edited (Western, toggled), each R times.
@@ -75,7 +77,16 @@ def run(root: Path, *args: str, env: dict | None = None) -> tuple[float, float, 
 def measure(
     command: list[str], root: Path, env: dict | None = None
 ) -> tuple[float, float, int, str]:
-    """Run a command in a child; (wall s, CPU s, peak MB, its output). The peak is of the
+    """Run a command in a child; (wall s, CPU s, peak MB, its output): :func:`usage`'s."""
+    wall, user, system, peak, out = usage(command, root, env)
+    return wall, user + system, peak, out
+
+
+def usage(
+    command: list[str], root: Path, env: dict | None = None
+) -> tuple[float, float, float, int, str]:
+    """Run a command in a child; (wall s, user CPU s, system CPU s, peak MB, its output),
+    the CPU of the child and its workers. The peak is of the
     proportional set size (PSS) summed over the child and every process under it, sampled
     every 20 ms: memory its workers share with it (forked) is counted once, shared among
     them, and memory of their own is counted too (a single process's peak RSS is neither).
@@ -97,7 +108,7 @@ def measure(
         done = threading.Event()
         sampler = threading.Thread(target=_sample_pss, args=(child.pid, peak, done))
         sampler.start()
-        _, status, usage = os.wait4(child.pid, 0)  # its CPU, and its workers'
+        _, status, used = os.wait4(child.pid, 0)  # its CPU, and its workers'
         wall = time.perf_counter() - started
         done.set()
         sampler.join()
@@ -106,7 +117,7 @@ def measure(
         err.seek(0)
         if child.returncode != 0:
             raise SystemExit(err.read())
-        return wall, usage.ru_utime + usage.ru_stime, peak[0] // 1024, out.read().strip()
+        return wall, used.ru_utime, used.ru_stime, peak[0] // 1024, out.read().strip()
 
 
 def _sample_pss(pid: int, peak: list[int], done: threading.Event) -> None:
@@ -298,15 +309,17 @@ def against(args) -> None:
         for who in ("this", "other") if i % 2 == 0 else ("other", "this"):
             discard(root / "site", args.trash)
             discard(root / ".filmpage-cache", args.trash)
-            wall, cpu, peak, _ = run(root, "--clean", env=other if who == "other" else None)
-            times[who].append((wall, cpu, peak))
-            print(f"{who:>6} {wall:8.2f} s wall {cpu:8.2f} s CPU {peak:6} MB PSS")
-    this, that = (statistics.median(t[0] for t in times[k]) for k in ("this", "other"))
-    print(f"median wall: this {this:.2f} s, other {that:.2f} s, ratio {this / that:.3f}")
-    this, that = (statistics.median(t[1] for t in times[k]) for k in ("this", "other"))
-    print(f"median CPU: this {this:.2f} s, other {that:.2f} s, ratio {this / that:.3f}")
-    this, that = (statistics.median(t[2] for t in times[k]) for k in ("this", "other"))
-    print(f"median peak PSS: this {this} MB, other {that} MB, ratio {this / that:.3f}")
+            command = [sys.executable, "-m", "filmpage", "build", "--clean"]
+            wall, user, system, peak, _ = usage(command, root, other if who == "other" else None)
+            times[who].append((wall, user + system, peak, user))
+            print(f"{who:>6} {wall:8.2f} s wall {user + system:8.2f} s CPU ({user:.2f} user) "
+                  f"{peak:6} MB PSS")  # fmt: skip
+    for i, what in enumerate(("wall", "CPU", "peak PSS", "user CPU")):
+        ours, theirs = (statistics.median(t[i] for t in times[k]) for k in ("this", "other"))
+        paired = zip(times["this"], times["other"], strict=True)
+        pairs = statistics.median(a[i] / b[i] for a, b in paired)
+        print(f"median {what}: this {ours:.2f}, other {theirs:.2f}, ratio {ours / theirs:.3f} "
+              f"(pairs' median {pairs:.3f})")  # fmt: skip
 
 
 def edits(args) -> None:
