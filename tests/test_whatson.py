@@ -329,6 +329,23 @@ def test_every_error_of_the_programme_is_placed_and_reported_together(site):
     assert not (site / "site").exists()
 
 
+def test_a_slug_whose_record_did_not_load_says_so_rather_than_suggest_a_typo(site):
+    write_site(site, {
+        "film-a.md": "---\ntitle: Film A\nyear: 2000\nfoo: [\n---\nA plot.\n",  # not YAML
+        "film-b.md": "---\ntitle: Film B\nyear: 2001\nrelated: [{slug: film-a}]\n---\nA plot.\n",
+    })  # fmt: skip
+    (site / "content/collections").mkdir()
+    (site / "content/collections/picks.md").write_text("---\ntitle: Picks\nfilms: [film-a]\n---\n")
+    assert build_errors(site) == [
+        "content/collections/picks.md:3:9: films[0]: no film with slug 'film-a' in this "
+        "catalogue: content/films/film-a.md did not load (see its errors)",
+        "content/films/film-a.md:5:1: invalid YAML: did not find expected node content (while "
+        "parsing a flow node started at line 5)",
+        "content/films/film-b.md:4:11: related[0]: no film with slug 'film-a' in this "
+        "catalogue: content/films/film-a.md did not load (see its errors)",
+    ]
+
+
 def test_overlaps_in_one_venue_are_a_warning_and_a_draft_is_left_out(site):
     films = {
         "last-train-home.md": EXAMPLE_RECORD.read_text(),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -19,7 +19,7 @@ from .errors import Problems
 from .formats import ENGLISH, Words
 from .identity import check_identities
 from .model import KNOWN_ROLES, Outline, RelatedTitle, title_in
-from .slugs import slugify
+from .slugs import slugify, unread_film
 from .suggest import Suggestion, suggest
 
 
@@ -97,9 +97,15 @@ def shown_films(films: Iterable[Outline], drafts: bool) -> list[Outline]:
 
 
 def build_catalogue(
-    films: list[Outline], problems: Problems, static_files: frozenset[str], drafts: bool = False
+    films: list[Outline],
+    problems: Problems,
+    static_files: frozenset[str],
+    drafts: bool = False,
+    unread: Mapping[str, str] | None = None,
 ) -> Catalogue:
-    """Assign slugs, check catalogue-wide rules, resolve related titles, build indexes."""
+    """Assign slugs, check catalogue-wide rules, resolve related titles (``unread``: the
+    records that did not load, by their names' stems, for what a title names that one of
+    them may give), build indexes."""
     films = _slugged(films, problems)
     published = shown_films(films, drafts)
     by_title: dict[str, list[Outline]] = defaultdict(list)
@@ -121,7 +127,7 @@ def build_catalogue(
                 f"no file static/{film.poster}; expected an image under static/",
             )
         related = tuple(
-            _resolve(film, _match_title(r, by_title), links, all_slugs, problems)
+            _resolve(film, _match_title(r, by_title), links, all_slugs, problems, unread or {})
             for r in film.related
         )
         resolved.append(replace(film, related=related) if film.related else film)
@@ -251,6 +257,7 @@ def _resolve(
     links: dict[str, tuple[str, str, int]],
     all_slugs: dict[str, str],
     problems: Problems,
+    unread: Mapping[str, str],
 ) -> RelatedTitle:
     """A related title with the title, directors and year of the film here it names."""
     if entry.slug is None:
@@ -264,8 +271,12 @@ def _resolve(
             entry.line,
             entry.column,
             f"related[{entry.index}]",
-            f"no film with slug '{entry.slug}' in this catalogue; expected the slug "
-            f"of a film here, or an external title {{title, director, year, url}}",
+            f"no film with slug '{entry.slug}' in this catalogue"
+            + (
+                unread_film(entry.slug, unread)
+                or "; expected the slug of a film here, or an external title "
+                "{title, director, year, url}"
+            ),
         )
         return entry
     title, directors, year = link

@@ -254,8 +254,10 @@ def _doors(read: yamldoc.Reader, node, field: str, start: dt.datetime | None) ->
     if start is not None and clock > start.time():
         before = dt.datetime.combine(start.date() - dt.timedelta(days=1), clock)
         if start.replace(tzinfo=None) - before > DOORS_AHEAD:
-            message = (f"the doors open at {doors}, after the start at {start:%H:%M}; expected "
-                       "a time before it (the day before only for a screening after midnight)")
+            message = (
+                f"the doors open at {doors}, after the start at {start:%H:%M}; expected "
+                "a time before it (the day before only for a screening after midnight)"
+            )
             read.error(node, field, message)  # fmt: skip
             return ""
     return doors

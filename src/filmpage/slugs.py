@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
 
 from anyascii import anyascii
 
@@ -12,6 +13,16 @@ MAX_SLUG = 100
 """The longest slug, in characters (ASCII: bytes). Slugs name folders and files of the
 site (``films/<slug>/``, ``posters/<slug>-<hash>-400.webp``), and a file name may have
 255 bytes on most file systems: bounded slugs keep every name the build writes within it."""
+
+
+def unread_film(slug: str, unread: Mapping[str, str]) -> str:
+    """Why a slug no film has may be wanting, when a record named after it did not load
+    (``unread``: such records by their names' stems): the errors that name the slug are
+    then that record's, not typos."""
+    file = unread.get(slug)
+    return f": {file} did not load (see its errors)" if file else ""
+
+
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from difflib import get_close_matches
 from pathlib import Path
@@ -24,7 +24,7 @@ from .load import parse_record, read_file
 from .programme import Season, season_from_record
 from .settings import SETTINGS_FILE, MenuEntry, Settings
 from .sitecontent import Collection, SitePage, collection_from_record, page_from_record
-from .slugs import is_slug
+from .slugs import is_slug, unread_film
 
 CONTENT = Path("content")
 FOLDERS = {"programme": (".yaml", ".yml"), "collections": (".md", ".markdown"),
@@ -229,15 +229,18 @@ def _menu_item(entry: MenuEntry, at: str, pages: dict[str, SitePage], have: dict
     return None
 
 
-def resolve_films(whatson: Whatson, films: dict[str, bool], problems: Problems) -> Whatson:
+def resolve_films(
+    whatson: Whatson, films: dict[str, bool], problems: Problems, unread: Mapping[str, str]
+) -> Whatson:
     """The seasons and collections with only the films this build shows: ``films`` says
     of every film slug whether it is published (False: a draft, left out). A slug that is
-    not a film of the catalogue is an error where it is written."""
+    not a film of the catalogue is an error where it is written (``unread``: the records
+    that did not load, by their names' stems, to say so of a slug one of them may give)."""
     known = list(films)
 
     def unknown(file: str, line: int, column: int, field: str, slug: str) -> None:
         close = get_close_matches(slug, known, n=1, cutoff=0.75)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        hint = unread_film(slug, unread) or (f"; did you mean '{close[0]}'?" if close else "")
         problems.error(file, line, column, field,
                        f"no film with slug '{slug}' in this catalogue{hint}")  # fmt: skip
 

@@ -116,9 +116,10 @@ def check_site(
     key = digest(base + whatson.digest + day)
     stored = memory.plan()
     catalogue = None
+    unread = {Path(f).stem: f for f, entry in records.entries.items() if not entry.key}
     if stored is None or (stored[0] != key and memory.fact("plan_base") != base.hex()):
         before = len(problems.items)
-        catalogue, films = _catalogue(records, derived, static, drafts, problems)
+        catalogue, films = _catalogue(records, derived, static, drafts, problems, unread)
         shown = {**dict.fromkeys(catalogue.hidden, False), **dict.fromkeys(films, True)}
         if settled:
             check_languages(catalogue.films, settings.codes, problems)
@@ -129,7 +130,7 @@ def check_site(
         shown = {**dict.fromkeys(hidden, False), **dict.fromkeys(films, True)}
         found = tuple(Problem(*p) for p in json.loads(memory.fact("catalogue_warnings") or "[]"))
         problems.extend(list(found))  # (the catalogue's, as the build that made it gave them)
-    whatson = resolve_films(whatson, shown, problems)
+    whatson = resolve_films(whatson, shown, problems, unread)
     screened = {s.film: films[s.film] for s in whatson.screenings()}
     check_overlaps(whatson, lambda slug: screened[slug][1], problems)
     problems.raise_if_errors(strict)
@@ -140,15 +141,15 @@ def check_site(
 
 def _catalogue(
     records: Records, derived: Callable[[list[str]], Iterable[Derived]],
-    static: dict[str, Path], drafts: bool, problems: Problems,
+    static: dict[str, Path], drafts: bool, problems: Problems, unread: dict[str, str],
 ) -> tuple[Catalogue, dict[str, tuple[str, int | None]]]:  # fmt: skip
     """The catalogue made from the records' outlines, and each film's title and runtime
-    (for what's on), by slug."""
+    (for what's on), by slug (``unread``: the records that did not load, by stem)."""
     outlines, runtimes = [], {}
     for found in derived([f for f, entry in records.entries.items() if entry.key]):
         outlines.append(found.outline)
         runtimes[found.outline.file] = found.figures.runtime
-    catalogue = build_catalogue(outlines, problems, frozenset(static), drafts)
+    catalogue = build_catalogue(outlines, problems, frozenset(static), drafts, unread)
     return catalogue, {f.slug: (f.title, runtimes.get(f.file)) for f in catalogue.films}
 
 
