@@ -8,7 +8,6 @@ checked as the build would check it; then the records are written, each whole.
 
 from __future__ import annotations
 
-import os
 import shlex
 from collections.abc import Iterator
 from pathlib import Path
@@ -213,11 +212,15 @@ def _write(root: Path, report: Report) -> None:
 
 
 def _write_report(report: Report) -> None:
+    """Write the report as a record is written (a new file of its own, then renamed over
+    the old: never through a link planted under its name); a character no file can hold
+    (a lone surrogate, of a row skipped for it) as its escape."""
     path = report.report_file
+    data = report_text(report).encode("utf-8", "backslashreplace")
     try:
-        temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_text(report_text(report), encoding="utf-8")
-        os.replace(temporary, path)
+        if path.is_symlink():  # (the report's name is the import's: a link there is not kept)
+            path.unlink()
+        write_record(path, data, new=not path.exists())
     except OSError as exc:
         note = f"the report could not be written to {path}: {exc.strerror or exc}"
         report.failure = f"{report.failure}; {note}" if report.failure else note

@@ -77,7 +77,7 @@ def make_output(
     )
     problems.raise_if_errors()
     stamps = {rel: _stamp(source) for rel, source in site.static.items()}
-    racy = {rel for rel, stamp in stamps.items() if memory.written_ns and not memory.trusted(stamp)}
+    racy = _racy(stamps, memory)
     files = _file_fingerprints(extras, site.static, stamps, media, racy)
     todo = _candidates(plan, prints, target, memory)
     secret = user_key()  # (what is kept of the pieces this build renders is signed with it)
@@ -243,6 +243,14 @@ def _render_chunk(job: _Job, indices: list[int]) -> list[tuple[int, PlanPage, by
             write_file(staging, row.path, data)
         done.append((index, row, fingerprint, wrote))
     return done
+
+
+def _racy(stamps: dict[str, tuple[int, int]], memory: Memory) -> set[str]:
+    """The static files changed too close to the last build for their size and time to
+    tell whether they changed since (none in a first build)."""
+    if not memory.written_ns:
+        return set()
+    return {rel for rel, stamp in stamps.items() if not memory.trusted(stamp)}
 
 
 def _stamp(source: Path) -> tuple[int, int]:

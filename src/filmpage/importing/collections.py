@@ -15,13 +15,14 @@ import yaml
 
 from ..errors import Problems
 from ..load import MAX_FILE_BYTES, parse_record
-from .edit import Document, EditError, expected
+from .edit import Document, EditError, expected, same_fields
 from .emit import flow, quoted
 from .existing import plain
 from .files import FileProblem, read_bytes
 from .merge import Conflict
 from .plan import Planned
 from .rows import ListInfo
+from .store import mixed_endings
 
 COLLECTIONS_DIR = Path("content") / "collections"
 
@@ -71,8 +72,11 @@ def _plan_one(root: Path, info: ListInfo, entries: dict[str, str]) -> Planned:
         record = parse_record(data, rel, problems)
         if record is None:
             raise FileProblem(str(problems.errors[0]) if problems.errors else "cannot be read")
-        text = data.decode("utf-8-sig").replace("\r\n", "\n")
-        document = Document(text, False)
+        text = data.decode("utf-8-sig")
+        mixed = mixed_endings(text)
+        if mixed:
+            raise FileProblem(mixed)
+        document = Document(text.replace("\r\n", "\n"), False)
     except (FileProblem, EditError, ValueError) as exc:
         return Planned("skipped", None, path, reason=f"{rel} cannot be merged into: {exc}")
     fields = plain(record.tree)
@@ -92,7 +96,7 @@ def _plan_one(root: Path, info: ListInfo, entries: dict[str, str]) -> Planned:
     except (EditError, yaml.YAMLError) as exc:
         return Planned("skipped", None, path, reason=f"{rel} cannot be merged into: {exc}")
     reread = parse_record(result.encode("utf-8"), rel, Problems())
-    if reread is None or plain(reread.tree) != expected(fields, document):
+    if reread is None or not same_fields(plain(reread.tree), expected(fields, document)):
         return Planned("skipped", None, path, reason=f"{rel} cannot be edited in place safely")
     planned.kind, planned.text = "merged", result
     planned.changes = [f"{len(new)} films"]

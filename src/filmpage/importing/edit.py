@@ -104,6 +104,7 @@ class Document:
         receives them (so two new ids make one ``ids:`` entry, not two)."""
         spans = []
         inserts: dict[int, tuple[yaml.MappingNode, dict[str, Any]]] = {}
+        nulls: dict[tuple[int, str], tuple[yaml.MappingNode, Any, dict[str, Any]]] = {}
         for path, value in sets:
             parent, depth = self.root, 0
             while depth < len(path) - 1:
@@ -113,13 +114,19 @@ class Document:
                 parent, depth = child[1], depth + 1
             key, nested = path[depth], _nest(path[depth + 1 :], value)
             entry = _entry(parent, key)
-            if entry is not None and (depth == len(path) - 1 or _is_null(entry[1])):
+            if entry is not None and depth == len(path) - 1:
                 spans.append(self._replace_span(parent, entry, nested, order + len(spans)))
+            elif entry is not None and _is_null(entry[1]):  # (every field added under it
+                held = nulls.setdefault((id(parent), key), (parent, entry, {}))[2]  # at once)
+                _merge_into(held, key, nested)
             elif entry is not None:
                 raise EditError(f"{'.'.join(path[: depth + 1])} is not a mapping")
             else:
                 group = inserts.setdefault(id(parent), (parent, {}))[1]
                 _merge_into(group, key, nested)
+        for parent, entry, held in nulls.values():
+            value = held[entry[0].value]
+            spans.append(self._replace_span(parent, entry, value, order + len(spans)))
         for parent, values in inserts.values():
             spans.append(self._insert_span(parent, values, order + len(spans)))
         return spans
@@ -256,6 +263,23 @@ def expected(plain: dict[str, Any], document: Document) -> dict[str, Any]:
     for path, value in document.sets:
         _walk(out, path[:-1])[path[-1]] = as_text(value)
     return out
+
+
+def same_fields(a: Any, b: Any) -> bool:
+    """Whether two records' fields (as :func:`existing.plain` gives them) mean the same to
+    the build, which strips every text: a block scalar that ended the front matter reads
+    with its line break once a field is added after it."""
+    return _settled(a) == _settled(b)
+
+
+def _settled(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.rstrip("\n")
+    if isinstance(value, dict):
+        return {k: _settled(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_settled(v) for v in value]
+    return value
 
 
 def _walk(node: dict[str, Any], keys: Path) -> dict[str, Any]:

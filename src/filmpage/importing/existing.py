@@ -18,6 +18,7 @@ from ..errors import Problems
 from ..load import MAX_FILE_BYTES, Record, find_records, parse_record
 from .files import FileProblem, read_bytes
 from .identity import Identity, identity
+from .store import mixed_endings
 
 
 @dataclass
@@ -118,6 +119,9 @@ def read_record(path: Path, rel: str) -> Existing | str:
     if record is None:
         return str(problems.errors[0]) if problems.errors else "cannot be read"
     text = data.decode("utf-8-sig")
+    mixed = mixed_endings(text)
+    if mixed:
+        return mixed
     crlf = "\r\n" in text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Existing(path, rel, text, data.startswith(codecs.BOM_UTF8), crlf, record)

@@ -21,7 +21,7 @@ from ..load import FILMS_DIR, MAX_FILE_BYTES, parse_record
 from ..model import Film as BuiltFilm
 from ..record import film_from_record
 from ..slugs import slugify
-from .edit import EditError, expected
+from .edit import EditError, expected, same_fields
 from .emit import record_text
 from .existing import Existing, plain
 from .identity import Film, Index
@@ -155,7 +155,7 @@ def _merge(film: Film, record: Existing, fmt: str, update: bool) -> Planned:
     body = result.document.body
     if (
         reread is None
-        or plain(reread.tree) != meant
+        or not same_fields(plain(reread.tree), meant)
         or reread.body.strip() != (body.strip() if body is not None else record.body.strip())
     ):
         return _skip(film, f"{record.rel} cannot be edited in place safely; nothing was changed")
@@ -191,6 +191,20 @@ def _short(slug: str) -> str:
     return cut if len(cut) >= MAX_SLUG // 2 else slug[:MAX_SLUG].strip("-")
 
 
+def _waits_for(blocked: dict[str, str], records: dict[str, Existing], names: tuple) -> str:
+    """Why a new film is not written, when a record named as it would be (``names``)
+    cannot be read (``blocked``) or is refused by the build (no title yet, say): the
+    record may be that film, and once fixed would clash with it."""
+    unread = next((blocked[n] for n in names if n in blocked), None)
+    if unread:
+        return f"may be the film of {unread}, which cannot be read; fix it first"
+    record = next((records[n] for n in names if n in records), None)
+    problems = check_text(record.text, record.rel) if record is not None else []
+    if not problems:
+        return ""
+    return f"may be the film of {record.rel}, which the build refuses; fix it first: {problems[0]}"
+
+
 def _name_new_records(
     root: Path, creates: list[Planned], records: list[Existing], unreadable: list[str]
 ) -> None:
@@ -208,6 +222,7 @@ def _name_new_records(
         stems |= {Path(name).stem.casefold() for name in os.listdir(folder)}
     blocked = {Path(rel).stem.casefold(): rel for rel in sorted(unreadable)}
     taken |= set(blocked)
+    by_stem = {Path(r.rel).stem.casefold(): r for r in records}
     bases = Counter()
     for planned in creates:
         film = planned.film
@@ -216,10 +231,9 @@ def _name_new_records(
             planned.kind, planned.reason = "skipped", "cannot make a URL slug from the title"
             continue
         year = film.fields["year"]
-        unread = blocked.get(derived) or blocked.get(f"{derived}-{year}")
-        if unread:
-            planned.kind = "skipped"
-            planned.reason = f"may be the film of {unread}, which cannot be read; fix it first"
+        waits = _waits_for(blocked, by_stem, (derived, f"{derived}-{year}"))
+        if waits:
+            planned.kind, planned.reason = "skipped", waits
             continue
         base = _short(derived)
         explicit = base != slugify(film.title) or base in taken

@@ -24,6 +24,17 @@ def outside_content(root: Path, paths: list[Path]) -> list[Path]:
     return [p for p in paths if not folders[p.parent] or p.name in ("", ".", "..")]
 
 
+def mixed_endings(text: str) -> str | None:
+    """Why a file cannot be edited in place when its lines end in more than one way
+    (Windows' CR LF beside LF) or in CR alone: written back, every line would end in the
+    one kind an edit writes, where no edit is."""
+    crlf = text.count("\r\n")
+    if (crlf and text.count("\n") == crlf == text.count("\r")) or not (crlf or "\r" in text):
+        return None
+    return ("its lines end in more than one way, or in CR alone; an import edits only a file "
+            "whose lines all end in LF, or all in CR LF")  # fmt: skip
+
+
 def as_written(text: str, bom: bool = False, crlf: bool = False) -> bytes:
     """A record's bytes with the byte-order mark and line endings its file had."""
     if crlf:
