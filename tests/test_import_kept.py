@@ -95,3 +95,16 @@ def test_a_field_is_added_after_a_block_scalar_that_ends_the_front_matter(site, 
     text = (site / "content/films/rocky.md").read_text()
     assert text.startswith("---\ntitle: Rocky\nyear: 1976\ntagline: >\n  Folded tag\n")
     assert "runtime: 120" in text and text.endswith("---\nBody.\n")
+
+
+def test_a_collection_with_mixed_line_endings_is_left_as_written(site):
+    lists = Path(__file__).parent / "fixtures/import/letterboxd/lists/journeys-home.csv"
+    run_import(site, "letterboxd", [lists])
+    path = site / "content/collections/journeys-home.md"
+    text = path.read_text().replace('  - "still-walking"\n', "")
+    data = text.replace("\n", "\r\n", 2).encode()  # the first two lines in CR LF, the rest LF
+    path.write_bytes(data)
+    report = run_import(site, "letterboxd", [lists])
+    assert [c.kind for c in report.collections] == ["skipped"]
+    assert "end in more than one way" in report.collections[0].reason
+    assert path.read_bytes() == data
