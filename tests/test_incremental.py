@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 import random
@@ -748,3 +749,25 @@ def test_a_second_change_with_the_same_size_and_time_is_seen(site):
     build(site)
     assert (site / "site" / "x.css").read_text() == "body{b}"
     assert "Tag two" in (site / "site" / "films" / "a" / "index.html").read_text()
+
+
+def test_a_runtime_read_by_a_build_that_failed_reaches_the_calendars_of_the_next(site, tmp_path):
+    # the failed build keeps what it read; the next one, with nothing new to read of the
+    # film, must still take its new runtime, which ends its screening, from there
+    write_site(site, {"a.md": film("Film A", 2001, runtime="102"), "b.md": film("Film B", 2002)},
+               "base_url: https://example.org/\ntimezone: Europe/London\n")  # fmt: skip
+    (site / "content/programme").mkdir()
+    (site / "content/programme/winter.yaml").write_text(
+        "title: Winter\nscreenings:\n  - {film: film-a, start: 2027-01-09 19:30}\n"
+    )
+    today = dt.date(2026, 12, 1)
+    build(site, today=today)
+    (site / "content/films/b.md").write_text(film("Film B", 1200))
+    (site / "content/films/a.md").write_text(film("Film A", 2001, runtime="120"))
+    with pytest.raises(FilmpageError):
+        build(site, today=today)
+    (site / "content/films/b.md").write_text(film("Film B", 2002))
+    build(site, today=today)
+    build(site, out=tmp_path / "clean", clean=True, today=today)
+    assert digest(site / "site") == digest(tmp_path / "clean")
+    assert "DTEND;TZID=Europe/London:20270109T213000" in (site / "site/programme.ics").read_text()

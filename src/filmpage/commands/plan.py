@@ -125,7 +125,7 @@ def check_site(
             check_languages(catalogue.films, settings.codes, problems)
         found = tuple(p for p in problems.items[before:] if p.severity == "warning")
     else:
-        films = _stored_films(stored[1], records, memory, whatson)
+        films = _stored_films(stored[1], derived, whatson)
         hidden = json.loads(memory.fact("draft_slugs") or "[]")  # as the catalogue left out
         shown = {**dict.fromkeys(hidden, False), **dict.fromkeys(films, True)}
         found = tuple(Problem(*p) for p in json.loads(memory.fact("catalogue_warnings") or "[]"))
@@ -154,25 +154,16 @@ def _catalogue(
 
 
 def _stored_films(
-    films: list[PlanFilm], records: Records, memory: Memory, whatson: Whatson
+    films: list[PlanFilm], derived: Callable[[list[str]], Iterable[Derived]], whatson: Whatson
 ) -> dict[str, tuple[str, int | None]]:
     """The title and runtime of each film the programme names, by slug, when the plan is
-    the last build's: the runtime from this build's reading of its record, else from
-    the figures the last build kept."""
+    the last build's: the runtime as its record now says (this build's reading, else the
+    store's: a build that failed may have read the record last, after the last plan's
+    figures were kept)."""
     named = {s.film for s in whatson.screenings()}
-    parts = memory.plan_films() if named else {}
-    found = {}
-    for film in films:
-        if film.slug not in named:
-            found[film.slug] = (film.title, None)
-            continue
-        derived = records.derived.get(film.file)
-        if derived is not None:
-            runtime = derived.figures.runtime
-        else:
-            runtime = figures_of(parts[film.slug][2]).runtime if film.slug in parts else None
-        found[film.slug] = (film.title, runtime)
-    return found
+    files = [f.file for f in films if f.slug in named]
+    runtimes = {d.outline.file: d.figures.runtime for d in derived(files)} if files else {}
+    return {f.slug: (f.title, runtimes.get(f.file)) for f in films}
 
 
 def _plan_key(
