@@ -407,3 +407,43 @@ def test_an_address_it_cannot_listen_on_is_named_with_its_option(tmp_path):
     with pytest.raises(FilmpageError) as info:
         make_server(tmp_path / "site", host="nonexistent.invalid", port=0)
     assert "--host nonexistent.invalid: cannot listen on nonexistent.invalid" in str(info.value)
+
+
+def test_a_folder_the_build_refuses_is_never_served(tmp_path):
+    """`serve --out` of a folder filmpage did not make, or of the site itself: the build
+    refuses it, and the server does not start (it served every file in it)."""
+    from filmpage.commands.serve import start_preview
+    from filmpage.errors import FilmpageError
+
+    root = write_site(tmp_path / "s", {"a.md": film("Alpha")})
+    private = tmp_path / "private"
+    private.mkdir()
+    (private / "notes.txt").write_text("secret")
+    for out in (private, root, Path("/")):
+        try:
+            running = start_preview(root, out, port=0)
+        except FilmpageError as exc:
+            assert "refusing" in str(exc) or "would contain" in str(exc)
+        else:
+            running.stop()
+            raise AssertionError(f"{out} was served")
+
+
+def test_redirects_to_a_folder_of_another_script_are_percent_encoded(tmp_path, capfd):
+    root = write_site(tmp_path / "s", {"a.md": film("Alpha")})
+    for name in ("café", "日本"):
+        (root / "static" / name).mkdir(parents=True)
+        (root / "static" / name / "index.html").write_text(f"<p>{name}</p>")
+    build(root)
+    server = make_server(root / "site", port=0)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        for encoded in ("caf%C3%A9", "%E6%97%A5%E6%9C%AC"):
+            status, headers, _ = _get(server, f"/{encoded}")
+            assert status == 307 and headers["Location"] == f"/{encoded}/"
+            status, _, body = _get(server, headers["Location"])
+            assert status == 200 and b"<p>" in body
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "error answering" not in capfd.readouterr().err

@@ -31,7 +31,7 @@ import threading
 from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from ..errors import FilmpageError
 
@@ -110,7 +110,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     def log_request(self, code="-", size="-") -> None:
         if self.preview.verbose:
-            self.preview.log(f"{self.command} {self.path} {getattr(code, 'value', code)}")
+            # (a request line that could not be read has no path)
+            path = getattr(self, "path", "")
+            self.preview.log(f"{self.command} {path} {getattr(code, 'value', code)}")
 
     def handle(self) -> None:
         try:
@@ -291,7 +293,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         """A temporary redirect to a path of this site (browsers keep no 307)."""
         location = "/" + location.lstrip("/\\")  # one slash: '//host' would leave the site
         self.send_response(307)
-        self.send_header("Location", location)
+        self.send_header("Location", quote(location, safe="/"))  # (a header is ASCII)
         self.send_header("Content-Length", "0")
         self.end_headers()
         return None

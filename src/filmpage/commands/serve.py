@@ -21,7 +21,7 @@ from pathlib import Path
 from ..errors import FilmpageError, Problems, machine_error
 from ..i18n import SITE_LOCALES
 from ..settings import SETTINGS_FILE, load_settings
-from ..write import is_complete
+from ..write import check_output_folder, is_complete
 from .build import OUTPUT_DIR, BuildResult, build
 from .memory import Memory
 from .previewserver import EVENTS_PATH, Preview, PreviewServer, make_server
@@ -289,8 +289,10 @@ def start_preview(
     """Build the site, then serve it (and, with ``reload``, rebuild it on every change).
 
     With ``reload``, a first build that fails is served as its errors until the files
-    are fixed; without, it raises."""
+    are fixed; without, it raises. An output folder the build refuses (one filmpage did
+    not make, one that holds the site) raises either way: it is never served."""
     out = out if out is not None else root / OUTPUT_DIR
+    check_output_folder(out, root)
     overrides = overrides or {}
     base_path = load_settings(root, Problems(), overrides).base_path
     preview = Preview(base_path, reload, log, verbose)
