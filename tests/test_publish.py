@@ -523,3 +523,16 @@ def test_a_branch_named_with_its_remote_or_its_ref_is_refused(repo, name):
         deploy(repo, repo / "site", branch=name)
     assert str(info.value).startswith(f"filmpage: --branch {name!r}: give the branch's own name")
     assert git(repo, "for-each-ref", "--format=%(refname)", "refs/heads") == "refs/heads/main"
+
+
+def test_a_branch_deleted_on_the_remote_is_published_again(repo, tmp_path):
+    bare = tmp_path / "origin.git"
+    first = deploy(repo, build(repo).out)
+    git(bare, "branch", "-D", "gh-pages")  # deleted there (on GitHub, say)
+    again = deploy(repo, repo / "site")
+    assert again.pushed and git(bare, "rev-parse", "gh-pages") == first.commit
+    other = tmp_path / "other.git"  # the remote's address changed to an empty repository
+    git(tmp_path, "init", "-q", "--bare", str(other))
+    git(repo, "remote", "set-url", "origin", str(other))
+    assert deploy(repo, repo / "site").pushed
+    assert git(other, "rev-parse", "gh-pages") == first.commit

@@ -101,7 +101,8 @@ def deploy(
     tree, files = _site_tree(repo, site)
     if push and not dry_run:  # learn where the remote's branch is now
         mapping = f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}"
-        _ok(repo, "fetch", "--quiet", remote, mapping)
+        if _ok(repo, "fetch", "--quiet", remote, mapping) is None:
+            _forget_if_gone(repo, remote, branch)
     local = _commit_of(repo, f"refs/heads/{branch}")
     parent, stale = _parent(repo, local, _commit_of(repo, f"refs/remotes/{remote}/{branch}"))
     if stale:
@@ -239,6 +240,13 @@ def _parent(repo: Path, local: str, remote: str) -> tuple[str, bool]:
     if _ok(repo, "merge-base", "--is-ancestor", remote, local) is not None:
         return local, False
     return remote, True
+
+
+def _forget_if_gone(repo: Path, remote: str, branch: str) -> None:
+    """When the remote no longer has the branch (deleted there, or the remote's address
+    changed), forget where it was: the site is then pushed, not taken as published."""
+    if _ok(repo, "ls-remote", "--heads", remote, f"refs/heads/{branch}") == "":
+        _ok(repo, "update-ref", "-d", f"refs/remotes/{remote}/{branch}")
 
 
 def _push_if_behind(repo: Path, remote: str, branch: str, commit: str) -> bool:
