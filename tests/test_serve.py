@@ -447,3 +447,25 @@ def test_redirects_to_a_folder_of_another_script_are_percent_encoded(tmp_path, c
         server.shutdown()
         server.server_close()
     assert "error answering" not in capfd.readouterr().err
+
+
+def test_head_of_the_event_stream_ends_and_the_builds_mark_is_no_page(tmp_path):
+    from filmpage.commands.previewserver import Preview
+
+    root = write_site(tmp_path / "s", {"a.md": film("Alpha")})
+    build(root)
+    server = make_server(root / "site", port=0, preview=Preview(reload=True))
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    port = server.server_address[1]
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("HEAD", "/__filmpage/events")
+        response = conn.getresponse()  # (a stream would time out here)
+        assert response.status == 200 and response.read() == b""
+        assert response.getheader("Content-Type") == "text/event-stream"
+        conn.close()
+        assert (root / "site/.filmpage-site").is_file()
+        assert _get(server, "/.filmpage-site")[0] == 404
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -34,6 +34,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from ..errors import FilmpageError
+from ..write import MARKER
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 WILDCARDS = {"0.0.0.0", "::", ""}
@@ -141,7 +142,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         raw = urlsplit(self.path).path
         path = unquote(raw)
         if path == EVENTS_PATH and self.preview.reload:
-            return self._events()
+            return self._events() if self.command == "GET" else self._events_head()
         if not self.preview.lock.acquire(timeout=REBUILD_WAIT):  # a rebuild in progress
             return self._message(503, "Rebuilding", "The site is being rebuilt; retry.")
         try:
@@ -191,6 +192,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if any(part == ".." for part in rel.split("/")):
             return None
         clean = posixpath.normpath("/" + rel).lstrip("/")
+        if clean == MARKER:  # (the build's mark on the folder, not a page of the site)
+            return None
         target = (self.root / clean) if clean not in ("", ".") else self.root
         try:
             real = target.resolve()
@@ -239,6 +242,13 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if not marker:
             return page + extra.encode()
         return head + extra.encode() + marker + tail
+
+    def _events_head(self):
+        """What a stream of events would be, without the stream (HEAD): it never ends."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        return None
 
     def _events(self):
         """A Server-Sent Events stream: 'reload' after a good build, 'builderror' after a
