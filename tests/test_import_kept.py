@@ -13,19 +13,8 @@ from filmpage.cli import main
 from filmpage.commands.importer import run_import
 
 from .conftest import write_site
-
-
-def _csv(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "films.csv"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def _kinds(report) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for planned in report.films:
-        out.setdefault(planned.kind, []).append(report.rel(planned.path) or planned.reason)
-    return out
+from .test_import_merge import csv as _csv
+from .test_import_merge import kinds as _kinds
 
 
 def test_the_report_is_never_written_through_a_link(site, tmp_path):

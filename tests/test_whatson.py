@@ -99,13 +99,18 @@ def test_coming_screenings_by_day_and_the_past_apart(site):
     assert "Saturday, October 24, 2026, 22:45" in text_of(film_page)
 
 
-def test_doors_that_open_before_midnight_open_the_day_before(site):
+def _late_screening(site, start: str, doors: str) -> None:
+    """A site of one film in London, and a season of one screening of it."""
     write_site(site, {"a.md": film("Film A", 2001, runtime="90")},
                "base_url: https://example.org/\ntimezone: Europe/London\n")  # fmt: skip
     (site / "content/programme").mkdir()
     (site / "content/programme/late.yaml").write_text(
-        "title: Late\nscreenings:\n  - {film: film-a, start: 2026-10-04 00:30, doors: '23:45'}\n"
+        f"title: Late\nscreenings:\n  - {{film: film-a, start: {start}, doors: '{doors}'}}\n"
     )
+
+
+def test_doors_that_open_before_midnight_open_the_day_before(site):
+    _late_screening(site, "2026-10-04 00:30", "23:45")
     build(site, today=BEFORE)
     (event,) = events(read(site, "programme/late/index.html"))
     assert event["startDate"] == "2026-10-04T00:30:00+01:00"
@@ -113,12 +118,7 @@ def test_doors_that_open_before_midnight_open_the_day_before(site):
 
 
 def test_doors_after_the_start_of_an_evening_screening_are_an_error(site):
-    write_site(site, {"a.md": film("Film A", 2001, runtime="90")},
-               "base_url: https://example.org/\ntimezone: Europe/London\n")  # fmt: skip
-    (site / "content/programme").mkdir()
-    (site / "content/programme/late.yaml").write_text(
-        "title: Late\nscreenings:\n  - {film: film-a, start: 2026-10-04 19:30, doors: '19:45'}\n"
-    )
+    _late_screening(site, "2026-10-04 19:30", "19:45")
     assert build_errors(site, today=BEFORE) == [
         "content/programme/late.yaml:3:52: screenings[0].doors: the doors open at 19:45, after "
         "the start at 19:30; expected a time before it (the day before only for a screening "

@@ -123,7 +123,7 @@ def read_record(path: Path, rel: str) -> Existing | str:
     if mixed:
         return mixed
     crlf = "\r\n" in text
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n")  # (no lone CR: refused above)
     return Existing(path, rel, text, data.startswith(codecs.BOM_UTF8), crlf, record)
 
 
