@@ -6,6 +6,7 @@
     python bench/run.py 10000 --pairs 3
     python bench/run.py 10000 --against ../filmpage-old [--pairs 3]
     python bench/run.py 10000 --against ../filmpage-old --edits [--pairs 12]
+    python bench/run.py 10000 --against ../filmpage-old --theme bench/plain-theme
 
 Generates N films (bench/generate.py), then times, each in a fresh child process:
 a first build (no output, no cache) with one process (the peer every ratio is against),
@@ -171,6 +172,14 @@ def main() -> None:
         "each pair's ratio and the median (with --growth: R rounds of the two sizes)",
     )
     parser.add_argument(
+        "--theme",
+        type=Path,
+        metavar="DIR",
+        help="copy DIR/templates into the catalogue: bench/plain-theme, a theme of a few "
+        "lines that an engine before the storefront theme renders too, compares engines "
+        "without the cost of the theme's pages",
+    )
+    parser.add_argument(
         "--edits",
         action="store_true",
         help="with --against: alternating edits rather than first builds",
@@ -193,11 +202,19 @@ def main() -> None:
         shutil.rmtree(args.trash, ignore_errors=True)  # after the last timed build
 
 
+def themed(root: Path, theme: Path | None) -> None:
+    """The catalogue given ``theme``'s templates (``--theme``), which stand in for the
+    built-in theme's of the same names."""
+    if theme is not None:
+        shutil.copytree(theme / "templates", root / "templates")
+
+
 def full(args) -> None:
     """Every case, filmpage's and Hugo's, in one run."""
     root = args.dir / f"films-{args.n}"
     discard(root, args.trash)
     generate(args.n, root, args.seed)
+    themed(root, args.theme)
     edited = root / "content/films/film-000000.md"
     template = root / "templates/person.html"
     rows = []
@@ -276,6 +293,7 @@ def pairs(args) -> None:
     root = args.dir / f"films-{args.n}"
     discard(root, args.trash)
     generate(args.n, root, args.seed)
+    themed(root, args.theme)
     site = args.dir / f"hugo-{args.n}"
     discard(site, args.trash)
     make_hugo_site(root, site)
@@ -302,6 +320,7 @@ def against(args) -> None:
     root = args.dir / f"films-{args.n}"
     discard(root, args.trash)
     generate(args.n, root, args.seed)
+    themed(root, args.theme)
     other = {**os.environ, "PYTHONPATH": str((args.against / "src").resolve())}
     times: dict[str, list[tuple[float, float]]] = {"this": [], "other": []}
     print(f"{args.n} films, {os.cpu_count()} cores: first builds, this filmpage and {args.against}")
@@ -329,6 +348,7 @@ def edits(args) -> None:
     source = args.dir / f"films-{args.n}"
     discard(source, args.trash)
     generate(args.n, source, args.seed)
+    themed(source, args.theme)
     this = {**os.environ, "PYTHONPATH": str(HERE.parent / "src")}
     other = {**os.environ, "PYTHONPATH": str((args.against / "src").resolve())}
     envs = {"this": this, "other": other}
