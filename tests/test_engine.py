@@ -135,7 +135,7 @@ def test_a_stored_film_forged_with_its_hash_made_again_is_not_published(tmp_path
         for file, digest_, key, problems, text in db.execute(
             "SELECT file, digest, key, problems, film FROM records"
         ).fetchall():
-            forged = text.replace("<p>Beta", "<script>alert(1)</script><p>Beta")
+            forged = text.replace(b"<p>Beta", b"<script>alert(1)</script><p>Beta")
             head = (file, digest_, key, problems)
             db.execute(
                 "UPDATE records SET film = ?, film_check = ? WHERE file = ?",

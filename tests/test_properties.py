@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from filmpage.commands.build import build
 from filmpage.derive import derive
 from filmpage.errors import FilmpageError, Problems
-from filmpage.filmdata import derived_from_text, derived_text, film_from_text, film_text
+from filmpage.filmdata import derived_data, derived_from_data, film_data, film_from_data
 from filmpage.load import parse_record
 from filmpage.markup import markdown_html, plain_paragraphs, render_markdown, sanitize
 from filmpage.record import film_from_record
@@ -253,9 +253,9 @@ def test_a_patched_search_index_is_the_index_made_afresh(before, edits):
 
 
 def test_a_film_read_back_is_the_film_written_and_its_outline_the_same_either_way():
-    """The store keeps a film and what was derived from it as two texts; a build that
-    reads both back makes the outline of the film it read (sharing its parts) rather than
-    of the second text: the two must be the same, for every record the examples hold."""
+    """The store keeps a film and what was derived from it as two pieces of data; a build
+    that reads both back makes the outline of the film it read (sharing its parts) rather
+    than of the second: the two must be the same, for every record the examples hold."""
     root = Path(__file__).resolve().parents[1] / "content" / "films"
     for path in sorted(root.glob("*.md")):
         problems = Problems()
@@ -263,8 +263,8 @@ def test_a_film_read_back_is_the_film_written_and_its_outline_the_same_either_wa
         film = film_from_record(record, problems) if record else None
         assert film is not None, problems.items
         derived = derive(film)
-        back = film_from_text(film_text(film))
+        back = film_from_data(film_data(film))
         assert back == film
-        shared = derived_from_text(derived_text(derived), back)
-        assert shared == derived_from_text(derived_text(derived)) == derived
+        shared = derived_from_data(derived_data(derived), back)
+        assert shared == derived_from_data(derived_data(derived)) == derived
         assert shared.outline.credits is back.credits  # held once

@@ -1,18 +1,21 @@
-"""A film, its outline and what was derived from it, as JSON text for the build store,
-and back.
+"""A film, its outline and what was derived from it, as data for the build store, and
+back.
 
-Written by hand, field by field, rather than by the general :class:`codec.Codec`: a first
-build writes every film of the catalogue, a later one reads hundreds, and the general
-codec (a call for every object, a walk to turn lists back into tuples) took three times
-as long each way. A film is a list of its fields in the order of the dataclass, its
-parts lists of theirs; dates are ISO texts, prices decimal texts. A new field of
-``Film`` or of a part goes here too (and the store's layout version, ``store.LAYOUT``).
+The form is :mod:`marshal`'s: lists, tuples, texts and numbers, in the order of the
+dataclasses' fields, dates as ISO texts and prices as decimal texts. Written by hand,
+field by field, rather than by the general :class:`codec.Codec`: a first build writes
+every film of the catalogue (in the worker that read it) and reads each back (in the
+build's process), a later one reads hundreds. ``marshal`` holds no code that runs when
+read and keeps tuples as tuples; it is not made to read damaged or hostile bytes, so it
+reads only what a worker of this build made, or a store row whose keyed check (the
+user's key: ``store.check``) matched first. A new field of ``Film`` or of a part goes
+here too (and the store's layout version, ``store.LAYOUT``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import marshal
 from decimal import Decimal
 from sys import intern
 from typing import Any
@@ -32,10 +35,10 @@ from .model import (
     outline,
 )
 
-_DUMP = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_DUMP = marshal.dumps
 
 
-def film_text(film: Film) -> str:
+def film_data(film: Film) -> bytes:
     f = film
     return _DUMP([
         f.file, f.title, f.year, f.slug, f.slug_given, f.original_title, f.tagline,
@@ -50,11 +53,11 @@ def film_text(film: Film) -> str:
     ])  # fmt: skip
 
 
-def film_from_text(text: str) -> Film:
+def film_from_data(data: bytes) -> Film:
     (file, title, year, slug, given, original, tagline, runtime, released, genres,
      countries, languages, rating, studio, distributor, poster, trailer, credits, critics,
      quotes, reviews, related, offers, source, draft, plot, aliases, ids, translations,
-     positions) = json.loads(text)  # fmt: skip
+     positions) = marshal.loads(data)  # fmt: skip
     return Film(
         file, title, year, slug, given, original, tagline, runtime, _day(released),
         _interned(genres), _interned(countries), _interned(languages), rating, studio,
@@ -64,12 +67,12 @@ def film_from_text(text: str) -> Film:
         tuple(RelatedTitle(*r) for r in related),
         tuple(Offer(t, Decimal(p) if p is not None else None, c, q, u)
               for t, p, c, q, u in offers),
-        tuple(map(tuple, source)), draft, plot, tuple(aliases), tuple(map(tuple, ids)),
-        tuple(Translation(*t) for t in translations), _places(positions),
+        source, draft, plot, aliases, ids, tuple(Translation(*t) for t in translations),
+        positions,
     )  # fmt: skip
 
 
-def derived_text(derived: Derived) -> str:
+def derived_data(derived: Derived) -> bytes:
     o = derived.outline
     outline = [
         o.file, o.title, o.year, o.slug, o.slug_given, o.original_title, o.genres,
@@ -79,15 +82,15 @@ def derived_text(derived: Derived) -> str:
     return _DUMP([outline, derived.words, figures_text(derived.figures), derived.translated])
 
 
-def derived_from_text(text: str, film: Film | None = None) -> Derived:
-    """What :func:`derived_text` wrote; with the ``film`` it was derived from at hand, its
+def derived_from_data(data: bytes, film: Film | None = None) -> Derived:
+    """What :func:`derived_data` wrote; with the ``film`` it was derived from at hand, its
     outline made of the film's own parts (the same values, held once, not twice)."""
-    data, words, figures, translated = json.loads(text)
+    outline_, words, figures, translated = marshal.loads(data)
     return Derived(
-        outline(film) if film is not None else _outline(data),
+        outline(film) if film is not None else _outline(outline_),
         words,
         figures_of(figures),
-        tuple(map(tuple, translated)),
+        translated,
     )
 
 
@@ -97,7 +100,7 @@ def _outline(data: list) -> Outline:
     return Outline(
         file, title, year, slug, given, original, _interned(genres), _roles_of(credits),
         tuple(RelatedTitle(*r) for r in related), poster, _day(released), rating, draft,
-        tuple(aliases), tuple(map(tuple, ids)), _places(positions), tuple(map(tuple, titles)),
+        aliases, ids, positions, titles,
     )  # fmt: skip
 
 
@@ -137,7 +140,3 @@ def _day(text: str | None) -> dt.date | None:
 
 def _price(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
-
-
-def _places(positions: dict) -> dict[str, tuple[int, int]]:
-    return {key: (line, column) for key, (line, column) in positions.items()}

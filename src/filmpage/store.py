@@ -57,7 +57,7 @@ from .errors import FilmpageError, Problem
 
 T = TypeVar("T")
 
-LAYOUT = f"{__version__}+store-16"  # the part after "+" counts changes to what it holds
+LAYOUT = f"{__version__}+store-17"  # the part after "+" counts changes to what it holds
 CACHE_DIR = ".filmpage-cache"
 
 SCHEMA = """
@@ -68,7 +68,7 @@ CREATE TABLE IF NOT EXISTS inputs (path TEXT PRIMARY KEY, size INTEGER, mtime IN
 -- derived data before the film: a build after an edit reads it of every record
 CREATE TABLE IF NOT EXISTS records (file TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,
     digest BLOB, key BLOB, problems TEXT, entry_check BLOB, derived_check BLOB,
-    film_check BLOB, derived TEXT, film TEXT);
+    film_check BLOB, derived BLOB, film BLOB);
 CREATE TABLE IF NOT EXISTS plan_films (pos INTEGER PRIMARY KEY, slug TEXT, file TEXT,
     title TEXT, year INTEGER, poster TEXT, related TEXT);
 CREATE TABLE IF NOT EXISTS film_parts (slug TEXT PRIMARY KEY, print BLOB, row TEXT,

@@ -17,7 +17,7 @@ from ..browse import (
     script_messages,
 )
 from ..derive import search_words
-from ..filmdata import derived_from_text
+from ..filmdata import derived_from_data
 from ..i18n import Language
 from ..render import extra_files
 from ..searchindex import SEARCH_DIR, patch_search_files, search_files
@@ -141,7 +141,7 @@ def _patched_search(
         was = (
             search_words(kept[file], code)
             if file in kept
-            else (derived_from_text(stored[file]).words_in(code))
+            else (derived_from_data(stored[file]).words_in(code))
         )
         now = records.derived[file].words_in(code)
         if was != now:

@@ -156,7 +156,7 @@ class Memory:
     def problems(self, file: str) -> tuple[Problem, ...]:
         return (self._read("problems", problems_of) or {}).get(file, ())
 
-    def stored(self, column: str, files: Iterable[str]) -> dict[str, str]:
+    def stored(self, column: str, files: Iterable[str]) -> dict[str, bytes]:
         """The ``film`` or ``derived`` column of these records, by file; a damaged row
         is left out (the caller reads its file again)."""
         files = list(files)

@@ -69,13 +69,15 @@ def problems_of(store: Store) -> dict[str, tuple[Problem, ...]]:
     return {row[0]: tuple(Problem(*p) for p in json.loads(row[5])) for row in rows}
 
 
-def stored_records(store: Store, column: str, files: list[str]) -> dict[str, str]:
+def stored_records(store: Store, column: str, files: list[str]) -> dict[str, bytes]:
     """The ``film`` or ``derived`` column of these records, by file; a damaged row is
     left out (the caller reads its file again). Each column has a check of its own,
-    so that reading one neither reads nor hashes the other."""
+    so that reading one neither reads nor hashes the other. (Read as bytes whatever a
+    hand has made of the value: text that is no UTF-8 is then a row whose check fails.)"""
     assert column in ("film", "derived")
     sql = (
-        f"SELECT file, digest, key, problems, '{column}', {column}, {column}_check "
+        f"SELECT file, digest, key, problems, '{column}', CAST({column} AS BLOB), "
+        f"{column}_check "
         "FROM records WHERE file IN ({marks})"
     )
     rows = store.rows_in(sql, files, checked=True)

@@ -9,6 +9,7 @@ size and time (else bytes) are as the last build saw them is not read at all.
 
 from __future__ import annotations
 
+import marshal
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -17,7 +18,7 @@ from pathlib import Path
 from ..codec import Codec
 from ..derive import Derived, SearchWords, derive
 from ..errors import Problem, Problems
-from ..filmdata import derived_from_text, derived_text, film_from_text, film_text
+from ..filmdata import derived_data, derived_from_data, film_data, film_from_data
 from ..formats import Words
 from ..load import find_records, parse_record, read_file
 from ..localized import localize
@@ -48,8 +49,8 @@ class Loaded:
     stamp: Stamp  # the file's size and time, taken before it was read
     digest: bytes  # a hash of its bytes
     key: bytes  # a hash of its outline (b"" when the record has errors)
-    film: str  # the film, as data (filmdata); "" when the record has errors
-    derived: str  # its Derived, as data; "" likewise
+    film: bytes  # the film, as data (filmdata); b"" when the record has errors
+    derived: bytes  # its Derived, as data; b"" likewise
     problems: tuple[Problem, ...]
 
 
@@ -65,7 +66,7 @@ class Records:
     # from the store since (:func:`derived_of`), by file: "read by this build" is ``films``
     problems: list[Problem]  # every record's
     words: dict[str, SearchWords] = field(default_factory=dict)  # the read ones' search words
-    before: dict[str, str] = field(default_factory=dict)  # file -> its derived data as the
+    before: dict[str, bytes] = field(default_factory=dict)  # file -> its derived data as the
     # store held it before this build read the file again (the search index is patched
     # from its old words), when the store held it, the memory holds no words of it, and
     # the store's records were the last finished build's (else the index is made whole)
@@ -103,7 +104,7 @@ def load_records(
     read: dict[str, Loaded] = {}
     films: dict[str, Film] = {}
     derived: dict[str, Derived] = {}
-    before: dict[str, str] = {}
+    before: dict[str, bytes] = {}
     batch: dict[str, Loaded] = {}
     for file, when, loaded in pool.map(_load, todo, root, progress):
         if loaded is None:  # the same bytes as last time (touched, or checked out again)
@@ -113,8 +114,8 @@ def load_records(
         batch[file] = loaded
         memory.films.pop(file, None)  # (a film kept from an earlier build: changed now)
         if loaded.film:  # read back here while the workers go on reading
-            film = films[file] = film_from_text(loaded.film)
-            derived[file] = derived_from_text(loaded.derived, film)
+            film = films[file] = film_from_data(loaded.film)
+            derived[file] = derived_from_data(loaded.derived, film)
         if len(batch) == KEEP_AT_ONCE:
             read.update(_kept(memory, batch, known, before))
             batch = {}
@@ -128,20 +129,20 @@ def load_records(
 
 KEEP_AT_ONCE = 1000
 """Records written to the store in one transaction as they are read: the build holds
-their data (JSON text) no longer than that, and no transaction grows with the catalogue."""
+their data no longer than that, and no transaction grows with the catalogue."""
 
 
 def _kept(
-    memory: Memory, batch: dict[str, Loaded], known: Mapping, before: dict[str, str]
+    memory: Memory, batch: dict[str, Loaded], known: Mapping, before: dict[str, bytes]
 ) -> dict[str, Loaded]:
     """Write these records to the store, first putting in ``before`` what it held of
     those it knew, and give them back without their data: their films and what was
-    derived from them are made by now, and the store has the text."""
+    derived from them are made by now, and the store has their data."""
     if not memory.ahead:  # (else the search index is made whole: no old words needed)
         again = [file for file in batch if file in known and file not in memory.words]
         before.update(memory.stored("derived", again))
     memory.keep_records(batch)
-    return {file: replace(loaded, film="", derived="") for file, loaded in batch.items()}
+    return {file: replace(loaded, film=b"", derived=b"") for file, loaded in batch.items()}
 
 
 def _load(root: Path, item: tuple[str, Stamp, bytes | None]) -> tuple[str, Stamp, Loaded | None]:
@@ -160,26 +161,27 @@ def _loaded(file: str, stamp: Stamp, data: bytes | None, problems: Problems) -> 
     film = film_from_record(record, problems) if record else None
     found = tuple(problems.items)
     if film is None:
-        return Loaded(file, stamp, digest(data or b""), b"", "", "", found)
+        return Loaded(file, stamp, digest(data or b""), b"", b"", b"", found)
     derived = derive(film)
     return Loaded(
-        file, stamp, digest(data or b""), outline_key(derived.outline), film_text(film),
-        derived_text(derived), found,
+        file, stamp, digest(data or b""), outline_key(derived.outline), film_data(film),
+        derived_data(derived), found,
     )  # fmt: skip
 
 
 def outline_key(outline: Outline) -> bytes:
     """A hash of what an outline says of its film, but where in its file each thing is
     written: a line added above the related titles moves them in the file, not in the
-    catalogue."""
+    catalogue. (As ``marshal`` writes it in its first version, which shares no object:
+    equal outlines, equal bytes.)"""
     credits = [(r.key, r.label, [(c.name, c.character) for c in r.people]) for r in outline.credits]
     what = (
         outline.title, outline.year, outline.slug, outline.slug_given, outline.original_title,
         outline.genres, credits, [r.fields for r in outline.related], outline.poster,
-        outline.release_date, outline.content_rating, outline.draft, outline.aliases,
-        outline.ids, outline.titles,
+        outline.release_date and outline.release_date.isoformat(), outline.content_rating,
+        outline.draft, outline.aliases, outline.ids, outline.titles,
     )  # fmt: skip
-    return digest(repr(what).encode())
+    return digest(marshal.dumps(what, 0))
 
 
 def load_record(root: Path, file: str) -> Loaded:
@@ -197,8 +199,8 @@ def derived_of(root: Path, records: Records, memory: Memory, files: list[str]) -
     for file in files:
         derived = records.derived.get(file)
         if derived is None:
-            text = stored.get(file) or load_record(root, file).derived
-            derived = records.derived[file] = derived_from_text(text)
+            data = stored.get(file) or load_record(root, file).derived
+            derived = records.derived[file] = derived_from_data(data)
         found.append(derived)
     return found
 
@@ -229,7 +231,7 @@ class Shelf(dict):
         placed = self.plan[slug]
         film = self.records.films.get(placed.file) or self.memory.films.get(placed.file)
         if film is None:
-            film = film_from_text(self._text(placed.file))
+            film = film_from_data(self._data(placed.file))
             if os.getpid() == self.pid:
                 self.memory.films[placed.file] = film
         related = self.related.get(slug)  # as the catalogue resolved them, when it did now
@@ -240,7 +242,7 @@ class Shelf(dict):
         self[slug] = film
         return film
 
-    def _text(self, file: str) -> str:
+    def _data(self, file: str) -> bytes:
         store = self.memory.store_here()
         found = stored_records(store, "film", [file]) if store is not None else {}
         return found.get(file) or load_record(self.root, file).film
