@@ -1,15 +1,15 @@
 """A film, its outline and what was derived from it, as data for the build store, and
 back.
 
-The form is :mod:`marshal`'s: lists, tuples, texts and numbers, in the order of the
-dataclasses' fields, dates as ISO texts and prices as decimal texts. Written by hand,
-field by field, rather than by the general :class:`codec.Codec`: a first build writes
-every film of the catalogue (in the worker that read it) and reads each back (in the
-build's process), a later one reads hundreds. ``marshal`` holds no code that runs when
-read and keeps tuples as tuples; it is not made to read damaged or hostile bytes, so it
-reads only what a worker of this build made, or a store row whose keyed check (the
-user's key: ``store.check``) matched first. A new field of ``Film`` or of a part goes
-here too (and the store's layout version, ``store.LAYOUT``).
+The form is :mod:`marshal`'s: lists, tuples, a dict, texts, numbers, booleans and None,
+in the order of the dataclasses' fields, dates as ISO texts and prices as decimal texts.
+Written by hand, field by field, rather than by the general :class:`codec.Codec`: a
+first build writes every film of the catalogue (in the worker that read it) and reads
+each back (in the build's process), a later one reads hundreds. ``marshal`` holds no
+code that runs when read and keeps tuples as tuples; it is not made to read damaged or
+hostile bytes, so it reads only what a worker of this build made, or a store row whose
+keyed check (the user's key: ``store.check``) matched first. A new field of ``Film`` or
+of a part goes here too (and the store's layout version, ``store.LAYOUT``).
 """
 
 from __future__ import annotations
@@ -35,12 +35,10 @@ from .model import (
     outline,
 )
 
-_DUMP = marshal.dumps
-
 
 def film_data(film: Film) -> bytes:
     f = film
-    return _DUMP([
+    return marshal.dumps([
         f.file, f.title, f.year, f.slug, f.slug_given, f.original_title, f.tagline,
         f.runtime, _date(f.release_date), f.genres, f.countries, f.languages,
         f.content_rating, f.studio, f.distributor, f.poster, f.trailer, _roles(f.credits),
@@ -79,7 +77,9 @@ def derived_data(derived: Derived) -> bytes:
         _roles(o.credits), [_fields(r) for r in o.related], o.poster, _date(o.release_date),
         o.content_rating, o.draft, o.aliases, o.ids, o.positions, o.titles,
     ]  # fmt: skip
-    return _DUMP([outline, derived.words, figures_text(derived.figures), derived.translated])
+    return marshal.dumps(
+        [outline, derived.words, figures_text(derived.figures), derived.translated]
+    )
 
 
 def derived_from_data(data: bytes, film: Film | None = None) -> Derived:

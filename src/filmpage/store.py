@@ -2,8 +2,9 @@
 
 The store lives in the site's folder (beside the output when that is in the site), in
 ``.filmpage-cache/<output name>.sqlite`` (:func:`store_place`), with a lock file that
-keeps two builds of one output from running at once. It holds data only (JSON text and
-bytes, see :mod:`filmpage.codec`) but for templates' compiled code, and it never trusts
+keeps two builds of one output from running at once. It holds data only (JSON text, see
+:mod:`filmpage.codec`; the records' films as ``marshal``'s data,
+:mod:`filmpage.filmdata`; bytes) but for templates' compiled code, and it never trusts
 what it reads blindly: each row carries a hash of what it holds, keyed with the user's
 key kept outside the site (``commands/compiled.py``), so that a row altered or planted
 by anyone without that key (a store committed to a repository, a file in a shared
@@ -47,6 +48,7 @@ import marshal
 import os
 import secrets
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,7 +59,8 @@ from .errors import FilmpageError, Problem
 
 T = TypeVar("T")
 
-LAYOUT = f"{__version__}+store-17"  # the part after "+" counts changes to what it holds
+# "store-N" counts changes to what it holds; marshal's form (filmdata) is one Python's
+LAYOUT = f"{__version__}+store-17+py{sys.version_info[0]}.{sys.version_info[1]}"
 CACHE_DIR = ".filmpage-cache"
 
 SCHEMA = """
@@ -214,9 +217,8 @@ class Store:
                 yield row[:-1]
 
     def rows_in(self, sql: str, keys: list, checked: bool = False) -> Iterator[tuple]:
-        """The rows of ``sql`` (its ``{marks}`` the placeholders of an ``IN``) for these
-        keys, asked in chunks SQLite takes (as :meth:`checked` gives them when
-        ``checked``)."""
+        """The rows of ``sql`` (``{marks}``: an ``IN``'s placeholders) for these keys, in
+        chunks SQLite takes (as :meth:`checked` gives them when ``checked``)."""
         for start in range(0, len(keys), 900):
             chunk = keys[start : start + 900]
             sql_chunk = sql.format(marks=",".join("?" * len(chunk)))
@@ -232,9 +234,8 @@ class Store:
         """Make a table keyed by its first column hold ``now`` where it held ``before``:
         only the rows that changed are written (``row(key, value)`` makes one)."""
         key = {"inputs": "path", "film_parts": "slug", "outputs": "path"}[table]
-        self.write(
-            f"DELETE FROM {table} WHERE {key} = ?", ((k,) for k in before.keys() - now.keys())
-        )
+        gone = ((k,) for k in before.keys() - now.keys())
+        self.write(f"DELETE FROM {table} WHERE {key} = ?", gone)
         changed = [row(k, v) for k, v in now.items() if before.get(k) != v]
         if changed:
             marks = ",".join("?" * len(changed[0]))
@@ -364,9 +365,8 @@ def _connect(path: Path, fresh: bool, key: bytes) -> sqlite3.Connection:
             os.unlink(f"{path}{suffix}")
     connection = _open(path)
     connection.executescript(SCHEMA)
-    connection.execute(
-        "INSERT INTO meta VALUES ('layout', ?, ?)", (LAYOUT, check(key, "layout", LAYOUT))
-    )
+    layout = (LAYOUT, check(key, "layout", LAYOUT))
+    connection.execute("INSERT INTO meta VALUES ('layout', ?, ?)", layout)
     connection.commit()
     return connection
 

@@ -73,7 +73,8 @@ def stored_records(store: Store, column: str, files: list[str]) -> dict[str, byt
     """The ``film`` or ``derived`` column of these records, by file; a damaged row is
     left out (the caller reads its file again). Each column has a check of its own,
     so that reading one neither reads nor hashes the other. (Read as bytes whatever a
-    hand has made of the value: text that is no UTF-8 is then a row whose check fails.)"""
+    hand has made of the value, so that it is checked: as text, bytes that are no UTF-8
+    would fail to decode before that.)"""
     assert column in ("film", "derived")
     sql = (
         f"SELECT file, digest, key, problems, '{column}', CAST({column} AS BLOB), "
