@@ -110,8 +110,9 @@ def shows_rows(pages: Iterable[PlanPage]) -> list[tuple]:
     """The rows of ``plan_shows``: each film's pages, by their places in the plan."""
     found: dict[str, list[str]] = {}
     for position, page in enumerate(pages):
+        place = str(position)  # (one text a page, not one for each film it names)
         for slug in page.shows or ():
-            found.setdefault(slug, []).append(str(position))
+            found.setdefault(slug, []).append(place)
     return [(slug, " ".join(places)) for slug, places in sorted(found.items())]
 
 
