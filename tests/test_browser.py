@@ -401,3 +401,20 @@ def test_film_page_stays_on_its_origin_and_within_budgets(browser, server):
     assert origins == {server.url.removesuffix(server.base_path)}
     assert 0 < raw["stylesheet"] < 30_000 and 0 < raw["script"] < 30_000, raw
     assert sum(sent.values()) < 40_000, sent
+
+
+TOP_BAR_ROWS = """() => Object.fromEntries([".brand", ".search-form", ".menu"].map((s) => {
+  const r = document.querySelector(s).getBoundingClientRect();
+  return [s, [r.top, r.bottom]];
+}))"""
+
+
+@pytest.mark.parametrize("width", [1024, 1440])
+def test_the_top_bar_holds_the_name_and_the_search_on_one_row_and_the_menu_under_them(visit, width):
+    """A store's header: its name and its search, then its departments on a row of their
+    own, whatever the menu's length (a long one once wrapped the search alone onto a
+    second row)."""
+    rows = visit(PAGES["home"], width).evaluate(TOP_BAR_ROWS)
+    (brand_top, brand_bottom), (search_top, search_bottom) = rows[".brand"], rows[".search-form"]
+    assert search_top < brand_bottom and brand_top < search_bottom  # one row
+    assert rows[".menu"][0] >= max(brand_bottom, search_bottom) - 1  # the menu under it
