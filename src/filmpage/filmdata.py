@@ -94,6 +94,15 @@ def derived_from_data(data: bytes, film: Film | None = None) -> Derived:
     )
 
 
+def related_data(related: tuple[RelatedTitle, ...]) -> bytes:
+    """A film's related titles as the catalogue resolved them, for the plan's row."""
+    return marshal.dumps([_fields(r) for r in related])
+
+
+def related_from_data(data: bytes) -> tuple[RelatedTitle, ...]:
+    return tuple(RelatedTitle(*r) for r in marshal.loads(data))
+
+
 def _outline(data: list) -> Outline:
     (file, title, year, slug, given, original, genres, credits, related, poster, released,
      rating, draft, aliases, ids, positions, titles) = data  # fmt: skip

@@ -60,7 +60,7 @@ from .errors import FilmpageError, Problem
 T = TypeVar("T")
 
 # "store-N" counts changes to what it holds; marshal's form (filmdata) is one Python's
-LAYOUT = f"{__version__}+store-17+py{sys.version_info[0]}.{sys.version_info[1]}"
+LAYOUT = f"{__version__}+store-18+py{sys.version_info[0]}.{sys.version_info[1]}"
 CACHE_DIR = ".filmpage-cache"
 
 SCHEMA = """
@@ -73,7 +73,7 @@ CREATE TABLE IF NOT EXISTS records (file TEXT PRIMARY KEY, size INTEGER, mtime I
     digest BLOB, key BLOB, problems TEXT, entry_check BLOB, derived_check BLOB,
     film_check BLOB, derived BLOB, film BLOB);
 CREATE TABLE IF NOT EXISTS plan_films (pos INTEGER PRIMARY KEY, slug TEXT, file TEXT,
-    title TEXT, year INTEGER, poster TEXT, related TEXT);
+    title TEXT, year INTEGER, poster TEXT, related BLOB);
 CREATE TABLE IF NOT EXISTS film_parts (slug TEXT PRIMARY KEY, print BLOB, row TEXT,
     figures TEXT);
 CREATE TABLE IF NOT EXISTS plan_pages (pos INTEGER PRIMARY KEY, path TEXT, template TEXT,

@@ -25,6 +25,7 @@ from ..catalogue import Catalogue, PersonRole, Subject, build_catalogue, in_lang
 from ..codec import Codec
 from ..derive import Derived, Figures, figures_of, figures_text
 from ..errors import Problem, Problems
+from ..filmdata import related_data
 from ..formats import Words, site_words
 from ..i18n import Language
 from ..images import Media
@@ -251,7 +252,7 @@ def _made_plan(
     shown = {words.code: in_language(catalogue, words.code) for _, words in languages}
     pages = plan_languages(shown, settings, counts, list(languages), more)
     films = [
-        PlanFilm(f.slug, f.file, f.title, f.year, f.poster, PLAN.dumps(f.related))
+        PlanFilm(f.slug, f.file, f.title, f.year, f.poster, related_data(f.related))
         for f in catalogue.films
     ]
     position = {f.slug: i for i, f in enumerate(catalogue.films)}
@@ -297,7 +298,7 @@ def _print(film: PlanFilm, records: Records, media: Media) -> bytes:
     gave it (slug, related titles), its images."""
     images = (media.posters.get(film.slug), media.share.get(film.slug))
     source = records.entries[film.file].digest
-    return digest(source + f"{film.slug}|{film.related}|{images!r}".encode())
+    return digest(source + f"{film.slug}|{film.related.hex()}|{images!r}".encode())
 
 
 def parts_key(tables: FacetTables, codes: tuple[str, ...]) -> str:

@@ -20,7 +20,7 @@ class PlanFilm:
     title: str
     year: int
     poster: str | None
-    related: str  # the resolved related titles, as data
+    related: bytes  # the resolved related titles, as data (filmdata.related_data)
 
 
 @dataclass(frozen=True)

@@ -15,17 +15,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..codec import Codec
 from ..derive import Derived, SearchWords, derive
 from ..errors import Problem, Problems
-from ..filmdata import derived_data, derived_from_data, film_data, film_from_data
+from ..filmdata import derived_data, derived_from_data, film_data, film_from_data, related_from_data
 from ..formats import Words
 from ..load import find_records, parse_record, read_file
 from ..localized import localize
 from ..model import (
     Film,
     Outline,
-    RelatedTitle,
 )
 from ..record import film_from_record
 from ..store import digest
@@ -34,9 +32,6 @@ from .parallel import Pool
 from .planrows import PlanFilm
 from .recordrows import RecordEntry, stored_records
 from .scan import stamp
-
-RELATED = Codec([RelatedTitle])
-"""How a film's related titles, as the catalogue resolved them, are kept in the plan."""
 
 Stamp = tuple[int, int]  # a file's size and modification time (ns)
 
@@ -236,7 +231,7 @@ class Shelf(dict):
                 self.memory.films[placed.file] = film
         related = self.related.get(slug)  # as the catalogue resolved them, when it did now
         if related is None:
-            related = RELATED.loads(placed.related)
+            related = related_from_data(placed.related)
         if film.slug != slug or film.related != related:
             film = replace(film, slug=slug, related=related)
         self[slug] = film
