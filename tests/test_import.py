@@ -217,6 +217,16 @@ def test_map_pairs_override_and_bad_fields_are_refused():
         parse_mapping(["title"], None)
 
 
+def test_every_bad_map_of_a_run_is_said_at_once(site):
+    result = invoke("csv", str(FIXTURES / "generic/films.csv"), "--root", str(site),
+                    "--map", "title", "--map", "year=", "--map", "colour=Tint")  # fmt: skip
+    assert result.exit_code == 1
+    assert "--map 'title': expected field=column" in result.output
+    assert "--map 'year=': expected field=column" in result.output
+    assert "cannot map colour" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_a_mapped_column_that_does_not_exist_names_the_columns_there_are(site):
     result = invoke("csv", str(FIXTURES / "generic/films.csv"), "--root", str(site),
                     "--map", "title=Flim Name", "--map", "year=Made")  # fmt: skip

@@ -59,17 +59,19 @@ def parse_mapping(pairs: list[str], mapping_file: Path | None) -> dict[str, str]
             if column:
                 mapping[key] = column
         problems.raise_if_errors()
+    wrong = []  # (every one of them said at once, as every error of a run)
     for pair in pairs:
         name, sep, column = pair.partition("=")
         if not sep or not name.strip() or not column.strip():
-            raise FilmpageError(f"--map {pair!r}: expected field=column, like title=Name")
-        mapping[name.strip()] = column.strip()
+            wrong.append(f"--map {pair!r}: expected field=column, like title=Name")
+        else:
+            mapping[name.strip()] = column.strip()
     unknown = sorted(set(mapping) - set(MAPPABLE))
     if unknown:
-        raise FilmpageError(
-            f"cannot map {', '.join(unknown)}; the fields that can be mapped "
-            f"are: {', '.join(MAPPABLE)}"
-        )
+        wrong.append(f"cannot map {', '.join(unknown)}; the fields that can be mapped "
+                     f"are: {', '.join(MAPPABLE)}")  # fmt: skip
+    if wrong:
+        raise FilmpageError([Problem("", message=message) for message in wrong])
     return mapping
 
 
