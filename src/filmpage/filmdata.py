@@ -100,6 +100,7 @@ def related_data(related: tuple[RelatedTitle, ...]) -> bytes:
 
 
 def related_from_data(data: bytes) -> tuple[RelatedTitle, ...]:
+    """What :func:`related_data` wrote (a plan's row, checked with the plan's seal)."""
     return tuple(RelatedTitle(*r) for r in marshal.loads(data))
 
 

@@ -21,10 +21,7 @@ from ..filmdata import derived_data, derived_from_data, film_data, film_from_dat
 from ..formats import Words
 from ..load import find_records, parse_record, read_file
 from ..localized import localize
-from ..model import (
-    Film,
-    Outline,
-)
+from ..model import Film, Outline
 from ..record import film_from_record
 from ..store import digest
 from .memory import Memory
